@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * pcf_abi.h - the one definition of everything the XDP programs and user
+ * space share: flow keys and masks, actions, rules, verdict and reason
+ * enums, counter layout and the metadata handed to AF_XDP.
+ *
+ * Included by the BPF programs (clang -target bpf) and by user space, so it
+ * uses only <linux/types.h> types and no libc.
+ */
+#ifndef PCF_ABI_H
+#define PCF_ABI_H
+
+#include <linux/types.h>
+
+#define PCF_MAX_RULES  16384 /* rule slots; a full table gives -ENOSPC */
+#define PCF_MAX_MASKS  32 /* distinct masks in the tuple-space search */
+#define PCF_MAX_IFACES 16 /* interfaces one pcfd steers */
+#define PCF_MAX_QUEUES 64 /* rx queues per interface */
+#define PCF_XSKMAP_SIZE (PCF_MAX_IFACES * PCF_MAX_QUEUES)
+
+/* Priorities: like `ip rule pref` and tc, a lower number wins. */
+#define PCF_PRIO_DEFAULT 32768
+#define PCF_PRIO_MAX	 65535
+
+enum pcf_verdict {
+	PCF_VERDICT_PASS = 0,
+	PCF_VERDICT_DROP,
+	PCF_VERDICT_REDIRECT,
+	PCF_VERDICT_MAX,
+};
+
+/*
+ * Why a packet got the verdict it got, besides a plain rule hit.  Every
+ * reason has its own counter.
+ */
+enum pcf_reason {
+	PCF_REASON_NONE = 0,
+	PCF_REASON_MISS, /* no rule matched: default verdict */
+	PCF_REASON_MALFORMED, /* truncated or invalid headers */
+	PCF_REASON_NOT_IP, /* neither IPv4 nor IPv6 */
+	PCF_REASON_FRAGMENT, /* non-first fragment, matched with ports 0 */
+	PCF_REASON_REDIRECT_FALLBACK, /* no AF_XDP socket on the queue: PASS */
+	PCF_REASON_TTL_EXPIRED, /* ttl-delta took TTL/hop limit to 0 */
+	PCF_REASON_META_FAILED, /* no headroom for metadata: PASS */
+	PCF_REASON_MAX,
+};
+
+/* Counter slots of the per-CPU pcf_stats array. */
+#define PCF_STAT_VERDICT(v) (v)
+#define PCF_STAT_REASON(r)  (PCF_VERDICT_MAX + (r))
+#define PCF_STAT_MAX	    (PCF_VERDICT_MAX + PCF_REASON_MAX)
+
+struct pcf_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/*
+ * A flow key, and with the same layout its mask.  IPv4 addresses sit in the
+ * first four bytes of src/dst, the rest zero.  For ICMP and ICMPv6 the
+ * type stands in for sport and the code for dport (as Open vSwitch does).
+ * All multi-byte fields are in network byte order.
+ */
+struct pcf_key {
+	__u32 ifindex;
+	__u8 src[16];
+	__u8 dst[16];
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 family; /* 4 or 6; 0 in a mask means any */
+	__u8 pad[2];
+};
+
+/* The hash key of the tuple-space search: a masked key under one mask. */
+struct pcf_lookup_key {
+	struct pcf_key key;
+	__u32 mask_id;
+};
+
+enum pcf_egress {
+	PCF_EGRESS_DEFAULT = 0, /* pcfd's --egress */
+	PCF_EGRESS_KERNEL,
+	PCF_EGRESS_WIRE,
+	PCF_EGRESS_MAX,
+};
+
+/* pcf_action.flags */
+#define PCF_ACT_DF_CLEAR (1U << 0)
+#define PCF_ACT_SNAT	 (1U << 1)
+#define PCF_ACT_DNAT	 (1U << 2)
+#define PCF_ACT_MARK	 (1U << 3)
+#define PCF_ACT_MIRROR	 (1U << 4)
+#define PCF_ACT_QUEUE	 (1U << 5)
+#define PCF_ACT_TTL	 (1U << 6)
+
+struct pcf_nat {
+	__u8 addr[16]; /* IPv4 in the first four bytes */
+	__be16 port; /* 0: keep the port */
+	__u8 family; /* 4 or 6 */
+	__u8 pad;
+};
+
+struct pcf_action {
+	__u8 verdict; /* enum pcf_verdict */
+	__s8 ttl_delta; /* with PCF_ACT_TTL */
+	__u8 egress; /* enum pcf_egress */
+	__u8 pad;
+	__u16 queue; /* with PCF_ACT_QUEUE: queue hint */
+	__u16 flags; /* PCF_ACT_* */
+	__u32 mark; /* with PCF_ACT_MARK */
+	__u32 mirror_ifindex; /* with PCF_ACT_MIRROR */
+	struct pcf_nat snat;
+	struct pcf_nat dnat;
+};
+
+/* pcf_rule.flags */
+#define PCF_RULE_USED (1U << 0)
+
+/*
+ * One slot of the pcf_rules array (BPF_F_MMAPABLE, so workers read actions
+ * without a syscall).  key is stored already masked.
+ */
+struct pcf_rule {
+	struct pcf_key key;
+	struct pcf_key mask;
+	struct pcf_action action;
+	__u32 id; /* the id the operator sees; never 0 */
+	__u32 prio; /* lower wins */
+	__u32 mask_id;
+	__u32 flags;
+};
+
+/* One entry of the priority-ordered mask list. */
+struct pcf_mask {
+	struct pcf_key mask;
+	__u32 mask_id; /* part of every lookup key under this mask */
+	__u64 best_rank; /* lowest pcf_rank() of the rules under this mask */
+};
+
+/*
+ * The order of rules: lower prio wins; between equal prios the older rule
+ * (lower id) wins, so the result never depends on the mask list's order.
+ */
+static inline __u64 pcf_rank(__u32 prio, __u32 id)
+{
+	return ((__u64)prio << 32) | id;
+}
+
+/*
+ * The mask list the steering program walks, ordered by best_rank.  It is
+ * the value of the single inner map of pcf_mask_outer and is replaced as a
+ * whole (map-in-map swap), so a packet never sees a half-updated list.
+ */
+struct pcf_mask_table {
+	__u32 count;
+	__u32 pad;
+	struct pcf_mask masks[PCF_MAX_MASKS];
+};
+
+struct pcf_config {
+	__u32 default_verdict; /* enum pcf_verdict for a miss */
+	__u32 pad;
+};
+
+/* Per interface state, keyed by ifindex. */
+struct pcf_iface {
+	__u32 xsk_base; /* index of queue 0 in pcf_xskmap */
+	__u32 xdp_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
+};
+
+#define PCF_META_MAGIC 0x70636631 /* "pcf1" */
+
+/*
+ * Written in front of the frame (bpf_xdp_adjust_meta) for a REDIRECT; the
+ * AF_XDP worker finds it right before the packet data in its UMEM frame.
+ */
+struct pcf_meta {
+	__u32 rule_slot; /* index into pcf_rules */
+	__u32 rule_id; /* to notice a slot reused under the worker */
+	__u32 ifindex; /* ingress interface */
+	__u16 l3_off; /* offset of the IP header from the frame start */
+	__u16 l4_off; /* offset of the L4 header; 0 if none/fragment */
+	__u8 family; /* 4 or 6 */
+	__u8 proto;
+	__u16 pad;
+	__u32 magic; /* PCF_META_MAGIC, last: sits right before the frame */
+};
+
+#endif /* PCF_ABI_H */

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * pcf_csum.h - incremental Internet checksum updates (RFC 1624, eqn. 3:
+ * HC' = ~(~HC + ~m + m')), shared by the XDP programs and the workers.
+ *
+ * All values are 16-bit words exactly as they sit in the packet: the
+ * one's complement sum does not care about byte order as long as every
+ * operand has the same one.
+ */
+#ifndef PCF_CSUM_H
+#define PCF_CSUM_H
+
+#include <linux/types.h>
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#endif
+
+static __always_inline __u16 pcf_csum_fold(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+/* Checksum after one 16-bit word of the covered data changed. */
+static __always_inline __u16 pcf_csum_replace16(__u16 check, __u16 old,
+						__u16 new)
+{
+	__u32 sum = (__u16)~check + (__u16)~old + (__u32)new;
+
+	return (__u16)~pcf_csum_fold(sum);
+}
+
+/* Checksum after a 32-bit field (an IPv4 address) changed. */
+static __always_inline __u16 pcf_csum_replace32(__u16 check, __u32 old,
+						__u32 new)
+{
+	__u32 sum = (__u16)~check;
+
+	sum += (__u16)~(old & 0xffff) + (__u16)~(old >> 16);
+	sum += (new & 0xffff) + (new >> 16);
+	return (__u16)~pcf_csum_fold(sum);
+}
+
+#endif /* PCF_CSUM_H */

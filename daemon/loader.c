@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * loader.c - open or adopt the pinned steering object and attach it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/if_link.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "loader.h"
+#include "rules.h"
+#include "pcf_steer.skel.h"
+
+static const char *const verdict_names[PCF_VERDICT_MAX] = {
+	[PCF_VERDICT_PASS] = "pass",
+	[PCF_VERDICT_DROP] = "drop",
+	[PCF_VERDICT_REDIRECT] = "redirect",
+};
+
+static const char *const reason_names[PCF_REASON_MAX] = {
+	[PCF_REASON_NONE] = "none",
+	[PCF_REASON_MISS] = "miss",
+	[PCF_REASON_MALFORMED] = "malformed",
+	[PCF_REASON_NOT_IP] = "not_ip",
+	[PCF_REASON_FRAGMENT] = "fragment",
+	[PCF_REASON_REDIRECT_FALLBACK] = "redirect_fallback",
+	[PCF_REASON_TTL_EXPIRED] = "ttl_expired",
+	[PCF_REASON_META_FAILED] = "meta_failed",
+};
+
+const char *pcf_verdict_name(enum pcf_verdict v)
+{
+	return (unsigned int)v < PCF_VERDICT_MAX ? verdict_names[v] : "?";
+}
+
+const char *pcf_reason_name(enum pcf_reason r)
+{
+	return (unsigned int)r < PCF_REASON_MAX ? reason_names[r] : "?";
+}
+
+const char *pcf_xdp_mode_name(enum pcf_xdp_mode m)
+{
+	switch (m) {
+	case PCF_XDP_NATIVE:
+		return "native";
+	case PCF_XDP_GENERIC:
+		return "generic";
+	default:
+		return "auto";
+	}
+}
+
+bool pcf_is_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
+}
+
+static int prepare_pin_dir(const char *dir)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		snprintf(parent, sizeof(parent), "%s", dir);
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent)
+			*slash = '\0';
+		/* say "not a bpffs" rather than "no such directory" */
+		if (!pcf_is_bpffs(parent))
+			return -ENOTSUP;
+		return -errno;
+	}
+	return pcf_is_bpffs(dir) ? 0 : -ENOTSUP;
+}
+
+static int mmap_rules(struct pcf_dp *dp)
+{
+	size_t len = sizeof(struct pcf_rule) * PCF_MAX_RULES;
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	len = (len + page - 1) / page * page;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED,
+		 bpf_map__fd(dp->skel->maps.pcf_rules), 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	dp->rules = p;
+	dp->rules_len = len;
+	return 0;
+}
+
+int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	char path[PATH_MAX];
+	struct pcf_dp *dp;
+	int err;
+
+	if (!pin_dir)
+		pin_dir = PCF_PIN_DIR_DEFAULT;
+	if (strlen(pin_dir) >= sizeof(dp->pin_dir) - 32)
+		return -ENAMETOOLONG;
+	err = prepare_pin_dir(pin_dir);
+	if (err)
+		return err;
+
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s", pin_dir);
+	dp->ncpus = libbpf_num_possible_cpus();
+	if (dp->ncpus <= 0) {
+		err = dp->ncpus ? dp->ncpus : -EINVAL;
+		goto fail;
+	}
+
+	snprintf(path, sizeof(path), "%s/pcf_rules", pin_dir);
+	dp->adopted = access(path, F_OK) == 0;
+
+	opts.pin_root_path = dp->pin_dir;
+	dp->skel = pcf_steer__open_opts(&opts);
+	if (!dp->skel) {
+		err = -errno;
+		goto fail;
+	}
+	err = pcf_steer__load(dp->skel);
+	if (err)
+		goto fail;
+	err = mmap_rules(dp);
+	if (err)
+		goto fail;
+	err = pcf_rules_load(dp);
+	if (err)
+		goto fail;
+
+	*ret_dp = dp;
+	return 0;
+fail:
+	pcf_dp_close(dp);
+	return err;
+}
+
+void pcf_dp_close(struct pcf_dp *dp)
+{
+	if (!dp)
+		return;
+	pcf_rules_free(dp);
+	if (dp->rules)
+		munmap((void *)dp->rules, dp->rules_len);
+	pcf_steer__destroy(dp->skel);
+	free(dp);
+}
+
+static void link_path(const struct pcf_dp *dp, const char *ifname,
+		      char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/link_%s", dp->pin_dir, ifname);
+}
+
+bool pcf_dp_attached(const struct pcf_dp *dp, const char *ifname)
+{
+	char path[PATH_MAX];
+
+	link_path(dp, ifname, path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+/* Give ifindex a block of PCF_MAX_QUEUES xskmap slots of its own. */
+static int iface_register(struct pcf_dp *dp, __u32 ifindex, __u32 xdp_flags)
+{
+	int fd = bpf_map__fd(dp->skel->maps.pcf_ifaces);
+	bool used[PCF_MAX_IFACES] = { false };
+	struct pcf_iface iface;
+	__u32 key, next, *prev = NULL;
+	unsigned int i;
+
+	if (!bpf_map_lookup_elem(fd, &ifindex, &iface)) {
+		iface.xdp_flags = xdp_flags;
+		return bpf_map_update_elem(fd, &ifindex, &iface, BPF_EXIST);
+	}
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!bpf_map_lookup_elem(fd, &next, &iface) &&
+		    iface.xsk_base / PCF_MAX_QUEUES < PCF_MAX_IFACES)
+			used[iface.xsk_base / PCF_MAX_QUEUES] = true;
+		key = next;
+		prev = &key;
+	}
+	for (i = 0; i < PCF_MAX_IFACES && used[i]; i++)
+		;
+	if (i == PCF_MAX_IFACES)
+		return -ENOSPC;
+	iface.xsk_base = i * PCF_MAX_QUEUES;
+	iface.xdp_flags = xdp_flags;
+	return bpf_map_update_elem(fd, &ifindex, &iface, BPF_NOEXIST) ? -errno
+								       : 0;
+}
+
+static void iface_unregister(struct pcf_dp *dp, __u32 ifindex)
+{
+	int fd = bpf_map__fd(dp->skel->maps.pcf_ifaces);
+	int xfd = pcf_dp_xskmap_fd(dp);
+	struct pcf_iface iface;
+	__u32 q, key;
+
+	if (bpf_map_lookup_elem(fd, &ifindex, &iface))
+		return;
+	for (q = 0; q < PCF_MAX_QUEUES; q++) {
+		key = iface.xsk_base + q;
+		bpf_map_delete_elem(xfd, &key);
+	}
+	bpf_map_delete_elem(fd, &ifindex);
+}
+
+static int link_create(int prog_fd, int ifindex, __u32 xdp_flags)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = xdp_flags);
+	int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int pcf_dp_attach(struct pcf_dp *dp, const char *ifname,
+		  enum pcf_xdp_mode mode, enum pcf_xdp_mode *ret_mode)
+{
+	int prog_fd = pcf_dp_steer_prog_fd(dp);
+	__u32 xdp_flags = XDP_FLAGS_DRV_MODE;
+	struct pcf_iface iface;
+	char path[PATH_MAX];
+	int ifindex, fd, err;
+
+	ifindex = if_nametoindex(ifname);
+	if (!ifindex)
+		return -ENODEV;
+	link_path(dp, ifname, path, sizeof(path));
+
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		/* adopt the link of an earlier pcfd: swap in our program */
+		err = bpf_link_update(fd, prog_fd, NULL);
+		close(fd);
+		if (err)
+			return -errno;
+		if (!bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.pcf_ifaces),
+					 &ifindex, &iface))
+			xdp_flags = iface.xdp_flags;
+		goto registered;
+	}
+
+	if (mode == PCF_XDP_GENERIC)
+		xdp_flags = XDP_FLAGS_SKB_MODE;
+	fd = link_create(prog_fd, ifindex, xdp_flags);
+	if (fd < 0 && mode == PCF_XDP_AUTO && fd != -EBUSY &&
+	    fd != -EEXIST) {
+		xdp_flags = XDP_FLAGS_SKB_MODE;
+		fd = link_create(prog_fd, ifindex, xdp_flags);
+	}
+	if (fd < 0)
+		return fd;
+	err = bpf_obj_pin(fd, path);
+	if (err) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	close(fd); /* the pin keeps the link, and so the attachment */
+
+registered:
+	err = iface_register(dp, ifindex, xdp_flags);
+	if (err) {
+		pcf_dp_detach(dp, ifname);
+		return err;
+	}
+	if (ret_mode)
+		*ret_mode = xdp_flags == XDP_FLAGS_SKB_MODE ? PCF_XDP_GENERIC
+							    : PCF_XDP_NATIVE;
+	return 0;
+}
+
+int pcf_dp_detach(struct pcf_dp *dp, const char *ifname)
+{
+	char path[PATH_MAX];
+	int fd, ifindex;
+
+	link_path(dp, ifname, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -ENOENT;
+	/* detach even if someone else still holds the link */
+	bpf_link_detach(fd);
+	close(fd);
+	unlink(path);
+
+	ifindex = if_nametoindex(ifname);
+	if (ifindex)
+		iface_unregister(dp, ifindex);
+	return 0;
+}
+
+int pcf_dp_unpin(struct pcf_dp *dp)
+{
+	int err;
+
+	err = bpf_object__unpin_maps(dp->skel->obj, NULL);
+	if (err)
+		return err;
+	if (rmdir(dp->pin_dir))
+		return -errno; /* -ENOTEMPTY: links of other interfaces */
+	return 0;
+}
+
+int pcf_dp_set_default(struct pcf_dp *dp, enum pcf_verdict verdict)
+{
+	struct pcf_config cfg = { .default_verdict = verdict };
+	__u32 zero = 0;
+
+	if (verdict != PCF_VERDICT_PASS && verdict != PCF_VERDICT_DROP)
+		return -EINVAL;
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.pcf_config), &zero,
+				&cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int pcf_dp_get_default(struct pcf_dp *dp, enum pcf_verdict *ret_verdict)
+{
+	struct pcf_config cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.pcf_config), &zero,
+				&cfg))
+		return -errno;
+	*ret_verdict = cfg.default_verdict;
+	return 0;
+}
+
+/* Sum one key of a per-CPU counter map. */
+int pcf_percpu_sum(int fd, __u32 key, int ncpus, struct pcf_counter *ret)
+{
+	struct pcf_counter vals[ncpus];
+	int i;
+
+	if (bpf_map_lookup_elem(fd, &key, vals))
+		return -errno;
+	ret->packets = ret->bytes = 0;
+	for (i = 0; i < ncpus; i++) {
+		ret->packets += vals[i].packets;
+		ret->bytes += vals[i].bytes;
+	}
+	return 0;
+}
+
+int pcf_dp_read_stats(struct pcf_dp *dp, struct pcf_counter *ret)
+{
+	int fd = bpf_map__fd(dp->skel->maps.pcf_stats);
+	__u32 i;
+	int err;
+
+	for (i = 0; i < PCF_STAT_MAX; i++) {
+		err = pcf_percpu_sum(fd, i, dp->ncpus, &ret[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int pcf_dp_xskmap_fd(const struct pcf_dp *dp)
+{
+	return bpf_map__fd(dp->skel->maps.pcf_xskmap);
+}
+
+int pcf_dp_ifaces_fd(const struct pcf_dp *dp)
+{
+	return bpf_map__fd(dp->skel->maps.pcf_ifaces);
+}
+
+int pcf_dp_steer_prog_fd(const struct pcf_dp *dp)
+{
+	return bpf_program__fd(dp->skel->progs.pcf_steer);
+}

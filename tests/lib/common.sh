@@ -1,0 +1,66 @@
+# Shared helpers for the end-to-end tests; source it first.
+#
+# Every run gets its own short id, so names never collide with another run:
+# namespaces "pcf<ID><name>", veths "p<ID><name>" (IFNAMSIZ is 16), and its own
+# pin directory.  Everything created through these helpers is removed on
+# exit by the EXIT trap, by name or pid, never by pattern.
+set -u
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+PCFD=$BUILD/pcfd
+PCFCTL=$BUILD/pcfctl
+
+ID=$(printf '%04x' $(( ($$ ^ RANDOM) & 0xffff )))
+PIN_DIR=/sys/fs/bpf/pcft-$ID
+TMP=$(mktemp -d /tmp/pcft-$ID.XXXX)
+_netns=() _pids=() _links=()
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
+fail() { log "FAIL: $*"; exit 1; }
+skip() { log "SKIP: $*"; exit 77; }
+
+cleanup() {
+	local rc=$? p n l
+	for p in "${_pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for p in "${_pids[@]}"; do wait "$p" 2>/dev/null; done
+	for l in "${_links[@]}"; do ip link del "$l" 2>/dev/null; done
+	for n in "${_netns[@]}"; do ip netns del "$n" 2>/dev/null; done
+	rm -rf "$PIN_DIR" "$TMP"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+
+# netns NAME: create namespace pcf<ID>NAME, print its full name
+netns_add() {
+	local n=pcf$ID$1
+	ip netns add "$n" || fail "ip netns add $n"
+	_netns+=("$n")
+	ip -n "$n" link set lo up
+	echo "$n"
+}
+
+# veth_add NS_A IF_A NS_B IF_B: a veth pair between two namespaces
+veth_add() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
+		fail "ip link add $2/$4"
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
+# track PID: kill it on exit
+track() { _pids+=("$1"); }
+
+# in NS CMD...: run CMD in netns NS, keeping the mount namespace (bpffs)
+in_ns() { local n=$1; shift; nsenter --net=/run/netns/"$n" "$@"; }
+
+# wait_for SECONDS CMD...: poll CMD until it succeeds
+wait_for() {
+	local t=$1 i; shift
+	for ((i = 0; i < t * 10; i++)); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
