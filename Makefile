@@ -41,11 +41,12 @@ LIBS	   := $(LIBPCFD) $(LIBCTL) $(LIBGENL)
 
 BINS	   := $(if $(wildcard daemon/pcfd.c),$(BUILD)/pcfd) \
 	      $(if $(wildcard tools/pcfctl.c),$(BUILD)/pcfctl)
-TESTS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/*.c tests/bpf/*.c))
-TOOLS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/tools/*.c bench/*.c))
+TESTS	   := $(patsubst %.c,$(BUILD)/%,$(filter-out %.bpf.c,$(wildcard tests/unit/*.c tests/bpf/*.c)))
+TOOLS	   := $(patsubst %.c,$(BUILD)/%,$(filter-out %.bpf.c,$(wildcard tests/tools/*.c bench/*.c)))
 
 .PHONY: all deps check demo bench fuzz clean install uninstall format
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(LIBS) $(BINS) $(TESTS) $(TOOLS)
 

@@ -141,7 +141,8 @@ static __always_inline int parse_ipv6(void *data, void *data_end,
 	__builtin_memcpy(pkt->key.dst, &ip6h->daddr, 16);
 	nexthdr = ip6h->nexthdr;
 
-	for (i = 0; i < PCF_MAX_IPV6_EXTHDR; i++) {
+	/* up to PCF_MAX_IPV6_EXTHDR headers, then one round for the last */
+	for (i = 0; i <= PCF_MAX_IPV6_EXTHDR; i++) {
 		struct ipv6_opt_hdr_min *oh;
 		struct ipv6_frag_hdr *fh;
 
@@ -176,7 +177,7 @@ static __always_inline int parse_ipv6(void *data, void *data_end,
 		}
 		break;
 	}
-	if (i == PCF_MAX_IPV6_EXTHDR || off > 1024)
+	if (i > PCF_MAX_IPV6_EXTHDR || off > 1024)
 		return PCF_PARSE_MALFORMED; /* too many extension headers */
 
 	pkt->key.proto = nexthdr;
