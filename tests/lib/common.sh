@@ -15,18 +15,20 @@ PCFCTL=$BUILD/pcfctl
 ID=$(printf '%04x' $(( ($$ ^ RANDOM) & 0xffff )))
 PIN_DIR=/sys/fs/bpf/pcft-$ID
 TMP=$(mktemp -d /tmp/pcft-$ID.XXXX)
-_netns=() _pids=() _links=()
+# What to clean up is recorded in files, not variables, so that helpers
+# called in a subshell ($(netns_add x)) are cleaned up too.
+: >"$TMP/.netns"
+: >"$TMP/.pids"
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
 fail() { log "FAIL: $*"; exit 1; }
 skip() { log "SKIP: $*"; exit 77; }
 
 cleanup() {
-	local rc=$? p n l
-	for p in "${_pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for p in "${_pids[@]}"; do wait "$p" 2>/dev/null; done
-	for l in "${_links[@]}"; do ip link del "$l" 2>/dev/null; done
-	for n in "${_netns[@]}"; do ip netns del "$n" 2>/dev/null; done
+	local rc=$? p n
+	for p in $(cat "$TMP/.pids" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+	for p in $(cat "$TMP/.pids" 2>/dev/null); do wait "$p" 2>/dev/null; done
+	for n in $(cat "$TMP/.netns" 2>/dev/null); do ip netns del "$n" 2>/dev/null; done
 	rm -rf "$PIN_DIR" "$TMP"
 	exit $rc
 }
@@ -35,11 +37,13 @@ trap 'exit 130' INT TERM
 
 need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 
-# netns NAME: create namespace pcf<ID>NAME, print its full name
+# netns_add NAME: create namespace pcf<ID>NAME, print its full name
+# (a veth inside it goes with it; fail in a subshell does not stop the
+# caller, so check: ns=$(netns_add x) || exit 1)
 netns_add() {
 	local n=pcf$ID$1
 	ip netns add "$n" || fail "ip netns add $n"
-	_netns+=("$n")
+	echo "$n" >>"$TMP/.netns"
 	ip -n "$n" link set lo up
 	echo "$n"
 }
@@ -53,7 +57,7 @@ veth_add() {
 }
 
 # track PID: kill it on exit
-track() { _pids+=("$1"); }
+track() { echo "$1" >>"$TMP/.pids"; }
 
 # in NS CMD...: run CMD in netns NS, keeping the mount namespace (bpffs)
 in_ns() { local n=$1; shift; nsenter --net=/run/netns/"$n" "$@"; }

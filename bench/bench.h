@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * bench.h - what the benchmark programs gen (live traffic) and cost
+ * (program cost) share: the test frame, one 64-byte Ethernet + IPv4 + UDP
+ * frame (without FCS), the options that choose its 5-tuple, CPU pinning.
+ */
+#ifndef PCF_BENCH_H
+#define PCF_BENCH_H
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+
+#include "pcf_csum.h"
+
+#define BENCH_FRAME_LEN 64
+
+struct bench_frame {
+	struct ethhdr eth;
+	struct iphdr ip;
+	struct udphdr udp;
+	__u8 payload[BENCH_FRAME_LEN - sizeof(struct ethhdr) -
+		     sizeof(struct iphdr) - sizeof(struct udphdr)];
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct bench_frame) == BENCH_FRAME_LEN,
+	       "the frame is 64 bytes");
+
+struct bench_tuple {
+	struct in_addr src, dst;
+	__u16 sport, dport;
+};
+
+/* The options -s SRC -d DST -S SPORT -D DPORT; their getopt string. */
+#define BENCH_TUPLE_OPTS  "s:d:S:D:"
+#define BENCH_TUPLE_USAGE "[-s SRC] [-d DST] [-S SPORT] [-D DPORT]"
+
+static inline void bench_tuple_default(struct bench_tuple *t)
+{
+	inet_pton(AF_INET, "198.18.0.1", &t->src);
+	inet_pton(AF_INET, "198.18.0.2", &t->dst);
+	t->sport = 9;
+	t->dport = 9;
+}
+
+/* Handle one getopt option c of BENCH_TUPLE_OPTS; -1: not valid. */
+static inline int bench_tuple_opt(struct bench_tuple *t, int c, const char *arg)
+{
+	switch (c) {
+	case 's':
+		return inet_pton(AF_INET, arg, &t->src) == 1 ? 0 : -1;
+	case 'd':
+		return inet_pton(AF_INET, arg, &t->dst) == 1 ? 0 : -1;
+	case 'S':
+		t->sport = atoi(arg);
+		return 0;
+	case 'D':
+		t->dport = atoi(arg);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static inline __u16 bench_ip_checksum(const void *hdr, size_t len)
+{
+	const __u16 *w = hdr;
+	__u32 sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *w++;
+	return (__u16)~pcf_csum_fold(sum);
+}
+
+static inline void bench_frame_build(struct bench_frame *f,
+				     const struct bench_tuple *t)
+{
+	/* locally administered MACs: the receiving XDP program never checks */
+	static const __u8 src_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
+	static const __u8 dst_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 2 };
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->eth.h_source, src_mac, ETH_ALEN);
+	memcpy(f->eth.h_dest, dst_mac, ETH_ALEN);
+	f->eth.h_proto = htons(ETH_P_IP);
+	f->ip.version = 4;
+	f->ip.ihl = 5;
+	f->ip.ttl = 64;
+	f->ip.protocol = IPPROTO_UDP;
+	f->ip.tot_len = htons(BENCH_FRAME_LEN - sizeof(f->eth));
+	f->ip.saddr = t->src.s_addr;
+	f->ip.daddr = t->dst.s_addr;
+	f->ip.check = bench_ip_checksum(&f->ip, sizeof(f->ip));
+	f->udp.source = htons(t->sport);
+	f->udp.dest = htons(t->dport);
+	f->udp.len = htons(BENCH_FRAME_LEN - sizeof(f->eth) - sizeof(f->ip));
+	/* UDP checksum 0: none, allowed for IPv4 */
+}
+
+static inline int bench_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+#endif /* PCF_BENCH_H */

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * gen - a packet generator for the benchmark: the kernel's XDP test run
+ * in live-frames mode (BPF_F_TEST_XDP_LIVE_FRAMES, as xdp-trafficgen does)
+ * pushes one 64-byte UDP frame, over and over, through an XDP program that
+ * redirects it into IFNAME (a veth); the veth's peer receives them.
+ *
+ *   gen [-c CPU] [-t SECONDS] [-s SRC] [-d DST] [-S SPORT] [-D DPORT] IFNAME
+ *
+ * Runs pinned to CPU (default 0) for SECONDS (default 5) and prints
+ * "frames N seconds S cpu_seconds C": what it pushed (not what arrived: a
+ * full veth ring drops), in S seconds of wall clock and C of its own CPU
+ * time.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bench.h"
+#include "gen.skel.h"
+
+#define CHUNK (1U << 18) /* frames per test run: a fraction of a second */
+
+struct gen_opts {
+	int cpu;
+	double seconds;
+	struct bench_tuple tuple;
+	const char *ifname;
+};
+
+static double seconds_of(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct gen_result {
+	unsigned long long frames;
+	double seconds; /* wall clock */
+	/*
+	 * CPU time of this thread.  The veth peer's receive softirq runs in
+	 * this thread's context on its way out of each test run (unless
+	 * threaded NAPI moves it away), and without IRQ time accounting its
+	 * time counts here too: frames / cpu_seconds is then the rate of one
+	 * CPU, whatever else the machine runs.
+	 */
+	double cpu_seconds;
+};
+
+/* Push frames for o->seconds. */
+static int generate(int prog_fd, const struct gen_opts *o,
+		    struct gen_result *ret)
+{
+	struct bench_frame f;
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = &f,
+		    .data_size_in = sizeof(f), .repeat = CHUNK,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+	double start = seconds_of(CLOCK_MONOTONIC), t;
+	double cpu_start = seconds_of(CLOCK_THREAD_CPUTIME_ID);
+	unsigned long long frames = 0;
+
+	bench_frame_build(&f, &o->tuple);
+	do {
+		if (bpf_prog_test_run_opts(prog_fd, &run))
+			return -errno;
+		frames += CHUNK;
+		t = seconds_of(CLOCK_MONOTONIC) - start;
+	} while (t < o->seconds);
+	ret->frames = frames;
+	ret->seconds = t;
+	ret->cpu_seconds = seconds_of(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
+	return 0;
+}
+
+static int usage(const char *prog)
+{
+	fprintf(stderr,
+		"Usage: %s [-c CPU] [-t SECONDS] " BENCH_TUPLE_USAGE
+		" IFNAME\n",
+		prog);
+	return 2;
+}
+
+static int parse_args(int argc, char **argv, struct gen_opts *o)
+{
+	int c;
+
+	*o = (struct gen_opts){ .cpu = 0, .seconds = 5 };
+	bench_tuple_default(&o->tuple);
+	while ((c = getopt(argc, argv, "c:t:" BENCH_TUPLE_OPTS)) != -1) {
+		if (c == 'c')
+			o->cpu = atoi(optarg);
+		else if (c == 't')
+			o->seconds = atof(optarg);
+		else if (bench_tuple_opt(&o->tuple, c, optarg))
+			return -EINVAL;
+	}
+	if (optind != argc - 1 || o->seconds <= 0 || o->seconds > 60)
+		return -EINVAL;
+	o->ifname = argv[optind];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct gen_result res = {};
+	struct gen_opts o;
+	struct gen *skel;
+	int ifindex, err;
+
+	if (parse_args(argc, argv, &o))
+		return usage(argv[0]);
+	ifindex = if_nametoindex(o.ifname);
+	if (!ifindex) {
+		fprintf(stderr, "gen: no interface %s in this namespace\n",
+			o.ifname);
+		return 1;
+	}
+	err = bench_pin_cpu(o.cpu);
+	if (err) {
+		fprintf(stderr, "gen: cannot pin to CPU %d: %s\n", o.cpu,
+			strerror(-err));
+		return 1;
+	}
+	skel = gen__open();
+	if (!skel) {
+		fprintf(stderr, "gen: open: %s\n", strerror(errno));
+		return 1;
+	}
+	skel->rodata->target_ifindex = ifindex;
+	err = gen__load(skel);
+	if (!err)
+		err = generate(bpf_program__fd(skel->progs.bench_gen), &o,
+			       &res);
+	gen__destroy(skel);
+	if (err) {
+		fprintf(stderr, "gen: %s\n", strerror(-err));
+		return 1;
+	}
+	printf("frames %llu seconds %.3f cpu_seconds %.3f\n", res.frames,
+	       res.seconds, res.cpu_seconds);
+	return 0;
+}

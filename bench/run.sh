@@ -1,0 +1,236 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# bench/run.sh BUILD: packets per second the receiving XDP program of a
+# veth sustains, pcf_steer against a bare XDP_DROP (the ceiling).
+#
+# A veth pair between two namespaces this script makes; bench/gen pushes
+# 64-byte UDP frames into one end from CPU 0 (XDP live-frames test runs);
+# the other end runs the program under test.  The rate is the receiving
+# veth's rx_packets delta (every frame its XDP program saw) over the
+# generator's CPU time (same-cpu mode: see measure) or its run time
+# (threaded mode); pcf's own counters must agree, which proves each frame
+# took the path the case is about (rule hit, or miss).  Each run
+# also asks the kernel what the program alone costs per packet (bench/cost:
+# bpf_prog_test_run_opts on the same frame, no traffic).
+#
+# Cases, all measured in the same run, interleaved, on the same veth pair:
+#   ceiling  bench/drop.bpf.c: XDP_DROP and nothing else
+#   hit      pcf, one DROP rule matching the 5-tuple exactly
+#   miss1    pcf, default verdict drop, 1 mask whose rule does not match
+#   miss8    pcf, default verdict drop, 8 distinct masks, none matching
+# Modes (where the receiving side runs, see docs/BENCHMARKS.md):
+#   same-cpu  receiver in softirq on the generator's CPU 0 (veth default);
+#             steady: the default
+#   threaded  receiver in a threaded-NAPI kthread pinned to CPU 1; varies
+#             several-fold from run to run on this 2-vCPU VM: opt-in
+#
+# Environment: PCF_BENCH_SECONDS (5), PCF_BENCH_RUNS (3),
+# PCF_BENCH_MODES ("same-cpu"; "same-cpu threaded" for both).
+BUILD=${1:-build}
+export BUILD
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/common.sh
+
+need_root
+SECS=${PCF_BENCH_SECONDS:-5}
+RUNS=${PCF_BENCH_RUNS:-3}
+MODES=${PCF_BENCH_MODES:-same-cpu}
+CASES="ceiling hit miss1 miss8"
+GEN=$BUILD/bench/gen
+COST=$BUILD/bench/cost
+DROP_OBJ=$BUILD/bench/drop.bpf.o
+STEER=$BUILD/tests/tools/pcf-steer
+for f in "$GEN" "$COST" "$DROP_OBJ" "$STEER"; do
+	[ -e "$f" ] || fail "$f missing: run make BUILD=$BUILD all"
+done
+[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+
+SRC=198.18.0.1 DST=198.18.0.2 SPORT=9 DPORT=9 # what gen sends
+
+netns_add tx >/dev/null # not in $(...): the EXIT trap must know it
+netns_add rx >/dev/null
+NS_TX=pcf${ID}tx NS_RX=pcf${ID}rx
+IF_TX=p${ID}t IF_RX=p${ID}r
+veth_add "$NS_TX" "$IF_TX" "$NS_RX" "$IF_RX"
+for ns in "$NS_TX" "$NS_RX"; do
+	# no IPv6 autoconfiguration chatter in the counters
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+done
+
+steer() { in_ns "$NS_RX" "$STEER" --pin-dir "$PIN_DIR" "$@"; }
+rx_sysfs() { ip netns exec "$NS_RX" cat "/sys/class/net/$IF_RX/$1"; }
+set_threaded() {
+	ip netns exec "$NS_RX" sh -c "echo $1 > /sys/class/net/$IF_RX/threaded"
+}
+
+# Pin the receiving veth's NAPI kthread (named napi/IFNAME-ID) to CPU 1.
+pin_napi_thread() {
+	local c comm pid found=
+	for c in /proc/[0-9]*/comm; do
+		{ read -r comm <"$c"; } 2>/dev/null || continue
+		[[ $comm == "napi/$IF_RX-"* ]] || continue
+		pid=${c#/proc/}
+		taskset -pc 1 "${pid%/comm}" >/dev/null || return 1
+		found=1
+	done
+	[ -n "$found" ]
+}
+
+pcf_on() {
+	steer attach "$IF_RX" native >/dev/null && steer default drop
+}
+pcf_off() { steer detach "$IF_RX" && steer unpin; }
+
+# case_on CASE: put the program under test on IF_RX; prints the pcf
+# counter that must count every frame ("" for the ceiling).
+case_on() {
+	local id m
+	case $1 in
+	ceiling)
+		ip -n "$NS_RX" link set dev "$IF_RX" xdp obj "$DROP_OBJ" sec xdp ||
+			return 1
+		echo ""
+		;;
+	hit)
+		pcf_on || return 1
+		id=$(steer add src $SRC dst $DST proto udp sport $SPORT \
+			dport $DPORT action drop) || return 1
+		echo "rule:$id"
+		;;
+	miss1)
+		pcf_on || return 1
+		steer add src $SRC dst $DST proto udp sport $SPORT \
+			dport $((DPORT + 1)) action drop >/dev/null || return 1
+		echo miss
+		;;
+	miss8)
+		pcf_on || return 1
+		# eight distinct masks; gen's frames match none of the rules
+		for m in "src $SRC dst $DST proto udp sport $SPORT dport 1" \
+			"dst $DST proto udp dport 1" \
+			"src $SRC proto udp sport 1" \
+			"dst $DST proto tcp" \
+			"src $SRC proto tcp" \
+			"dst 198.19.0.0/16" \
+			"src 198.19.0.0/24" \
+			"proto udp sport 1 dport 1"; do
+			# shellcheck disable=SC2086
+			steer add $m action drop >/dev/null || return 1
+		done
+		echo miss
+		;;
+	esac
+}
+
+case_off() {
+	if [ "$1" = ceiling ]; then
+		ip -n "$NS_RX" link set dev "$IF_RX" xdp off
+	else
+		pcf_off
+	fi
+}
+
+pcf_count() { steer stats | awk -v n="$1" '$1 == n { print $2 }'; }
+
+# program_ns CASE: the program's own cost per packet, in ns
+program_ns() {
+	local pin=(-p "$PIN_DIR") out ns
+	[ "$1" = ceiling ] && pin=()
+	out=$(in_ns "$NS_RX" "$COST" -c 0 -n 2000000 "${pin[@]}" -s $SRC \
+		-d $DST -S $SPORT -D $DPORT) || return 1
+	read -r _ ns _ <<<"$out"
+	echo "$ns"
+}
+
+# CPU seconds ksoftirqd/0 has used: receive work CPU 0 deferred to it is
+# not in the generator's CPU time
+KSOFTIRQD0=$(pgrep -x ksoftirqd/0)
+ksoftirqd0_seconds() {
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' \
+		"/proc/$KSOFTIRQD0/stat"
+}
+
+# measure MODE CASE: one run; prints "MPPS_RECEIVED MPPS_SENT NS_PER_PACKET
+# KSOFTIRQD0_SECONDS"
+measure() {
+	local mode=$1 cse=$2 counter before after out frames secs cpu seen ns
+	local ksi
+	counter=$(case_on "$cse") || fail "cannot set up case $cse"
+	if [ "$mode" = threaded ]; then
+		set_threaded 1 || fail "cannot make $IF_RX's NAPI threaded"
+		pin_napi_thread || fail "no NAPI thread of $IF_RX to pin"
+	else
+		set_threaded 0
+	fi
+	before=$(rx_sysfs statistics/rx_packets)
+	ksi=$(ksoftirqd0_seconds)
+	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" -s $SRC -d $DST \
+		-S $SPORT -D $DPORT "$IF_TX") || fail "gen failed"
+	after=$(rx_sysfs statistics/rx_packets)
+	ksi=$(awk -v a="$ksi" -v b="$(ksoftirqd0_seconds)" 'BEGIN { print b - a }')
+	read -r _ frames _ secs _ cpu <<<"$out"
+	# same-cpu: all the work is CPU 0's, in the generator's context, so
+	# its CPU time (not the wall clock) is what other helpers' load
+	# cannot stretch; threaded: two CPUs, the wall clock
+	[ "$mode" = same-cpu ] && secs=$cpu
+	if [ -n "$counter" ]; then
+		seen=$(pcf_count "$counter")
+		# pcf must have counted (nearly) every frame the veth took in
+		awk -v s="${seen:-0}" -v r=$((after - before)) \
+			'BEGIN { exit !(r > 0 && s >= 0.99 * r && s <= r) }' ||
+			fail "$cse: pcf counted ${seen:-0} as $counter, veth $((after - before))"
+	fi
+	ns=$(program_ns "$cse") || fail "bench/cost failed for $cse"
+	case_off "$cse" || fail "cannot tear down case $cse"
+	awk -v p=$((after - before)) -v f="$frames" -v t="$secs" -v ns="$ns" \
+		-v k="$ksi" 'BEGIN { printf "%.3f %.3f %s %s\n", p / t / 1e6,
+			f / t / 1e6, ns, k }'
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+declare -A RESULT COSTNS
+log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
+log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for mode in $MODES; do
+	for ((run = 1; run <= RUNS; run++)); do
+		for cse in $CASES; do
+			read -r mpps sent ns ksi <<<"$(measure "$mode" "$cse")"
+			[ -n "$ksi" ] || exit 1
+			log "$mode run $run $cse: $mpps Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
+			RESULT[$mode,$cse]+="$mpps "
+			COSTNS[$mode,$cse]+="$ns "
+		done
+	done
+done
+log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+goal() {
+	case $1 in hit) echo 0.90 ;; miss8) echo 0.70 ;; *) echo "" ;; esac
+}
+
+echo
+for mode in $MODES; do
+	# shellcheck disable=SC2086
+	ceil=$(median ${RESULT[$mode,ceiling]})
+	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP"
+	printf '  %-8s %7s %6s  %-15s %7s %10s  %s\n' case Mpps ratio goal \
+		"ns/pkt" "program ns" "runs (Mpps)"
+	for cse in $CASES; do
+		# shellcheck disable=SC2086
+		med=$(median ${RESULT[$mode,$cse]})
+		g=$(goal "$cse")
+		ratio=$(awk -v m="$med" -v c="$ceil" 'BEGIN { printf "%.2f", m / c }')
+		verdict=
+		[ -n "$g" ] && verdict=$(awk -v r="$ratio" -v g="$g" \
+			'BEGIN { print (r >= g ? "met" : "MISSED") " (>=" g ")" }')
+		# shellcheck disable=SC2086
+		ns=$(median ${COSTNS[$mode,$cse]})
+		printf '  %-8s %7s %6s  %-15s %7s %10s  %s\n' "$cse" "$med" \
+			"$ratio" "$verdict" \
+			"$(awk -v m="$med" 'BEGIN { printf "%.1f", 1000 / m }')" \
+			"$ns" "${RESULT[$mode,$cse]}"
+	done
+	echo
+done
