@@ -16,7 +16,7 @@ BPFTOOL	?= bpftool
 PREFIX	?= /usr/local
 DESTDIR	?=
 
-ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+ARCH_INC := /usr/include/$(shell $(CLANG) -print-multiarch)
 
 CFLAGS	?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -65,6 +65,22 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
 
+# libFuzzer targets: tests/fuzz/*.c, each built with clang and the sanitizers
+# together with the sources it exercises (instrumented too).
+# tests/e2e/ctl_fuzz.sh runs them for a bounded time inside `make check`.
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
+	-Ibpf -Igenl -Idaemon -I$(BUILD)/skel
+FUZZ_SRCS  := $(wildcard genl/*.c) daemon/ctl.c daemon/rules.c \
+	daemon/loader.c daemon/log.c
+FUZZERS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/*.c))
+
+fuzz: $(FUZZERS)
+
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) | $(SKELS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(LDLIBS)
+
 # BPF objects and their skeletons
 $(BUILD)/%.bpf.o: %.bpf.c $(wildcard bpf/*.h)
 	@mkdir -p $(@D)
@@ -103,6 +119,41 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group \
 		$(LDLIBS)
+
+# install: binaries, unit, man pages, and the example configuration (never
+# over an operator's own).  DESTDIR stages, PREFIX moves the binaries (the
+# unit's ExecStart= follows) and the man pages; unit and configuration go
+# where systemd and pcfd look for them.
+SBINDIR	:= $(PREFIX)/sbin
+MAN8DIR	:= $(PREFIX)/share/man/man8
+UNITDIR	:= /lib/systemd/system
+CONFDIR	:= /etc/pcf
+
+install: $(BINS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' systemd/pcf.service \
+		>$(DESTDIR)$(UNITDIR)/pcf.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/pcf.service
+	install -m 0644 docs/pcfd.8 docs/pcfctl.8 $(DESTDIR)$(MAN8DIR)/
+	@if [ -e $(DESTDIR)$(CONFDIR)/pcfd.conf ]; then \
+		echo "install: keeping $(DESTDIR)$(CONFDIR)/pcfd.conf"; \
+	else \
+		install -m 0644 systemd/pcfd.conf $(DESTDIR)$(CONFDIR)/pcfd.conf; \
+	fi
+	@[ -n "$(DESTDIR)" ] || echo "install: now systemctl daemon-reload, set interface in $(CONFDIR)/pcfd.conf, systemctl enable --now pcf"
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/pcfd $(DESTDIR)$(SBINDIR)/pcfctl \
+		$(DESTDIR)$(UNITDIR)/pcf.service \
+		$(DESTDIR)$(MAN8DIR)/pcfd.8 $(DESTDIR)$(MAN8DIR)/pcfctl.8
+	@if cmp -s systemd/pcfd.conf $(DESTDIR)$(CONFDIR)/pcfd.conf; then \
+		rm -f $(DESTDIR)$(CONFDIR)/pcfd.conf; \
+		rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONFDIR)/pcfd.conf ]; then \
+		echo "uninstall: keeping the edited $(DESTDIR)$(CONFDIR)/pcfd.conf"; \
+	fi
 
 clean:
 	rm -rf $(BUILD)

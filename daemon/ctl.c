@@ -1,0 +1,811 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * ctl.c - pcfd's control server: requests of the pcf family in, rule
+ * table changes through rules.c, replies, acks and events out.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <linux/capability.h>
+
+#include "pcf_genl.h"
+#include "ctl.h"
+#include "log.h"
+#include "rules.h"
+
+#define CTL_SEND_TIMEOUT_S 1 /* a client that stops reading a dump */
+#define CTL_STALL_S	   5 /* how long such a client gets no more dumps */
+#define CTL_STALLED_MAX	   16
+
+/* A client port that let a dump time out, and until when it is shunned. */
+struct ctl_stalled {
+	__u32 port;
+	time_t until;
+};
+
+struct pcf_ctl {
+	struct pcf_dp *dp;
+	int fd;
+	pcf_ctl_send_fn send;
+	void *send_ctx;
+	char rx[PCF_GENL_MSG_MAX * 4]; /* a bigger request is refused */
+	char tx[PCF_GENL_MSG_MAX];
+	char ev[PCF_GENL_MSG_MAX];
+	size_t out_len; /* replies gathered in tx */
+	struct ctl_stalled stalled[CTL_STALLED_MAX];
+	unsigned int next_stalled;
+};
+
+/* One request being served. */
+struct ctl_req {
+	struct pcf_ctl *ctl;
+	const struct nlmsghdr *nlh;
+	const struct nlattr *tb[PCF_A_MAX + 1];
+	__u32 port;
+	struct pcf_extack ext;
+	size_t out_start; /* where its replies begin in ctl->tx */
+};
+
+static int socket_send(void *ctx, const void *buf, size_t len, __u32 port,
+		       __u32 groups, bool wait)
+{
+	struct pcf_ctl *ctl = ctx;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_pid = port,
+				  .nl_groups = groups };
+
+	if (sendto(ctl->fd, buf, len, wait ? 0 : MSG_DONTWAIT,
+		   (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * The replies to the requests of one datagram (echoes or replies, acks)
+ * gather in ctl->tx and leave together: a batch of requests costs one
+ * sendto and one wake-up of the client, not one per request.  A dump
+ * sends its own parts.
+ */
+#define REPLY_ROOM_MIN 4096 /* more than any one non-dump answer */
+
+static struct nlmsghdr *reply_tail(struct ctl_req *req)
+{
+	return (struct nlmsghdr *)(req->ctl->tx + req->ctl->out_len);
+}
+
+static size_t reply_room(const struct ctl_req *req)
+{
+	return sizeof(req->ctl->tx) - req->ctl->out_len;
+}
+
+static void reply_commit(struct ctl_req *req, const struct nlmsghdr *nlh)
+{
+	req->ctl->out_len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+static void reply_flush(struct pcf_ctl *ctl, __u32 port)
+{
+	int err;
+
+	if (!ctl->out_len)
+		return;
+	err = ctl->send(ctl->send_ctx, ctl->tx, ctl->out_len, port, 0, false);
+	if (err)
+		pr_debug("ctl: reply to port %u lost: %s\n", port,
+			 strerror(-err));
+	ctl->out_len = 0;
+}
+
+/* Tell the events group; delivery is best effort. */
+static void ctl_event(struct pcf_ctl *ctl, const struct nlmsghdr *nlh)
+{
+	ctl->send(ctl->send_ctx, nlh, nlh->nlmsg_len, 0,
+		  1U << (PCF_MCGRP_EVENTS - 1), false);
+}
+
+/*
+ * NLMSG_ERROR with err (0: an ack), capped (the request's header only), and
+ * the extended ack: message, offending attribute offset, missing type.
+ */
+static void send_ack(struct ctl_req *req, int err)
+{
+	const struct pcf_extack *ext = &req->ext;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reply_tail(req));
+	size_t size = reply_room(req);
+	struct nlmsgerr *e;
+	const char *at = (const char *)req->nlh;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED;
+	nlh->nlmsg_seq = req->nlh->nlmsg_seq;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = err;
+	e->msg = *req->nlh;
+	if (err && ext->msg) {
+		mnl_attr_put_strz_check(nlh, size, NLMSGERR_ATTR_MSG, ext->msg);
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	}
+	if (err && ext->bad_attr && (const char *)ext->bad_attr >= at &&
+	    (const char *)ext->bad_attr < at + req->nlh->nlmsg_len) {
+		mnl_attr_put_u32_check(nlh, size, NLMSGERR_ATTR_OFFS,
+				       (const char *)ext->bad_attr - at);
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	}
+	if (err && ext->miss_type) {
+		mnl_attr_put_u32_check(nlh, size, NLMSGERR_ATTR_MISS_TYPE,
+				       ext->miss_type);
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	}
+	reply_commit(req, nlh);
+}
+
+static int say(struct ctl_req *req, int err, const char *msg)
+{
+	req->ext.msg = msg;
+	return err;
+}
+
+/* A message about one rule: cmd with the rule, and its counters if slot. */
+static struct nlmsghdr *rule_msg(void *buf, size_t size, __u8 cmd, __u16 flags,
+				 __u32 seq, const struct pcf_rule *r)
+{
+	struct nlmsghdr *nlh = pcf_msg_start(buf, cmd, flags, seq);
+
+	if (pcf_rule_put(nlh, size, r))
+		return NULL;
+	return nlh;
+}
+
+static void announce(struct pcf_ctl *ctl, __u8 cmd, const struct pcf_rule *r)
+{
+	struct nlmsghdr *nlh;
+
+	if (r)
+		nlh = rule_msg(ctl->ev, sizeof(ctl->ev), cmd, 0, 0, r);
+	else
+		nlh = pcf_msg_start(ctl->ev, cmd, 0, 0);
+	if (nlh)
+		ctl_event(ctl, nlh);
+}
+
+static unsigned int add_flags(__u16 nlflags)
+{
+	unsigned int flags = 0;
+
+	if (nlflags & NLM_F_REPLACE) {
+		flags |= PCF_RULE_REPLACE;
+		if (!(nlflags & NLM_F_CREATE))
+			flags |= PCF_RULE_EXCL;
+	}
+	return flags;
+}
+
+static int add_error(struct ctl_req *req, int err)
+{
+	switch (err) {
+	case -EEXIST:
+		return say(
+		    req, err,
+		    "a rule with this match exists: use `flow replace` to change it");
+	case -ENOSPC:
+		return say(
+		    req, err,
+		    "the rule table is full (16384 rules, 32 distinct match masks): delete rules first");
+	case -ENOENT:
+		return say(req, err, "no rule with this match to replace");
+	default:
+		return say(req, err,
+			   "writing the rule to the pinned maps failed");
+	}
+}
+
+static int do_flow_new(struct ctl_req *req)
+{
+	struct pcf_ctl *ctl = req->ctl;
+	struct pcf_rule spec, rule;
+	const char *why;
+	__u32 id;
+	int err;
+
+	if (req->tb[PCF_A_FLOW_ID]) {
+		req->ext.bad_attr = req->tb[PCF_A_FLOW_ID];
+		return say(req, -EINVAL, "pcfd assigns rule ids: give no id");
+	}
+	err = pcf_rule_from_attrs(req->tb, &spec, &req->ext);
+	if (err)
+		return err;
+	/* the whole rule is checked before any map is touched */
+	err = pcf_rule_validate(&spec, &why);
+	if (err)
+		return say(req, err, why);
+	err =
+	    pcf_rule_add(ctl->dp, &spec, add_flags(req->nlh->nlmsg_flags), &id);
+	if (err)
+		return add_error(req, err);
+	if (pcf_rule_get(ctl->dp, id, &rule, NULL))
+		return 0;
+	pr_debug("ctl: rule %u added\n", id);
+	if (req->nlh->nlmsg_flags & NLM_F_ECHO) {
+		struct nlmsghdr *nlh;
+
+		nlh = rule_msg(reply_tail(req), reply_room(req),
+			       PCF_CMD_FLOW_NEW, 0, req->nlh->nlmsg_seq, &rule);
+		if (nlh)
+			reply_commit(req, nlh);
+	}
+	announce(ctl, PCF_CMD_FLOW_NEW, &rule);
+	return 0;
+}
+
+static int do_flow_del(struct ctl_req *req)
+{
+	struct pcf_ctl *ctl = req->ctl;
+	struct pcf_rule spec, rule;
+	__u32 id;
+	int err;
+
+	if (req->tb[PCF_A_FLOW_ID]) {
+		id = mnl_attr_get_u32(req->tb[PCF_A_FLOW_ID]);
+		if (pcf_rule_get(ctl->dp, id, &rule, NULL))
+			return say(req, -ENOENT, "no rule with this id");
+		err = pcf_rule_del(ctl->dp, id);
+	} else if (req->tb[PCF_A_FLOW_MATCH]) {
+		err = pcf_rule_from_attrs(req->tb, &spec, &req->ext);
+		if (err)
+			return err;
+		rule = spec;
+		err = pcf_rule_del_match(ctl->dp, &spec, &rule.id);
+		if (err == -ENOENT)
+			return say(req, err, "no rule with this match");
+		if (err == -EINVAL)
+			return say(req, err, "this match is not valid");
+	} else {
+		req->ext.miss_type = PCF_A_FLOW_ID;
+		return say(req, -EINVAL, "flow-del needs an id or a match");
+	}
+	if (err)
+		return say(req, err, "removing the rule from the maps failed");
+	pr_debug("ctl: rule %u deleted\n", rule.id);
+	announce(ctl, PCF_CMD_FLOW_DEL, &rule);
+	return 0;
+}
+
+/* Append rule (with its counters) to a reply being built; -EMSGSIZE if full. */
+static int put_rule_reply(struct pcf_ctl *ctl, struct nlmsghdr *nlh,
+			  size_t size, const struct pcf_rule *r, __u32 slot)
+{
+	struct pcf_counter c = {};
+
+	pcf_rule_counters(ctl->dp, slot, &c);
+	if (pcf_rule_put(nlh, size, r) || pcf_counters_put(nlh, size, &c))
+		return -EMSGSIZE;
+	return 0;
+}
+
+struct dump_ctx {
+	struct ctl_req *req;
+	char *pos;     /* next message in ctl->tx */
+	__u32 next_id; /* where the next part resumes */
+};
+
+static int dump_one(const struct pcf_rule *r, __u32 slot, void *arg)
+{
+	struct dump_ctx *d = arg;
+	struct pcf_ctl *ctl = d->req->ctl;
+	size_t room = ctl->tx + sizeof(ctl->tx) - d->pos;
+	struct nlmsghdr *nlh;
+
+	if (room < NLMSG_HDRLEN + GENL_HDRLEN)
+		goto full;
+	nlh = pcf_msg_start(d->pos, PCF_CMD_FLOW_GET, NLM_F_MULTI,
+			    d->req->nlh->nlmsg_seq);
+	if (put_rule_reply(ctl, nlh, room, r, slot))
+		goto full;
+	d->pos += NLMSG_ALIGN(nlh->nlmsg_len);
+	return 0;
+full:
+	d->next_id = r->id;
+	return 1;
+}
+
+static time_t now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static bool port_stalled(const struct pcf_ctl *ctl, __u32 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < CTL_STALLED_MAX; i++)
+		if (ctl->stalled[i].port == port &&
+		    ctl->stalled[i].until > now())
+			return true;
+	return false;
+}
+
+/*
+ * A dump waits for its reader, but a client that lets a part time out
+ * (CTL_SEND_TIMEOUT_S) gets no dump for CTL_STALL_S: queued requests of a
+ * client that never reads cost pcfd one timeout, not one each.
+ */
+static int send_part(struct ctl_req *req, size_t len)
+{
+	struct pcf_ctl *ctl = req->ctl;
+	struct ctl_stalled *st;
+	int err;
+
+	if (port_stalled(ctl, req->port))
+		return say(req, -EAGAIN,
+			   "this client did not read its last dump");
+	err = ctl->send(ctl->send_ctx, ctl->tx, len, req->port, 0, true);
+	if (err == -EAGAIN) {
+		st = &ctl->stalled[ctl->next_stalled++ % CTL_STALLED_MAX];
+		st->port = req->port;
+		st->until = now() + CTL_STALL_S;
+		pr_debug("ctl: port %u does not read its dump\n", req->port);
+		say(req, err, "the dump timed out: the client does not read");
+	}
+	return err;
+}
+
+/*
+ * A dump goes out in parts of at most PCF_GENL_MSG_MAX bytes; each part
+ * resumes at the id the previous one could not hold, so rules added or
+ * removed meanwhile never make it repeat or skip the others.
+ */
+static int dump_flows(struct ctl_req *req)
+{
+	struct pcf_ctl *ctl = req->ctl;
+	struct dump_ctx d = { .req = req, .next_id = 1 };
+	struct nlmsghdr *done;
+	int err;
+
+	reply_flush(ctl, req->port); /* the answers before it go first */
+	for (;;) {
+		d.pos = ctl->tx;
+		err = pcf_rule_foreach(ctl->dp, d.next_id, dump_one, &d);
+		if (!err)
+			break;
+		if (d.pos == ctl->tx)
+			return say(req, -EMSGSIZE,
+				   "a rule does not fit a message");
+		err = send_part(req, d.pos - ctl->tx);
+		if (err)
+			return err;
+	}
+	if ((size_t)(ctl->tx + sizeof(ctl->tx) - d.pos) < NLMSG_HDRLEN + 4) {
+		err = send_part(req, d.pos - ctl->tx);
+		if (err)
+			return err;
+		d.pos = ctl->tx;
+	}
+	done = mnl_nlmsg_put_header(d.pos);
+	done->nlmsg_type = NLMSG_DONE;
+	done->nlmsg_flags = NLM_F_MULTI;
+	done->nlmsg_seq = req->nlh->nlmsg_seq;
+	*(int *)mnl_nlmsg_put_extra_header(done, sizeof(int)) = 0;
+	return send_part(req, d.pos + done->nlmsg_len - ctl->tx);
+}
+
+static int do_flow_get(struct ctl_req *req)
+{
+	struct pcf_ctl *ctl = req->ctl;
+	struct nlmsghdr *nlh;
+	struct pcf_rule rule;
+	__u32 slot;
+
+	if (req->nlh->nlmsg_flags & NLM_F_DUMP)
+		return dump_flows(req);
+	if (!req->tb[PCF_A_FLOW_ID]) {
+		req->ext.miss_type = PCF_A_FLOW_ID;
+		return say(req, -EINVAL, "flow-get needs an id (or a dump)");
+	}
+	if (pcf_rule_get(ctl->dp, mnl_attr_get_u32(req->tb[PCF_A_FLOW_ID]),
+			 &rule, &slot))
+		return say(req, -ENOENT, "no rule with this id");
+	nlh = pcf_msg_start(reply_tail(req), PCF_CMD_FLOW_GET, 0,
+			    req->nlh->nlmsg_seq);
+	if (put_rule_reply(ctl, nlh, reply_room(req), &rule, slot))
+		return -EMSGSIZE;
+	reply_commit(req, nlh);
+	return 0;
+}
+
+static int do_flow_flush(struct ctl_req *req)
+{
+	int err = pcf_rule_flush(req->ctl->dp);
+
+	if (err)
+		return say(req, err, "flushing the rule table failed");
+	pr_debug("ctl: rules flushed\n");
+	announce(req->ctl, PCF_CMD_FLOW_FLUSH, NULL);
+	return 0;
+}
+
+static bool put_counter(struct nlmsghdr *nlh, size_t size, __u32 kind,
+			const char *name, const struct pcf_counter *c)
+{
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_STATS_COUNTER);
+	if (!nest ||
+	    !mnl_attr_put_u32_check(nlh, size, PCF_A_COUNTER_KIND, kind) ||
+	    !mnl_attr_put_strz_check(nlh, size, PCF_A_COUNTER_NAME, name) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_COUNTER_PACKETS,
+				    c->packets) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_COUNTER_BYTES, c->bytes))
+		return false;
+	mnl_attr_nest_end(nlh, nest);
+	return true;
+}
+
+/*
+ * The reply: PCF_A_STATS_XDP with one counter nest per verdict and reason.
+ * Per-worker counters will come as PCF_A_STATS_WORKERS nests beside it.
+ */
+static int do_stats_get(struct ctl_req *req)
+{
+	struct pcf_ctl *ctl = req->ctl;
+	struct pcf_counter c[PCF_STAT_MAX];
+	size_t size = reply_room(req);
+	struct nlmsghdr *nlh;
+	struct nlattr *xdp;
+	unsigned int i;
+	bool ok = true;
+	int err;
+
+	err = pcf_dp_read_stats(ctl->dp, c);
+	if (err)
+		return say(req, err, "reading the XDP counters failed");
+	nlh = pcf_msg_start(reply_tail(req), PCF_CMD_STATS_GET, 0,
+			    req->nlh->nlmsg_seq);
+	xdp = mnl_attr_nest_start(nlh, PCF_A_STATS_XDP);
+	for (i = 0; i < PCF_VERDICT_MAX; i++)
+		ok = ok &&
+		     put_counter(nlh, size, PCF_COUNTER_VERDICT,
+				 pcf_verdict_name(i), &c[PCF_STAT_VERDICT(i)]);
+	for (i = 0; i < PCF_REASON_MAX; i++)
+		ok = ok &&
+		     put_counter(nlh, size, PCF_COUNTER_REASON,
+				 pcf_reason_name(i), &c[PCF_STAT_REASON(i)]);
+	if (!ok)
+		return -EMSGSIZE;
+	mnl_attr_nest_end(nlh, xdp);
+	reply_commit(req, nlh);
+	return 0;
+}
+
+typedef int (*ctl_handler)(struct ctl_req *req);
+
+static const ctl_handler handlers[PCF_CMD_MAX + 1] = {
+	[PCF_CMD_FLOW_NEW] = do_flow_new,
+	[PCF_CMD_FLOW_DEL] = do_flow_del,
+	[PCF_CMD_FLOW_GET] = do_flow_get,
+	[PCF_CMD_FLOW_FLUSH] = do_flow_flush,
+	[PCF_CMD_STATS_GET] = do_stats_get,
+};
+
+/* CAP_NET_ADMIN in the sender's effective set, from /proc/PID/status. */
+static bool has_net_admin(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long long caps;
+	bool ok = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
+			ok = caps & (1ULL << CAP_NET_ADMIN);
+			break;
+		}
+	fclose(f);
+	return ok;
+}
+
+static bool privileged(const struct ucred *cred)
+{
+	return cred && (cred->uid == 0 || has_net_admin(cred->pid));
+}
+
+static int dispatch(struct ctl_req *req, const struct ucred *cred, size_t len)
+{
+	const struct genlmsghdr *genl;
+	const struct pcf_op *op;
+	int err;
+
+	err = pcf_msg_parse(req->nlh, len, req->tb, &genl, &req->ext);
+	if (err)
+		return err;
+	op = &pcf_ops[genl->cmd];
+	if ((req->nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP && !op->dump)
+		return say(req, -EOPNOTSUPP, "this command has no dump");
+	err = pcf_msg_check_required(genl->cmd, req->tb, &req->ext);
+	if (err)
+		return err;
+	if (op->admin && !privileged(cred)) {
+		snprintf(
+		    req->ext.buf, sizeof(req->ext.buf),
+		    "%s changes the rules: it needs root or CAP_NET_ADMIN (uid %d has neither)",
+		    op->name, cred ? (int)cred->uid : -1);
+		return say(req, -EPERM, req->ext.buf);
+	}
+	return handlers[genl->cmd](req);
+}
+
+static int handle_msg(struct pcf_ctl *ctl, const struct nlmsghdr *nlh,
+		      size_t len, __u32 port, const struct ucred *cred)
+{
+	struct ctl_req req = {
+		.ctl = ctl, .nlh = nlh, .port = port, .out_start = ctl->out_len
+	};
+	int err;
+
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return 0; /* NOOP, DONE, ERROR: nothing to answer */
+	err = dispatch(&req, cred, len);
+	if (err) {
+		/* an error is all the answer (a dump may have flushed) */
+		if (ctl->out_len > req.out_start)
+			ctl->out_len = req.out_start;
+		send_ack(&req, err);
+	} else if (nlh->nlmsg_flags & NLM_F_ACK &&
+		   (nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP) {
+		send_ack(&req, 0);
+	}
+	return err;
+}
+
+static void cancel_msg(struct pcf_ctl *ctl, const struct nlmsghdr *nlh,
+		       __u32 port)
+{
+	struct ctl_req req = { .ctl = ctl, .nlh = nlh, .port = port };
+
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return;
+	say(&req, -ECANCELED,
+	    "not done: an earlier request in the same datagram failed");
+	send_ack(&req, -ECANCELED);
+}
+
+/*
+ * The requests of one datagram run in order and stop at the first that
+ * fails; each one after it is answered ECANCELED.  So a client may pack
+ * a batch into one datagram and still stop at the first failure.
+ */
+void pcf_ctl_handle(struct pcf_ctl *ctl, const void *buf, size_t len,
+		    __u32 port, const struct ucred *cred)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+	bool failed = false;
+
+	if (!port || len > INT_MAX)
+		return; /* from the kernel, or multicast: not a request */
+	ctl->out_len = 0;
+	/*
+	 * mnl_nlmsg_ok() compares (int)nlmsg_len: a length of 2^31 or more
+	 * would pass it as negative, so check it unsigned first.
+	 */
+	for (; rem >= NLMSG_HDRLEN && nlh->nlmsg_len <= (unsigned int)rem &&
+	       mnl_nlmsg_ok(nlh, rem);
+	     nlh = mnl_nlmsg_next(nlh, &rem)) {
+		if (sizeof(ctl->tx) - ctl->out_len < REPLY_ROOM_MIN)
+			reply_flush(ctl, port);
+		if (failed)
+			cancel_msg(ctl, nlh, port);
+		else
+			failed = handle_msg(ctl, nlh, rem, port, cred) != 0;
+	}
+	reply_flush(ctl, port);
+}
+
+/* A datagram bigger than rx: answer its first request, if it has one. */
+static void refuse_oversized(struct pcf_ctl *ctl, size_t len, __u32 port)
+{
+	struct ctl_req req = { .ctl = ctl,
+			       .nlh = (void *)ctl->rx,
+			       .port = port };
+
+	pr_debug("ctl: refused an oversized datagram from port %u\n", port);
+	if (!port || len < NLMSG_HDRLEN || req.nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return;
+	say(&req, -EMSGSIZE, "the request is bigger than pcfd reads (64 KiB)");
+	ctl->out_len = 0;
+	send_ack(&req, -EMSGSIZE);
+	reply_flush(ctl, port);
+}
+
+static const struct ucred *find_cred(struct msghdr *msg)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS)
+			return (const struct ucred *)CMSG_DATA(c);
+	return NULL;
+}
+
+int pcf_ctl_serve(struct pcf_ctl *ctl)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	struct sockaddr_nl sa;
+	struct iovec iov = { ctl->rx, sizeof(ctl->rx) };
+	struct msghdr msg = { .msg_name = &sa,
+			      .msg_namelen = sizeof(sa),
+			      .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+
+	/*
+	 * One datagram a call: the epoll is level-triggered, so the next one
+	 * wakes the loop again, and a client waiting for its answer does
+	 * not cost a recvmsg() that finds nothing.
+	 */
+	n = recvmsg(ctl->fd, &msg, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		if (errno == ENOBUFS) {
+			pr_warn(
+			    "ctl: requests were lost: the socket buffer overflowed\n");
+			return 0;
+		}
+		return -errno;
+	}
+	if (msg.msg_flags & MSG_TRUNC)
+		refuse_oversized(ctl, n, sa.nl_pid);
+	else
+		pcf_ctl_handle(ctl, ctl->rx, n, sa.nl_pid, find_cred(&msg));
+	return 0;
+}
+
+int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
+		struct pcf_ctl **ret_ctl)
+{
+	struct pcf_ctl *ctl = calloc(1, sizeof(*ctl));
+
+	if (!ctl)
+		return -ENOMEM;
+	ctl->dp = dp;
+	ctl->fd = -1;
+	ctl->send = send;
+	ctl->send_ctx = ctx;
+	*ret_ctl = ctl;
+	return 0;
+}
+
+int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_pid = port };
+	struct timeval tmo = { .tv_sec = CTL_SEND_TIMEOUT_S };
+	struct pcf_ctl *ctl;
+	int one = 1, err;
+
+	err = pcf_ctl_new(dp, socket_send, NULL, &ctl);
+	if (err)
+		return err;
+	ctl->send_ctx = ctl;
+	ctl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	if (ctl->fd < 0 ||
+	    setsockopt(ctl->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+	    setsockopt(ctl->fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo)) ||
+	    bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		pcf_ctl_close(ctl);
+		return err;
+	}
+	*ret_ctl = ctl;
+	return 0;
+}
+
+void pcf_ctl_close(struct pcf_ctl *ctl)
+{
+	if (!ctl)
+		return;
+	if (ctl->fd >= 0)
+		close(ctl->fd);
+	free(ctl);
+}
+
+int pcf_ctl_fd(const struct pcf_ctl *ctl)
+{
+	return ctl->fd;
+}
+
+/* The inode of the NETLINK_USERSOCK socket bound at port, or 0. */
+static unsigned long port_inode(__u32 port)
+{
+	unsigned long inode = 0, ino;
+	unsigned int proto, pid;
+	char line[512];
+	FILE *f;
+
+	f = fopen("/proc/net/netlink", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %u %u %*s %*s %*s %*s %*s %*s %lu",
+			   &proto, &pid, &ino) == 3 &&
+		    proto == NETLINK_USERSOCK && pid == port) {
+			inode = ino;
+			break;
+		}
+	fclose(f);
+	return inode;
+}
+
+static bool pid_has_socket(const char *pid, const char *want)
+{
+	char path[600], link[64];
+	struct dirent *fd;
+	bool found = false;
+	DIR *d;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!found && (fd = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, fd->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = !strcmp(link, want);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+int pcf_ctl_port_owner(__u32 port, char *buf, size_t len)
+{
+	unsigned long inode = port_inode(port);
+	char want[64], path[600], comm[64] = "?";
+	struct dirent *p;
+	int err = -ENOENT;
+	FILE *f;
+	DIR *d;
+
+	if (!inode)
+		return -ENOENT;
+	snprintf(want, sizeof(want), "socket:[%lu]", inode);
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((p = readdir(d))) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9' ||
+		    !pid_has_socket(p->d_name, want))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", p->d_name);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		snprintf(buf, len, "pid %s (%s)", p->d_name, comm);
+		err = 0;
+		break;
+	}
+	closedir(d);
+	return err;
+}

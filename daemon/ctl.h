@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ctl.h - pcfd's control server: the pcf family (genl/pcf_genl.h) on a
+ * NETLINK_USERSOCK socket bound to a well-known port id.
+ *
+ * Reads (flow get/dump, stats) are open to every local user; changes need
+ * uid 0 or CAP_NET_ADMIN, judged from the kernel-verified SCM_CREDENTIALS
+ * of each datagram.  Changes are announced to the events multicast group.
+ */
+#ifndef PCF_CTL_H
+#define PCF_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "loader.h"
+
+struct pcf_ctl;
+
+/*
+ * How replies leave: to port (unicast) or to the groups bit mask
+ * (multicast, port 0).  wait: block (up to a timeout) while the receiver's
+ * buffer is full, as a dump must; otherwise a client that does not read
+ * just loses its reply and cannot stall pcfd.  The socket's sendto by
+ * default; the fuzzer passes a sink.
+ */
+typedef int (*pcf_ctl_send_fn)(void *ctx, const void *buf, size_t len,
+			       __u32 port, __u32 groups, bool wait);
+
+/*
+ * Bind the control socket at port.  -EADDRINUSE: someone holds the port
+ * (pcf_ctl_port_owner says who).
+ */
+int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl);
+/* A control server with no socket: replies go to send. */
+int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
+		struct pcf_ctl **ret_ctl);
+void pcf_ctl_close(struct pcf_ctl *ctl);
+
+int pcf_ctl_fd(const struct pcf_ctl *ctl);
+
+/* Serve one datagram waiting on the socket (call when it is readable). */
+int pcf_ctl_serve(struct pcf_ctl *ctl);
+
+/*
+ * Handle one datagram from port with the sender's credentials (NULL: none
+ * came, the sender counts as unprivileged).  Every message in it gets its
+ * answer; nothing the sender writes can make this fail.
+ */
+void pcf_ctl_handle(struct pcf_ctl *ctl, const void *buf, size_t len,
+		    __u32 port, const struct ucred *cred);
+
+/*
+ * Describe who holds a NETLINK_USERSOCK port id in this network namespace
+ * ("pid 123 (comm)"), from /proc/net/netlink and /proc/PID/fd.
+ * -ENOENT if it cannot tell.
+ */
+int pcf_ctl_port_owner(__u32 port, char *buf, size_t len);
+
+#endif /* PCF_CTL_H */

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * pcf_genl.c - the policy tables of the pcf family and the strict
+ * validation every received message goes through, on both sides.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pcf_genl.h"
+
+#define U32_RANGE(n, lo, hi)                                              \
+	{                                                                 \
+		.name = n, .type = PCF_AT_U32, .ranged = true, .min = lo, \
+		.max = hi                                                 \
+	}
+
+static const struct pcf_policy nat_policy[PCF_A_NAT_MAX + 1] = {
+	[PCF_A_NAT_ADDR] = { .name = "addr", .type = PCF_AT_ADDR },
+	[PCF_A_NAT_PORT] = U32_RANGE("port", 0, 65535),
+};
+
+const struct pcf_attr_set pcf_nat_set = {
+	.name = "nat",
+	.max = PCF_A_NAT_MAX,
+	.policy = nat_policy,
+};
+
+static const struct pcf_policy match_policy[PCF_A_MATCH_MAX + 1] = {
+	[PCF_A_MATCH_SRC] = { .name = "src", .type = PCF_AT_ADDR },
+	[PCF_A_MATCH_SRC_PLEN] = U32_RANGE("src-plen", 0, 128),
+	[PCF_A_MATCH_DST] = { .name = "dst", .type = PCF_AT_ADDR },
+	[PCF_A_MATCH_DST_PLEN] = U32_RANGE("dst-plen", 0, 128),
+	[PCF_A_MATCH_SPORT] = U32_RANGE("sport", 0, 65535),
+	[PCF_A_MATCH_DPORT] = U32_RANGE("dport", 0, 65535),
+	[PCF_A_MATCH_PROTO] = U32_RANGE("proto", 0, 255),
+	[PCF_A_MATCH_IFINDEX] = U32_RANGE("ifindex", 1, 0xffffffff),
+};
+
+const struct pcf_attr_set pcf_match_set = {
+	.name = "match",
+	.max = PCF_A_MATCH_MAX,
+	.policy = match_policy,
+};
+
+static const struct pcf_policy action_policy[PCF_A_ACT_MAX + 1] = {
+	[PCF_A_ACT_VERDICT] = U32_RANGE("verdict", 0, PCF_VERDICT_MAX - 1),
+	[PCF_A_ACT_TTL_DELTA] = { .name = "ttl-delta",
+				  .type = PCF_AT_S32,
+				  .ranged = true,
+				  .min = -128,
+				  .max = 127 },
+	[PCF_A_ACT_DF_CLEAR] = { .name = "df-clear", .type = PCF_AT_FLAG },
+	[PCF_A_ACT_SNAT] = { .name = "snat",
+			     .type = PCF_AT_NEST,
+			     .nest = &pcf_nat_set },
+	[PCF_A_ACT_DNAT] = { .name = "dnat",
+			     .type = PCF_AT_NEST,
+			     .nest = &pcf_nat_set },
+	[PCF_A_ACT_MARK] = { .name = "mark", .type = PCF_AT_U32 },
+	[PCF_A_ACT_MIRROR] = U32_RANGE("mirror", 1, 0xffffffff),
+	[PCF_A_ACT_EGRESS] = U32_RANGE("egress", 0, PCF_EGRESS_MAX - 1),
+	[PCF_A_ACT_QUEUE] = U32_RANGE("queue", 0, 65535),
+};
+
+const struct pcf_attr_set pcf_action_set = {
+	.name = "action",
+	.max = PCF_A_ACT_MAX,
+	.policy = action_policy,
+};
+
+static const struct pcf_policy counter_policy[PCF_A_COUNTER_MAX + 1] = {
+	[PCF_A_COUNTER_PAD] = { .name = "pad", .type = PCF_AT_PAD },
+	[PCF_A_COUNTER_KIND] = U32_RANGE("kind", 0, PCF_COUNTER_KIND_MAX - 1),
+	[PCF_A_COUNTER_NAME] = { .name = "name",
+				 .type = PCF_AT_STRING,
+				 .max = 32 },
+	[PCF_A_COUNTER_PACKETS] = { .name = "packets", .type = PCF_AT_U64 },
+	[PCF_A_COUNTER_BYTES] = { .name = "bytes", .type = PCF_AT_U64 },
+};
+
+const struct pcf_attr_set pcf_counter_set = {
+	.name = "counter",
+	.max = PCF_A_COUNTER_MAX,
+	.policy = counter_policy,
+};
+
+static const struct pcf_policy stats_policy[PCF_A_STATS_MAX + 1] = {
+	[PCF_A_STATS_COUNTER] = { .name = "counter",
+				  .type = PCF_AT_NEST,
+				  .nest = &pcf_counter_set,
+				  .multi = true },
+};
+
+const struct pcf_attr_set pcf_stats_set = {
+	.name = "stats",
+	.max = PCF_A_STATS_MAX,
+	.policy = stats_policy,
+};
+
+static const struct pcf_policy flow_policy[PCF_A_MAX + 1] = {
+	[PCF_A_PAD] = { .name = "pad", .type = PCF_AT_PAD },
+	[PCF_A_FLOW_ID] = U32_RANGE("id", 1, 0xffffffff),
+	[PCF_A_FLOW_PRIO] = U32_RANGE("prio", 0, PCF_PRIO_MAX),
+	[PCF_A_FLOW_MATCH] = { .name = "match",
+			       .type = PCF_AT_NEST,
+			       .nest = &pcf_match_set },
+	[PCF_A_FLOW_ACTION] = { .name = "action",
+				.type = PCF_AT_NEST,
+				.nest = &pcf_action_set },
+	[PCF_A_FLOW_PACKETS] = { .name = "packets", .type = PCF_AT_U64 },
+	[PCF_A_FLOW_BYTES] = { .name = "bytes", .type = PCF_AT_U64 },
+	[PCF_A_STATS_XDP] = { .name = "stats-xdp",
+			      .type = PCF_AT_NEST,
+			      .nest = &pcf_stats_set },
+	[PCF_A_STATS_WORKERS] = { .name = "stats-workers",
+				  .type = PCF_AT_NEST,
+				  .nest = &pcf_stats_set },
+};
+
+const struct pcf_attr_set pcf_flow_set = {
+	.name = "flow",
+	.max = PCF_A_MAX,
+	.policy = flow_policy,
+};
+
+#define BIT(n) (1ULL << (n))
+
+const struct pcf_op pcf_ops[PCF_CMD_MAX + 1] = {
+	[PCF_CMD_FLOW_NEW] = { .name = "flow-new",
+			       .admin = true,
+			       .required = BIT(PCF_A_FLOW_ACTION) },
+	[PCF_CMD_FLOW_DEL] = { .name = "flow-del", .admin = true },
+	[PCF_CMD_FLOW_GET] = { .name = "flow-get", .dump = true },
+	[PCF_CMD_FLOW_FLUSH] = { .name = "flow-flush", .admin = true },
+	[PCF_CMD_STATS_GET] = { .name = "stats-get" },
+};
+
+const char *const pcf_mcgrp_names[] = {
+	[PCF_MCGRP_EVENTS] = "events",
+	NULL,
+};
+
+static const struct pcf_attr_set *const all_sets[] = {
+	&pcf_flow_set, &pcf_match_set, &pcf_action_set,
+	&pcf_nat_set,  &pcf_stats_set, &pcf_counter_set,
+};
+
+static int refuse(struct pcf_extack *ext, const struct nlattr *attr, int err,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int refuse(struct pcf_extack *ext, const struct nlattr *attr, int err,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ext->buf, sizeof(ext->buf), fmt, ap);
+	va_end(ap);
+	ext->msg = ext->buf;
+	ext->bad_attr = attr;
+	return err;
+}
+
+static int check_int(const struct nlattr *a, const struct pcf_attr_set *set,
+		     const struct pcf_policy *p, struct pcf_extack *ext)
+{
+	long long v;
+
+	if (p->type == PCF_AT_U64)
+		return mnl_attr_get_payload_len(a) == 8
+			   ? 0
+			   : refuse(ext, a, -EINVAL,
+				    "attribute %s.%s must be 8 bytes (u64)",
+				    set->name, p->name);
+	if (mnl_attr_get_payload_len(a) != 4)
+		return refuse(ext, a, -EINVAL,
+			      "attribute %s.%s must be 4 bytes (%s)", set->name,
+			      p->name, p->type == PCF_AT_S32 ? "s32" : "u32");
+	v = p->type == PCF_AT_S32 ? (long long)(__s32)mnl_attr_get_u32(a)
+				  : (long long)mnl_attr_get_u32(a);
+	if (p->ranged && (v < p->min || v > p->max))
+		return refuse(
+		    ext, a, -ERANGE,
+		    "attribute %s.%s = %lld is out of range %lld..%lld",
+		    set->name, p->name, v, p->min, p->max);
+	return 0;
+}
+
+static int check_attr(const struct nlattr *a, const struct pcf_attr_set *set,
+		      const struct pcf_policy *p, struct pcf_extack *ext)
+{
+	const struct nlattr *sub[PCF_A_MAX + 1];
+	size_t len = mnl_attr_get_payload_len(a);
+	const char *s;
+
+	if ((a->nla_type & NLA_F_NESTED) && p->type != PCF_AT_NEST)
+		return refuse(ext, a, -EINVAL, "attribute %s.%s is not a nest",
+			      set->name, p->name);
+	switch (p->type) {
+	case PCF_AT_U32:
+	case PCF_AT_S32:
+	case PCF_AT_U64:
+		return check_int(a, set, p, ext);
+	case PCF_AT_FLAG:
+		return len ? refuse(ext, a, -EINVAL,
+				    "flag %s.%s must have no payload",
+				    set->name, p->name)
+			   : 0;
+	case PCF_AT_STRING:
+		s = mnl_attr_get_payload(a);
+		if (!len || s[len - 1] || strlen(s) != len - 1 ||
+		    (long long)len > p->max)
+			return refuse(
+			    ext, a, -EINVAL,
+			    "attribute %s.%s must be a string of at most %lld bytes",
+			    set->name, p->name, p->max - 1);
+		return 0;
+	case PCF_AT_ADDR:
+		return len == 4 || len == 16
+			   ? 0
+			   : refuse(
+				 ext, a, -EINVAL,
+				 "attribute %s.%s must be an IPv4 or IPv6 address (4 or 16 bytes)",
+				 set->name, p->name);
+	case PCF_AT_NEST:
+		return pcf_attr_parse_nested(a, p->nest, sub, ext);
+	case PCF_AT_PAD:
+		return 0;
+	default:
+		return refuse(ext, a, -EINVAL, "unknown attribute %u in %s",
+			      mnl_attr_get_type(a), set->name);
+	}
+}
+
+int pcf_attr_parse(const void *payload, size_t len,
+		   const struct pcf_attr_set *set, const struct nlattr **tb,
+		   struct pcf_extack *ext)
+{
+	const struct nlattr *a = payload;
+	const struct pcf_policy *p;
+	unsigned int type;
+	int err;
+
+	memset(tb, 0, sizeof(*tb) * (set->max + 1));
+	while (len >= sizeof(*a)) {
+		if (!mnl_attr_ok(a, (int)len))
+			return refuse(
+			    ext, a, -EINVAL,
+			    "an attribute of %s runs past the end of the message",
+			    set->name);
+		type = mnl_attr_get_type(a);
+		p = type <= set->max ? &set->policy[type] : NULL;
+		if (!p || p->type == PCF_AT_UNUSED)
+			return refuse(ext, a, -EINVAL,
+				      "unknown attribute %u in %s", type,
+				      set->name);
+		err = check_attr(a, set, p, ext);
+		if (err)
+			return err;
+		if (tb[type] && !p->multi && p->type != PCF_AT_PAD)
+			return refuse(ext, a, -EINVAL,
+				      "attribute %s.%s given twice", set->name,
+				      p->name);
+		if (!tb[type])
+			tb[type] = a;
+		if ((size_t)NLA_ALIGN(a->nla_len) >= len)
+			return 0;
+		len -= NLA_ALIGN(a->nla_len);
+		a = mnl_attr_next(a);
+	}
+	if (len)
+		return refuse(ext, a, -EINVAL,
+			      "%zu stray bytes after the attributes of %s", len,
+			      set->name);
+	return 0;
+}
+
+int pcf_attr_parse_nested(const struct nlattr *nest,
+			  const struct pcf_attr_set *set,
+			  const struct nlattr **tb, struct pcf_extack *ext)
+{
+	return pcf_attr_parse(mnl_attr_get_payload(nest),
+			      mnl_attr_get_payload_len(nest), set, tb, ext);
+}
+
+int pcf_msg_parse(const struct nlmsghdr *nlh, size_t len,
+		  const struct nlattr **tb, const struct genlmsghdr **ret_genl,
+		  struct pcf_extack *ext)
+{
+	const struct genlmsghdr *genl;
+	int err;
+
+	if (len < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN ||
+	    nlh->nlmsg_len > len)
+		return refuse(ext, NULL, -EINVAL,
+			      "truncated message: %zu bytes, header says %u",
+			      len, len >= NLMSG_HDRLEN ? nlh->nlmsg_len : 0);
+	if (nlh->nlmsg_type != PCF_GENL_TYPE)
+		return refuse(ext, NULL, -EOPNOTSUPP,
+			      "message type %u is not the pcf family (%u)",
+			      nlh->nlmsg_type, PCF_GENL_TYPE);
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return refuse(ext, NULL, -EINVAL, "truncated genetlink header");
+	genl = mnl_nlmsg_get_payload(nlh);
+	if (genl->version != PCF_GENL_VERSION)
+		return refuse(ext, NULL, -EPROTONOSUPPORT,
+			      "protocol version %u, this side speaks %u",
+			      genl->version, PCF_GENL_VERSION);
+	if (!genl->cmd || genl->cmd > PCF_CMD_MAX)
+		return refuse(ext, NULL, -EOPNOTSUPP, "unknown command %u",
+			      genl->cmd);
+	err = pcf_attr_parse(mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN),
+			     mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
+			     &pcf_flow_set, tb, ext);
+	if (err)
+		return err;
+	if (ret_genl)
+		*ret_genl = genl;
+	return 0;
+}
+
+int pcf_msg_check_required(unsigned int cmd, const struct nlattr *const *tb,
+			   struct pcf_extack *ext)
+{
+	unsigned int i;
+
+	if (!cmd || cmd > PCF_CMD_MAX)
+		return refuse(ext, NULL, -EOPNOTSUPP, "unknown command %u",
+			      cmd);
+	for (i = 0; i <= PCF_A_MAX; i++) {
+		if ((pcf_ops[cmd].required & BIT(i)) && !tb[i]) {
+			ext->miss_type = i;
+			return refuse(ext, NULL, -EINVAL,
+				      "%s needs attribute %s",
+				      pcf_ops[cmd].name, flow_policy[i].name);
+		}
+	}
+	return 0;
+}
+
+struct nlmsghdr *pcf_msg_start(void *buf, __u8 cmd, __u16 flags, __u32 seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = PCF_GENL_TYPE;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = PCF_GENL_VERSION;
+	return nlh;
+}
+
+const char *pcf_genl_cmd_name(unsigned int cmd)
+{
+	return cmd && cmd <= PCF_CMD_MAX ? pcf_ops[cmd].name : "?";
+}
+
+const struct pcf_attr_set *const *pcf_genl_sets(unsigned int *ret_n)
+{
+	*ret_n = sizeof(all_sets) / sizeof(all_sets[0]);
+	return all_sets;
+}

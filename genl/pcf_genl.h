@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * pcf_genl.h - the pcf control protocol, defined once for pcfd and pcfctl.
+ *
+ * A genetlink-style family carried over NETLINK_USERSOCK: every message is
+ * nlmsghdr + genlmsghdr + attributes.  USERSOCK has no genl controller to
+ * resolve the family name, so the family has a fixed nlmsg_type
+ * (PCF_GENL_TYPE) and pcfd listens on a well-known port id
+ * (PCF_CTL_PORT_DEFAULT, "pcf\0" as a u32: far above any pid_max, so an
+ * autobound socket never takes it).  Both sides take --ctl-port to change it.
+ *
+ * Integers are u32/s32/u64 in host order (the kernel's netlink specs
+ * prefer 32-bit or wider types); ports and addresses in the match and NAT
+ * nests are host-order u32 and raw 4- or 16-byte addresses.  genl/pcf.yaml
+ * describes the same family in the kernel's netlink-spec format;
+ * tests/unit/test_genl_spec.c keeps the two in agreement.
+ */
+#ifndef PCF_GENL_H
+#define PCF_GENL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/netlink.h>
+#include <linux/genetlink.h>
+#include <libmnl/libmnl.h>
+
+#include "pcf_abi.h"
+
+#define PCF_GENL_NAME	 "pcf"
+#define PCF_GENL_VERSION 1
+#define PCF_GENL_TYPE	 (NLMSG_MIN_TYPE + 0x50) /* nlmsg_type of the family */
+
+#define PCF_CTL_PORT_DEFAULT 0x70636600U /* "pcf\0" */
+#define PCF_MCGRP_EVENTS     1 /* multicast group: flow added/removed */
+
+/*
+ * pcfd never sends a datagram bigger than this; a receiver's buffer must
+ * hold at least this much (a dump comes in several such parts).
+ */
+#define PCF_GENL_MSG_MAX 16384
+
+enum pcf_cmd {
+	PCF_CMD_UNSPEC,
+	PCF_CMD_FLOW_NEW,   /* add (NLM_F_REPLACE: or replace); event: added */
+	PCF_CMD_FLOW_DEL,   /* by id or by match; event: removed */
+	PCF_CMD_FLOW_GET,   /* one by id, or all with NLM_F_DUMP */
+	PCF_CMD_FLOW_FLUSH, /* event: flushed */
+	PCF_CMD_STATS_GET,
+	__PCF_CMD_MAX,
+};
+#define PCF_CMD_MAX (__PCF_CMD_MAX - 1)
+
+/* Top level attributes (set "flow" and "stats" share the space). */
+enum pcf_attr {
+	PCF_A_UNSPEC,
+	PCF_A_PAD,
+	PCF_A_FLOW_ID,	     /* u32 */
+	PCF_A_FLOW_PRIO,     /* u32, 0..PCF_PRIO_MAX */
+	PCF_A_FLOW_MATCH,    /* nest: enum pcf_match_attr */
+	PCF_A_FLOW_ACTION,   /* nest: enum pcf_action_attr */
+	PCF_A_FLOW_PACKETS,  /* u64 */
+	PCF_A_FLOW_BYTES,    /* u64 */
+	PCF_A_STATS_XDP,     /* nest: PCF_A_STATS_COUNTER, repeated */
+	PCF_A_STATS_WORKERS, /* nest: reserved for per-worker stats nests */
+	__PCF_A_MAX,
+};
+#define PCF_A_MAX (__PCF_A_MAX - 1)
+
+enum pcf_match_attr {
+	PCF_A_MATCH_UNSPEC,
+	PCF_A_MATCH_SRC,      /* binary, 4 or 16 bytes */
+	PCF_A_MATCH_SRC_PLEN, /* u32; default: full length */
+	PCF_A_MATCH_DST,
+	PCF_A_MATCH_DST_PLEN,
+	PCF_A_MATCH_SPORT,   /* u32, 0..65535; ICMP type */
+	PCF_A_MATCH_DPORT,   /* u32, 0..65535; ICMP code */
+	PCF_A_MATCH_PROTO,   /* u32, 0..255 */
+	PCF_A_MATCH_IFINDEX, /* u32 */
+	__PCF_A_MATCH_MAX,
+};
+#define PCF_A_MATCH_MAX (__PCF_A_MATCH_MAX - 1)
+
+enum pcf_action_attr {
+	PCF_A_ACT_UNSPEC,
+	PCF_A_ACT_VERDICT,   /* u32: enum pcf_verdict */
+	PCF_A_ACT_TTL_DELTA, /* s32, -128..127 */
+	PCF_A_ACT_DF_CLEAR,  /* flag */
+	PCF_A_ACT_SNAT,	     /* nest: enum pcf_nat_attr */
+	PCF_A_ACT_DNAT,	     /* nest: enum pcf_nat_attr */
+	PCF_A_ACT_MARK,	     /* u32 */
+	PCF_A_ACT_MIRROR,    /* u32 ifindex */
+	PCF_A_ACT_EGRESS,    /* u32: enum pcf_egress */
+	PCF_A_ACT_QUEUE,     /* u32, 0..65535 */
+	__PCF_A_ACT_MAX,
+};
+#define PCF_A_ACT_MAX (__PCF_A_ACT_MAX - 1)
+
+enum pcf_nat_attr {
+	PCF_A_NAT_UNSPEC,
+	PCF_A_NAT_ADDR, /* binary, 4 or 16 bytes */
+	PCF_A_NAT_PORT, /* u32, 0..65535; 0 or absent: keep */
+	__PCF_A_NAT_MAX,
+};
+#define PCF_A_NAT_MAX (__PCF_A_NAT_MAX - 1)
+
+/* The stats reply: PCF_A_STATS_XDP holds one nest per counter. */
+enum pcf_stats_attr {
+	PCF_A_STATS_UNSPEC,
+	PCF_A_STATS_COUNTER, /* nest: enum pcf_counter_attr */
+	__PCF_A_STATS_MAX,
+};
+#define PCF_A_STATS_MAX (__PCF_A_STATS_MAX - 1)
+
+enum pcf_counter_attr {
+	PCF_A_COUNTER_UNSPEC,
+	PCF_A_COUNTER_PAD,
+	PCF_A_COUNTER_KIND,    /* u32: enum pcf_counter_kind */
+	PCF_A_COUNTER_NAME,    /* string: "pass", "miss", ... */
+	PCF_A_COUNTER_PACKETS, /* u64 */
+	PCF_A_COUNTER_BYTES,   /* u64 */
+	__PCF_A_COUNTER_MAX,
+};
+#define PCF_A_COUNTER_MAX (__PCF_A_COUNTER_MAX - 1)
+
+enum pcf_counter_kind {
+	PCF_COUNTER_VERDICT,
+	PCF_COUNTER_REASON,
+	PCF_COUNTER_KIND_MAX,
+};
+
+/* ---- the policy: one table for both sides ---- */
+
+enum pcf_attr_type {
+	PCF_AT_UNUSED = 0, /* not an attribute of the set: refused */
+	PCF_AT_U32,
+	PCF_AT_S32,
+	PCF_AT_U64,
+	PCF_AT_FLAG,
+	PCF_AT_STRING, /* NUL terminated, at most max bytes with the NUL */
+	PCF_AT_ADDR,   /* binary: 4 (IPv4) or 16 (IPv6) bytes */
+	PCF_AT_NEST,
+	PCF_AT_PAD,
+};
+
+struct pcf_attr_set;
+
+struct pcf_policy {
+	const char *name; /* as in pcf.yaml */
+	enum pcf_attr_type type;
+	bool ranged; /* integers: min..max apply */
+	long long min, max;
+	const struct pcf_attr_set *nest; /* PCF_AT_NEST */
+	bool multi; /* may appear more than once (PCF_AT_NEST lists) */
+};
+
+struct pcf_attr_set {
+	const char *name;		 /* as in pcf.yaml */
+	unsigned int max;		 /* highest attribute type */
+	const struct pcf_policy *policy; /* max + 1 entries */
+};
+
+extern const struct pcf_attr_set pcf_flow_set; /* the top level */
+extern const struct pcf_attr_set pcf_match_set;
+extern const struct pcf_attr_set pcf_action_set;
+extern const struct pcf_attr_set pcf_nat_set;
+extern const struct pcf_attr_set pcf_stats_set;
+extern const struct pcf_attr_set pcf_counter_set;
+
+/* Every attribute set of the family (for the spec test). */
+const struct pcf_attr_set *const *pcf_genl_sets(unsigned int *ret_n);
+
+/* What each command needs. */
+struct pcf_op {
+	const char *name;	     /* as in pcf.yaml */
+	bool admin;		     /* changes state: uid 0 or CAP_NET_ADMIN */
+	bool dump;		     /* NLM_F_DUMP is allowed */
+	unsigned long long required; /* bit n: top attribute n required */
+};
+
+extern const struct pcf_op pcf_ops[PCF_CMD_MAX + 1];
+extern const char *const pcf_mcgrp_names[];
+
+/*
+ * Why a message was refused: a human message, and the offending attribute
+ * (for NLMSGERR_ATTR_OFFS) or the missing one (NLMSGERR_ATTR_MISS_TYPE).
+ */
+struct pcf_extack {
+	const char *msg;
+	const struct nlattr *bad_attr;
+	unsigned int miss_type; /* 0: none */
+	char buf[160];		/* msg may point here */
+};
+
+#define PCF_TB_SIZE(set_max) ((set_max) + 1)
+
+/*
+ * Validate the attributes in [payload, payload + len) against set, nested
+ * sets included, and index them in tb (set->max + 1 entries; for a
+ * multi attribute the first one).  Strict: unknown attributes, duplicates
+ * and bytes left over are refused.  -EINVAL (or -ERANGE for an
+ * out-of-range integer) with ext filled.
+ */
+int pcf_attr_parse(const void *payload, size_t len,
+		   const struct pcf_attr_set *set, const struct nlattr **tb,
+		   struct pcf_extack *ext);
+int pcf_attr_parse_nested(const struct nlattr *nest,
+			  const struct pcf_attr_set *set,
+			  const struct nlattr **tb, struct pcf_extack *ext);
+
+/*
+ * Check one received message of len bytes (the rest of the datagram):
+ * header sizes, family type, version and command, then the top level
+ * attributes.  Fills tb (PCF_A_MAX + 1) and *ret_genl.
+ */
+int pcf_msg_parse(const struct nlmsghdr *nlh, size_t len,
+		  const struct nlattr **tb, const struct genlmsghdr **ret_genl,
+		  struct pcf_extack *ext);
+/* Are the attributes the request cmd needs all there? */
+int pcf_msg_check_required(unsigned int cmd, const struct nlattr *const *tb,
+			   struct pcf_extack *ext);
+
+/* Start a family message in buf. */
+struct nlmsghdr *pcf_msg_start(void *buf, __u8 cmd, __u16 flags, __u32 seq);
+
+/*
+ * Rules on the wire.  pcf_rule_put writes id (if non-zero), prio, match
+ * and action of r; pcf_rule_from_attrs reads them back (key, mask, action,
+ * prio, id).  Masks follow the match: a present field matches exactly, an
+ * address to its prefix length.
+ */
+int pcf_rule_put(struct nlmsghdr *nlh, size_t size, const struct pcf_rule *r);
+int pcf_rule_put_match(struct nlmsghdr *nlh, size_t size,
+		       const struct pcf_rule *r);
+int pcf_rule_from_attrs(const struct nlattr *const *tb, struct pcf_rule *ret,
+			struct pcf_extack *ext);
+int pcf_counters_put(struct nlmsghdr *nlh, size_t size,
+		     const struct pcf_counter *c);
+
+/* Set the first plen bits of a len-byte address mask, clear the rest. */
+void pcf_genl_prefix_mask(__u8 *mask, unsigned int len, unsigned int plen);
+
+/* Names of the wire values, for the CLI and JSON. */
+const char *pcf_genl_verdict_name(unsigned int v);
+int pcf_genl_verdict_parse(const char *name); /* -EINVAL if unknown */
+const char *pcf_genl_egress_name(unsigned int e);
+int pcf_genl_egress_parse(const char *name);
+const char *pcf_genl_cmd_name(unsigned int cmd);
+
+#endif /* PCF_GENL_H */

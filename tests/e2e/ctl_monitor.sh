@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# ctl_monitor: `pcfctl monitor` (text and -j) sees every change, in order,
+# from the events multicast group: added, replaced, deleted, flushed.
+. "$(dirname "$0")/ctl_env.bash"
+
+start_pcfd
+
+# monitors subscribed to the events group, as /proc/net/netlink shows
+listeners() {
+	in_ns "$NS" awk '$2 == 2 && $4 == "00000001"' /proc/net/netlink | wc -l
+}
+
+ctl monitor >"$TMP/mon.txt" 2>&1 &
+track $!
+ctl -j monitor >"$TMP/mon.json" 2>&1 &
+track $!
+wait_for 10 [ "$(listeners)" -ge 2 ] || fail "monitors did not subscribe"
+
+id=$(ctl flow add src 198.18.0.1 dport 53 proto udp action drop) || fail "add"
+ctl flow replace src 198.18.0.1 dport 53 proto udp action pass >/dev/null || fail "replace"
+ctl flow del id "$id" || fail "del"
+ctl flow add dst 2001:db8::1 action pass >/dev/null || fail "add v6"
+ctl flow flush || fail "flush"
+wait_for 10 grep -q flushed "$TMP/mon.txt" || fail "no flush event: $(cat "$TMP/mon.txt")"
+wait_for 10 grep -q flushed "$TMP/mon.json" || fail "no flush event in JSON"
+
+cat >"$TMP/want" <<W
+added id $id prio 32768 src 198.18.0.1 dport 53 proto udp action drop
+added id $id prio 32768 src 198.18.0.1 dport 53 proto udp action pass
+deleted id $id prio 32768 src 198.18.0.1 dport 53 proto udp action pass
+added id $((id + 1)) prio 32768 dst 2001:db8::1 action pass
+flushed
+W
+diff -u "$TMP/want" "$TMP/mon.txt" || fail "monitor saw something else"
+
+got=$("$PY" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    f = e.get("flow", {})
+    print(e["event"], f.get("id"), f.get("action", {}).get("type"))
+' "$TMP/mon.json")
+want="added $id drop
+added $id pass
+deleted $id pass
+added $((id + 1)) pass
+flushed None None"
+[ "$got" = "$want" ] || fail "monitor -j saw: $got"
+
+log "pass"

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * client.c - pcfctl's side of the control channel.  Every datagram that
+ * comes back must come from pcfd's port id AND carry pcfd's uid in its
+ * kernel-verified credentials: a process squatting the port id (or writing
+ * to our own port) cannot make a request look done.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "pcfctl.h"
+
+#define REPLY_TIMEOUT_S 10
+
+static int fail(struct pcfctl_client *c, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(struct pcfctl_client *c, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->errmsg, sizeof(c->errmsg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int pcfctl_client_open(struct pcfctl_client *c, __u32 daemon_port,
+		       uid_t daemon_uid)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tmo = { .tv_sec = REPLY_TIMEOUT_S };
+	int one = 1, err;
+
+	c->daemon_port = daemon_port;
+	c->daemon_uid = daemon_uid;
+	c->seq = time(NULL);
+	c->errmsg[0] = '\0';
+	c->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	if (c->fd < 0)
+		return fail(c, -errno, "cannot open a netlink socket: %s",
+			    strerror(errno));
+	if (setsockopt(c->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+	    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) ||
+	    bind(c->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		close(c->fd);
+		c->fd = -1;
+		return fail(c, err, "cannot set up the netlink socket: %s",
+			    strerror(-err));
+	}
+	return 0;
+}
+
+void pcfctl_client_close(struct pcfctl_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+static const struct ucred *find_cred(struct msghdr *msg)
+{
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_CREDENTIALS)
+			return (const struct ucred *)CMSG_DATA(cm);
+	return NULL;
+}
+
+/* One datagram from pcfd, or -errno. */
+static ssize_t recv_from_daemon(struct pcfctl_client *c)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	struct sockaddr_nl sa;
+	struct iovec iov = { c->buf, sizeof(c->buf) };
+	struct msghdr msg = { .msg_name = &sa,
+			      .msg_namelen = sizeof(sa),
+			      .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	const struct ucred *cred;
+	ssize_t n;
+
+	n = recvmsg(c->fd, &msg, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return fail(c, -ETIMEDOUT, "pcfd did not answer within %d s",
+			    REPLY_TIMEOUT_S);
+	if (n < 0)
+		return fail(c, -errno, "receiving from pcfd failed: %s",
+			    strerror(errno));
+	cred = find_cred(&msg);
+	if (sa.nl_pid != c->daemon_port || !cred || cred->uid != c->daemon_uid)
+		return fail(
+		    c, -EPERM,
+		    "refusing a reply from port id 0x%x, pid %d, uid %d: pcfd runs as uid %u at port id 0x%x (another process may hold the port id)",
+		    sa.nl_pid, cred ? cred->pid : -1,
+		    cred ? (int)cred->uid : -1, c->daemon_uid, c->daemon_port);
+	if (msg.msg_flags & MSG_TRUNC)
+		return fail(c, -EMSGSIZE, "a reply from pcfd was too big");
+	return n;
+}
+
+/* The extended ack of an NLMSG_ERROR: keep its message. */
+static void read_extack(struct pcfctl_client *c, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e);
+	const struct nlattr *a;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(e->msg);
+	if (off >= mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_for_each(a, nlh, off) {
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(c->errmsg, sizeof(c->errmsg), "%s",
+				 mnl_attr_get_str(a));
+	}
+}
+
+struct talk {
+	struct pcfctl_client *c;
+	pcfctl_msg_cb cb;
+	void *ctx;
+	int err; /* from the daemon or the callback */
+};
+
+static int on_error(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	struct talk *t = data;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+		t->err = fail(t->c, -EBADMSG, "a truncated error from pcfd");
+		return MNL_CB_ERROR;
+	}
+	if (!e->error)
+		return MNL_CB_STOP;
+	t->err = e->error < 0 ? e->error : -EBADMSG;
+	snprintf(t->c->errmsg, sizeof(t->c->errmsg), "%s", strerror(-t->err));
+	read_extack(t->c, nlh);
+	return MNL_CB_ERROR;
+}
+
+static int on_done(const struct nlmsghdr *nlh, void *data)
+{
+	return MNL_CB_STOP;
+}
+
+static int on_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[PCF_A_MAX + 1];
+	struct talk *t = data;
+	struct pcf_extack ext = {};
+	int err;
+
+	err = pcf_msg_parse(nlh, nlh->nlmsg_len, tb, NULL, &ext);
+	if (err) {
+		t->err = fail(t->c, err, "bad message from pcfd: %s", ext.msg);
+		return MNL_CB_ERROR;
+	}
+	err = t->cb ? t->cb(nlh, tb, t->ctx) : 0;
+	if (err) {
+		t->err = err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+static int run_replies(struct talk *t, size_t len, __u32 seq)
+{
+	static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = on_error,
+		[NLMSG_DONE] = on_done,
+	};
+	int ret;
+
+	ret = mnl_cb_run2(t->c->buf, len, seq, 0, on_msg, t, ctl_cbs,
+			  NLMSG_MIN_TYPE);
+	if (ret == MNL_CB_ERROR && !t->err)
+		t->err = fail(t->c, -errno, "bad reply from pcfd: %s",
+			      strerror(errno));
+	return ret;
+}
+
+__u32 pcfctl_client_next_seq(struct pcfctl_client *c)
+{
+	return ++c->seq;
+}
+
+static int send_to_daemon(struct pcfctl_client *c, const void *buf, size_t len)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_pid = c->daemon_port };
+
+	if (sendto(c->fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) >= 0)
+		return 0;
+	if (errno == ECONNREFUSED)
+		return fail(
+		    c, -errno,
+		    "nothing listens at port id 0x%x: is pcfd running (in this network namespace)?",
+		    c->daemon_port);
+	return fail(c, -errno, "cannot send to pcfd: %s", strerror(errno));
+}
+
+int pcfctl_client_talk(struct pcfctl_client *c, struct nlmsghdr *nlh,
+		       pcfctl_msg_cb cb, void *ctx)
+{
+	struct talk t = { c, cb, ctx, 0 };
+	ssize_t n;
+	int ret;
+
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++c->seq;
+	c->errmsg[0] = '\0';
+	ret = send_to_daemon(c, nlh, nlh->nlmsg_len);
+	if (ret)
+		return ret;
+	do {
+		n = recv_from_daemon(c);
+		if (n < 0)
+			return n;
+		ret = run_replies(&t, n, c->seq);
+	} while (ret == MNL_CB_OK);
+	return ret == MNL_CB_STOP ? 0 : t.err;
+}
+
+/* One NLMSG_ERROR of a talk_many: to ack, with the daemon's reason. */
+static void many_ack(struct pcfctl_client *c, const struct nlmsghdr *nlh,
+		     unsigned int idx, pcfctl_ack_cb ack, void *ctx)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	int err = e->error <= 0 ? e->error : -EBADMSG;
+
+	snprintf(c->errmsg, sizeof(c->errmsg), "%s", strerror(-err));
+	if (err)
+		read_extack(c, nlh);
+	ack(idx, err, c->errmsg, ctx);
+	c->errmsg[0] = '\0';
+}
+
+int pcfctl_client_talk_many(struct pcfctl_client *c, const void *buf,
+			    size_t len, unsigned int n, __u32 first_seq,
+			    pcfctl_msg_cb cb, pcfctl_ack_cb ack, void *ctx)
+{
+	struct talk t = { c, cb, ctx, 0 };
+	unsigned int answered = 0, idx;
+	const struct nlmsghdr *nlh;
+	ssize_t got;
+	int rem, err;
+
+	c->errmsg[0] = '\0';
+	err = send_to_daemon(c, buf, len);
+	if (err)
+		return err;
+	while (answered < n) {
+		got = recv_from_daemon(c);
+		if (got < 0)
+			return got;
+		nlh = (const struct nlmsghdr *)c->buf;
+		for (rem = got; rem >= NLMSG_HDRLEN &&
+				nlh->nlmsg_len <= (unsigned int)rem &&
+				mnl_nlmsg_ok(nlh, rem);
+		     nlh = mnl_nlmsg_next(nlh, &rem)) {
+			idx = nlh->nlmsg_seq - first_seq;
+			if (idx >= n)
+				continue; /* not an answer to this batch */
+			if (nlh->nlmsg_type == NLMSG_ERROR &&
+			    mnl_nlmsg_get_payload_len(nlh) >=
+				sizeof(struct nlmsgerr)) {
+				many_ack(c, nlh, idx, ack, ctx);
+				answered++;
+			} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE &&
+				   on_msg(nlh, &t) == MNL_CB_ERROR) {
+				return t.err;
+			}
+		}
+	}
+	return 0;
+}
+
+int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx)
+{
+	struct timeval none = {};
+	int grp = PCF_MCGRP_EVENTS;
+	struct talk t = { c, cb, ctx, 0 };
+	ssize_t n;
+
+	if (setsockopt(c->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)) ||
+	    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none)))
+		return fail(c, -errno, "cannot join the events group: %s",
+			    strerror(errno));
+	for (;;) {
+		n = recv_from_daemon(c);
+		if (n == -ENOBUFS) {
+			fprintf(
+			    stderr,
+			    "Warning: events were lost (pcfctl read too slowly)\n");
+			continue;
+		}
+		if (n < 0)
+			return n;
+		if (run_replies(&t, n, 0) == MNL_CB_ERROR)
+			return t.err;
+	}
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * print.c - pcfctl's output: rules in the words `flow add` takes (so a
+ * line can be pasted back), and the same as JSON through json-c.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "pcfctl.h"
+
+const char *pcfctl_proto_name(__u8 proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	default:
+		snprintf(buf, len, "%u", proto);
+		return buf;
+	}
+}
+
+static unsigned int mask_bits(const __u8 *mask, unsigned int len)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += __builtin_popcount(mask[i]);
+	return n;
+}
+
+static bool any_bits(const __u8 *mask, unsigned int len)
+{
+	return mask_bits(mask, len) > 0;
+}
+
+/* ADDR or ADDR/LEN */
+static const char *prefix_str(const __u8 *addr, const __u8 *mask, __u8 family,
+			      char *buf, size_t len)
+{
+	unsigned int alen = family == 6 ? 16 : 4, bits = mask_bits(mask, alen);
+	size_t n;
+
+	inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, len);
+	n = strlen(buf);
+	if (bits != alen * 8)
+		snprintf(buf + n, len - n, "/%u", bits);
+	return buf;
+}
+
+/* ADDR, ADDR:PORT or [IPV6]:PORT */
+static const char *nat_str(const struct pcf_nat *nat, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(nat->family == 6 ? AF_INET6 : AF_INET, nat->addr, a,
+		  sizeof(a));
+	if (!nat->port)
+		snprintf(buf, len, "%s", a);
+	else if (nat->family == 6)
+		snprintf(buf, len, "[%s]:%u", a, ntohs(nat->port));
+	else
+		snprintf(buf, len, "%s:%u", a, ntohs(nat->port));
+	return buf;
+}
+
+static const char *ifname(__u32 ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
+}
+
+/* Is there an address match, and which side carries the family? */
+static bool has_src(const struct pcf_rule *r)
+{
+	unsigned int alen = r->key.family == 6 ? 16 : 4;
+
+	return r->mask.family &&
+	       (any_bits(r->mask.src, alen) || !any_bits(r->mask.dst, alen));
+}
+
+static bool has_dst(const struct pcf_rule *r)
+{
+	return r->mask.family &&
+	       any_bits(r->mask.dst, r->key.family == 6 ? 16 : 4);
+}
+
+static void print_match(FILE *f, const struct pcf_rule *r)
+{
+	const struct pcf_key *k = &r->key, *m = &r->mask;
+	char buf[INET6_ADDRSTRLEN + 8], name[IF_NAMESIZE];
+
+	if (has_src(r))
+		fprintf(
+		    f, " src %s",
+		    prefix_str(k->src, m->src, k->family, buf, sizeof(buf)));
+	if (has_dst(r))
+		fprintf(
+		    f, " dst %s",
+		    prefix_str(k->dst, m->dst, k->family, buf, sizeof(buf)));
+	if (m->sport)
+		fprintf(f, " sport %u", ntohs(k->sport));
+	if (m->dport)
+		fprintf(f, " dport %u", ntohs(k->dport));
+	if (m->proto)
+		fprintf(f, " proto %s",
+			pcfctl_proto_name(k->proto, buf, sizeof(buf)));
+	if (m->ifindex)
+		fprintf(f, " dev %s", ifname(k->ifindex, name));
+}
+
+static void print_action(FILE *f, const struct pcf_action *a)
+{
+	char buf[INET6_ADDRSTRLEN + 16], name[IF_NAMESIZE];
+
+	fprintf(f, " action %s", pcf_genl_verdict_name(a->verdict));
+	if (a->flags & PCF_ACT_TTL)
+		fprintf(f, " ttl-delta %d", a->ttl_delta);
+	if (a->flags & PCF_ACT_DF_CLEAR)
+		fprintf(f, " df-clear");
+	if (a->flags & PCF_ACT_SNAT)
+		fprintf(f, " snat %s", nat_str(&a->snat, buf, sizeof(buf)));
+	if (a->flags & PCF_ACT_DNAT)
+		fprintf(f, " dnat %s", nat_str(&a->dnat, buf, sizeof(buf)));
+	if (a->flags & PCF_ACT_MARK)
+		fprintf(f, " mark 0x%x", a->mark);
+	if (a->flags & PCF_ACT_MIRROR)
+		fprintf(f, " mirror %s", ifname(a->mirror_ifindex, name));
+	if (a->egress != PCF_EGRESS_DEFAULT)
+		fprintf(f, " egress %s", pcf_genl_egress_name(a->egress));
+	if (a->flags & PCF_ACT_QUEUE)
+		fprintf(f, " queue %u", a->queue);
+}
+
+static json_object *match_json(const struct pcf_rule *r)
+{
+	const struct pcf_key *k = &r->key, *m = &r->mask;
+	char buf[INET6_ADDRSTRLEN + 8], name[IF_NAMESIZE];
+	json_object *o = json_object_new_object();
+
+	if (has_src(r))
+		json_object_object_add(
+		    o, "src",
+		    json_object_new_string(prefix_str(k->src, m->src, k->family,
+						      buf, sizeof(buf))));
+	if (has_dst(r))
+		json_object_object_add(
+		    o, "dst",
+		    json_object_new_string(prefix_str(k->dst, m->dst, k->family,
+						      buf, sizeof(buf))));
+	if (m->sport)
+		json_object_object_add(o, "sport",
+				       json_object_new_int(ntohs(k->sport)));
+	if (m->dport)
+		json_object_object_add(o, "dport",
+				       json_object_new_int(ntohs(k->dport)));
+	if (m->proto)
+		json_object_object_add(o, "proto",
+				       json_object_new_string(pcfctl_proto_name(
+					   k->proto, buf, sizeof(buf))));
+	if (m->ifindex)
+		json_object_object_add(
+		    o, "dev", json_object_new_string(ifname(k->ifindex, name)));
+	return o;
+}
+
+/* Every action key is there; what the rule does not set is null. */
+static json_object *action_json(const struct pcf_action *a)
+{
+	char buf[INET6_ADDRSTRLEN + 16], name[IF_NAMESIZE];
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(
+	    o, "type",
+	    json_object_new_string(pcf_genl_verdict_name(a->verdict)));
+	json_object_object_add(
+	    o, "ttl_delta",
+	    json_object_new_int(a->flags & PCF_ACT_TTL ? a->ttl_delta : 0));
+	json_object_object_add(
+	    o, "df_clear",
+	    json_object_new_boolean(a->flags & PCF_ACT_DF_CLEAR));
+	json_object_object_add(
+	    o, "snat",
+	    a->flags & PCF_ACT_SNAT
+		? json_object_new_string(nat_str(&a->snat, buf, sizeof(buf)))
+		: NULL);
+	json_object_object_add(
+	    o, "dnat",
+	    a->flags & PCF_ACT_DNAT
+		? json_object_new_string(nat_str(&a->dnat, buf, sizeof(buf)))
+		: NULL);
+	json_object_object_add(
+	    o, "mark",
+	    a->flags & PCF_ACT_MARK ? json_object_new_int64(a->mark) : NULL);
+	json_object_object_add(
+	    o, "mirror",
+	    a->flags & PCF_ACT_MIRROR
+		? json_object_new_string(ifname(a->mirror_ifindex, name))
+		: NULL);
+	json_object_object_add(
+	    o, "egress",
+	    json_object_new_string(pcf_genl_egress_name(a->egress)));
+	json_object_object_add(
+	    o, "queue",
+	    a->flags & PCF_ACT_QUEUE ? json_object_new_int(a->queue) : NULL);
+	return o;
+}
+
+json_object *pcfctl_rule_json(const struct pcf_rule *r,
+			      const struct pcf_counter *c)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_int64(r->id));
+	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
+	json_object_object_add(o, "match", match_json(r));
+	json_object_object_add(o, "action", action_json(&r->action));
+	if (c) {
+		json_object_object_add(o, "packets",
+				       json_object_new_uint64(c->packets));
+		json_object_object_add(o, "bytes",
+				       json_object_new_uint64(c->bytes));
+	}
+	return o;
+}
+
+void pcfctl_print_rule(const struct pcfctl_out *o, const struct pcf_rule *r,
+		       const struct pcf_counter *c)
+{
+	fprintf(o->f, "id %u prio %u", r->id, r->prio);
+	print_match(o->f, r);
+	print_action(o->f, &r->action);
+	if (c && o->stats)
+		fprintf(o->f, " packets %llu bytes %llu",
+			(unsigned long long)c->packets,
+			(unsigned long long)c->bytes);
+	fputc('\n', o->f);
+}
+
+int pcfctl_json_flags(const struct pcfctl_out *o)
+{
+	return JSON_C_TO_STRING_NOSLASHESCAPE |
+	       (o->pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN);
+}
+
+void pcfctl_print_json(const struct pcfctl_out *o, json_object *obj)
+{
+	fprintf(o->f, "%s\n",
+		json_object_to_json_string_ext(obj, pcfctl_json_flags(o)));
+}
+
+struct counter {
+	const char *name;
+	struct pcf_counter c;
+};
+
+static bool read_counter(const struct nlattr *nest, struct counter *ret)
+{
+	const struct nlattr *tb[PCF_A_COUNTER_MAX + 1];
+	struct pcf_extack ext = {};
+
+	if (pcf_attr_parse_nested(nest, &pcf_counter_set, tb, &ext) ||
+	    !tb[PCF_A_COUNTER_NAME])
+		return false;
+	ret->name = mnl_attr_get_str(tb[PCF_A_COUNTER_NAME]);
+	ret->c.packets = tb[PCF_A_COUNTER_PACKETS]
+			     ? mnl_attr_get_u64(tb[PCF_A_COUNTER_PACKETS])
+			     : 0;
+	ret->c.bytes = tb[PCF_A_COUNTER_BYTES]
+			   ? mnl_attr_get_u64(tb[PCF_A_COUNTER_BYTES])
+			   : 0;
+	return true;
+}
+
+json_object *pcfctl_stats_json(const struct nlattr *const *tb)
+{
+	json_object *o = json_object_new_object(), *xdp, *one;
+	const struct nlattr *a;
+	struct counter c;
+
+	xdp = json_object_new_object();
+	json_object_object_add(o, "xdp", xdp);
+	if (!tb[PCF_A_STATS_XDP])
+		return o;
+	mnl_attr_for_each_nested(a, tb[PCF_A_STATS_XDP]) {
+		if (!read_counter(a, &c))
+			continue;
+		one = json_object_new_object();
+		json_object_object_add(one, "packets",
+				       json_object_new_uint64(c.c.packets));
+		json_object_object_add(one, "bytes",
+				       json_object_new_uint64(c.c.bytes));
+		json_object_object_add(xdp, c.name, one);
+	}
+	return o;
+}
+
+void pcfctl_print_stats(const struct pcfctl_out *o,
+			const struct nlattr *const *tb)
+{
+	const struct nlattr *a;
+	struct counter c;
+
+	if (o->json) {
+		json_object *obj = pcfctl_stats_json(tb);
+
+		pcfctl_print_json(o, obj);
+		json_object_put(obj);
+		return;
+	}
+	fprintf(o->f, "xdp:\n");
+	if (!tb[PCF_A_STATS_XDP])
+		return;
+	mnl_attr_for_each_nested(a, tb[PCF_A_STATS_XDP])
+		if (read_counter(a, &c))
+			fprintf(o->f, "  %-18s packets %-12llu bytes %llu\n",
+				c.name, (unsigned long long)c.c.packets,
+				(unsigned long long)c.c.bytes);
+}
