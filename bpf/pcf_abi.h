@@ -78,6 +78,91 @@ struct pcf_lookup_key {
 	__u32 mask_id;
 };
 
+/*
+ * The hash key of the search for IPv4 packets (map pcf_flows4): the fields
+ * of a masked pcf_key an IPv4 packet has, 20 bytes instead of 48.  The
+ * kernel hashes and compares the whole key on every lookup, so its size is
+ * most of what a mask costs.
+ */
+struct pcf_key4 {
+	__u32 ifindex;
+	__be32 src;
+	__be32 dst;
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 pad;
+	__u16 mask_id;
+};
+
+/* The compact form of a (masked) key; mask_id is the caller's. */
+static inline void pcf_key4_of(struct pcf_key4 *k4, const struct pcf_key *k)
+{
+	k4->ifindex = k->ifindex;
+	__builtin_memcpy(&k4->src, k->src, 4);
+	__builtin_memcpy(&k4->dst, k->dst, 4);
+	k4->sport = k->sport;
+	k4->dport = k->dport;
+	k4->proto = k->proto;
+	k4->pad = 0;
+	k4->mask_id = 0;
+}
+
+/*
+ * A filter in front of pcf_flows4 (map pcf_filter4, PCF_FILTER_WORDS __u64
+ * per mask id): bit pcf_filter_hash4(k) of a mask's bitmap is set while an
+ * entry with key k is in pcf_flows4.  A clear bit proves a miss for a few
+ * multiplications, where the hash lookup would cost several times more.
+ */
+#define PCF_FILTER_BITS	 16384 /* per mask */
+#define PCF_FILTER_WORDS (PCF_FILTER_BITS / 64)
+
+/* A hash of a compact key, for the filter and the flow cache. */
+static inline __u64 pcf_hash4(const struct pcf_key4 *k)
+{
+	const __u32 *w = (const __u32 *)k;
+
+	/* multiplicative hashing: the top bits of a product mix all bits */
+	return (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
+	       (((__u64)w[3] << 32) | w[2]) * 0xc2b2ae3d27d4eb4fULL ^
+	       (__u64)w[4] * 0x165667b19e3779f9ULL;
+}
+
+_Static_assert(sizeof(struct pcf_key4) == 20, "pcf_hash4 hashes 5 words");
+
+static inline __u32 pcf_filter_hash4(const struct pcf_key4 *k)
+{
+	return pcf_hash4(k) >> 50; /* 14 bits: PCF_FILTER_BITS */
+}
+
+_Static_assert(PCF_FILTER_BITS == 1 << 14, "pcf_filter_hash4 gives 14 bits");
+
+/*
+ * The exact-match flow cache in front of the search for IPv4 (as Open
+ * vSwitch's EMC), one per CPU, direct-mapped: entry pcf_hash4(key) >>
+ * (64 - PCF_FLOW_CACHE_BITS) holds the search's result for the packet's
+ * unmasked compact key while the rule table is at generation gen.  The
+ * table's generation (map pcf_gen, at least 1 once pcfd opened it) moves
+ * on with every rule change, which forgets every result.
+ */
+#define PCF_FLOW_CACHE_BITS 12
+
+struct pcf_cached {
+	struct pcf_key4 key; /* mask_id 0 */
+	__s32 slot; /* -1: no rule matched */
+	__u64 gen;
+};
+
+/*
+ * The value of a pcf_flows4 entry: the rule's slot and its pcf_rank(), so
+ * the search compares ranks without reading the rule.
+ */
+struct pcf_flow {
+	__u64 rank;
+	__u32 slot;
+	__u32 pad;
+};
+
 enum pcf_egress {
 	PCF_EGRESS_DEFAULT = 0, /* pcfd's --egress */
 	PCF_EGRESS_KERNEL,
@@ -171,20 +256,37 @@ struct pcf_iface {
 
 #define PCF_META_MAGIC 0x70636631 /* "pcf1" */
 
+/* What the steering program's FIB lookup found for a REDIRECT (wire egress). */
+enum pcf_fib_result {
+	PCF_FIB_NONE = 0, /* no lookup done (rule egress is kernel) */
+	PCF_FIB_OK, /* next hop resolved: fib_ifindex, dmac, smac are valid */
+	PCF_FIB_NO_NEIGH, /* route found, neighbour not resolved */
+	PCF_FIB_NO_ROUTE, /* no route, blackhole, forwarding off, ... */
+	PCF_FIB_FRAG_NEEDED, /* bigger than the egress MTU */
+	PCF_FIB_MAX,
+};
+
 /*
  * Written in front of the frame (bpf_xdp_adjust_meta) for a REDIRECT; the
  * AF_XDP worker finds it right before the packet data in its UMEM frame.
+ * The kernel allows at most 32 bytes of metadata, in multiples of 4.
  */
 struct pcf_meta {
-	__u32 rule_slot; /* index into pcf_rules */
-	__u32 rule_id; /* to notice a slot reused under the worker */
-	__u32 ifindex; /* ingress interface */
-	__u16 l3_off; /* offset of the IP header from the frame start */
-	__u16 l4_off; /* offset of the L4 header; 0 if none/fragment */
+	__u16 rule_slot; /* index into pcf_rules */
+	__u8 l3_off; /* offset of the IP header from the frame start */
 	__u8 family; /* 4 or 6 */
+	__u16 l4_off; /* offset of the L4 header; 0 if none/fragment */
 	__u8 proto;
-	__u16 pad;
+	__u8 fib; /* enum pcf_fib_result, for the NATed destination */
+	__u32 rule_id; /* to notice a slot reused under the worker */
+	__u32 fib_ifindex; /* egress interface of the next hop */
+	__u8 dmac[6]; /* next hop's Ethernet address */
+	__u8 smac[6]; /* egress interface's Ethernet address */
 	__u32 magic; /* PCF_META_MAGIC, last: sits right before the frame */
 };
+
+_Static_assert(sizeof(struct pcf_meta) == 32,
+	       "XDP metadata is at most 32 bytes");
+_Static_assert(PCF_MAX_RULES <= 65536, "pcf_meta.rule_slot is 16 bits");
 
 #endif /* PCF_ABI_H */

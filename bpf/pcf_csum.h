@@ -43,4 +43,22 @@ static __always_inline __u16 pcf_csum_replace32(__u16 check, __u32 old,
 	return (__u16)~pcf_csum_fold(sum);
 }
 
+/*
+ * Checksum after n 16-bit words changed (an IPv6 address: n = 8).  The
+ * words are read through __u16 pointers, so callers pass 2-byte aligned
+ * copies; n is a constant in every caller, so BPF sees a bounded loop.
+ */
+static __always_inline __u16 pcf_csum_replace_words(__u16 check,
+						    const __u16 *old,
+						    const __u16 *new,
+						    unsigned int n)
+{
+	__u32 sum = (__u16)~check;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		sum += (__u16)~old[i] + (__u32)new[i];
+	return (__u16)~pcf_csum_fold(sum);
+}
+
 #endif /* PCF_CSUM_H */

@@ -28,7 +28,39 @@ struct {
 	__type(key, struct pcf_lookup_key);
 	__type(value, __u32); /* rule slot */
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} pcf_flows SEC(".maps");
+} pcf_flows SEC(".maps"); /* IPv6 packets */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PCF_MAX_RULES);
+	__type(key, struct pcf_key4);
+	__type(value, struct pcf_flow);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_flows4 SEC(".maps"); /* IPv4 packets */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PCF_MAX_MASKS * PCF_FILTER_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_filter4 SEC(".maps"); /* in front of pcf_flows4 */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_gen SEC(".maps"); /* generation of the rule table */
+
+/* Not pinned: a program's own cache, tied to the rules by pcf_gen. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1 << PCF_FLOW_CACHE_BITS);
+	__type(key, __u32);
+	__type(value, struct pcf_cached);
+} pcf_flow_cache SEC(".maps");
 
 struct pcf_mask_inner {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -119,20 +151,81 @@ static __always_inline __u32 default_verdict(void)
 
 #define KEY_WORDS (sizeof(struct pcf_key) / sizeof(__u32))
 
+/* The best match of a search so far. */
+struct best {
+	__u64 rank;
+	int slot;
+};
+
+/* IPv4: the packet's compact key under mask m, in pcf_flows4. */
+static __always_inline void lookup4(const struct pcf_key4 *pk,
+				    const struct pcf_mask *m, struct best *b)
+{
+	const struct pcf_key *mk = &m->mask;
+	struct pcf_key4 lk;
+	struct pcf_flow *f;
+	__u32 h, word;
+	__u64 *bits;
+
+	lk.ifindex = pk->ifindex & mk->ifindex;
+	lk.src = pk->src & *(const __be32 *)mk->src;
+	lk.dst = pk->dst & *(const __be32 *)mk->dst;
+	lk.sport = pk->sport & mk->sport;
+	lk.dport = pk->dport & mk->dport;
+	lk.proto = pk->proto & mk->proto;
+	lk.pad = 0;
+	lk.mask_id = m->mask_id;
+
+	h = pcf_filter_hash4(&lk);
+	word = m->mask_id * PCF_FILTER_WORDS + h / 64;
+	bits = bpf_map_lookup_elem(&pcf_filter4, &word);
+	if (!bits || !(*bits & (1ULL << (h % 64))))
+		return; /* no entry under this mask can match */
+	f = bpf_map_lookup_elem(&pcf_flows4, &lk);
+	if (f && f->rank < b->rank) {
+		b->rank = f->rank;
+		b->slot = f->slot;
+	}
+}
+
+/* IPv6: the packet's whole key under mask m, in pcf_flows. */
+static __always_inline void lookup6(const struct pcf_key *key,
+				    const struct pcf_mask *m, struct best *b)
+{
+	struct pcf_lookup_key lk;
+	struct pcf_rule *rule;
+	__u32 *slot, w;
+
+	for (w = 0; w < KEY_WORDS; w++)
+		((__u32 *)&lk.key)[w] = ((const __u32 *)key)[w] &
+					((const __u32 *)&m->mask)[w];
+	lk.mask_id = m->mask_id;
+
+	slot = bpf_map_lookup_elem(&pcf_flows, &lk);
+	if (!slot)
+		return;
+	rule = bpf_map_lookup_elem(&pcf_rules, slot);
+	if (!rule || !(rule->flags & PCF_RULE_USED))
+		return;
+	if (pcf_rank(rule->prio, rule->id) < b->rank) {
+		b->rank = pcf_rank(rule->prio, rule->id);
+		b->slot = *slot;
+	}
+}
+
 /*
  * Tuple-space search: one hash lookup per distinct mask, masks in order of
  * the best rank they hold, stopping as soon as no later mask can beat the
- * best match so far.  Returns the slot of the winning rule, or -1.
+ * best match so far.  pk: the compact key of an IPv4 packet, NULL for
+ * IPv6.  Returns the slot of the winning rule, or -1.
  */
-static __always_inline int classify(const struct pcf_key *key)
+static __always_inline int search(const struct pcf_key *key,
+				  const struct pcf_key4 *pk)
 {
+	struct best best = { .rank = ~0ULL, .slot = -1 };
 	struct pcf_mask_table *tbl;
-	struct pcf_lookup_key lk;
-	__u64 best_rank = ~0ULL;
-	int best_slot = -1;
-	__u32 zero = 0;
+	__u32 zero = 0, i;
 	void *inner;
-	__u32 i, w;
 
 	inner = bpf_map_lookup_elem(&pcf_mask_outer, &zero);
 	if (!inner)
@@ -143,32 +236,63 @@ static __always_inline int classify(const struct pcf_key *key)
 
 	for (i = 0; i < PCF_MAX_MASKS; i++) {
 		const struct pcf_mask *m;
-		struct pcf_rule *rule;
-		__u32 *slot;
 
 		if (i >= tbl->count)
 			break;
 		m = &tbl->masks[i];
-		if (m->best_rank >= best_rank)
+		if (m->best_rank >= best.rank)
 			break;
-
-		for (w = 0; w < KEY_WORDS; w++)
-			((__u32 *)&lk.key)[w] = ((const __u32 *)key)[w] &
-						((const __u32 *)&m->mask)[w];
-		lk.mask_id = m->mask_id;
-
-		slot = bpf_map_lookup_elem(&pcf_flows, &lk);
-		if (!slot)
-			continue;
-		rule = bpf_map_lookup_elem(&pcf_rules, slot);
-		if (!rule || !(rule->flags & PCF_RULE_USED))
-			continue;
-		if (pcf_rank(rule->prio, rule->id) < best_rank) {
-			best_rank = pcf_rank(rule->prio, rule->id);
-			best_slot = *slot;
-		}
+		if (pk)
+			lookup4(pk, m, &best);
+		else
+			lookup6(key, m, &best);
 	}
-	return best_slot;
+	return best.slot;
+}
+
+static __always_inline int key4_equal(const struct pcf_key4 *a,
+				      const struct pcf_key4 *b)
+{
+	const __u32 *x = (const __u32 *)a, *y = (const __u32 *)b;
+
+	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		 (x[4] ^ y[4]));
+}
+
+/*
+ * The winning rule's slot, or -1: IPv4 from this CPU's flow cache when it
+ * holds a result of the current rule table, else from the search, whose
+ * result then takes the cache entry (a store: cheap enough for every
+ * packet of ever new flows).
+ */
+static __noinline int classify(const struct pcf_key *key)
+{
+	struct pcf_cached *c;
+	struct pcf_key4 pk;
+	__u32 zero = 0, idx;
+	__u64 *gen, g;
+	int slot;
+
+	if (key->family != 4)
+		return search(key, NULL);
+	pcf_key4_of(&pk, key);
+	idx = pcf_hash4(&pk) >> (64 - PCF_FLOW_CACHE_BITS);
+	gen = bpf_map_lookup_elem(&pcf_gen, &zero);
+	c = bpf_map_lookup_elem(&pcf_flow_cache, &idx);
+	if (!gen || !c)
+		return search(key, &pk);
+	/* the generation before the search: a result is never newer than
+	 * its tag
+	 */
+	g = *gen;
+	barrier();
+	if (c->gen == g && key4_equal(&c->key, &pk))
+		return c->slot;
+	slot = search(key, &pk);
+	c->key = pk;
+	c->slot = slot;
+	c->gen = g;
+	return slot;
 }
 
 /* TTL / hop limit and DF rewrites for a PASS rule; false: TTL expired. */
@@ -221,18 +345,78 @@ static __always_inline int rewrite_l3(struct xdp_md *ctx,
 	return 1;
 }
 
+#define PCF_AF_INET  2 /* AF_INET, AF_INET6: no libc headers in BPF */
+#define PCF_AF_INET6 10
+
+static __always_inline const __u8 *nat_addr(const struct pcf_nat *nat,
+					    __u16 flag, __u16 flags,
+					    __u8 family, const __u8 *orig)
+{
+	return (flags & flag) && nat->family == family ? nat->addr : orig;
+}
+
+/*
+ * Wire egress: ask the kernel's FIB and neighbour table for the next hop of
+ * the destination the worker will write (after DNAT), so the worker can act
+ * as the router for the packet without a syscall.
+ */
+static __always_inline __u8 fib_next_hop(struct xdp_md *ctx,
+					 const struct pcf_pkt *pkt,
+					 const struct pcf_action *act,
+					 struct bpf_fib_lookup *fib)
+{
+	__u64 len = ctx->data_end - ctx->data;
+	const __u8 *src, *dst;
+	int rc;
+
+	if (act->egress == PCF_EGRESS_KERNEL)
+		return PCF_FIB_NONE;
+	src = nat_addr(&act->snat, PCF_ACT_SNAT, act->flags, pkt->key.family,
+		       pkt->key.src);
+	dst = nat_addr(&act->dnat, PCF_ACT_DNAT, act->flags, pkt->key.family,
+		       pkt->key.dst);
+	fib->l4_protocol = pkt->key.proto;
+	fib->sport = pkt->key.sport;
+	fib->dport = pkt->key.dport;
+	fib->tot_len = len > pkt->l3_off ? len - pkt->l3_off : 0;
+	fib->ifindex = ctx->ingress_ifindex;
+	if (pkt->key.family == 4) {
+		fib->family = PCF_AF_INET;
+		__builtin_memcpy(&fib->ipv4_src, src, 4);
+		__builtin_memcpy(&fib->ipv4_dst, dst, 4);
+	} else {
+		fib->family = PCF_AF_INET6;
+		__builtin_memcpy(fib->ipv6_src, src, 16);
+		__builtin_memcpy(fib->ipv6_dst, dst, 16);
+	}
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+		return PCF_FIB_OK;
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		return PCF_FIB_NO_NEIGH;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		return PCF_FIB_FRAG_NEEDED;
+	default:
+		return PCF_FIB_NO_ROUTE;
+	}
+}
+
 static __always_inline int redirect(struct xdp_md *ctx,
 				    const struct pcf_pkt *pkt, __u32 slot,
 				    const struct pcf_rule *rule)
 {
 	__u32 ifindex = ctx->ingress_ifindex;
+	struct bpf_fib_lookup fib = {};
 	struct pcf_iface *iface;
 	struct pcf_meta *meta;
 	void *data;
+	__u8 fib_rc;
 
 	iface = bpf_map_lookup_elem(&pcf_ifaces, &ifindex);
 	if (!iface || ctx->rx_queue_index >= PCF_MAX_QUEUES)
 		return XDP_PASS;
+	fib_rc = fib_next_hop(ctx, pkt, &rule->action, &fib);
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta))) {
 		count(PCF_STAT_REASON(PCF_REASON_META_FAILED), 0);
 		return XDP_PASS;
@@ -242,13 +426,15 @@ static __always_inline int redirect(struct xdp_md *ctx,
 	if ((void *)(meta + 1) > data)
 		return XDP_PASS;
 	meta->rule_slot = slot;
-	meta->rule_id = rule->id;
-	meta->ifindex = ifindex;
 	meta->l3_off = pkt->l3_off;
-	meta->l4_off = pkt->l4_off;
 	meta->family = pkt->key.family;
+	meta->l4_off = pkt->l4_off;
 	meta->proto = pkt->key.proto;
-	meta->pad = 0;
+	meta->fib = fib_rc;
+	meta->rule_id = rule->id;
+	meta->fib_ifindex = fib.ifindex;
+	__builtin_memcpy(meta->dmac, fib.dmac, 6);
+	__builtin_memcpy(meta->smac, fib.smac, 6);
 	meta->magic = PCF_META_MAGIC;
 
 	return bpf_redirect_map(&pcf_xskmap,

@@ -46,6 +46,7 @@ struct pcf_dp {
 	/* cache rebuilt from pcf_rules at open */
 	struct pcf_mask_state masks[PCF_MAX_MASKS];
 	void *by_id; /* tsearch tree: rule id -> slot */
+	__u16 *filter4_refs; /* pcf_flows4 entries behind each pcf_filter4 bit */
 	__u32 nrules;
 	__u32 next_id;
 	__u32 next_slot;

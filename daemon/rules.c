@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * rules.c - the flow rule table: slots in pcf_rules, one hash entry each in
- * pcf_flows, and the priority-ordered mask list (tuple-space search).
+ * rules.c - the flow rule table: slots in pcf_rules, hash entries in
+ * pcf_flows4 (IPv4, with its filter pcf_filter4) and pcf_flows (IPv6), the
+ * priority-ordered mask list (tuple-space search), and the generation that
+ * tells the steering programs' flow caches when to forget.
  * See rules.h for the ordering guarantees.
  */
 #include <errno.h>
@@ -36,6 +38,33 @@ static int rules_fd(const struct pcf_dp *dp)
 static int flows_fd(const struct pcf_dp *dp)
 {
 	return bpf_map__fd(dp->skel->maps.pcf_flows);
+}
+
+static int flows4_fd(const struct pcf_dp *dp)
+{
+	return bpf_map__fd(dp->skel->maps.pcf_flows4);
+}
+
+static int filter4_fd(const struct pcf_dp *dp)
+{
+	return bpf_map__fd(dp->skel->maps.pcf_filter4);
+}
+
+/*
+ * After every change of the table, done or failed (its steps were
+ * visible): move the generation on, so the flow caches of the steering
+ * programs forget every result they hold.  An update of an array's first
+ * element cannot fail short of EFAULT.
+ */
+static void forget_results(struct pcf_dp *dp)
+{
+	int fd = bpf_map__fd(dp->skel->maps.pcf_gen);
+	__u32 zero = 0;
+	__u64 gen = 0;
+
+	bpf_map_lookup_elem(fd, &zero, &gen);
+	gen++;
+	bpf_map_update_elem(fd, &zero, &gen, BPF_ANY);
 }
 
 static int rule_stats_fd(const struct pcf_dp *dp)
@@ -305,11 +334,215 @@ static int set_counters(struct pcf_dp *dp, __u32 slot,
 		       0;
 }
 
-static int lookup_key(const struct pcf_rule *r, struct pcf_lookup_key *lk)
+/*
+ * Where a rule's hash entries live: IPv4 packets search pcf_flows4 (compact
+ * key), IPv6 packets pcf_flows (whole key); a rule whose mask has no family
+ * matches both, so it has an entry in each.
+ */
+static bool in_flows4(const struct pcf_rule *r)
+{
+	return !r->mask.family || r->key.family == 4;
+}
+
+static bool in_flows6(const struct pcf_rule *r)
+{
+	return !r->mask.family || r->key.family == 6;
+}
+
+static void lookup_key(const struct pcf_rule *r, struct pcf_lookup_key *lk)
 {
 	memset(lk, 0, sizeof(*lk));
 	lk->key = r->key;
 	lk->mask_id = r->mask_id;
+}
+
+static void lookup_key4(const struct pcf_rule *r, struct pcf_key4 *k4)
+{
+	memset(k4, 0, sizeof(*k4));
+	pcf_key4_of(k4, &r->key);
+	k4->mask_id = r->mask_id;
+}
+
+#define FILTER4_NBITS (PCF_MAX_MASKS * PCF_FILTER_BITS)
+
+/* Index of the pcf_filter4 bit (and its reference count) of k4. */
+static __u32 filter4_bit(const struct pcf_key4 *k4)
+{
+	return k4->mask_id * PCF_FILTER_BITS + pcf_filter_hash4(k4);
+}
+
+static __u64 filter4_word(const struct pcf_dp *dp, __u32 word)
+{
+	__u64 bits = 0;
+	__u32 i;
+
+	for (i = 0; i < 64; i++)
+		if (dp->filter4_refs[word * 64 + i])
+			bits |= 1ULL << i;
+	return bits;
+}
+
+/* Write the word holding bit as the reference counts say. */
+static int filter4_sync(struct pcf_dp *dp, __u32 bit)
+{
+	__u32 word = bit / 64;
+	__u64 bits = filter4_word(dp, word);
+
+	return bpf_map_update_elem(filter4_fd(dp), &word, &bits, BPF_ANY) ?
+		       -errno :
+		       0;
+}
+
+/* One more entry behind k4's bit: the bit is set before the entry exists. */
+static int filter4_get(struct pcf_dp *dp, const struct pcf_key4 *k4)
+{
+	__u32 bit = filter4_bit(k4);
+	int err;
+
+	if (dp->filter4_refs[bit]++)
+		return 0;
+	err = filter4_sync(dp, bit);
+	if (err)
+		dp->filter4_refs[bit]--;
+	return err;
+}
+
+/*
+ * One entry less, after it is gone.  A failure leaves the bit set: a
+ * lookup more, never a wrong answer.
+ */
+static void filter4_put(struct pcf_dp *dp, const struct pcf_key4 *k4)
+{
+	__u32 bit = filter4_bit(k4);
+
+	if (dp->filter4_refs[bit] && !--dp->filter4_refs[bit])
+		filter4_sync(dp, bit);
+}
+
+/* Write the whole filter from the reference counts (pcf_rules_load). */
+static int filter4_publish(struct pcf_dp *dp)
+{
+	const __u32 nwords = FILTER4_NBITS / 64;
+	__u32 *keys = malloc(nwords * sizeof(*keys)), n = nwords, w;
+	__u64 *vals = malloc(nwords * sizeof(*vals));
+	int err = 0;
+
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (w = 0; w < nwords; w++) {
+		keys[w] = w;
+		vals[w] = filter4_word(dp, w);
+	}
+	if (bpf_map_update_batch(filter4_fd(dp), keys, vals, &n, NULL))
+		err = -errno;
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+static int update_err(void)
+{
+	return errno == E2BIG ? -ENOSPC : -errno; /* E2BIG: the hash is full */
+}
+
+static int flow4_write(struct pcf_dp *dp, const struct pcf_rule *r,
+		       __u32 slot, __u64 flags)
+{
+	struct pcf_flow f = { .rank = pcf_rank(r->prio, r->id), .slot = slot };
+	struct pcf_key4 k4;
+
+	lookup_key4(r, &k4);
+	return bpf_map_update_elem(flows4_fd(dp), &k4, &f, flags) ? update_err()
+								   : 0;
+}
+
+/*
+ * Make r's entries lead to slot: new entries (prev_slot NULL, -EEXIST if
+ * one is there), or entries that led to *prev_slot (replace, -ENOENT if
+ * one is missing).  All or nothing: a failure leaves the entries as they
+ * were.
+ */
+static int flows_write(struct pcf_dp *dp, const struct pcf_rule *r,
+		       __u32 slot, const __u32 *prev_slot)
+{
+	__u64 flags = prev_slot ? BPF_EXIST : BPF_NOEXIST;
+	bool new4 = in_flows4(r) && !prev_slot;
+	struct pcf_lookup_key lk;
+	struct pcf_key4 k4;
+	int err;
+
+	lookup_key(r, &lk);
+	lookup_key4(r, &k4);
+	if (new4) {
+		err = filter4_get(dp, &k4);
+		if (err)
+			return err;
+	}
+	if (in_flows6(r) &&
+	    bpf_map_update_elem(flows_fd(dp), &lk, &slot, flags)) {
+		err = update_err();
+		goto fail;
+	}
+	if (!in_flows4(r))
+		return 0;
+	err = flow4_write(dp, r, slot, flags);
+	if (err && in_flows6(r)) {
+		if (prev_slot)
+			bpf_map_update_elem(flows_fd(dp), &lk, prev_slot,
+					    BPF_EXIST);
+		else
+			bpf_map_delete_elem(flows_fd(dp), &lk);
+	}
+	if (!err)
+		return 0;
+fail:
+	if (new4)
+		filter4_put(dp, &k4);
+	return err;
+}
+
+/* Remove r's entries; an entry already gone is no error. */
+static int flows_delete(struct pcf_dp *dp, const struct pcf_rule *r)
+{
+	struct pcf_lookup_key lk;
+	struct pcf_key4 k4;
+	int err = 0;
+
+	lookup_key(r, &lk);
+	lookup_key4(r, &k4);
+	if (in_flows4(r)) {
+		if (!bpf_map_delete_elem(flows4_fd(dp), &k4))
+			filter4_put(dp, &k4);
+		else if (errno != ENOENT)
+			err = -errno;
+	}
+	if (in_flows6(r) && bpf_map_delete_elem(flows_fd(dp), &lk) &&
+	    errno != ENOENT)
+		err = -errno;
+	return err;
+}
+
+/* The slot r's entries lead to; -ENOENT if none. */
+static int flows_find(const struct pcf_dp *dp, const struct pcf_rule *r,
+		      __u32 *ret_slot)
+{
+	struct pcf_lookup_key lk;
+	struct pcf_flow f;
+	struct pcf_key4 k4;
+
+	if (in_flows4(r)) {
+		lookup_key4(r, &k4);
+		if (bpf_map_lookup_elem(flows4_fd(dp), &k4, &f))
+			return -ENOENT;
+		*ret_slot = f.slot;
+		return 0;
+	}
+	lookup_key(r, &lk);
+	if (bpf_map_lookup_elem(flows_fd(dp), &lk, ret_slot))
+		return -ENOENT;
 	return 0;
 }
 
@@ -374,19 +607,13 @@ static __u64 mask_best_rank(const struct pcf_dp *dp, __u32 mask_id,
 static int find_match(const struct pcf_dp *dp, const struct pcf_rule *r,
 		      __u32 *ret_slot)
 {
-	struct pcf_lookup_key lk;
 	struct pcf_rule probe = *r;
 	int m = find_mask(dp, &r->mask);
-	__u32 slot;
 
 	if (m < 0)
 		return -ENOENT;
 	probe.mask_id = m;
-	lookup_key(&probe, &lk);
-	if (bpf_map_lookup_elem(flows_fd(dp), &lk, &slot))
-		return -ENOENT;
-	*ret_slot = slot;
-	return 0;
+	return flows_find(dp, &probe, ret_slot);
 }
 
 static int replace_rule(struct pcf_dp *dp, __u32 old_slot,
@@ -395,7 +622,6 @@ static int replace_rule(struct pcf_dp *dp, __u32 old_slot,
 	const struct pcf_rule *old = &dp->rules[old_slot];
 	struct pcf_mask_state *ms = &dp->masks[old->mask_id];
 	struct pcf_counter vals[dp->ncpus];
-	struct pcf_lookup_key lk;
 	__u64 old_rank, rank;
 	int slot, err;
 
@@ -421,11 +647,9 @@ static int replace_rule(struct pcf_dp *dp, __u32 old_slot,
 		if (err)
 			goto fail;
 	}
-	lookup_key(r, &lk);
-	if (bpf_map_update_elem(flows_fd(dp), &lk, &slot, BPF_EXIST)) {
-		err = -errno;
+	err = flows_write(dp, r, slot, &old_slot);
+	if (err)
 		goto fail;
-	}
 	clear_slot(dp, old_slot);
 	tree_add(dp, r->id, slot);
 	if (old_rank == ms->best_rank && rank > old_rank) {
@@ -442,7 +666,6 @@ static int insert_rule(struct pcf_dp *dp, struct pcf_rule *r)
 {
 	struct pcf_counter zero[dp->ncpus];
 	struct pcf_mask_state *ms, saved;
-	struct pcf_lookup_key lk;
 	int slot, m, err;
 	bool new_mask;
 	__u64 rank;
@@ -481,11 +704,9 @@ static int insert_rule(struct pcf_dp *dp, struct pcf_rule *r)
 			goto fail_mask;
 	}
 
-	lookup_key(r, &lk);
-	if (bpf_map_update_elem(flows_fd(dp), &lk, &slot, BPF_NOEXIST)) {
-		err = errno == E2BIG ? -ENOSPC : -errno;
+	err = flows_write(dp, r, slot, NULL);
+	if (err)
 		goto fail_mask;
-	}
 	if (new_mask) {
 		err = publish_masks(dp);
 		if (err)
@@ -501,7 +722,7 @@ static int insert_rule(struct pcf_dp *dp, struct pcf_rule *r)
 	return 0;
 
 fail_flow:
-	bpf_map_delete_elem(flows_fd(dp), &lk);
+	flows_delete(dp, r);
 fail_mask:
 	*ms = saved;
 	if (!new_mask)
@@ -539,6 +760,7 @@ int pcf_rule_add(struct pcf_dp *dp, const struct pcf_rule *spec,
 			return -ENOENT;
 		err = insert_rule(dp, &r);
 	}
+	forget_results(dp);
 	if (!err && ret_id)
 		*ret_id = r.id;
 	return err;
@@ -548,12 +770,10 @@ static int delete_slot(struct pcf_dp *dp, __u32 slot)
 {
 	const struct pcf_rule *r = &dp->rules[slot];
 	struct pcf_mask_state *ms = &dp->masks[r->mask_id];
-	struct pcf_lookup_key lk;
 	__u32 id = r->id;
 	__u64 rank = pcf_rank(r->prio, r->id);
 	int err;
 
-	lookup_key(r, &lk);
 	if (ms->nrules <= 1) {
 		/* the mask leaves the list before its last entry goes */
 		ms->used = false;
@@ -563,10 +783,11 @@ static int delete_slot(struct pcf_dp *dp, __u32 slot)
 			return err;
 		}
 		ms->nrules = 0;
-		bpf_map_delete_elem(flows_fd(dp), &lk);
+		flows_delete(dp, r);
 	} else {
-		if (bpf_map_delete_elem(flows_fd(dp), &lk))
-			return -errno;
+		err = flows_delete(dp, r);
+		if (err)
+			return err;
 		ms->nrules--;
 		if (rank == ms->best_rank) {
 			ms->best_rank = mask_best_rank(dp, r->mask_id, slot);
@@ -582,10 +803,13 @@ static int delete_slot(struct pcf_dp *dp, __u32 slot)
 int pcf_rule_del(struct pcf_dp *dp, __u32 id)
 {
 	struct id_ref *ref = tree_find(dp, id);
+	int err;
 
 	if (!ref)
 		return -ENOENT;
-	return delete_slot(dp, ref->slot);
+	err = delete_slot(dp, ref->slot);
+	forget_results(dp);
+	return err;
 }
 
 int pcf_rule_del_match(struct pcf_dp *dp, const struct pcf_rule *spec,
@@ -605,7 +829,9 @@ int pcf_rule_del_match(struct pcf_dp *dp, const struct pcf_rule *spec,
 		return -ENOENT;
 	if (ret_id)
 		*ret_id = dp->rules[slot].id;
-	return delete_slot(dp, slot);
+	err = delete_slot(dp, slot);
+	forget_results(dp);
+	return err;
 }
 
 static void free_ref(void *p)
@@ -613,9 +839,14 @@ static void free_ref(void *p)
 	free(p);
 }
 
+static void tree_free(struct pcf_dp *dp)
+{
+	tdestroy(dp->by_id, free_ref);
+	dp->by_id = NULL;
+}
+
 int pcf_rule_flush(struct pcf_dp *dp)
 {
-	struct pcf_lookup_key lk;
 	int i, err;
 	__u32 s;
 
@@ -631,13 +862,13 @@ int pcf_rule_flush(struct pcf_dp *dp)
 	for (s = 0; s < PCF_MAX_RULES; s++) {
 		if (!(dp->rules[s].flags & PCF_RULE_USED))
 			continue;
-		lookup_key(&dp->rules[s], &lk);
-		bpf_map_delete_elem(flows_fd(dp), &lk);
+		flows_delete(dp, &dp->rules[s]);
 		clear_slot(dp, s);
 	}
-	pcf_rules_free(dp);
+	tree_free(dp);
 	memset(dp->masks, 0, sizeof(dp->masks));
 	dp->nrules = 0;
+	forget_results(dp);
 	return 0;
 }
 
@@ -690,6 +921,38 @@ int pcf_rule_foreach(struct pcf_dp *dp, __u32 first_id, pcf_rule_cb cb,
 	return w.ret;
 }
 
+/*
+ * Write pcf_flows4 and its filter from the slots: both are new to a table
+ * an older pcf wrote, and rewriting entries that are there changes
+ * nothing.  The filter bits go first, as for any new entry.
+ */
+static int flows4_rebuild(struct pcf_dp *dp)
+{
+	struct pcf_key4 k4;
+	__u32 s;
+	int err;
+
+	if (!dp->filter4_refs)
+		dp->filter4_refs = calloc(FILTER4_NBITS,
+					  sizeof(*dp->filter4_refs));
+	if (!dp->filter4_refs)
+		return -ENOMEM;
+	memset(dp->filter4_refs, 0, FILTER4_NBITS * sizeof(*dp->filter4_refs));
+	for (s = 0; s < PCF_MAX_RULES; s++) {
+		if (!(dp->rules[s].flags & PCF_RULE_USED) ||
+		    !in_flows4(&dp->rules[s]))
+			continue;
+		lookup_key4(&dp->rules[s], &k4);
+		dp->filter4_refs[filter4_bit(&k4)]++;
+	}
+	err = filter4_publish(dp);
+	for (s = 0; !err && s < PCF_MAX_RULES; s++)
+		if ((dp->rules[s].flags & PCF_RULE_USED) &&
+		    in_flows4(&dp->rules[s]))
+			err = flow4_write(dp, &dp->rules[s], s, BPF_ANY);
+	return err;
+}
+
 int pcf_rules_load(struct pcf_dp *dp)
 {
 	__u32 s, max_id = 0;
@@ -726,11 +989,16 @@ int pcf_rules_load(struct pcf_dp *dp)
 		}
 	}
 	dp->next_id = max_id + 1 ? max_id + 1 : 1;
-	return publish_masks(dp);
+	err = flows4_rebuild(dp);
+	if (!err)
+		err = publish_masks(dp);
+	forget_results(dp); /* nothing should have changed: to be sure */
+	return err;
 }
 
 void pcf_rules_free(struct pcf_dp *dp)
 {
-	tdestroy(dp->by_id, free_ref);
-	dp->by_id = NULL;
+	tree_free(dp);
+	free(dp->filter4_refs);
+	dp->filter4_refs = NULL;
 }

@@ -3,16 +3,27 @@
  * rules.h - flow rules in the pinned maps, kept consistent with the mask
  * list the steering program walks.
  *
+ * Hash entries: IPv4 packets search pcf_flows4 (a 20-byte key, and the
+ * rule's rank in the value), IPv6 packets pcf_flows (the whole key); a rule
+ * whose mask has no family has an entry in both.  In front of pcf_flows4, a
+ * bit per mask and key hash (pcf_filter4) says "maybe" or "surely not";
+ * in front of the whole search, each steering program keeps a per-CPU cache
+ * of results, valid while the table's generation (pcf_gen) stays put.
+ *
  * Ordering guarantees (why a packet never matches the wrong rule while
  * rules change):
- *  - a rule's slot and its hash entry are written before the mask list that
- *    leads to them is published; the mask list is swapped as a whole;
+ *  - a rule's slot and its hash entries are written before the mask list
+ *    that leads to them is published; the mask list is swapped as a whole;
  *  - a mask leaves the list before the last hash entry under it goes;
  *  - a mask's best rank is lowered before a better rule's entry appears and
  *    raised only after the entry is gone, so the early stop of the search
  *    never skips a match;
- *  - replace writes a new slot and switches the hash entry to it in one
- *    update; freed slots are reused round-robin, last.
+ *  - a filter bit is set before the first entry behind it is written and
+ *    cleared only after the last one is gone;
+ *  - replace writes a new slot and switches the hash entries to it (one
+ *    update per table); freed slots are reused round-robin, last;
+ *  - every change, done or failed, ends by moving the generation on, so no
+ *    cached result of the table before (or during) the change survives it.
  */
 #ifndef PCF_RULES_H
 #define PCF_RULES_H
@@ -56,7 +67,11 @@ typedef int (*pcf_rule_cb)(const struct pcf_rule *rule, __u32 slot,
 int pcf_rule_foreach(struct pcf_dp *dp, __u32 first_id, pcf_rule_cb cb,
 		     void *ctx);
 
-/* Rebuild the cache from the pinned maps and republish the mask list. */
+/*
+ * Rebuild the cache from the pinned maps, rewrite pcf_flows4 and its filter
+ * from the slots (new to a table an older pcf wrote) and republish the
+ * mask list.
+ */
 int pcf_rules_load(struct pcf_dp *dp);
 void pcf_rules_free(struct pcf_dp *dp);
 

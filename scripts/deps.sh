@@ -7,7 +7,8 @@ set -eu
 PKGS="clang llvm gcc make pkg-config bpftool libbpf-dev libxdp-dev
 libelf-dev zlib1g-dev linux-libc-dev libmnl-dev libjson-c-dev libsystemd-dev
 libcmocka-dev libclang-rt-14-dev iproute2 tcpdump socat nftables
-netsniff-ng util-linux procps python3 jq"
+netsniff-ng util-linux procps python3 jq
+systemd systemd-container debootstrap"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * pipeline.h - what a worker does to one REDIRECTed packet: find its rule
+ * through the pcf_meta the steering program wrote in front of it, check
+ * that its headers fit the frame, then NAT, TTL/DF rewrite and next hop.
+ *
+ * No syscall, no lock, no allocation: the rule is read from the mmapped
+ * pcf_rules array and the counters belong to the calling worker alone.
+ */
+#ifndef PCF_PIPELINE_H
+#define PCF_PIPELINE_H
+
+#include <stdbool.h>
+#include <string.h>
+#include <linux/types.h>
+
+#include "pcf_abi.h"
+
+/* Why a worker dropped a packet; each has its own counter. */
+enum pcf_wdrop {
+	PCF_WDROP_NONE = 0,    /* not dropped: transmit */
+	PCF_WDROP_BAD_META,    /* no valid pcf_meta in front of the frame */
+	PCF_WDROP_MALFORMED,   /* headers do not fit the frame or the meta */
+	PCF_WDROP_RULE_GONE,   /* rule deleted or replaced since XDP saw it */
+	PCF_WDROP_NAT_FAMILY,  /* NAT address of the other IP family */
+	PCF_WDROP_TTL_EXPIRED, /* ttl-delta and the router decrement hit 0 */
+	PCF_WDROP_NO_ROUTE,    /* FIB: no route (kernel fallback, dropped) */
+	PCF_WDROP_NO_NEIGH,    /* FIB: next hop unresolved (kernel fallback) */
+	PCF_WDROP_FRAG_NEEDED, /* FIB: bigger than the egress MTU */
+	PCF_WDROP_NOT_OURS,    /* egress interface has no pcf worker */
+	PCF_WDROP_EGRESS_KERNEL, /* egress kernel: not built yet */
+	PCF_WDROP_TX_FULL,	 /* egress tx ring (or hand-off ring) full */
+	PCF_WDROP_MIRROR, /* mirror copy lost: no free frame or no worker */
+	PCF_WDROP_MAX,
+};
+
+const char *pcf_wdrop_name(enum pcf_wdrop r);
+
+/* A packet whose L3/L4 offsets have been checked against its length. */
+struct pcf_pkt_ref {
+	__u8 *data; /* Ethernet header */
+	__u32 len;
+	__u16 l3_off;
+	__u16 l4_off; /* 0: no L4 header to touch (fragment, other proto) */
+	__u8 family;  /* 4 or 6 */
+	__u8 proto;
+};
+
+/* Packet fields need not be aligned: access them through memcpy. */
+static inline __u16 pcf_get16(const __u8 *p)
+{
+	__u16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void pcf_put16(__u8 *p, __u16 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* One worker's pipeline. */
+struct pcf_pipeline {
+	const struct pcf_rule *rules; /* PCF_MAX_RULES slots, read-only */
+	__u8 default_egress; /* enum pcf_egress for PCF_EGRESS_DEFAULT */
+	struct pcf_counter *rule_ctr; /* PCF_MAX_RULES, this worker's */
+};
+
+struct pcf_pipe_out {
+	__u32 egress_ifindex; /* transmit here (when not dropped) */
+	__u32 mirror_ifindex; /* 0, or also send a copy here */
+};
+
+/*
+ * Check the headers of the frame (len bytes at data) against meta and fill
+ * ret; PCF_WDROP_MALFORMED if anything would be read out of bounds.
+ */
+int pcf_pkt_check(__u8 *data, __u32 len, const struct pcf_meta *meta,
+		  struct pcf_pkt_ref *ret);
+
+/*
+ * Run one packet: the pcf_meta sits in the headroom bytes before data.
+ * Returns PCF_WDROP_NONE with out filled, or the reason to drop it.
+ */
+int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
+		     __u32 headroom, struct pcf_pipe_out *out);
+
+#endif /* PCF_PIPELINE_H */

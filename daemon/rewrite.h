@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * rewrite.h - header rewrites of a checked packet besides NAT: TTL / hop
+ * limit, DF clear, and the Ethernet addresses of the next hop.
+ */
+#ifndef PCF_REWRITE_H
+#define PCF_REWRITE_H
+
+#include "pipeline.h"
+
+/*
+ * Add delta to the TTL (IPv4, header checksum updated) or hop limit (IPv6);
+ * capped at 255.  Returns -1, packet untouched, if it would reach 0.
+ */
+int pcf_rewrite_ttl(struct pcf_pkt_ref *p, int delta);
+
+/* Clear IPv4 DF (header checksum updated); nothing for IPv6. */
+void pcf_rewrite_df_clear(struct pcf_pkt_ref *p);
+
+void pcf_rewrite_eth(struct pcf_pkt_ref *p, const __u8 *dmac, const __u8 *smac);
+
+#endif /* PCF_REWRITE_H */

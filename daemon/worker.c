@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * worker.c - the per-worker loop: completions -> returned frames ->
+ * hand-offs in -> batch rx -> pipeline -> tx / hand-off / drop -> refill.
+ *
+ * Frame accounting: every UMEM frame is at any time in exactly one place:
+ * its owner's pool, a fill ring, the kernel, an rx ring, a pending list,
+ * a hand-off ring, a tx ring or a return ring.  Each path below moves a
+ * frame from one place to the next and never forgets it (test_frames).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <linux/bpf.h>
+
+#include "worker.h"
+
+_Static_assert(PCF_WDROP_MAX <= sizeof(((struct pcf_worker_stats *)0)->drops) /
+				    sizeof(__u64),
+	       "pcf_worker_stats.drops too small");
+
+#define IDLE_POLLS_DEFAULT 1000
+#define SLEEP_MS	   100 /* longest sleep: how soon stop is noticed */
+
+static inline __u64 chunk_of(const struct pcf_worker *w, __u64 addr)
+{
+	return addr & ~(__u64)(w->frame_size - 1);
+}
+
+static inline void drop(struct pcf_worker *w, int reason, __u64 addr)
+{
+	w->st.drops[reason]++;
+	pcf_pool_put(&w->pool, chunk_of(w, addr));
+}
+
+/* Wake w if it sleeps; called after making work visible to it. */
+static void wake(struct pcf_worker *w)
+{
+	__u64 one = 1;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (w->efd >= 0 && __atomic_load_n(&w->sleeping, __ATOMIC_SEQ_CST))
+		(void)!write(w->efd, &one, sizeof(one));
+}
+
+/* A frame the kernel is done with goes home: our pool, or its owner's. */
+static void give_back(struct pcf_worker *w, __u64 addr)
+{
+	__u64 chunk = chunk_of(w, addr);
+	unsigned int owner = chunk / w->region;
+	struct pcf_handoff *h;
+	__u32 idx = 0;
+
+	if (owner == w->id) {
+		pcf_pool_put(&w->pool, chunk);
+		return;
+	}
+	/* the return ring holds all the owner's frames: it cannot be full */
+	h = w->in[owner];
+	xsk_ring_prod__reserve(&h->ret.prod, 1, &idx);
+	*xsk_ring_prod__fill_addr(&h->ret.prod, idx) = chunk;
+	xsk_ring_prod__submit(&h->ret.prod, 1);
+	h->returned = true;
+}
+
+static void reap_completions(struct pcf_worker *w)
+{
+	unsigned int i, j;
+	__u32 idx, n;
+
+	n = xsk_ring_cons__peek(&w->xsk.comp, w->xsk.comp.size, &idx);
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		give_back(w, *xsk_ring_cons__comp_addr(&w->xsk.comp, idx + i));
+	xsk_ring_cons__release(&w->xsk.comp, n);
+	/* an owner out of frames may sleep: it gets them back now */
+	for (j = 0; j < w->nworkers; j++) {
+		if (w->in[j] && w->in[j]->returned) {
+			w->in[j]->returned = false;
+			wake(w->in[j]->src);
+		}
+	}
+}
+
+/* Frames other workers transmitted for us come back to our pool. */
+static void drain_returns(struct pcf_worker *w)
+{
+	unsigned int p, i;
+	__u32 idx, n;
+
+	for (p = 1; p < w->negress; p++) {
+		struct xsk_ring_cons *r = &w->egress[p].h->ret.cons;
+
+		n = xsk_ring_cons__peek(r, r->size, &idx);
+		for (i = 0; i < n; i++)
+			pcf_pool_put(&w->pool,
+				     *xsk_ring_cons__comp_addr(r, idx + i));
+		if (n)
+			xsk_ring_cons__release(r, n);
+	}
+}
+
+/* Packets other workers route out of our interface go on our tx ring. */
+static unsigned int drain_handoffs(struct pcf_worker *w)
+{
+	unsigned int j, i, total = 0;
+	__u32 ridx = 0, tidx, n, room;
+
+	for (j = 0; j < w->nworkers; j++) {
+		struct xsk_ring_cons *r;
+
+		if (!w->in[j])
+			continue;
+		r = &w->in[j]->desc.cons;
+		n = xsk_cons_nb_avail(r, w->batch);
+		if (!n)
+			continue;
+		room = xsk_prod_nb_free(&w->xsk.tx, n);
+		if (room < n)
+			n = room;
+		if (!n || xsk_ring_prod__reserve(&w->xsk.tx, n, &tidx) != n)
+			continue; /* tx ring full: they wait in the hand-off */
+		xsk_ring_cons__peek(r, n, &ridx);
+		for (i = 0; i < n; i++) {
+			const struct xdp_desc *d =
+			    xsk_ring_cons__rx_desc(r, ridx + i);
+
+			*xsk_ring_prod__tx_desc(&w->xsk.tx, tidx + i) = *d;
+			w->st.tx_packets++;
+			w->st.tx_bytes += d->len;
+		}
+		xsk_ring_prod__submit(&w->xsk.tx, n);
+		xsk_ring_cons__release(r, n);
+		total += n;
+	}
+	return total;
+}
+
+static struct pcf_egress_port *port_of(struct pcf_worker *w, __u32 ifindex)
+{
+	unsigned int p;
+
+	for (p = 0; p < w->negress; p++)
+		if (w->egress[p].ifindex == ifindex)
+			return &w->egress[p];
+	return NULL;
+}
+
+static void queue_out(struct pcf_egress_port *port, __u64 addr, __u32 len)
+{
+	port->pend[port->npend++] =
+	    (struct xdp_desc){ .addr = addr, .len = len };
+}
+
+/* A copy of the packet for the mirror interface, in a frame of our own. */
+static void mirror(struct pcf_worker *w, const __u8 *data, __u32 len,
+		   __u32 ifindex)
+{
+	struct pcf_egress_port *port = port_of(w, ifindex);
+	__u64 chunk;
+
+	if (!port || len > w->frame_size - XDP_PACKET_HEADROOM ||
+	    !pcf_pool_get(&w->pool, &chunk)) {
+		w->st.drops[PCF_WDROP_MIRROR]++;
+		return;
+	}
+	memcpy(w->umem_area + chunk + XDP_PACKET_HEADROOM, data, len);
+	queue_out(port, chunk + XDP_PACKET_HEADROOM, len);
+}
+
+static void process(struct pcf_worker *w, const struct xdp_desc *d)
+{
+	__u64 headroom = d->addr - chunk_of(w, d->addr);
+	__u8 *data = w->umem_area + d->addr;
+	struct pcf_egress_port *port;
+	struct pcf_pipe_out out;
+	int rc;
+
+	w->st.rx_packets++;
+	w->st.rx_bytes += d->len;
+	if (d->len > w->frame_size - headroom) {
+		drop(w, PCF_WDROP_MALFORMED, d->addr);
+		return;
+	}
+	rc = pcf_pipeline_run(&w->pl, data, d->len, headroom, &out);
+	if (rc) {
+		drop(w, rc, d->addr);
+		return;
+	}
+	if (out.mirror_ifindex)
+		mirror(w, data, d->len, out.mirror_ifindex);
+	port = port_of(w, out.egress_ifindex);
+	if (!port) {
+		drop(w, PCF_WDROP_NOT_OURS, d->addr);
+		return;
+	}
+	queue_out(port, d->addr, d->len);
+}
+
+/* Put pending packets on a ring of descs; what does not fit is dropped. */
+static void flush_port(struct pcf_worker *w, struct pcf_egress_port *port)
+{
+	struct xsk_ring_prod *r = port->h ? &port->h->desc.prod : &w->xsk.tx;
+	__u32 n = port->npend, fit, idx, i;
+
+	if (!n)
+		return;
+	fit = xsk_prod_nb_free(r, n);
+	if (fit > n)
+		fit = n;
+	if (fit && xsk_ring_prod__reserve(r, fit, &idx) == fit) {
+		for (i = 0; i < fit; i++)
+			*xsk_ring_prod__tx_desc(r, idx + i) = port->pend[i];
+		xsk_ring_prod__submit(r, fit);
+		if (port->h) {
+			wake(port->h->dst);
+		} else {
+			for (i = 0; i < fit; i++) {
+				w->st.tx_packets++;
+				w->st.tx_bytes += port->pend[i].len;
+			}
+		}
+	} else {
+		fit = 0;
+	}
+	for (i = fit; i < n; i++)
+		drop(w, PCF_WDROP_TX_FULL, port->pend[i].addr);
+	port->npend = 0;
+}
+
+static unsigned int rx_batch(struct pcf_worker *w)
+{
+	unsigned int p;
+	__u32 idx, n, i;
+
+	n = xsk_ring_cons__peek(&w->xsk.rx, w->batch, &idx);
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		process(w, xsk_ring_cons__rx_desc(&w->xsk.rx, idx + i));
+	xsk_ring_cons__release(&w->xsk.rx, n);
+	for (p = 0; p < w->negress; p++)
+		flush_port(w, &w->egress[p]);
+	return n;
+}
+
+static void refill(struct pcf_worker *w)
+{
+	__u32 n = xsk_prod_nb_free(&w->xsk.fill, w->pool.count), idx, i;
+
+	if (n > w->pool.count)
+		n = w->pool.count;
+	if (!n || xsk_ring_prod__reserve(&w->xsk.fill, n, &idx) != n)
+		return;
+	for (i = 0; i < n; i++)
+		pcf_pool_get(&w->pool,
+			     xsk_ring_prod__fill_addr(&w->xsk.fill, idx + i));
+	xsk_ring_prod__submit(&w->xsk.fill, n);
+}
+
+static bool tx_pending(const struct pcf_worker *w)
+{
+	return __atomic_load_n(w->xsk.tx.consumer, __ATOMIC_ACQUIRE) !=
+	       *w->xsk.tx.producer;
+}
+
+/*
+ * Copy mode sends only inside sendto() (a budget of frames per call),
+ * whatever the need_wakeup flag says: kick while the tx ring holds work.
+ * A zero-copy driver says when it needs a kick.
+ */
+static void kick_tx(struct pcf_worker *w)
+{
+	if (w->xsk.fd < 0 || !tx_pending(w) ||
+	    (w->xsk.zerocopy && !xsk_ring_prod__needs_wakeup(&w->xsk.tx)))
+		return;
+	w->st.kicks++;
+	sendto(w->xsk.fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+}
+
+/*
+ * A zero-copy driver may ask to be woken to pick up fill ring entries
+ * (copy mode never does); poll() does it when we sleep, this when we spin.
+ */
+static void kick_rx(struct pcf_worker *w)
+{
+	if (w->xsk.fd < 0 || !xsk_ring_prod__needs_wakeup(&w->xsk.fill))
+		return;
+	w->st.kicks++;
+	recvfrom(w->xsk.fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+}
+
+unsigned int pcf_worker_step(struct pcf_worker *w)
+{
+	unsigned int moved;
+
+	reap_completions(w);
+	drain_returns(w);
+	moved = drain_handoffs(w);
+	moved += rx_batch(w);
+	refill(w);
+	kick_tx(w);
+	if (!moved)
+		kick_rx(w);
+	w->st.heartbeat++;
+	return moved;
+}
+
+static bool work_waiting(struct pcf_worker *w)
+{
+	unsigned int j;
+
+	if (xsk_cons_nb_avail(&w->xsk.rx, 1) || tx_pending(w) ||
+	    xsk_cons_nb_avail(&w->xsk.comp, 1))
+		return true;
+	for (j = 0; j < w->nworkers; j++)
+		if (w->in[j] && xsk_cons_nb_avail(&w->in[j]->desc.cons, 1))
+			return true;
+	for (j = 1; j < w->negress; j++)
+		if (xsk_cons_nb_avail(&w->egress[j].h->ret.cons, 1))
+			return true;
+	return false;
+}
+
+/*
+ * Sleep until the socket has packets, another worker rings our eventfd,
+ * or SLEEP_MS pass.  sleeping is set before the last look at the rings,
+ * and others set their ring before looking at sleeping: no lost wake-up.
+ */
+static void sleep_idle(struct pcf_worker *w)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = w->xsk.fd, .events = POLLIN },
+		{ .fd = w->efd, .events = POLLIN },
+	};
+	__u64 v;
+
+	__atomic_store_n(&w->sleeping, 1, __ATOMIC_SEQ_CST);
+	if (!work_waiting(w) && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		w->st.sleeps++;
+		poll(pfd, 2, SLEEP_MS);
+		if (pfd[1].revents & POLLIN)
+			(void)!read(w->efd, &v, sizeof(v));
+	}
+	__atomic_store_n(&w->sleeping, 0, __ATOMIC_SEQ_CST);
+}
+
+void *pcf_worker_thread(void *arg)
+{
+	struct pcf_worker *w = arg;
+	char name[32];
+	__u32 idle = 0;
+
+	/* "pcf-IFNAME/Q", cut to the 15 characters a thread name has */
+	snprintf(name, sizeof(name), "pcf-%s/%u", w->ifname, w->queue);
+	name[15] = '\0';
+	pthread_setname_np(pthread_self(), name);
+
+	if (w->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(w->cpu, &set);
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		if (pcf_worker_step(w)) {
+			idle = 0;
+			continue;
+		}
+		if (w->rx_mode == PCF_RX_POLL)
+			continue;
+		if (w->rx_mode == PCF_RX_ADAPTIVE && ++idle < w->idle_polls)
+			continue;
+		idle = 0;
+		sleep_idle(w);
+	}
+	return NULL;
+}
+
+int pcf_worker_init(struct pcf_worker *w, unsigned int id,
+		    unsigned int nworkers, void *umem_area, __u32 frame_size,
+		    __u32 nframes, const struct pcf_rule *rules,
+		    const struct pcf_workers_cfg *cfg)
+{
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	w->id = id;
+	w->nworkers = nworkers;
+	w->cpu = -1;
+	w->efd = -1;
+	w->xsk.fd = -1;
+	w->umem_area = umem_area;
+	w->frame_size = frame_size;
+	w->region = (__u64)nframes * frame_size;
+	w->batch = cfg->batch ? cfg->batch : 64;
+	if (w->batch > PCF_BATCH_MAX)
+		w->batch = PCF_BATCH_MAX;
+	w->rx_mode = cfg->rx_mode;
+	w->idle_polls = cfg->idle_polls ? cfg->idle_polls : IDLE_POLLS_DEFAULT;
+	w->pl.rules = rules;
+	w->pl.default_egress = cfg->default_egress;
+	w->pl.rule_ctr = calloc(PCF_MAX_RULES, sizeof(*w->pl.rule_ctr));
+	w->in = calloc(nworkers, sizeof(*w->in));
+	if (!w->pl.rule_ctr || !w->in) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = pcf_pool_init(&w->pool, w->region * id, nframes, frame_size);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	pcf_worker_fini(w);
+	return err;
+}
+
+void pcf_worker_fini(struct pcf_worker *w)
+{
+	pcf_pool_free(&w->pool);
+	free(w->pl.rule_ctr);
+	free(w->in);
+	w->pl.rule_ctr = NULL;
+	w->in = NULL;
+	if (w->efd >= 0)
+		close(w->efd);
+	w->efd = -1;
+}
+
+int pcf_worker_add_egress(struct pcf_worker *w, __u32 ifindex,
+			  struct pcf_handoff *h)
+{
+	if (w->negress == PCF_MAX_IFACES)
+		return -ENOSPC;
+	w->egress[w->negress].ifindex = ifindex;
+	w->egress[w->negress].h = h;
+	w->egress[w->negress].npend = 0;
+	w->negress++;
+	return 0;
+}
+
+int pcf_handoff_create(struct pcf_worker *src, struct pcf_worker *dst,
+		       struct pcf_handoff **ret)
+{
+	struct pcf_handoff *h = calloc(1, sizeof(*h));
+	__u32 ret_size = 1;
+	int err;
+
+	if (!h)
+		return -ENOMEM;
+	while (ret_size < src->pool.cap)
+		ret_size <<= 1;
+	/*
+	 * Room for half of src's frames: when both workers share a CPU, src
+	 * fills it for a whole time slice before dst gets to drain it.
+	 */
+	err = pcf_ring_init(
+	    &h->desc,
+	    ret_size / 2 > 2 * PCF_BATCH_MAX ? ret_size / 2 : 2 * PCF_BATCH_MAX,
+	    sizeof(struct xdp_desc));
+	if (!err)
+		err = pcf_ring_init(&h->ret, ret_size, sizeof(__u64));
+	if (err) {
+		pcf_handoff_destroy(h);
+		return err;
+	}
+	h->src = src;
+	h->dst = dst;
+	dst->in[src->id] = h;
+	*ret = h;
+	return 0;
+}
+
+void pcf_handoff_destroy(struct pcf_handoff *h)
+{
+	if (!h)
+		return;
+	pcf_ring_free(&h->desc);
+	pcf_ring_free(&h->ret);
+	free(h);
+}

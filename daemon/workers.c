@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * workers.c - start, stop and read the workers: one per (interface, rx
+ * queue), all sharing one UMEM so a packet can leave on another
+ * interface's socket without a copy.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
+#include "worker.h"
+#include "workers.h"
+
+#define FRAMES_DEFAULT 4096
+#define FRAMES_MIN     128 /* a fill ring of 64 and as many in flight */
+#define RING_MAX       2048
+
+struct pcf_workers {
+	struct pcf_dp *dp;
+	struct pcf_umem umem;
+	struct pcf_worker *w;
+	unsigned int n;
+	struct pcf_handoff **h;
+	unsigned int nh;
+};
+
+static const char *const rx_mode_names[PCF_RX_MAX] = {
+	[PCF_RX_POLL] = "poll",
+	[PCF_RX_INTERRUPT] = "interrupt",
+	[PCF_RX_ADAPTIVE] = "adaptive",
+};
+
+const char *pcf_rx_mode_name(enum pcf_rx_mode m)
+{
+	return (unsigned int)m < PCF_RX_MAX ? rx_mode_names[m] : "?";
+}
+
+int pcf_rx_mode_parse(const char *s)
+{
+	int m;
+
+	for (m = 0; m < PCF_RX_MAX; m++)
+		if (!strcmp(s, rx_mode_names[m]))
+			return m;
+	return -EINVAL;
+}
+
+void pcf_workers_cfg_init(struct pcf_workers_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->queues = PCF_WORKERS_QUEUES_ALL;
+	cfg->default_egress = PCF_EGRESS_WIRE;
+	cfg->rx_mode = PCF_RX_ADAPTIVE;
+	cfg->bind_mode = PCF_BIND_AUTO;
+	cfg->batch = 64;
+	cfg->frames = FRAMES_DEFAULT;
+}
+
+int pcf_workers_parse_cpus(struct pcf_workers_cfg *cfg, const char *list)
+{
+	unsigned int n = 0;
+	const char *p = list;
+	char *end;
+	long a, b;
+
+	while (*p) {
+		a = strtol(p, &end, 10);
+		if (end == p || a < 0 || a >= CPU_SETSIZE)
+			return -EINVAL;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a || b >= CPU_SETSIZE)
+				return -EINVAL;
+		}
+		for (; a <= b; a++) {
+			if (n == PCF_WORKERS_MAX_CPUS)
+				return -EINVAL;
+			cfg->cpus[n++] = a;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -EINVAL;
+		p = end;
+	}
+	if (!n)
+		return -EINVAL;
+	cfg->ncpus = n;
+	return 0;
+}
+
+/* Number of rx queues of ifname (ethtool channels); 1 if it cannot say. */
+static __u32 rx_queues(const char *ifname)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr = { .ifr_data = (void *)&ch };
+	__u32 n = 1;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (!ioctl(fd, SIOCETHTOOL, &ifr)) {
+		n = ch.rx_count + ch.combined_count;
+		if (!n)
+			n = 1;
+	}
+	close(fd);
+	return n > PCF_MAX_QUEUES ? PCF_MAX_QUEUES : n;
+}
+
+static __u32 ring_size(__u32 frames)
+{
+	__u32 r = RING_MAX;
+
+	while (r > 64 && 2 * r > frames)
+		r >>= 1;
+	return r;
+}
+
+static void close_sockets(struct pcf_workers *ws)
+{
+	unsigned int i;
+	int map;
+
+	if (!ws->n)
+		return;
+	map = pcf_dp_xskmap_fd(ws->dp);
+
+	for (i = 0; i < ws->n; i++)
+		pcf_xsk_close(&ws->w[i].xsk, map);
+}
+
+/* Empty our xskmap slots: the steering program passes to the kernel. */
+static void unpublish(struct pcf_workers *ws)
+{
+	unsigned int i;
+	int map;
+
+	if (!ws->n)
+		return;
+	map = pcf_dp_xskmap_fd(ws->dp);
+
+	for (i = 0; i < ws->n; i++)
+		pcf_xsk_unpublish(&ws->w[i].xsk, map);
+}
+
+static void teardown(struct pcf_workers *ws)
+{
+	unsigned int i;
+
+	close_sockets(ws);
+	for (i = 0; i < ws->nh; i++)
+		pcf_handoff_destroy(ws->h[i]);
+	free(ws->h);
+	ws->h = NULL;
+	ws->nh = 0;
+	for (i = 0; i < ws->n; i++)
+		pcf_worker_fini(&ws->w[i]);
+	pcf_umem_destroy(&ws->umem);
+}
+
+/* Workers, UMEM and sockets, bound in one mode (no zero-copy fallback). */
+static int open_all(struct pcf_workers *ws, const struct pcf_workers_cfg *cfg,
+		    enum pcf_bind_mode mode)
+{
+	__u32 frames = cfg->frames ? cfg->frames : FRAMES_DEFAULT;
+	unsigned int i;
+	int err;
+
+	err = pcf_umem_create(&ws->umem, (__u64)frames * ws->n,
+			      ring_size(frames));
+	if (err)
+		return err;
+	for (i = 0; i < ws->n; i++) {
+		struct pcf_worker *w = &ws->w[i];
+		struct pcf_worker keep = *w; /* identity set by the caller */
+
+		err = pcf_worker_init(w, i, ws->n, ws->umem.area,
+				      ws->umem.frame_size, frames,
+				      ws->dp->rules, cfg);
+		if (err)
+			return err;
+		memcpy(w->ifname, keep.ifname, sizeof(w->ifname));
+		w->ifindex = keep.ifindex;
+		w->queue = keep.queue;
+		w->cpu = keep.cpu;
+		w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (w->efd < 0)
+			return -errno;
+		err = pcf_xsk_open(&w->xsk, &ws->umem, i == 0, w->ifname,
+				   w->queue, mode, PCF_BATCH_MAX);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Egress ports: our own socket for our interface; for each other
+ * interface, a hand-off to the worker of the same queue number there
+ * (modulo its queue count).
+ */
+static int link_all(struct pcf_workers *ws)
+{
+	unsigned int i, j, k, nq;
+	int err;
+
+	ws->h = calloc((size_t)ws->n * PCF_MAX_IFACES, sizeof(*ws->h));
+	if (!ws->h)
+		return -ENOMEM;
+	for (i = 0; i < ws->n; i++) {
+		struct pcf_worker *w = &ws->w[i];
+
+		err = pcf_worker_add_egress(w, w->ifindex, NULL);
+		for (j = 0; !err && j < ws->n; j++) {
+			struct pcf_worker *first = &ws->w[j];
+
+			/* workers of one interface are adjacent: take the
+			 * first of each other interface */
+			if (first->ifindex == w->ifindex ||
+			    (j && ws->w[j - 1].ifindex == first->ifindex))
+				continue;
+			for (nq = 0; j + nq < ws->n &&
+				     ws->w[j + nq].ifindex == first->ifindex;
+			     nq++)
+				;
+			k = j + w->queue % nq;
+			err = pcf_handoff_create(w, &ws->w[k], &ws->h[ws->nh]);
+			if (!err)
+				err = pcf_worker_add_egress(w, first->ifindex,
+							    ws->h[ws->nh++]);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int publish_all(struct pcf_workers *ws)
+{
+	int map = pcf_dp_xskmap_fd(ws->dp), ifaces = pcf_dp_ifaces_fd(ws->dp);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ws->n; i++) {
+		struct pcf_worker *w = &ws->w[i];
+
+		pcf_worker_step(w); /* fill the fill ring first */
+		err =
+		    pcf_xsk_publish(&w->xsk, map, ifaces, w->ifindex, w->queue);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int plan(struct pcf_workers *ws, const char *const *ifnames, int n,
+		const struct pcf_workers_cfg *cfg)
+{
+	unsigned int total = 0, i, q, nq[PCF_MAX_IFACES];
+	int k;
+
+	if (n <= 0 || n > PCF_MAX_IFACES)
+		return -EINVAL;
+	for (k = 0; k < n; k++) {
+		if (!if_nametoindex(ifnames[k]))
+			return -ENODEV;
+		nq[k] = cfg->queues ? cfg->queues : rx_queues(ifnames[k]);
+		if (nq[k] > PCF_MAX_QUEUES)
+			return -ERANGE;
+		total += nq[k];
+	}
+	ws->w = calloc(total, sizeof(*ws->w));
+	if (!ws->w)
+		return -ENOMEM;
+	ws->n = total;
+	for (i = 0, k = 0; k < n; k++) {
+		for (q = 0; q < nq[k]; q++, i++) {
+			struct pcf_worker *w = &ws->w[i];
+
+			snprintf(w->ifname, sizeof(w->ifname), "%s",
+				 ifnames[k]);
+			w->ifindex = if_nametoindex(ifnames[k]);
+			w->queue = q;
+			w->cpu = cfg->ncpus ? cfg->cpus[i % cfg->ncpus] : -1;
+			w->efd = -1;
+			w->xsk.fd = -1;
+		}
+	}
+	return 0;
+}
+
+static int start_threads(struct pcf_workers *ws)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ws->n; i++) {
+		err = -pthread_create(&ws->w[i].thread, NULL, pcf_worker_thread,
+				      &ws->w[i]);
+		if (err)
+			return err;
+		ws->w[i].running = true;
+	}
+	return 0;
+}
+
+static void stop_threads(struct pcf_workers *ws)
+{
+	unsigned int i;
+	__u64 one = 1;
+
+	for (i = 0; i < ws->n; i++) {
+		__atomic_store_n(&ws->w[i].stop, 1, __ATOMIC_RELEASE);
+		if (ws->w[i].efd >= 0)
+			(void)!write(ws->w[i].efd, &one, sizeof(one));
+	}
+	for (i = 0; i < ws->n; i++)
+		if (ws->w[i].running)
+			pthread_join(ws->w[i].thread, NULL);
+}
+
+int pcf_workers_start(struct pcf_dp *dp, const char *const *ifnames, int n,
+		      const struct pcf_workers_cfg *cfg,
+		      struct pcf_workers **ret)
+{
+	enum pcf_bind_mode modes[2] = { cfg->bind_mode, cfg->bind_mode };
+	struct pcf_workers *ws;
+	int err, m, nmodes = 1;
+
+	if (cfg->rx_mode >= PCF_RX_MAX ||
+	    cfg->default_egress >= PCF_EGRESS_MAX ||
+	    (cfg->frames && cfg->frames < FRAMES_MIN))
+		return -EINVAL;
+	if (cfg->bind_mode == PCF_BIND_AUTO) {
+		modes[0] = PCF_BIND_ZEROCOPY;
+		modes[1] = PCF_BIND_COPY;
+		nmodes = 2;
+	}
+	ws = calloc(1, sizeof(*ws));
+	if (!ws)
+		return -ENOMEM;
+	ws->dp = dp;
+	err = plan(ws, ifnames, n, cfg);
+	for (m = 0; ws->n && m < nmodes; m++) {
+		err = open_all(ws, cfg, modes[m]);
+		if (!err)
+			break;
+		teardown(ws);
+	}
+	if (!err)
+		err = link_all(ws);
+	if (!err)
+		err = publish_all(ws);
+	if (!err)
+		err = start_threads(ws);
+	if (err) {
+		pcf_workers_stop(ws);
+		return err;
+	}
+	*ret = ws;
+	return 0;
+}
+
+void pcf_workers_stop(struct pcf_workers *ws)
+{
+	if (!ws)
+		return;
+	/* empty the xskmap slots first: new packets go to the kernel */
+	unpublish(ws);
+	stop_threads(ws);
+	teardown(ws);
+	free(ws->w);
+	free(ws);
+}
+
+unsigned int pcf_workers_count(const struct pcf_workers *ws)
+{
+	return ws->n;
+}
+
+int pcf_workers_info(const struct pcf_workers *ws, unsigned int i,
+		     struct pcf_worker_info *ret)
+{
+	const struct pcf_worker *w;
+
+	if (i >= ws->n)
+		return -ENOENT;
+	w = &ws->w[i];
+	memset(ret, 0, sizeof(*ret));
+	memcpy(ret->ifname, w->ifname, sizeof(ret->ifname));
+	ret->ifindex = w->ifindex;
+	ret->queue = w->queue;
+	ret->cpu = w->cpu;
+	ret->zerocopy = w->xsk.zerocopy;
+	ret->stats = w->st; /* plain reads of another thread's u64s */
+	return 0;
+}
+
+void pcf_workers_stats_sum(const struct pcf_workers *ws,
+			   struct pcf_worker_stats *ret)
+{
+	unsigned int i, r;
+
+	memset(ret, 0, sizeof(*ret));
+	for (i = 0; i < ws->n; i++) {
+		const struct pcf_worker_stats *s = &ws->w[i].st;
+
+		ret->rx_packets += s->rx_packets;
+		ret->rx_bytes += s->rx_bytes;
+		ret->tx_packets += s->tx_packets;
+		ret->tx_bytes += s->tx_bytes;
+		for (r = 0; r < PCF_WDROP_MAX; r++)
+			ret->drops[r] += s->drops[r];
+		ret->heartbeat += s->heartbeat;
+		ret->sleeps += s->sleeps;
+		ret->kicks += s->kicks;
+	}
+}
+
+void pcf_workers_rule_counters(const struct pcf_workers *ws, __u32 slot,
+			       struct pcf_counter *ret)
+{
+	unsigned int i;
+
+	ret->packets = ret->bytes = 0;
+	if (slot >= PCF_MAX_RULES)
+		return;
+	for (i = 0; i < ws->n; i++) {
+		ret->packets += ws->w[i].pl.rule_ctr[slot].packets;
+		ret->bytes += ws->w[i].pl.rule_ctr[slot].bytes;
+	}
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * workers.h - the AF_XDP fast path as pcfd sees it: start one worker
+ * thread per (interface, rx queue), read their counters, stop them.
+ *
+ * Packets a rule REDIRECTs reach a worker with the rule's slot in XDP
+ * metadata; the worker reads the rule's action from the mmapped rule
+ * table, runs the pipeline (NAT, TTL/DF rewrite) and, for wire egress,
+ * transmits on the AF_XDP socket of the interface the kernel's FIB chose.
+ * Closing a socket empties its xskmap slot: the steering program then
+ * passes the flow to the kernel, so stopping (or killing) the workers
+ * never blackholes traffic.
+ */
+#ifndef PCF_WORKERS_H
+#define PCF_WORKERS_H
+
+#include <stdbool.h>
+#include <net/if.h>
+#include <linux/types.h>
+
+#include "loader.h"
+#include "pipeline.h" /* enum pcf_wdrop, pcf_wdrop_name() */
+#include "xsk.h"
+
+enum pcf_rx_mode {
+	PCF_RX_POLL = 0,  /* spin */
+	PCF_RX_INTERRUPT, /* sleep in poll() whenever idle */
+	/* spin while busy, sleep after idle_polls empty polls in a row */
+	PCF_RX_ADAPTIVE,
+	PCF_RX_MAX,
+};
+
+#define PCF_WORKERS_QUEUES_ALL 0
+#define PCF_WORKERS_MAX_CPUS   64
+
+struct pcf_workers_cfg {
+	__u32 queues; /* rx queues per interface; PCF_WORKERS_QUEUES_ALL */
+	/* enum pcf_egress for rules that name none; kernel egress is not
+	 * built yet: such packets are dropped, counted as egress_kernel */
+	__u8 default_egress;
+	enum pcf_rx_mode rx_mode;
+	__u32 idle_polls; /* adaptive; 0: the default */
+	enum pcf_bind_mode bind_mode;
+	__u32 batch;  /* packets per rx batch; 0: default, max 256 */
+	__u32 frames; /* UMEM frames per worker, >= 128; 0: default */
+	int cpus[PCF_WORKERS_MAX_CPUS]; /* worker i runs on cpus[i % ncpus] */
+	unsigned int ncpus;		/* 0: not pinned */
+};
+
+/* Defaults: all queues, wire egress, adaptive, auto, 64, 4096 frames. */
+void pcf_workers_cfg_init(struct pcf_workers_cfg *cfg);
+/* Parse a --cpus list ("0,2-3") into cfg; -EINVAL on a bad list. */
+int pcf_workers_parse_cpus(struct pcf_workers_cfg *cfg, const char *list);
+const char *pcf_rx_mode_name(enum pcf_rx_mode m);
+/* "poll", "interrupt", "adaptive" -> mode; -EINVAL otherwise */
+int pcf_rx_mode_parse(const char *s);
+
+struct pcf_workers;
+
+/*
+ * Start workers on the given interfaces (already attached with
+ * pcf_dp_attach).  Every socket is open and in pcf_xskmap when this
+ * returns 0; on error nothing is left running.
+ */
+int pcf_workers_start(struct pcf_dp *dp, const char *const *ifnames, int n,
+		      const struct pcf_workers_cfg *cfg,
+		      struct pcf_workers **ret);
+/* Empty the xskmap slots, stop the threads, close and free everything. */
+void pcf_workers_stop(struct pcf_workers *w);
+
+/* Counters of one worker; plain u64s, written by its thread only. */
+struct pcf_worker_stats {
+	__u64 rx_packets, rx_bytes;
+	__u64 tx_packets, tx_bytes; /* handed to a tx ring */
+	__u64 drops[16]; /* by enum pcf_wdrop, PCF_WDROP_MAX of them */
+	__u64 heartbeat; /* loop turns: moves while the thread lives */
+	__u64 sleeps;	 /* times it slept in poll() */
+	__u64 kicks;	 /* sendto()/recvfrom() wake-ups of the kernel */
+};
+
+struct pcf_worker_info {
+	char ifname[IF_NAMESIZE];
+	__u32 ifindex;
+	__u32 queue;
+	int cpu;       /* -1: not pinned */
+	bool zerocopy; /* bind mode in use */
+	struct pcf_worker_stats stats;
+};
+
+unsigned int pcf_workers_count(const struct pcf_workers *w);
+/* Copy out worker i's identity and counters; -ENOENT past the end. */
+int pcf_workers_info(const struct pcf_workers *w, unsigned int i,
+		     struct pcf_worker_info *ret);
+/* The stats of all workers summed. */
+void pcf_workers_stats_sum(const struct pcf_workers *w,
+			   struct pcf_worker_stats *ret);
+/* Per-rule packets/bytes the workers' pipelines saw, summed over workers. */
+void pcf_workers_rule_counters(const struct pcf_workers *w, __u32 slot,
+			       struct pcf_counter *ret);
+
+#endif /* PCF_WORKERS_H */

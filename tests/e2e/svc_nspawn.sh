@@ -1,0 +1,211 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# svc_nspawn: pcf under a real systemd.  A Debian 12 tree made once with
+# debootstrap (cached in /var/cache/pcf-test; the first run takes about
+# two minutes) is booted with systemd-nspawn on an overlay, so the cache
+# stays clean, with pcf put in by `make install DESTDIR=`, a network
+# namespace of this run holding one end of a veth pair, and a bpffs of its
+# own on /sys/fs/bpf.
+#  A. pcf.service as installed (hardening, capabilities) runs pcfd: it
+#     becomes active, attaches XDP, takes a rule from pcfctl, and after
+#     `systemctl stop pcf` traffic still flows through the kernel.
+#  B. Type=notify, the watchdog and the journal under systemd, with
+#     pcf-svc standing in for pcfd's main loop (same notify.c/journal.c):
+#     start waits for READY=1, STATUS= shows, the PCF_* records are in
+#     `journalctl -u pcf`, reload goes through RELOADING=1; a worker whose
+#     heartbeat stops, and a SIGSTOPped daemon, make the watchdog restart
+#     the service.
+. "$(dirname "$0")/../lib/common.sh"
+need_root
+for t in systemd-nspawn debootstrap; do
+	command -v $t >/dev/null ||
+		skip "no $t: install the Debian packages systemd-container and debootstrap (scripts/deps.sh)"
+done
+[ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
+SVC=$BUILD/tests/tools/pcf-svc
+[ -x "$SVC" ] || fail "no $SVC: build first"
+
+CACHE=/var/cache/pcf-test
+PKGS=systemd,systemd-sysv,dbus,iproute2,procps,libbpf1,libxdp1,libmnl0,libjson-c5,libelf1,zlib1g,libsystemd0
+TREE=$CACHE/bookworm
+MIRROR=${PCF_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+# The tree, built once; the stamp says with which packages.
+make_tree() {
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/.lock"
+	flock 9
+	[ "$(cat "$TREE/.pcf-packages" 2>/dev/null)" = "$PKGS" ] && return 0
+	log "debootstrap of Debian 12 into $TREE (once, about two minutes)"
+	rm -rf "$TREE.new"
+	if ! debootstrap --variant=minbase --include="$PKGS" bookworm "$TREE.new" \
+		"$MIRROR" >"$TMP/debootstrap.log" 2>&1; then
+		rm -rf "$TREE.new"
+		skip "debootstrap failed: $(tail -n 2 "$TMP/debootstrap.log" | tr '\n' ' ')"
+	fi
+	echo "$PKGS" >"$TREE.new/.pcf-packages"
+	rm -rf "$TREE"
+	mv "$TREE.new" "$TREE"
+}
+make_tree
+exec 9>&-
+
+ROOT=$TMP/root BPFFS=$TMP/bpffs NSPAWN='' LEADER=''
+svc_cleanup() {
+	local rc=$?
+	if [ -n "$NSPAWN" ] && kill -0 "$NSPAWN" 2>/dev/null; then
+		kill "$NSPAWN" # nspawn powers the container off
+		for _ in $(seq 100); do kill -0 "$NSPAWN" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$NSPAWN" 2>/dev/null
+		[ -n "$LEADER" ] && kill -9 "$LEADER" 2>/dev/null
+		wait "$NSPAWN" 2>/dev/null
+	fi
+	mountpoint -q "$ROOT" && umount "$ROOT"
+	mountpoint -q "$BPFFS" && umount "$BPFFS"
+	(exit $rc)
+	cleanup
+}
+trap svc_cleanup EXIT
+
+mkdir -p "$TMP/upper" "$TMP/work" "$ROOT" "$BPFFS"
+mount -t overlay overlay -o "lowerdir=$TREE,upperdir=$TMP/upper,workdir=$TMP/work" "$ROOT" ||
+	skip "cannot mount an overlay on the cached tree"
+mount -t bpf bpf "$BPFFS" || fail "mount -t bpf"
+make -s --no-print-directory -C "$top" BUILD="$BUILD" install DESTDIR="$ROOT" >/dev/null ||
+	fail "make install DESTDIR=$ROOT"
+install -m 0755 "$SVC" "$ROOT/usr/local/sbin/pcf-svc"
+
+# the container's network: one end of a veth; the other in a peer namespace
+netns_add ct >/dev/null # not in $(...): the cleanup must see them
+netns_add peer >/dev/null
+NS=pcf${ID}ct
+PEER=pcf${ID}peer
+IF_A=p${ID}a IF_B=p${ID}b
+veth_add "$NS" $IF_A "$PEER" $IF_B
+ip -n "$NS" addr add 198.18.9.1/24 dev $IF_A
+ip -n "$PEER" addr add 198.18.9.2/24 dev $IF_B
+
+log "booting the tree with systemd-nspawn"
+systemd-nspawn -D "$ROOT" --boot --register=no --keep-unit -M "pcft$ID" \
+	--network-namespace-path=/run/netns/"$NS" \
+	--capability=CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN,CAP_NET_RAW,CAP_IPC_LOCK \
+	--system-call-filter=bpf --bind="$BPFFS:/sys/fs/bpf" \
+	</dev/null >"$TMP/boot.log" 2>&1 &
+NSPAWN=$!
+wait_for 20 sh -c "pgrep -P $NSPAWN >/dev/null" ||
+	skip "systemd-nspawn did not start a container: $(tail -n 3 "$TMP/boot.log" | tr '\n' ' ')"
+LEADER=$(pgrep -P "$NSPAWN" | head -n1)
+ct() { nsenter -t "$LEADER" -a "$@"; }
+booted() { case $(ct systemctl is-system-running 2>/dev/null) in running | degraded) return 0 ;; esac; return 1; }
+wait_for 60 booted ||
+	skip "systemd did not boot in the container: $(ct systemctl is-system-running 2>&1) $(tail -n 3 "$TMP/boot.log" | tr '\n' ' ')"
+log "container up: systemd $(ct systemctl --version | head -n1 | awk '{print $2}'), $(ct systemctl is-system-running)"
+
+prop() { ct systemctl show -p "$1" --value pcf; }
+dropin() { mkdir -p "$ROOT/etc/systemd/system/pcf.service.d"; cat >"$ROOT/etc/systemd/system/pcf.service.d/test.conf"; ct systemctl daemon-reload; }
+
+# ---- A: pcfd in the installed unit ----
+cat >"$ROOT/etc/pcf/pcfd.conf" <<CONF
+interface = $IF_A
+pin-dir = /sys/fs/bpf/pcf
+CONF
+if "$PCFD" --help 2>&1 | grep -q -- --config; then
+	log "A: pcf.service as installed, pcfd reading /etc/pcf/pcfd.conf"
+else
+	# pcfd does not read a configuration file (nor send READY=1) yet
+	log "A: pcf.service with its options on pcfd's command line (no -c in this pcfd yet), Type=simple"
+	dropin <<CONF
+[Service]
+Type=simple
+ExecStart=
+ExecStart=/usr/local/sbin/pcfd -f -i $IF_A --pin-dir /sys/fs/bpf/pcf
+CONF
+fi
+timeout 60 nsenter -t "$LEADER" -a systemctl start pcf ||
+	fail "systemctl start pcf: $(ct journalctl -u pcf --no-pager | tail -n 5)"
+wait_for 10 ct /usr/local/sbin/pcfctl flow show >/dev/null 2>&1 ||
+	fail "pcfd does not answer: $(ct journalctl -u pcf --no-pager | tail -n 20)"
+[ "$(prop ActiveState)" = active ] || fail "pcf is $(prop ActiveState)"
+ip -n "$NS" -d link show $IF_A | grep -q 'prog/xdp' || fail "no XDP program on $IF_A"
+id=$(ct /usr/local/sbin/pcfctl flow add dst 198.18.9.1 proto udp dport 5555 action redirect) ||
+	fail "flow add in the container"
+log "active; XDP on $IF_A; rule $id added from inside"
+ct journalctl -u pcf --no-pager -o cat | grep -q "attached to $IF_A" || fail "journal: $(ct journalctl -u pcf --no-pager | tail -n 5)"
+
+ct systemctl stop pcf || fail "systemctl stop pcf"
+[ "$(prop ActiveState)" = inactive ] || fail "pcf is $(prop ActiveState) after stop"
+[ -e "$BPFFS/pcf" ] || fail "the pin directory is gone after stop"
+# the REDIRECT rule is still pinned, no socket on the queue: the kernel gets it
+ip netns exec "$NS" timeout 5 socat -u UDP4-RECV:5555,bind=198.18.9.1 - >"$TMP/udp" &
+rcv=$!
+track $rcv
+sleep 0.3
+for i in 1 2 3 4 5; do
+	echo "datagram $i" | ip netns exec "$PEER" socat -u - UDP4-SENDTO:198.18.9.1:5555
+	sleep 0.1
+	[ -s "$TMP/udp" ] && break
+done
+wait $rcv
+grep -q '^datagram' "$TMP/udp" || fail "no UDP through the kernel after stop"
+log "stopped: the rule stays pinned, its flow reaches the kernel's socket"
+ct /usr/local/sbin/pcfd --unload -i $IF_A --pin-dir /sys/fs/bpf/pcf >/dev/null 2>&1
+
+# ---- B: notify, watchdog, journal ----
+TAG=pcft$ID
+log "B: Type=notify with pcf-svc standing in for pcfd's main loop, WatchdogSec=4s"
+dropin <<CONF
+[Service]
+ExecStart=
+ExecStart=/usr/local/sbin/pcf-svc notify $TAG
+WatchdogSec=4s
+CONF
+start=$(date +%s%N)
+timeout 30 nsenter -t "$LEADER" -a systemctl start pcf ||
+	fail "systemctl start pcf: $(ct journalctl -u pcf --no-pager | tail -n 5)"
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$(prop ActiveState)" = active ] || fail "pcf is $(prop ActiveState)"
+[ "$took" -ge 300 ] || fail "systemctl start returned after ${took} ms, before READY=1"
+[ "$(prop StatusText)" = "pcf-svc: 2 workers" ] || fail "STATUS: $(prop StatusText)"
+log "start waited ${took} ms for READY=1; STATUS=$(prop StatusText)"
+
+ct journalctl -u pcf -o json --no-pager >"$TMP/journal.json"
+# (jq -s and a count: jq 1.6's -e looks at the last input only)
+n=$(jq -s "map(select(.PCF_EVENT == \"counters\" and .PCF_SCOPE == \"worker\" and .PCF_IFACE == \"$TAG\"
+	and .PCF_QUEUE == \"1\" and .PCF_RX_PACKETS == \"10\" and ._TRANSPORT == \"journal\")) | length" \
+	"$TMP/journal.json")
+[ "$n" = 1 ] ||
+	fail "no PCF_* counters record in journalctl -u pcf: $(jq -c '{MESSAGE, PCF_EVENT, _TRANSPORT}' "$TMP/journal.json" | tail -n 5)"
+log "journalctl -u pcf has the PCF_* record"
+
+sleep 5 # longer than WatchdogSec: the pings keep it alive
+[ "$(prop NRestarts)" = 0 ] && [ "$(prop ActiveState)" = active ] ||
+	fail "restarted while every heartbeat moved: $(ct journalctl -u pcf --no-pager | tail -n 5)"
+ct systemctl reload pcf || fail "systemctl reload pcf"
+wait_for 5 sh -c "[ \"\$(nsenter -t $LEADER -a systemctl show -p StatusText --value pcf)\" = 'pcf-svc: reloaded' ]" ||
+	fail "after reload STATUS is $(prop StatusText)"
+ct journalctl -u pcf -o cat --no-pager | grep -qx reloading || fail "no reloading event"
+log "alive past WatchdogSec; reload went through RELOADING=1"
+
+pid=$(prop MainPID)
+ct kill -USR2 "$pid" # worker 1's heartbeat stops
+wait_for 20 sh -c "[ \"\$(nsenter -t $LEADER -a systemctl show -p NRestarts --value pcf)\" = 1 ]" ||
+	fail "a stuck worker did not get pcf restarted: $(ct journalctl -u pcf --no-pager | tail -n 8)"
+ct journalctl -u pcf -o cat --no-pager >"$TMP/journal.txt"
+grep -q "worker 1 stuck: WATCHDOG=1 withheld" "$TMP/journal.txt" || fail "no stuck event"
+grep -q "Watchdog timeout" "$TMP/journal.txt" || fail "systemd saw no watchdog timeout: $(tail -n 8 "$TMP/journal.txt")"
+wait_for 10 sh -c "[ \"\$(nsenter -t $LEADER -a systemctl show -p ActiveState --value pcf)\" = active ]" ||
+	fail "not active again after the restart"
+log "stuck worker: WATCHDOG=1 withheld, systemd restarted pcf"
+
+pid=$(prop MainPID)
+ct kill -STOP "$pid"
+wait_for 40 sh -c "[ \"\$(nsenter -t $LEADER -a systemctl show -p NRestarts --value pcf)\" = 2 ]" ||
+	fail "a SIGSTOPped daemon did not get pcf restarted: $(ct journalctl -u pcf --no-pager | tail -n 8)"
+wait_for 10 sh -c "[ \"\$(nsenter -t $LEADER -a systemctl show -p ActiveState --value pcf)\" = active ]" ||
+	fail "not active again after the second restart"
+log "SIGSTOP: watchdog timeout, systemd restarted pcf"
+
+ct systemctl stop pcf || fail "systemctl stop pcf"
+ct journalctl -u pcf -o cat --no-pager | grep -qx stopping || fail "no stopping event"
+log PASS

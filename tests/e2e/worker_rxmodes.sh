@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# worker_rxmodes: each rx mode forwards (redirect, ttl-delta -1: TTL 62
+# arrives), and an idle worker costs what its mode promises, measured from
+# /proc over 3 seconds: poll spins (both workers, pinned to one shared CPU,
+# use at least half of it), interrupt and adaptive use under 1 %.  Each run ends
+# with SIGTERM and a clean exit of the driver.
+. "$(dirname "$0")/worker_env.bash"
+
+HZ=$(getconf CLK_TCK)
+SECS=3
+
+# worker_ticks: utime + stime of the driver's worker threads ("pcf-...")
+worker_ticks() {
+	local t sum=0 f
+	for t in /proc/$fp/task/*; do
+		read -r -a f <"$t/stat" 2>/dev/null || continue
+		[[ ${f[1]} == "(pcf-"* ]] || continue
+		sum=$((sum + f[13] + f[14]))
+	done
+	echo $sum
+}
+
+for mode in poll interrupt adaptive; do
+	log "rx-mode $mode"
+	start_fp --rx-mode $mode --cpus 1 \
+		--rule "dst 198.18.2.1 proto udp dport 5002 action redirect ttl-delta -1"
+	got=$(flow 198.18.2.1 5002 20)
+	[ "$(echo "$got" | awk '$3 == 62' | wc -l)" = 20 ] ||
+		fail_stats "$mode: 20 sent, got: $got"
+
+	sleep 0.5 # adaptive: past its spinning
+	t0=$(worker_ticks)
+	sleep $SECS
+	t1=$(worker_ticks)
+	pct=$(( (t1 - t0) * 100 / (SECS * HZ) ))
+	log "$mode: idle workers used ${pct}% of a CPU ($((t1 - t0)) ticks)"
+	case $mode in
+	poll) [ $pct -ge 50 ] || fail "poll mode is not spinning: ${pct}%" ;;
+	*) [ $((t1 - t0)) -lt $((SECS * HZ / 100)) ] ||
+		fail "$mode: idle workers used ${pct}%, not under 1%" ;;
+	esac
+	stop_fp
+done

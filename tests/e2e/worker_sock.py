@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""Socket ends of the worker e2e tests.
+
+send DST PORT COUNT INTERVAL [TTL] [SPORT]
+    COUNT datagrams "seq N" to DST:PORT, one every INTERVAL seconds.
+tcp-serve ADDR PORT SECONDS
+    accept one connection, print "PEER PEERPORT", read to EOF and answer
+    the SHA-256 of what came (hex).
+tcp-send DST PORT BYTES SPORT
+    connect from SPORT, send BYTES random bytes, shut down writing, check
+    the server's SHA-256 against ours; exit 1 if it differs.
+txcsum-off IFNAME
+    turn off tx checksum offload (what "ethtool -K IFNAME tx off" does).
+recv ADDR PORT SECONDS [COUNT]
+    print "SRC SPORT TTL SEQ" per datagram until SECONDS of silence
+    (at most 10 * SECONDS in all) or COUNT datagrams.
+"""
+import socket
+import sys
+import time
+
+IP_RECVTTL = getattr(socket, "IP_RECVTTL", 12)  # not in every Python
+
+
+def txcsum_off(ifname):
+    import ctypes
+    import fcntl
+    import struct
+    ETHTOOL_STXCSUM, SIOCETHTOOL = 0x17, 0x8946
+    val = ctypes.create_string_buffer(struct.pack("II", ETHTOOL_STXCSUM, 0))
+    ifr = struct.pack("16sP", ifname.encode(), ctypes.addressof(val))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        fcntl.ioctl(s.fileno(), SIOCETHTOOL, ifr + bytes(40 - len(ifr)))
+
+
+def send(dst, port, count, interval, ttl=64, sport=0):
+    fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    if fam == socket.AF_INET:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
+    else:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, ttl)
+    if sport:
+        s.bind(("", sport))
+    for i in range(count):
+        s.sendto(b"seq %d" % i, (dst, port))
+        time.sleep(interval)
+
+
+def recv(addr, port, seconds, count=0):
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    if fam == socket.AF_INET:
+        s.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)
+    else:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
+    s.bind((addr, port))
+    s.settimeout(seconds)
+    print("listening", flush=True)
+    end = time.time() + 10 * seconds
+    while time.time() < end:
+        try:
+            data, anc, _, src = s.recvmsg(2048, 64)
+        except socket.timeout:
+            break
+        ttl = -1
+        for level, typ, val in anc:
+            if typ in (socket.IP_TTL, socket.IPV6_HOPLIMIT):
+                ttl = int.from_bytes(val[:4], sys.byteorder)
+        seq = data.split()[1].decode() if data.startswith(b"seq ") else "?"
+        print(src[0], src[1], ttl, seq, flush=True)
+        count -= 1
+        if count == 0:
+            break
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def tcp_serve(addr, port, seconds):
+    import hashlib
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(1)
+    s.settimeout(seconds)
+    print("listening", flush=True)
+    c, peer = s.accept()
+    c.settimeout(seconds)
+    print(peer[0], peer[1], flush=True)
+    h = hashlib.sha256()
+    while True:
+        data = c.recv(65536)
+        if not data:
+            break
+        h.update(data)
+    c.sendall(h.hexdigest().encode())
+    c.close()
+
+
+def tcp_send(dst, port, nbytes, sport):
+    import hashlib
+    import os
+    data = os.urandom(nbytes)
+    s = socket.socket(family(dst), socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", sport))
+    s.connect((dst, port))
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    got = b""
+    while True:
+        chunk = s.recv(256)
+        if not chunk:
+            break
+        got += chunk
+    want = hashlib.sha256(data).hexdigest()
+    print("sent", nbytes, "digest", "ok" if got.decode() == want else "BAD")
+    sys.exit(0 if got.decode() == want else 1)
+
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    if a[0] == "tcp-serve":
+        tcp_serve(a[1], int(a[2]), float(a[3]))
+    elif a[0] == "tcp-send":
+        tcp_send(a[1], int(a[2]), int(a[3]), int(a[4]))
+    elif a[0] == "txcsum-off":
+        txcsum_off(a[1])
+    elif a[0] == "send":
+        send(a[1], int(a[2]), int(a[3]), float(a[4]),
+             *(int(x) for x in a[5:]))
+    else:
+        recv(a[1], int(a[2]), float(a[3]), *(int(x) for x in a[4:]))
