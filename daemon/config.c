@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * config.c - pcfd.conf into an argv of long options, and the rules file
- * into parsed pcfctl requests.  Nothing here touches the data plane.
+ * into parsed rule changes.  Nothing here touches the data plane.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,8 +12,6 @@
 
 #include "config.h"
 #include "rules.h"
-
-#define RULES_MAX_WORDS 64
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -409,30 +407,24 @@ const char *pcf_conf_path(int argc, char *const *argv, const char *optstring,
 
 /* ---- the rules file ---- */
 
-static bool startup_cmd(enum pcfctl_cmd cmd)
+static int push_change(struct pcf_rules_file *rf, int *cap,
+		       const struct pcf_flow_change *change, int line)
 {
-	return cmd == PCFCTL_FLOW_ADD || cmd == PCFCTL_FLOW_REPLACE ||
-	       cmd == PCFCTL_FLOW_DEL || cmd == PCFCTL_FLOW_FLUSH;
-}
-
-static int push_req(struct pcf_rules_file *rf, int *cap,
-		    const struct pcfctl_req *req, int line)
-{
-	struct pcfctl_req *reqs;
+	struct pcf_flow_change *changes;
 	int *lines;
 
 	if (rf->n == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
-		reqs = realloc(rf->reqs, *cap * sizeof(*reqs));
-		if (reqs)
-			rf->reqs = reqs;
+		changes = realloc(rf->changes, *cap * sizeof(*changes));
+		if (changes)
+			rf->changes = changes;
 		lines = realloc(rf->lines, *cap * sizeof(*lines));
 		if (lines)
 			rf->lines = lines;
-		if (!reqs || !lines)
+		if (!changes || !lines)
 			return -ENOMEM;
 	}
-	rf->reqs[rf->n] = *req;
+	rf->changes[rf->n] = *change;
 	rf->lines[rf->n++] = line;
 	return 0;
 }
@@ -441,41 +433,45 @@ static int push_req(struct pcf_rules_file *rf, int *cap,
 static int rules_line(struct pcf_rules_file *rf, int *cap, char *line,
 		      const char *path, int lineno, char *err, size_t errlen)
 {
-	char *words[RULES_MAX_WORDS], why[256];
+	char *words[PCF_TEXT_WORDS_MAX], why[256];
+	struct pcf_flow_change change;
 	const char *invalid;
-	struct pcfctl_req req;
-	int n = pcfctl_split_line(line, words, RULES_MAX_WORDS);
+	int n = pcf_text_split_line(line, words, PCF_TEXT_WORDS_MAX), r;
 
 	if (!n)
 		return 0;
 	if (n < 0) {
 		set_err(err, errlen, "%s:%d: more than %d words", path, lineno,
-			RULES_MAX_WORDS);
+			PCF_TEXT_WORDS_MAX);
 		return -EINVAL;
 	}
-	if (pcfctl_parse(n, words, &req, why, sizeof(why))) {
-		set_err(err, errlen, "%s:%d: %s", path, lineno, why);
-		return -EINVAL;
-	}
-	if (!startup_cmd(req.cmd)) {
+	r = strcmp(words[0], "flow")
+		? -ENOENT
+		: pcf_text_flow_change(n - 1, words + 1, &change, why,
+				       sizeof(why));
+	if (r == -ENOENT) {
 		set_err(
 		    err, errlen,
 		    "%s:%d: a rules file holds only flow add, replace, del and flush commands",
 		    path, lineno);
 		return -EINVAL;
 	}
+	if (r) {
+		set_err(err, errlen, "%s:%d: %s", path, lineno, why);
+		return -EINVAL;
+	}
 	/* what the daemon would refuse, refused before the first rule */
-	if ((req.cmd == PCFCTL_FLOW_ADD || req.cmd == PCFCTL_FLOW_REPLACE) &&
-	    pcf_rule_validate(&req.rule, &invalid)) {
+	if ((change.op == PCF_FLOW_ADD || change.op == PCF_FLOW_REPLACE) &&
+	    pcf_rule_validate(&change.rule, &invalid)) {
 		set_err(err, errlen, "%s:%d: %s", path, lineno, invalid);
 		return -EINVAL;
 	}
-	return push_req(rf, cap, &req, lineno);
+	return push_change(rf, cap, &change, lineno);
 }
 
 void pcf_rules_file_free(struct pcf_rules_file *rf)
 {
-	free(rf->reqs);
+	free(rf->changes);
 	free(rf->lines);
 	*rf = (struct pcf_rules_file){};
 }

@@ -10,8 +10,8 @@
  * checked before pcfd does anything; an error reads "FILE:LINE: what".
  *
  * The rules file is a pcfctl batch file (`pcfctl flow save` prints one):
- * it is read and parsed completely with pcfctl's own parser, so pcfd can
- * refuse it before touching the rule table.
+ * it is read and parsed completely with the grammar pcfctl uses too
+ * (genl/rule_text.h), so pcfd can refuse it before touching the rule table.
  */
 #ifndef PCF_CONFIG_H
 #define PCF_CONFIG_H
@@ -19,7 +19,7 @@
 #include <getopt.h>
 #include <stddef.h>
 
-#include "pcfctl.h"
+#include "rule_text.h"
 
 #define PCF_CONF_DEFAULT  "/etc/pcf/pcfd.conf"
 #define PCF_CONF_LINE_MAX 1024 /* longer lines are refused */
@@ -75,18 +75,19 @@ const char *pcf_conf_origin(const struct pcf_conf *c, int idx, char *buf,
 const char *pcf_conf_path(int argc, char *const *argv, const char *optstring,
 			  const struct option *longopts);
 
-/* A rules file, parsed: one pcfctl request per command line. */
+/* A rules file, parsed: one change per command line. */
 struct pcf_rules_file {
-	struct pcfctl_req *reqs;
-	int *lines; /* lines[i]: the file line of reqs[i] */
+	struct pcf_flow_change *changes;
+	int *lines; /* lines[i]: the file line of changes[i] */
 	int n;
 };
 
 /*
  * Read a pcfctl batch file: blank lines and # comments skipped, every
- * other line parsed by pcfctl_parse.  Only `flow add|replace|del|flush`
- * may appear (a start-up file changes rules, nothing else).  All or
- * nothing: on error *ret is left empty, err says "PATH:LINE: ...".
+ * other line parsed by pcf_text_flow_change.  Only `flow
+ * add|replace|del|flush` may appear (a start-up file changes rules, nothing
+ * else). All or nothing: on error *ret is left empty, err says "PATH:LINE:
+ * ...".
  */
 int pcf_rules_file_load(const char *path, struct pcf_rules_file *ret, char *err,
 			size_t errlen);

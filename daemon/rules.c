@@ -72,19 +72,6 @@ static int rule_stats_fd(const struct pcf_dp *dp)
 	return bpf_map__fd(dp->skel->maps.pcf_rule_stats);
 }
 
-void pcf_prefix_mask(__u8 *mask, unsigned int addr_len, unsigned int plen)
-{
-	unsigned int i;
-
-	for (i = 0; i < addr_len; i++) {
-		if (plen >= 8)
-			mask[i] = 0xff;
-		else
-			mask[i] = plen ? (__u8)(0xff << (8 - plen)) : 0;
-		plen = plen >= 8 ? plen - 8 : 0;
-	}
-}
-
 int pcf_mask_prefix_len(const __u8 *mask, unsigned int addr_len)
 {
 	unsigned int i, len = 0;

@@ -29,12 +29,11 @@
 #define PCF_RULES_H
 
 #include "loader.h"
+#include "pcf_genl.h" /* pcf_genl_prefix_mask */
 
 #define PCF_RULE_REPLACE (1U << 0) /* replace a rule with the same match */
 #define PCF_RULE_EXCL	 (1U << 1) /* with REPLACE: fail if none exists */
 
-/* Set the first plen bits of a 4- or 16-byte address mask. */
-void pcf_prefix_mask(__u8 *mask, unsigned int addr_len, unsigned int plen);
 /* Number of leading one bits, or -1 if the mask is not a prefix. */
 int pcf_mask_prefix_len(const __u8 *mask, unsigned int addr_len);
 

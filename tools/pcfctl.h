@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * pcfctl.h - the pieces of pcfctl: command line parsing (parse.c), the
- * netlink client (client.c) and output (print.c).  Built on genl/ and the
- * ABI header only.
+ * netlink client (client.c), output (print.c) and flow save (save.c).
+ * Built on genl/ and the ABI header only; the words of a rule are genl's
+ * (rule_text.h), shared with pcfd's rules file.
  */
 #ifndef PCFCTL_H
 #define PCFCTL_H
@@ -13,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "pcf_genl.h"
+#include "rule_text.h"
 
 enum pcfctl_cmd {
 	PCFCTL_HELP,
@@ -22,6 +24,7 @@ enum pcfctl_cmd {
 	PCFCTL_FLOW_DEL,  /* by id if id, else by match */
 	PCFCTL_FLOW_SHOW, /* one if id, else all */
 	PCFCTL_FLOW_FLUSH,
+	PCFCTL_FLOW_SAVE, /* the rules as a -batch file */
 	PCFCTL_STATS,
 	PCFCTL_MONITOR,
 };
@@ -53,18 +56,13 @@ int pcfctl_parse_opts(int *argc, char ***argv, struct pcfctl_opts *ret,
 		      char *err, size_t errlen);
 
 /*
- * Parse OBJECT COMMAND ARGS (argv[0] is OBJECT).  -EINVAL with a message
+ * Parse OBJECT COMMAND ARGS (argv[0] is OBJECT; pcf_text_split_line splits
+ * a batch line).  The rule changes are genl's grammar
+ * (pcf_text_flow_change); the rest is pcfctl's.  -EINVAL with a message
  * in err for bad usage.
  */
 int pcfctl_parse(int argc, char **argv, struct pcfctl_req *ret, char *err,
 		 size_t errlen);
-/* ADDR[/LEN], ADDR bracketed or not: key address and mask, family 4/6. */
-int pcfctl_parse_prefix(const char *s, __u8 *addr, __u8 *mask,
-			__u8 *ret_family);
-/* ADDR[:PORT], an IPv6 address with a port as [ADDR]:PORT. */
-int pcfctl_parse_nat(const char *s, struct pcf_nat *ret);
-/* Split a batch line into words; returns their number, -E2BIG if too many. */
-int pcfctl_split_line(char *line, char **argv, int max);
 void pcfctl_usage(FILE *f, enum pcfctl_cmd which);
 
 /* ---- client.c ---- */
@@ -109,6 +107,16 @@ int pcfctl_client_talk_many(struct pcfctl_client *c, const void *buf,
 /* Join the events group and call cb for each event, until it fails. */
 int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx);
 
+/* ---- save.c ---- */
+
+/*
+ * Print every rule as a `flow add` line with all its words: a file that
+ * `pcfctl -batch` (or pcfd --rules-file) turns back into the same rules.
+ * All or nothing: f gets no line unless every rule could be written.
+ * 0 or -errno, with c->errmsg set.
+ */
+int pcfctl_flow_save(struct pcfctl_client *c, FILE *f);
+
 /* ---- print.c ---- */
 
 struct pcfctl_out {
@@ -122,7 +130,23 @@ void pcfctl_print_rule(const struct pcfctl_out *o, const struct pcf_rule *r,
 		       const struct pcf_counter *c);
 json_object *pcfctl_rule_json(const struct pcf_rule *r,
 			      const struct pcf_counter *c);
-/* The STATS_GET reply's attributes, as an object {"xdp": {...}}. */
+/*
+ * A rule from flow show: c the XDP counters, workers the packets and bytes
+ * the workers' pipelines saw (NULL: none reported).  Text shows both with
+ * -s ("packets N bytes N worker-packets N worker-bytes N"); JSON adds
+ * "worker_packets" and "worker_bytes".
+ */
+void pcfctl_print_flow(const struct pcfctl_out *o, const struct pcf_rule *r,
+		       const struct pcf_counter *c,
+		       const struct pcf_counter *workers);
+json_object *pcfctl_flow_json(const struct pcf_rule *r,
+			      const struct pcf_counter *c,
+			      const struct pcf_counter *workers);
+/*
+ * The STATS_GET reply's attributes, as an object {"xdp": {...},
+ * "workers": [{"ifname", "queue", "cpu", "bind_mode", "rx_packets", ...,
+ * "heartbeat", "drops": {REASON: packets}}]}.
+ */
 json_object *pcfctl_stats_json(const struct nlattr *const *tb);
 void pcfctl_print_stats(const struct pcfctl_out *o,
 			const struct nlattr *const *tb);

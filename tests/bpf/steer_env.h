@@ -328,7 +328,7 @@ static inline void rule_addr(__u8 *key, __u8 *mask, int family,
 {
 	assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6, addr, key),
 			 1);
-	pcf_prefix_mask(mask, family == 4 ? 4 : 16, plen);
+	pcf_genl_prefix_mask(mask, family == 4 ? 4 : 16, plen);
 }
 
 /* Match src/plen and dst/plen; a NULL address is any. */

@@ -98,7 +98,7 @@ static int parse_prefix(const char *s, __u8 *addr, __u8 *mask, __u8 *family)
 	if (*family && *family != fam)
 		return -EINVAL; /* src and dst of different families */
 	*family = fam;
-	pcf_prefix_mask(mask, alen, plen < 0 ? alen * 8 : plen);
+	pcf_genl_prefix_mask(mask, alen, plen < 0 ? alen * 8 : plen);
 	return 0;
 }
 

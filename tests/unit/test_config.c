@@ -3,7 +3,8 @@
  * test_config - pcfd.conf into long options (daemon/config.c): a good file
  * becomes the argv pcfd's getopt_long reads before its command line (which
  * then wins); every kind of bad line is refused with its line number and
- * nothing returned; the rules file is parsed with pcfctl's parser.
+ * nothing returned; the rules file is parsed with the rule grammar
+ * pcfctl uses too (genl/rule_text.h).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -276,16 +277,16 @@ static void test_rules_file(void **state)
 	write_file(text, sizeof(text) - 1);
 	assert_int_equal(pcf_rules_file_load(path, &rf, err, sizeof(err)), 0);
 	assert_int_equal(rf.n, 4);
-	assert_int_equal(rf.reqs[0].cmd, PCFCTL_FLOW_FLUSH);
+	assert_int_equal(rf.changes[0].op, PCF_FLOW_FLUSH);
 	assert_int_equal(rf.lines[0], 2);
-	assert_int_equal(rf.reqs[1].cmd, PCFCTL_FLOW_ADD);
+	assert_int_equal(rf.changes[1].op, PCF_FLOW_ADD);
 	assert_int_equal(rf.lines[1], 4);
-	assert_int_equal(rf.reqs[1].rule.key.dport, htons(9));
-	assert_int_equal(rf.reqs[1].rule.action.verdict, PCF_VERDICT_DROP);
-	assert_int_equal(rf.reqs[2].cmd, PCFCTL_FLOW_REPLACE);
-	assert_int_equal(rf.reqs[2].rule.prio, 10);
-	assert_int_equal(rf.reqs[3].cmd, PCFCTL_FLOW_DEL);
-	assert_int_equal(rf.reqs[3].id, 7);
+	assert_int_equal(rf.changes[1].rule.key.dport, htons(9));
+	assert_int_equal(rf.changes[1].rule.action.verdict, PCF_VERDICT_DROP);
+	assert_int_equal(rf.changes[2].op, PCF_FLOW_REPLACE);
+	assert_int_equal(rf.changes[2].rule.prio, 10);
+	assert_int_equal(rf.changes[3].op, PCF_FLOW_DEL);
+	assert_int_equal(rf.changes[3].id, 7);
 	assert_int_equal(rf.lines[3], 6);
 	pcf_rules_file_free(&rf);
 }

@@ -25,7 +25,7 @@ static int parse_line(const char *line, struct pcfctl_req *req)
 	int argc;
 
 	snprintf(copy, sizeof(copy), "%s", line);
-	argc = pcfctl_split_line(copy, argv, 64);
+	argc = pcf_text_split_line(copy, argv, 64);
 	assert_true(argc >= 0);
 	err[0] = '\0';
 	return pcfctl_parse(argc, argv, req, err, sizeof(err));
@@ -201,30 +201,30 @@ static void test_split_line(void **state)
 	char line[] = "  flow\tadd  src 1.2.3.4 # a comment\n", *argv[8];
 	char many[] = "a b c d e f g h i";
 
-	assert_int_equal(pcfctl_split_line(line, argv, 8), 4);
+	assert_int_equal(pcf_text_split_line(line, argv, 8), 4);
 	assert_string_equal(argv[0], "flow");
 	assert_string_equal(argv[3], "1.2.3.4");
-	assert_int_equal(pcfctl_split_line(many, argv, 8), -E2BIG);
+	assert_int_equal(pcf_text_split_line(many, argv, 8), -E2BIG);
 }
 
 static void test_nat_forms(void **state)
 {
 	struct pcf_nat nat;
 
-	assert_int_equal(pcfctl_parse_nat("198.18.0.1", &nat), 0);
+	assert_int_equal(pcf_text_nat_parse("198.18.0.1", &nat), 0);
 	assert_int_equal(nat.family, 4);
-	assert_int_equal(pcfctl_parse_nat("198.18.0.1:53", &nat), 0);
+	assert_int_equal(pcf_text_nat_parse("198.18.0.1:53", &nat), 0);
 	assert_int_equal(ntohs(nat.port), 53);
-	assert_int_equal(pcfctl_parse_nat("2001:db8::1", &nat), 0);
+	assert_int_equal(pcf_text_nat_parse("2001:db8::1", &nat), 0);
 	assert_int_equal(nat.family, 6);
 	assert_int_equal(nat.port, 0);
-	assert_int_equal(pcfctl_parse_nat("[2001:db8::1]", &nat), 0);
-	assert_int_equal(pcfctl_parse_nat("[2001:db8::1]:1", &nat), 0);
+	assert_int_equal(pcf_text_nat_parse("[2001:db8::1]", &nat), 0);
+	assert_int_equal(pcf_text_nat_parse("[2001:db8::1]:1", &nat), 0);
 	assert_int_equal(ntohs(nat.port), 1);
-	assert_int_not_equal(pcfctl_parse_nat("[2001:db8::1]:", &nat), 0);
-	assert_int_not_equal(pcfctl_parse_nat("[198.18.0.1]:5", &nat), 0);
-	assert_int_not_equal(pcfctl_parse_nat("198.18.0.1:5:6", &nat), 0);
-	assert_int_not_equal(pcfctl_parse_nat("", &nat), 0);
+	assert_int_not_equal(pcf_text_nat_parse("[2001:db8::1]:", &nat), 0);
+	assert_int_not_equal(pcf_text_nat_parse("[198.18.0.1]:5", &nat), 0);
+	assert_int_not_equal(pcf_text_nat_parse("198.18.0.1:5:6", &nat), 0);
+	assert_int_not_equal(pcf_text_nat_parse("", &nat), 0);
 }
 
 /* Parse the options of a command line; returns the words left. */
@@ -235,7 +235,7 @@ static int opts(const char *line, struct pcfctl_opts *o)
 	int argc;
 
 	snprintf(copy, sizeof(copy), "%s", line);
-	argc = pcfctl_split_line(copy, words, 64);
+	argc = pcf_text_split_line(copy, words, 64);
 	err[0] = '\0';
 	if (pcfctl_parse_opts(&argc, &argv, o, err, sizeof(err)))
 		return -1;

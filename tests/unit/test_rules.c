@@ -29,7 +29,7 @@ static void test_prefix_mask(void **state)
 	for (alen = 4; alen <= 16; alen += 12) {
 		for (plen = 0; plen <= alen * 8; plen++) {
 			memset(mask, 0xa5, sizeof(mask));
-			pcf_prefix_mask(mask, alen, plen);
+			pcf_genl_prefix_mask(mask, alen, plen);
 			for (i = 0; i < alen * 8; i++)
 				assert_int_equal(bit(mask, i), i < plen);
 			/* bytes past the address are left alone */
@@ -44,12 +44,12 @@ static void test_prefix_mask_examples(void **state)
 {
 	__u8 mask[4];
 
-	pcf_prefix_mask(mask, 4, 20);
+	pcf_genl_prefix_mask(mask, 4, 20);
 	assert_memory_equal(mask, "\xff\xff\xf0\x00", 4);
-	pcf_prefix_mask(mask, 4, 1);
+	pcf_genl_prefix_mask(mask, 4, 1);
 	assert_memory_equal(mask, "\x80\x00\x00\x00", 4);
 	/* a length past the address saturates */
-	pcf_prefix_mask(mask, 4, 40);
+	pcf_genl_prefix_mask(mask, 4, 40);
 	assert_memory_equal(mask, "\xff\xff\xff\xff", 4);
 }
 
@@ -71,11 +71,11 @@ static void test_mask_not_prefix(void **state)
 		assert_int_equal(pcf_mask_prefix_len((const __u8 *)bad4[i], 4),
 				 i == 5 ? 31 : -1);
 	/* a hole in the last byte of an IPv6 mask */
-	pcf_prefix_mask(mask, 16, 128);
+	pcf_genl_prefix_mask(mask, 16, 128);
 	mask[15] = 0xfd;
 	assert_int_equal(pcf_mask_prefix_len(mask, 16), -1);
 	/* a stray bit after a /64 */
-	pcf_prefix_mask(mask, 16, 64);
+	pcf_genl_prefix_mask(mask, 16, 64);
 	mask[12] = 0x10;
 	assert_int_equal(pcf_mask_prefix_len(mask, 16), -1);
 }
@@ -87,7 +87,7 @@ static void set_addr(__u8 *key, __u8 *mask, int family, const char *addr,
 {
 	assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6, addr, key),
 			 1);
-	pcf_prefix_mask(mask, family == 4 ? 4 : 16, plen);
+	pcf_genl_prefix_mask(mask, family == 4 ? 4 : 16, plen);
 }
 
 /* An IPv4 UDP 5-tuple rule; the tests bend one field at a time. */
@@ -253,7 +253,7 @@ static void test_validate_match(void **state)
 	r.mask.src[4] = 0xff;
 	assert_rejected(&r, "prefixes");
 	r = udp4_rule(PCF_VERDICT_DROP);
-	pcf_prefix_mask(r.mask.dst, 16, 40);
+	pcf_genl_prefix_mask(r.mask.dst, 16, 40);
 	assert_rejected(&r, "prefixes");
 	r = udp6_rule(PCF_VERDICT_DROP);
 	r.mask.src[15] = 0xf7;

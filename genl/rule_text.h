@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * rule_text.h - a flow rule as words, both ways: the grammar of
+ * `flow add|replace|del|flush` that pcfctl reads from its command line and
+ * batch files and pcfd from its rules file, and the words pcfctl prints
+ * (`flow show`, `flow save`), which read back as the same rule.
+ *
+ * Keywords each followed by their value, as iproute2 does.  Only the
+ * syntax is checked here; what makes sense as a rule is pcfd's to judge
+ * (pcf_rule_validate).  Parsers return -EINVAL (or -ERANGE where said)
+ * with a message for a person in err.
+ */
+#ifndef PCF_RULE_TEXT_H
+#define PCF_RULE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "pcf_abi.h"
+
+#define PCF_TEXT_WORDS_MAX 64 /* words in a line */
+/* a rule as text fits in this, every keyword given at full length */
+#define PCF_TEXT_RULE_MAX 512
+/* one value as text: an IPv6 [address]:port or address/length */
+#define PCF_TEXT_VALUE_MAX (INET6_ADDRSTRLEN + 16)
+
+/* The changes of the rule table, in words: flow add|replace|del|flush. */
+enum pcf_flow_op {
+	PCF_FLOW_ADD,
+	PCF_FLOW_REPLACE,
+	PCF_FLOW_DEL, /* by id if id, else by match */
+	PCF_FLOW_FLUSH,
+};
+
+struct pcf_flow_change {
+	enum pcf_flow_op op;
+	struct pcf_rule
+	    rule; /* add, replace: match, action, prio; del: match */
+	__u32 id; /* del by id */
+};
+
+/* Say why in err (a sentence for a person) and return -EINVAL. */
+int pcf_text_refuse(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Split a line into words at blanks, in place; a word starting with #
+ * ends the line.  Returns their number, -E2BIG if more than max.
+ */
+int pcf_text_split_line(char *line, char **argv, int max);
+
+/*
+ * Parse a change: argv[0] is the word after "flow" (add, replace, del or
+ * flush), then its arguments.  -ENOENT, err untouched, when argv[0] is
+ * none of these (the caller may know other commands).
+ */
+int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
+			 char *err, size_t errlen);
+
+/* "id N" (N from 1) as the whole of argv; -ENOENT if argv is not that form. */
+int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen);
+
+/* A number as the grammar reads it (0x hex, 0 octal, no sign), at most max. */
+int pcf_text_ulong(const char *s, unsigned long max, unsigned long *ret);
+/* ADDR[/LEN], ADDR bracketed or not: key address and mask, family 4/6. */
+int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
+			  __u8 *ret_family);
+/* ADDR[:PORT], an IPv6 address with a port as [ADDR]:PORT. */
+int pcf_text_nat_parse(const char *s, struct pcf_nat *ret);
+
+/*
+ * The values as words, into buf (PCF_TEXT_VALUE_MAX bytes do; for ifname
+ * IF_NAMESIZE): ADDR or ADDR/LEN; ADDR, ADDR:PORT or [IPV6]:PORT;
+ * tcp/udp/icmp/icmpv6 or the number; the interface's name here, or
+ * "ifN" when it has none.  Each returns buf.
+ */
+const char *pcf_text_prefix(const __u8 *addr, const __u8 *mask, __u8 family,
+			    char *buf, size_t len);
+const char *pcf_text_nat(const struct pcf_nat *nat, char *buf, size_t len);
+const char *pcf_text_proto(__u8 proto, char *buf, size_t len);
+const char *pcf_text_ifname(__u32 ifindex, char *buf);
+
+/* Does the rule match on src, on dst (a family alone shows as src /0)? */
+bool pcf_text_has_src(const struct pcf_rule *r);
+bool pcf_text_has_dst(const struct pcf_rule *r);
+
+/*
+ * The rule as the words `flow add` takes: "prio N", the match words, then
+ * "action VERDICT" and the action's options; every word r sets, so that
+ * parsing the text gives r back (but its id).  Returns the length, or
+ * -ENOSPC if len is too small, or -ENODEV (the text written all the same)
+ * when an interface of the rule has no name here and shows as "ifN",
+ * which does not read back.
+ */
+int pcf_text_rule(const struct pcf_rule *r, char *buf, size_t len);
+
+#endif /* PCF_RULE_TEXT_H */
