@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "rules.h"
+#include "workers.h" /* struct pcf_worker_info only: no code of it */
 
 #define CTL_SEND_TIMEOUT_S 1 /* a client that stops reading a dump */
 #define CTL_STALL_S	   5 /* how long such a client gets no more dumps */
@@ -41,6 +42,7 @@ struct pcf_ctl {
 	size_t out_len; /* replies gathered in tx */
 	struct ctl_stalled stalled[CTL_STALLED_MAX];
 	unsigned int next_stalled;
+	const struct pcf_ctl_workers *workers; /* NULL: none */
 };
 
 /* One request being served. */
@@ -281,10 +283,19 @@ static int do_flow_del(struct ctl_req *req)
 static int put_rule_reply(struct pcf_ctl *ctl, struct nlmsghdr *nlh,
 			  size_t size, const struct pcf_rule *r, __u32 slot)
 {
-	struct pcf_counter c = {};
+	const struct pcf_ctl_workers *w = ctl->workers;
+	struct pcf_counter c = {}, wc = {};
 
 	pcf_rule_counters(ctl->dp, slot, &c);
 	if (pcf_rule_put(nlh, size, r) || pcf_counters_put(nlh, size, &c))
+		return -EMSGSIZE;
+	if (!w)
+		return 0;
+	w->rule_counters(w->ctx, slot, &wc);
+	if (!mnl_attr_put_u64_check(nlh, size, PCF_A_FLOW_WORKER_PACKETS,
+				    wc.packets) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_FLOW_WORKER_BYTES,
+				    wc.bytes))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -433,26 +444,110 @@ static int do_flow_flush(struct ctl_req *req)
 	return 0;
 }
 
-static bool put_counter(struct nlmsghdr *nlh, size_t size, __u32 kind,
-			const char *name, const struct pcf_counter *c)
+/* A counter nest of type attr; c->bytes only if with_bytes. */
+static bool put_counter_as(struct nlmsghdr *nlh, size_t size, __u16 attr,
+			   __u32 kind, const char *name,
+			   const struct pcf_counter *c, bool with_bytes)
 {
 	struct nlattr *nest;
 
-	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_STATS_COUNTER);
+	nest = mnl_attr_nest_start_check(nlh, size, attr);
 	if (!nest ||
 	    !mnl_attr_put_u32_check(nlh, size, PCF_A_COUNTER_KIND, kind) ||
 	    !mnl_attr_put_strz_check(nlh, size, PCF_A_COUNTER_NAME, name) ||
 	    !mnl_attr_put_u64_check(nlh, size, PCF_A_COUNTER_PACKETS,
 				    c->packets) ||
-	    !mnl_attr_put_u64_check(nlh, size, PCF_A_COUNTER_BYTES, c->bytes))
+	    (with_bytes &&
+	     !mnl_attr_put_u64_check(nlh, size, PCF_A_COUNTER_BYTES, c->bytes)))
 		return false;
 	mnl_attr_nest_end(nlh, nest);
 	return true;
 }
 
+static bool put_counter(struct nlmsghdr *nlh, size_t size, __u32 kind,
+			const char *name, const struct pcf_counter *c)
+{
+	return put_counter_as(nlh, size, PCF_A_STATS_COUNTER, kind, name, c,
+			      true);
+}
+
+static bool put_u64s(struct nlmsghdr *nlh, size_t size,
+		     const struct pcf_worker_stats *s)
+{
+	return mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_RX_PACKETS,
+				      s->rx_packets) &&
+	       mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_RX_BYTES,
+				      s->rx_bytes) &&
+	       mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_TX_PACKETS,
+				      s->tx_packets) &&
+	       mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_TX_BYTES,
+				      s->tx_bytes) &&
+	       mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_HEARTBEAT,
+				      s->heartbeat);
+}
+
+#define DROPS_MAX \
+	(sizeof(((struct pcf_worker_stats *)0)->drops) / sizeof(__u64))
+
+/* One worker's nest: identity, counters, and its drops by reason. */
+static bool put_worker(struct nlmsghdr *nlh, size_t size,
+		       const struct pcf_ctl_workers *w,
+		       const struct pcf_worker_info *in)
+{
+	struct pcf_counter drop = {};
+	struct nlattr *nest;
+	unsigned int r;
+
+	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_WORKERS_WORKER);
+	if (!nest ||
+	    !mnl_attr_put_strz_check(nlh, size, PCF_A_WORKER_IFNAME,
+				     in->ifname) ||
+	    !mnl_attr_put_u32_check(nlh, size, PCF_A_WORKER_IFINDEX,
+				    in->ifindex) ||
+	    !mnl_attr_put_u32_check(nlh, size, PCF_A_WORKER_QUEUE, in->queue) ||
+	    !mnl_attr_put_u32_check(nlh, size, PCF_A_WORKER_CPU,
+				    (__u32)in->cpu) ||
+	    !mnl_attr_put_u32_check(nlh, size, PCF_A_WORKER_BIND_MODE,
+				    in->zerocopy ? PCF_GENL_BIND_ZEROCOPY
+						 : PCF_GENL_BIND_COPY) ||
+	    !put_u64s(nlh, size, &in->stats))
+		return false;
+	for (r = 1; r < w->ndrops && r < DROPS_MAX; r++) {
+		drop.packets = in->stats.drops[r];
+		if (!put_counter_as(nlh, size, PCF_A_WORKER_COUNTER,
+				    PCF_COUNTER_DROP, w->drop_name(r), &drop,
+				    false))
+			return false;
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return true;
+}
+
+static int put_workers(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
+{
+	const struct pcf_ctl_workers *w = req->ctl->workers;
+	struct pcf_worker_info info;
+	struct nlattr *nest;
+	unsigned int i, n = w ? w->count(w->ctx) : 0;
+
+	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_STATS_WORKERS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		if (w->info(w->ctx, i, &info))
+			continue;
+		if (!put_worker(nlh, size, w, &info))
+			return say(
+			    req, -EMSGSIZE,
+			    "the counters of all workers do not fit one reply: run fewer workers (--queues)");
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return 0;
+}
+
 /*
- * The reply: PCF_A_STATS_XDP with one counter nest per verdict and reason.
- * Per-worker counters will come as PCF_A_STATS_WORKERS nests beside it.
+ * The reply: PCF_A_STATS_XDP with one counter nest per verdict and reason,
+ * and PCF_A_STATS_WORKERS with one nest per worker (empty without any).
  */
 static int do_stats_get(struct ctl_req *req)
 {
@@ -482,6 +577,9 @@ static int do_stats_get(struct ctl_req *req)
 	if (!ok)
 		return -EMSGSIZE;
 	mnl_attr_nest_end(nlh, xdp);
+	err = put_workers(req, nlh, size);
+	if (err)
+		return err;
 	reply_commit(req, nlh);
 	return 0;
 }
@@ -728,6 +826,11 @@ void pcf_ctl_close(struct pcf_ctl *ctl)
 int pcf_ctl_fd(const struct pcf_ctl *ctl)
 {
 	return ctl->fd;
+}
+
+void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w)
+{
+	ctl->workers = w;
 }
 
 /* The inode of the NETLINK_USERSOCK socket bound at port, or 0. */

@@ -17,6 +17,24 @@
 #include "loader.h"
 
 struct pcf_ctl;
+struct pcf_worker_info;
+
+/*
+ * Where the AF_XDP workers' counters come from: pcfd hands its workers in
+ * here (the control server does not link the workers itself, so it runs
+ * without them, as in the fuzzer).  ctx is the callbacks' first argument.
+ */
+struct pcf_ctl_workers {
+	unsigned int (*count)(const void *ctx);
+	int (*info)(const void *ctx, unsigned int i,
+		    struct pcf_worker_info *ret);
+	/* a rule's packets and bytes through the pipelines, by its slot */
+	void (*rule_counters)(const void *ctx, __u32 slot,
+			      struct pcf_counter *ret);
+	const char *(*drop_name)(unsigned int reason);
+	unsigned int ndrops; /* drop reasons: 1 .. ndrops - 1 */
+	const void *ctx;
+};
 
 /*
  * How replies leave: to port (unicast) or to the groups bit mask
@@ -39,6 +57,9 @@ int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
 void pcf_ctl_close(struct pcf_ctl *ctl);
 
 int pcf_ctl_fd(const struct pcf_ctl *ctl);
+
+/* Report these workers in stats and flow replies (NULL: none). */
+void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w);
 
 /* Serve one datagram waiting on the socket (call when it is readable). */
 int pcf_ctl_serve(struct pcf_ctl *ctl);

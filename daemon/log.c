@@ -24,6 +24,11 @@ void pcf_log_to_syslog(bool use_syslog)
 	to_syslog = use_syslog;
 }
 
+void pcf_log_set_level(enum pcf_log_level level)
+{
+	max_level = level;
+}
+
 static void vlog(enum pcf_log_level level, const char *fmt, va_list ap)
 {
 	static const int prio[] = {

@@ -20,6 +20,8 @@ enum pcf_log_level {
 /* Print up to level; use_syslog: to syslog instead of stderr. */
 void pcf_log_init(enum pcf_log_level level, bool use_syslog);
 void pcf_log_to_syslog(bool use_syslog);
+/* Change the level (SIGHUP may turn debug messages on or off). */
+void pcf_log_set_level(enum pcf_log_level level);
 
 void pcf_log(enum pcf_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

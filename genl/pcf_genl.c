@@ -99,6 +99,52 @@ const struct pcf_attr_set pcf_stats_set = {
 	.policy = stats_policy,
 };
 
+static const struct pcf_policy worker_policy[PCF_A_WORKER_MAX + 1] = {
+	[PCF_A_WORKER_PAD] = { .name = "pad", .type = PCF_AT_PAD },
+	[PCF_A_WORKER_IFNAME] = { .name = "ifname",
+				  .type = PCF_AT_STRING,
+				  .max = 16 },
+	[PCF_A_WORKER_IFINDEX] = U32_RANGE("ifindex", 1, 0xffffffff),
+	[PCF_A_WORKER_QUEUE] = { .name = "queue", .type = PCF_AT_U32 },
+	[PCF_A_WORKER_CPU] = { .name = "cpu",
+			       .type = PCF_AT_S32,
+			       .ranged = true,
+			       .min = -1,
+			       .max = 0x7fffffff },
+	[PCF_A_WORKER_BIND_MODE] =
+	    U32_RANGE("bind-mode", 0, PCF_GENL_BIND_MAX - 1),
+	[PCF_A_WORKER_RX_PACKETS] = { .name = "rx-packets",
+				      .type = PCF_AT_U64 },
+	[PCF_A_WORKER_RX_BYTES] = { .name = "rx-bytes", .type = PCF_AT_U64 },
+	[PCF_A_WORKER_TX_PACKETS] = { .name = "tx-packets",
+				      .type = PCF_AT_U64 },
+	[PCF_A_WORKER_TX_BYTES] = { .name = "tx-bytes", .type = PCF_AT_U64 },
+	[PCF_A_WORKER_HEARTBEAT] = { .name = "heartbeat", .type = PCF_AT_U64 },
+	[PCF_A_WORKER_COUNTER] = { .name = "counter",
+				   .type = PCF_AT_NEST,
+				   .nest = &pcf_counter_set,
+				   .multi = true },
+};
+
+const struct pcf_attr_set pcf_worker_set = {
+	.name = "worker",
+	.max = PCF_A_WORKER_MAX,
+	.policy = worker_policy,
+};
+
+static const struct pcf_policy workers_policy[PCF_A_WORKERS_MAX + 1] = {
+	[PCF_A_WORKERS_WORKER] = { .name = "worker",
+				   .type = PCF_AT_NEST,
+				   .nest = &pcf_worker_set,
+				   .multi = true },
+};
+
+const struct pcf_attr_set pcf_workers_set = {
+	.name = "workers",
+	.max = PCF_A_WORKERS_MAX,
+	.policy = workers_policy,
+};
+
 static const struct pcf_policy flow_policy[PCF_A_MAX + 1] = {
 	[PCF_A_PAD] = { .name = "pad", .type = PCF_AT_PAD },
 	[PCF_A_FLOW_ID] = U32_RANGE("id", 1, 0xffffffff),
@@ -116,7 +162,11 @@ static const struct pcf_policy flow_policy[PCF_A_MAX + 1] = {
 			      .nest = &pcf_stats_set },
 	[PCF_A_STATS_WORKERS] = { .name = "stats-workers",
 				  .type = PCF_AT_NEST,
-				  .nest = &pcf_stats_set },
+				  .nest = &pcf_workers_set },
+	[PCF_A_FLOW_WORKER_PACKETS] = { .name = "worker-packets",
+					.type = PCF_AT_U64 },
+	[PCF_A_FLOW_WORKER_BYTES] = { .name = "worker-bytes",
+				      .type = PCF_AT_U64 },
 };
 
 const struct pcf_attr_set pcf_flow_set = {
@@ -142,9 +192,18 @@ const char *const pcf_mcgrp_names[] = {
 	NULL,
 };
 
+_Static_assert(PCF_A_MAX <= PCF_A_ANY_MAX && PCF_A_MATCH_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_ACT_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_NAT_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_STATS_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_COUNTER_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_WORKERS_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_WORKER_MAX <= PCF_A_ANY_MAX,
+	       "check_attr's sub[] must hold every set");
+
 static const struct pcf_attr_set *const all_sets[] = {
-	&pcf_flow_set, &pcf_match_set, &pcf_action_set,
-	&pcf_nat_set,  &pcf_stats_set, &pcf_counter_set,
+	&pcf_flow_set,	&pcf_match_set,	  &pcf_action_set,  &pcf_nat_set,
+	&pcf_stats_set, &pcf_counter_set, &pcf_workers_set, &pcf_worker_set,
 };
 
 static int refuse(struct pcf_extack *ext, const struct nlattr *attr, int err,
@@ -191,7 +250,7 @@ static int check_int(const struct nlattr *a, const struct pcf_attr_set *set,
 static int check_attr(const struct nlattr *a, const struct pcf_attr_set *set,
 		      const struct pcf_policy *p, struct pcf_extack *ext)
 {
-	const struct nlattr *sub[PCF_A_MAX + 1];
+	const struct nlattr *sub[PCF_A_ANY_MAX + 1]; /* any nested set */
 	size_t len = mnl_attr_get_payload_len(a);
 	const char *s;
 
@@ -357,6 +416,13 @@ struct nlmsghdr *pcf_msg_start(void *buf, __u8 cmd, __u16 flags, __u32 seq)
 const char *pcf_genl_cmd_name(unsigned int cmd)
 {
 	return cmd && cmd <= PCF_CMD_MAX ? pcf_ops[cmd].name : "?";
+}
+
+const char *pcf_genl_bind_mode_name(unsigned int m)
+{
+	return m == PCF_GENL_BIND_ZEROCOPY ? "zerocopy"
+	       : m == PCF_GENL_BIND_COPY   ? "copy"
+					   : "?";
 }
 
 const struct pcf_attr_set *const *pcf_genl_sets(unsigned int *ret_n)

@@ -61,7 +61,10 @@ enum pcf_attr {
 	PCF_A_FLOW_PACKETS,  /* u64 */
 	PCF_A_FLOW_BYTES,    /* u64 */
 	PCF_A_STATS_XDP,     /* nest: PCF_A_STATS_COUNTER, repeated */
-	PCF_A_STATS_WORKERS, /* nest: reserved for per-worker stats nests */
+	PCF_A_STATS_WORKERS, /* nest: PCF_A_WORKERS_WORKER, repeated */
+	/* a rule's packets and bytes through the workers' pipelines */
+	PCF_A_FLOW_WORKER_PACKETS, /* u64 */
+	PCF_A_FLOW_WORKER_BYTES,   /* u64 */
 	__PCF_A_MAX,
 };
 #define PCF_A_MAX (__PCF_A_MAX - 1)
@@ -125,7 +128,42 @@ enum pcf_counter_attr {
 enum pcf_counter_kind {
 	PCF_COUNTER_VERDICT,
 	PCF_COUNTER_REASON,
+	PCF_COUNTER_DROP, /* a worker's drops, by reason (packets only) */
 	PCF_COUNTER_KIND_MAX,
+};
+
+/* The stats reply: PCF_A_STATS_WORKERS holds one nest per worker. */
+enum pcf_workers_attr {
+	PCF_A_WORKERS_UNSPEC,
+	PCF_A_WORKERS_WORKER, /* nest: enum pcf_worker_attr */
+	__PCF_A_WORKERS_MAX,
+};
+#define PCF_A_WORKERS_MAX (__PCF_A_WORKERS_MAX - 1)
+
+/* One AF_XDP worker: one (interface, rx queue). */
+enum pcf_worker_attr {
+	PCF_A_WORKER_UNSPEC,
+	PCF_A_WORKER_PAD,
+	PCF_A_WORKER_IFNAME,	 /* string */
+	PCF_A_WORKER_IFINDEX,	 /* u32 */
+	PCF_A_WORKER_QUEUE,	 /* u32 */
+	PCF_A_WORKER_CPU,	 /* s32, -1: not pinned */
+	PCF_A_WORKER_BIND_MODE,	 /* u32: enum pcf_genl_bind_mode */
+	PCF_A_WORKER_RX_PACKETS, /* u64 */
+	PCF_A_WORKER_RX_BYTES,	 /* u64 */
+	PCF_A_WORKER_TX_PACKETS, /* u64 */
+	PCF_A_WORKER_TX_BYTES,	 /* u64 */
+	PCF_A_WORKER_HEARTBEAT,	 /* u64: moves while the thread lives */
+	PCF_A_WORKER_COUNTER,	 /* nest: drops per reason, repeated */
+	__PCF_A_WORKER_MAX,
+};
+#define PCF_A_WORKER_MAX (__PCF_A_WORKER_MAX - 1)
+
+/* The AF_XDP bind mode a worker's socket got. */
+enum pcf_genl_bind_mode {
+	PCF_GENL_BIND_COPY,
+	PCF_GENL_BIND_ZEROCOPY,
+	PCF_GENL_BIND_MAX,
 };
 
 /* ---- the policy: one table for both sides ---- */
@@ -165,6 +203,8 @@ extern const struct pcf_attr_set pcf_action_set;
 extern const struct pcf_attr_set pcf_nat_set;
 extern const struct pcf_attr_set pcf_stats_set;
 extern const struct pcf_attr_set pcf_counter_set;
+extern const struct pcf_attr_set pcf_workers_set;
+extern const struct pcf_attr_set pcf_worker_set;
 
 /* Every attribute set of the family (for the spec test). */
 const struct pcf_attr_set *const *pcf_genl_sets(unsigned int *ret_n);
@@ -192,6 +232,8 @@ struct pcf_extack {
 };
 
 #define PCF_TB_SIZE(set_max) ((set_max) + 1)
+/* At least the highest attribute type of any set (pcf_genl.c checks). */
+#define PCF_A_ANY_MAX 16
 
 /*
  * Validate the attributes in [payload, payload + len) against set, nested
@@ -245,5 +287,6 @@ int pcf_genl_verdict_parse(const char *name); /* -EINVAL if unknown */
 const char *pcf_genl_egress_name(unsigned int e);
 int pcf_genl_egress_parse(const char *name);
 const char *pcf_genl_cmd_name(unsigned int cmd);
+const char *pcf_genl_bind_mode_name(unsigned int m);
 
 #endif /* PCF_GENL_H */

@@ -79,7 +79,7 @@ static int on_rule(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 		   void *ctx)
 {
 	struct pcfctl *p = ctx;
-	struct pcf_counter c = {};
+	struct pcf_counter c = {}, wc = {}, *workers = NULL;
 	struct pcf_extack ext = {};
 	struct pcf_rule r;
 
@@ -89,10 +89,16 @@ static int on_rule(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 		c.packets = mnl_attr_get_u64(tb[PCF_A_FLOW_PACKETS]);
 	if (tb[PCF_A_FLOW_BYTES])
 		c.bytes = mnl_attr_get_u64(tb[PCF_A_FLOW_BYTES]);
+	if (tb[PCF_A_FLOW_WORKER_PACKETS]) {
+		wc.packets = mnl_attr_get_u64(tb[PCF_A_FLOW_WORKER_PACKETS]);
+		workers = &wc;
+	}
+	if (tb[PCF_A_FLOW_WORKER_BYTES])
+		wc.bytes = mnl_attr_get_u64(tb[PCF_A_FLOW_WORKER_BYTES]);
 	if (p->list)
-		list_add(p, pcfctl_rule_json(&r, &c));
+		list_add(p, pcfctl_flow_json(&r, &c, workers));
 	else
-		pcfctl_print_rule(&p->out, &r, &c);
+		pcfctl_print_flow(&p->out, &r, &c, workers);
 	return 0;
 }
 
@@ -246,6 +252,11 @@ static int run_req(struct pcfctl *p, const struct pcfctl_req *req)
 		return 0;
 	case PCFCTL_FLOW_SHOW:
 		return flow_show(p, req, buf);
+	case PCFCTL_FLOW_SAVE:
+		err = connect_daemon(p);
+		if (!err)
+			err = pcfctl_flow_save(&p->client, p->out.f);
+		return err ? request_failed(p, err) : 0;
 	case PCFCTL_STATS:
 		nlh = pcf_msg_start(buf, PCF_CMD_STATS_GET, 0, 0);
 		return talk(p, nlh, on_stats);
@@ -416,7 +427,7 @@ static int run_batch(struct pcfctl *p, const char *file, bool force)
 	b->file = file;
 	while (!stop && getline(&line, &cap, f) > 0) {
 		lineno++;
-		argc = pcfctl_split_line(line, argv, MAX_WORDS);
+		argc = pcf_text_split_line(line, argv, MAX_WORDS);
 		if (argc && (rc = batch_line(b, argc, argv, lineno, force))) {
 			ret = report_failure(b, rc);
 			stop = !force;

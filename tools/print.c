@@ -236,6 +236,13 @@ json_object *pcfctl_rule_json(const struct pcf_rule *r,
 void pcfctl_print_rule(const struct pcfctl_out *o, const struct pcf_rule *r,
 		       const struct pcf_counter *c)
 {
+	pcfctl_print_flow(o, r, c, NULL);
+}
+
+void pcfctl_print_flow(const struct pcfctl_out *o, const struct pcf_rule *r,
+		       const struct pcf_counter *c,
+		       const struct pcf_counter *workers)
+{
 	fprintf(o->f, "id %u prio %u", r->id, r->prio);
 	print_match(o->f, r);
 	print_action(o->f, &r->action);
@@ -243,7 +250,27 @@ void pcfctl_print_rule(const struct pcfctl_out *o, const struct pcf_rule *r,
 		fprintf(o->f, " packets %llu bytes %llu",
 			(unsigned long long)c->packets,
 			(unsigned long long)c->bytes);
+	if (workers && o->stats)
+		fprintf(o->f, " worker-packets %llu worker-bytes %llu",
+			(unsigned long long)workers->packets,
+			(unsigned long long)workers->bytes);
 	fputc('\n', o->f);
+}
+
+json_object *pcfctl_flow_json(const struct pcf_rule *r,
+			      const struct pcf_counter *c,
+			      const struct pcf_counter *workers)
+{
+	json_object *o = pcfctl_rule_json(r, c);
+
+	if (workers) {
+		json_object_object_add(
+		    o, "worker_packets",
+		    json_object_new_uint64(workers->packets));
+		json_object_object_add(o, "worker_bytes",
+				       json_object_new_uint64(workers->bytes));
+	}
+	return o;
 }
 
 int pcfctl_json_flags(const struct pcfctl_out *o)
@@ -281,14 +308,124 @@ static bool read_counter(const struct nlattr *nest, struct counter *ret)
 	return true;
 }
 
-json_object *pcfctl_stats_json(const struct nlattr *const *tb)
+/* One worker's nest, read. */
+struct worker {
+	const char *ifname;
+	__u32 queue, bind_mode;
+	int cpu;
+	__u64 rx_packets, rx_bytes, tx_packets, tx_bytes, heartbeat;
+	const struct nlattr *nest; /* for its drop counters */
+};
+
+static __u64 get_u64(const struct nlattr *a)
 {
-	json_object *o = json_object_new_object(), *xdp, *one;
+	return a ? mnl_attr_get_u64(a) : 0;
+}
+
+static bool read_worker(const struct nlattr *nest, struct worker *ret)
+{
+	const struct nlattr *tb[PCF_A_WORKER_MAX + 1];
+	struct pcf_extack ext = {};
+
+	if (pcf_attr_parse_nested(nest, &pcf_worker_set, tb, &ext) ||
+	    !tb[PCF_A_WORKER_IFNAME])
+		return false;
+	ret->ifname = mnl_attr_get_str(tb[PCF_A_WORKER_IFNAME]);
+	ret->queue = tb[PCF_A_WORKER_QUEUE]
+			 ? mnl_attr_get_u32(tb[PCF_A_WORKER_QUEUE])
+			 : 0;
+	ret->cpu = tb[PCF_A_WORKER_CPU]
+		       ? (int)mnl_attr_get_u32(tb[PCF_A_WORKER_CPU])
+		       : -1;
+	ret->bind_mode = tb[PCF_A_WORKER_BIND_MODE]
+			     ? mnl_attr_get_u32(tb[PCF_A_WORKER_BIND_MODE])
+			     : PCF_GENL_BIND_MAX;
+	ret->rx_packets = get_u64(tb[PCF_A_WORKER_RX_PACKETS]);
+	ret->rx_bytes = get_u64(tb[PCF_A_WORKER_RX_BYTES]);
+	ret->tx_packets = get_u64(tb[PCF_A_WORKER_TX_PACKETS]);
+	ret->tx_bytes = get_u64(tb[PCF_A_WORKER_TX_BYTES]);
+	ret->heartbeat = get_u64(tb[PCF_A_WORKER_HEARTBEAT]);
+	ret->nest = nest;
+	return true;
+}
+
+#define for_each_worker(a, tb)         \
+	if ((tb)[PCF_A_STATS_WORKERS]) \
+		mnl_attr_for_each_nested(a, (tb)[PCF_A_STATS_WORKERS])
+
+static void add_u64(json_object *o, const char *key, __u64 v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static json_object *worker_json(const struct worker *w)
+{
+	json_object *o = json_object_new_object(), *drops;
 	const struct nlattr *a;
 	struct counter c;
 
+	json_object_object_add(o, "ifname", json_object_new_string(w->ifname));
+	json_object_object_add(o, "queue", json_object_new_int64(w->queue));
+	json_object_object_add(o, "cpu", json_object_new_int(w->cpu));
+	json_object_object_add(
+	    o, "bind_mode",
+	    json_object_new_string(pcf_genl_bind_mode_name(w->bind_mode)));
+	add_u64(o, "rx_packets", w->rx_packets);
+	add_u64(o, "rx_bytes", w->rx_bytes);
+	add_u64(o, "tx_packets", w->tx_packets);
+	add_u64(o, "tx_bytes", w->tx_bytes);
+	add_u64(o, "heartbeat", w->heartbeat);
+	drops = json_object_new_object();
+	json_object_object_add(o, "drops", drops);
+	mnl_attr_for_each_nested(a, w->nest) {
+		if (mnl_attr_get_type(a) == PCF_A_WORKER_COUNTER &&
+		    read_counter(a, &c))
+			add_u64(drops, c.name, c.c.packets);
+	}
+	return o;
+}
+
+static void print_worker(FILE *f, const struct worker *w)
+{
+	const struct nlattr *a;
+	struct counter c;
+	bool any = false;
+
+	fprintf(
+	    f,
+	    "  %s queue %u cpu %d %s: rx %llu packets %llu bytes, tx %llu packets %llu bytes, heartbeat %llu\n",
+	    w->ifname, w->queue, w->cpu, pcf_genl_bind_mode_name(w->bind_mode),
+	    (unsigned long long)w->rx_packets, (unsigned long long)w->rx_bytes,
+	    (unsigned long long)w->tx_packets, (unsigned long long)w->tx_bytes,
+	    (unsigned long long)w->heartbeat);
+	mnl_attr_for_each_nested(a, w->nest) {
+		if (mnl_attr_get_type(a) != PCF_A_WORKER_COUNTER ||
+		    !read_counter(a, &c) || !c.c.packets)
+			continue;
+		fprintf(f, "%s %s %llu", any ? "," : "    drops:", c.name,
+			(unsigned long long)c.c.packets);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
+}
+
+json_object *pcfctl_stats_json(const struct nlattr *const *tb)
+{
+	json_object *o = json_object_new_object(), *xdp, *one, *workers;
+	const struct nlattr *a;
+	struct counter c;
+	struct worker w;
+
 	xdp = json_object_new_object();
 	json_object_object_add(o, "xdp", xdp);
+	workers = json_object_new_array();
+	json_object_object_add(o, "workers", workers);
+	for_each_worker(a, tb)
+	{
+		if (read_worker(a, &w))
+			json_object_array_add(workers, worker_json(&w));
+	}
 	if (!tb[PCF_A_STATS_XDP])
 		return o;
 	mnl_attr_for_each_nested(a, tb[PCF_A_STATS_XDP]) {
@@ -309,6 +446,7 @@ void pcfctl_print_stats(const struct pcfctl_out *o,
 {
 	const struct nlattr *a;
 	struct counter c;
+	struct worker w;
 
 	if (o->json) {
 		json_object *obj = pcfctl_stats_json(tb);
@@ -318,11 +456,17 @@ void pcfctl_print_stats(const struct pcfctl_out *o,
 		return;
 	}
 	fprintf(o->f, "xdp:\n");
-	if (!tb[PCF_A_STATS_XDP])
-		return;
-	mnl_attr_for_each_nested(a, tb[PCF_A_STATS_XDP])
-		if (read_counter(a, &c))
-			fprintf(o->f, "  %-18s packets %-12llu bytes %llu\n",
-				c.name, (unsigned long long)c.c.packets,
-				(unsigned long long)c.c.bytes);
+	if (tb[PCF_A_STATS_XDP])
+		mnl_attr_for_each_nested(a, tb[PCF_A_STATS_XDP])
+			if (read_counter(a, &c))
+				fprintf(o->f,
+					"  %-18s packets %-12llu bytes %llu\n",
+					c.name, (unsigned long long)c.c.packets,
+					(unsigned long long)c.c.bytes);
+	fprintf(o->f, "workers:\n");
+	for_each_worker(a, tb)
+	{
+		if (read_worker(a, &w))
+			print_worker(o->f, &w);
+	}
 }

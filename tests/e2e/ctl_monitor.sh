@@ -12,9 +12,11 @@ listeners() {
 	in_ns "$NS" awk '$2 == 2 && $4 == "00000001"' /proc/net/netlink | wc -l
 }
 
-ctl monitor >"$TMP/mon.txt" 2>&1 &
+# pcfctl itself, not the ctl function: $! must be pcfctl's pid (the
+# cleanup kills it; a function would leave it behind in a subshell)
+"$PCFCTL" -n "$NS" --ctl-port "$CTL_PORT" monitor >"$TMP/mon.txt" 2>&1 &
 track $!
-ctl -j monitor >"$TMP/mon.json" 2>&1 &
+"$PCFCTL" -n "$NS" --ctl-port "$CTL_PORT" -j monitor >"$TMP/mon.json" 2>&1 &
 track $!
 wait_for 10 [ "$(listeners)" -ge 2 ] || fail "monitors did not subscribe"
 

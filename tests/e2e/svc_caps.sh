@@ -4,16 +4,14 @@
 # svc_caps: the capabilities systemd/pcf.service grants are enough and
 # each one is needed.  With exactly the unit's CapabilityBoundingSet (as
 # root, no new privileges, like the unit), pcfd attaches and takes a rule
-# from pcfctl, and pcf-fastpath starts its AF_XDP workers.  With any one
-# of them taken away the workers cannot start (CAP_IPC_LOCK only while the
+# from pcfctl, and its AF_XDP workers run.  With any one of them taken
+# away pcfd cannot get its workers running (CAP_IPC_LOCK only while the
 # UMEM is above RLIMIT_MEMLOCK, checked here).  CAP_SYS_ADMIN is not in
 # the set.
 . "$(dirname "$0")/../lib/common.sh"
 need_root
 command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
 [ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
-FP=$BUILD/tests/tools/pcf-fastpath
-[ -x "$FP" ] || fail "no $FP: build first"
 
 unit_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$top/systemd/pcf.service")
 [ -n "$unit_caps" ] || fail "no CapabilityBoundingSet= in the unit"
@@ -37,18 +35,20 @@ caps_arg() {
 	done
 	echo "-all$out"
 }
-# restricted CAPS CMD...: CMD in the namespace as root with only CAPS
+# restricted CAPS CMD...: CMD in the namespace as root with only CAPS;
+# run in the background, $! is CMD itself (exec, and nsenter and setpriv
+# exec in turn)
 restricted() {
 	local caps=$1
 	shift
-	nsenter --net=/run/netns/"$NS" setpriv --bounding-set "$caps" \
+	exec nsenter --net=/run/netns/"$NS" setpriv --bounding-set "$caps" \
 		--inh-caps -all --no-new-privs -- "$@"
 }
 
-log "pcfd with the unit's capabilities: attaches and serves"
+log "pcfd with the unit's capabilities: attaches, runs its workers, serves"
 # shellcheck disable=SC2086
 restricted "$(caps_arg $unit_caps)" "$PCFD" -f -i $IF_A --pin-dir "$PIN_DIR" \
-	--ctl-port "$CTL_PORT" >"$TMP/pcfd.log" 2>&1 &
+	--ctl-port "$CTL_PORT" --queues 1 >"$TMP/pcfd.log" 2>&1 &
 pid=$!
 track $pid
 ctl() { "$PCFCTL" -n "$NS" --ctl-port "$CTL_PORT" "$@"; }
@@ -56,22 +56,26 @@ wait_for 10 ctl flow show >/dev/null 2>&1 || fail "pcfd did not come up: $(cat "
 ctl flow add dst 198.18.0.9 proto udp dport 9 action drop >/dev/null ||
 	fail "flow add: $(cat "$TMP/pcfd.log")"
 ip -n "$NS" -d link show $IF_A | grep -q 'prog/xdp' || fail "no XDP program on $IF_A"
+[ "$(ctl -j stats | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["workers"]))')" = 1 ] ||
+	fail "pcfctl stats shows no worker: $(ctl stats)"
 kill $pid
 wait $pid 2>/dev/null
 nsenter --net=/run/netns/"$NS" "$PCFD" --unload -i $IF_A --pin-dir "$PIN_DIR" >/dev/null 2>&1
 
-# workers CAPS: 0 when pcf-fastpath got its workers running
+# workers CAPS: 0 when pcfd got its workers running on both veths
 workers() {
 	rm -rf "$PIN_DIR"
 	# shellcheck disable=SC2086
-	restricted "$1" "$FP" --pin-dir "$PIN_DIR" -i $IF_A -i $IF_B --queues 1 \
-		>"$TMP/fp.out" 2>"$TMP/fp.err" &
+	restricted "$1" "$PCFD" -f --pin-dir "$PIN_DIR" -i $IF_A -i $IF_B --queues 1 \
+		--ctl-port "$CTL_PORT" >"$TMP/fp.err" 2>&1 &
 	local p=$! ok=1
 	track $p
-	wait_for 10 sh -c "grep -q '^ready' '$TMP/fp.out' || ! kill -0 $p 2>/dev/null"
-	grep -q '^ready' "$TMP/fp.out" && ok=0
+	wait_for 10 sh -c "grep -q 'workers running' '$TMP/fp.err' || ! kill -0 $p 2>/dev/null"
+	grep -q 'workers running' "$TMP/fp.err" && ok=0
 	kill $p 2>/dev/null
 	wait $p 2>/dev/null
+	nsenter --net=/run/netns/"$NS" "$PCFD" --unload -i $IF_A -i $IF_B \
+		--pin-dir "$PIN_DIR" >/dev/null 2>&1
 	rm -rf "$PIN_DIR"
 	return $ok
 }
@@ -79,7 +83,7 @@ workers() {
 log "AF_XDP workers with the unit's capabilities: running"
 # shellcheck disable=SC2086
 workers "$(caps_arg $unit_caps)" || fail "workers did not start: $(cat "$TMP/fp.err")"
-log "$(grep '^ready' "$TMP/fp.out")"
+log "$(grep 'workers running' "$TMP/fp.err")"
 
 memlock=$(ulimit -l)
 for drop in $unit_caps; do
@@ -92,6 +96,6 @@ for drop in $unit_caps; do
 	if workers "$(caps_arg "${rest[@]}")"; then
 		fail "workers start without $drop: the unit grants more than needed"
 	fi
-	log "without $drop: $(grep -m1 -v '^$' "$TMP/fp.err")"
+	log "without $drop: $(grep -m1 -i 'cannot\|fail\|denied\|not permitted' "$TMP/fp.err")"
 done
 log PASS

@@ -11,8 +11,6 @@
 # valid setting a line.
 . "$(dirname "$0")/../lib/common.sh"
 [ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
-SVC=$BUILD/tests/tools/pcf-svc
-[ -x "$SVC" ] || fail "no $SVC: build first"
 
 mk() { make -s --no-print-directory -C "$top" BUILD="$BUILD" "$@"; }
 # mode FILE: octal permissions
@@ -63,9 +61,14 @@ if command -v man >/dev/null; then
 fi
 
 log "the example configuration: commented out it sets nothing; uncommented, one option a setting"
-[ -z "$("$SVC" conf "$D/etc/pcf/pcfd.conf")" ] || fail "the example sets something"
+[ -z "$("$PCFD" --check -c "$D/etc/pcf/pcfd.conf")" ] || fail "the example sets something"
 sed -n 's/^#\([a-z-]* = .*\)/\1/p' "$D/etc/pcf/pcfd.conf" >"$TMP/all.conf"
-"$SVC" conf "$TMP/all.conf" >"$TMP/all.args" || fail "uncommented example refused"
+# (its rules file, made here: --check reads it too)
+echo "flow add dst 198.18.0.1 action drop" >"$TMP/rules.batch"
+sed -i "s|^rules-file = .*|rules-file = $TMP/rules.batch|" "$TMP/all.conf"
+"$PCFD" --check -c "$TMP/all.conf" >"$TMP/all.out" || fail "uncommented example refused"
+grep -qx "# $TMP/rules.batch: 1 commands" "$TMP/all.out" || fail "rules file: $(cat "$TMP/all.out")"
+grep -v '^#' "$TMP/all.out" >"$TMP/all.args"
 # (a boolean set to no adds no option)
 [ "$(wc -l <"$TMP/all.args")" = "$(grep -vc ' = no$' "$TMP/all.conf")" ] ||
 	fail "$(wc -l <"$TMP/all.conf") settings gave: $(cat "$TMP/all.args")"

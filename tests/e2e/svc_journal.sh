@@ -1,29 +1,46 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# svc_journal: pcfd's counter records reach a real journald with their
-# PCF_* fields.  systemd-journald runs standalone in a private mount
-# namespace (its own tmpfs on /run/systemd/journal, /run/log and
-# /var/log/journal, so the host's journal is never touched); the sender
-# runs with stderr connected to journald's stdout stream and JOURNAL_STREAM
-# set, as systemd does for a service, so it picks the journal by itself.
-# The fields are read back with `journalctl -o json`.  Then the same
-# sender with stderr on a file writes readable lines there and nothing to
+# svc_journal: the real pcfd's counter records and lifecycle events reach
+# a real journald with their PCF_* fields.  systemd-journald runs
+# standalone in a private mount namespace (its own tmpfs on
+# /run/systemd/journal, /run/log and /var/log/journal, so the host's
+# journal is never touched); pcfd runs with stderr connected to journald's
+# stdout stream and JOURNAL_STREAM set, as systemd does for a service, so
+# it picks the journal by itself.  Known traffic (10 datagrams a drop rule
+# takes, 7 a redirect rule hands to the worker) makes the counters exact;
+# SIGUSR1 writes the records, read back with `journalctl -o json`.  Then a
+# pcfd with stderr on a file writes readable lines there and nothing to
 # the journal.
 . "$(dirname "$0")/../lib/common.sh"
 need_root
 JOURNALD=/lib/systemd/systemd-journald
-SVC=$BUILD/tests/tools/pcf-svc
 [ -x "$JOURNALD" ] || skip "no $JOURNALD (Debian package systemd)"
 command -v journalctl >/dev/null || skip "no journalctl"
 command -v jq >/dev/null || skip "no jq"
-[ -x "$SVC" ] || fail "no $SVC: build first"
+[ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
 [ -f /etc/machine-id ] || skip "journald needs /etc/machine-id"
+
+# pcfd on IF_A (and, the stderr run, IF_C) in NS; the traffic from PEER
+netns_add j >/dev/null # not in $(...): the cleanup must see them
+netns_add p >/dev/null
+NS=pcf${ID}j PEER=pcf${ID}p
+IF_A=p${ID}a IF_B=p${ID}b IF_C=p${ID}c IF_D=p${ID}d
+veth_add "$NS" $IF_A "$PEER" $IF_B
+veth_add "$NS" $IF_C "$PEER" $IF_D
+ip -n "$NS" addr add 198.18.9.1/24 dev $IF_A
+ip -n "$PEER" addr add 198.18.9.2/24 dev $IF_B
+ip -n "$NS" addr add 198.18.10.1/24 dev $IF_C
+ip -n "$PEER" addr add 198.18.10.2/24 dev $IF_D
+CTL_PORT=$(( 0x70680000 + 0x$ID ))
+export NS PEER IF_A IF_C CTL_PORT PCFD PCFCTL PIN_DIR
+export SEND="python3 $top/tests/e2e/worker_sock.py send"
 
 # Everything below runs inside `unshare -m`; this is its script.
 cat >"$TMP/inner.sh" <<'INNER'
 set -u
-TAG=$1 SVC=$2 JOURNALD=$3 OUT=$4
+JOURNALD=$1 OUT=$2
+ctl() { "$PCFCTL" -n "$NS" --ctl-port "$CTL_PORT" "$@"; }
 for d in /run/systemd/journal /run/log /var/log/journal; do
 	[ -d "$d" ] || continue
 	mount -t tmpfs -o mode=0755 tmpfs "$d" || exit 3
@@ -47,18 +64,36 @@ if ! [ -S /run/systemd/journal/stdout ]; then
 fi
 # as systemd starts a service: stderr is the journal stream, named by
 # JOURNAL_STREAM=dev:ino
-systemd-cat -t pcf-svc-$TAG sh -c \
-	'JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec "$0" journal "$1"' \
-	"$SVC" "$TAG" || echo "sender failed" >>"$OUT/errors"
-# not under journald: stderr is a file
-JOURNAL_STREAM=1:1 "$SVC" journal "$TAG-stderr" >"$OUT/stderr.dest" 2>"$OUT/stderr.txt" ||
-	echo "stderr sender failed" >>"$OUT/errors"
+systemd-cat -t pcfd-stream sh -c \
+	'export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2); exec nsenter --net=/run/netns/$NS "$0" -f -i $IF_A --pin-dir "$1" --ctl-port $CTL_PORT --queues 1 --stats-interval 0' \
+	"$PCFD" "$PIN_DIR" &
+for _ in $(seq 100); do ctl flow show >/dev/null 2>&1 && break; sleep 0.1; done
+ctl flow add dst 198.18.9.1 proto udp dport 9 action drop >/dev/null &&
+	ctl flow add dst 198.18.9.1 proto udp dport 7 action redirect >/dev/null ||
+	echo "pcfd did not take the rules" >>"$OUT/errors"
+nsenter --net=/run/netns/$PEER $SEND 198.18.9.1 9 10 0.001
+nsenter --net=/run/netns/$PEER $SEND 198.18.9.1 7 7 0.001
+sleep 0.3
+ctl -j stats >"$OUT/stats.json"
+pid=$(ip netns pids "$NS" | head -n1)
+kill -USR1 "$pid"
 ok=
 for _ in $(seq 50); do
-	journalctl -D /run/log/journal -o json --no-pager PCF_IFACE="$TAG" >"$OUT/records.json" 2>>"$OUT/journalctl.err"
-	[ "$(wc -l <"$OUT/records.json")" -ge 3 ] && ok=1 && break
+	journalctl -D /run/log/journal -o json --no-pager PCF_IFACE="$IF_A" >"$OUT/records.json" 2>>"$OUT/journalctl.err"
+	[ "$(jq -s 'map(select(.PCF_EVENT == "counters")) | length' "$OUT/records.json")" -ge 2 ] && ok=1 && break
 	sleep 0.1
 done
+kill -TERM "$pid"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+# not under journald: stderr is a file; a fresh pin directory
+nsenter --net=/run/netns/$NS "$PCFD" --unload -i $IF_A --pin-dir "$PIN_DIR" >/dev/null 2>&1
+JOURNAL_STREAM=1:1 nsenter --net=/run/netns/$NS "$PCFD" -f -i $IF_C --pin-dir "$PIN_DIR" \
+	--ctl-port $CTL_PORT --queues 1 --stats-interval 0 2>"$OUT/stderr.txt" &
+for _ in $(seq 100); do ctl flow show >/dev/null 2>&1 && break; sleep 0.1; done
+kill -USR1 $!
+sleep 0.5
+kill -TERM $!
+wait $!
 journalctl -D /run/log/journal -o json --no-pager >"$OUT/all.json" 2>/dev/null
 kill $jpid
 wait $jpid
@@ -66,14 +101,14 @@ wait $jpid
 exit 0
 INNER
 
-TAG=pcft$ID
-unshare -m --propagation private bash "$TMP/inner.sh" "$TAG" "$SVC" "$JOURNALD" "$TMP"
+unshare -m --propagation private bash "$TMP/inner.sh" "$JOURNALD" "$TMP"
 rc=$?
+in_ns "$NS" "$PCFD" --unload -i $IF_C --pin-dir "$PIN_DIR" >/dev/null 2>&1
 case $rc in
 0) ;;
 3) skip "cannot mount a private tmpfs over the journal directories" ;;
 4) skip "systemd-journald did not start standalone: $(tail -n 3 "$TMP/journald.log" | tr '\n' ' ')" ;;
-5) fail "no records with PCF_IFACE=$TAG in the journal; journald said: $(tail -n 5 "$TMP/journald.log")" ;;
+5) fail "no counter records with PCF_IFACE=$IF_A in the journal; journald said: $(tail -n 5 "$TMP/journald.log")" ;;
 *) fail "unshare -m: exit $rc" ;;
 esac
 [ -e "$TMP/errors" ] && fail "$(cat "$TMP/errors")"
@@ -82,52 +117,59 @@ log "the records, as journalctl -o json shows them"
 jq -c '{PCF_EVENT, PCF_SCOPE, _TRANSPORT, MESSAGE}' "$TMP/records.json"
 
 # one record by its PCF_EVENT and PCF_SCOPE, as a JSON object
-rec() { jq -c "select(.PCF_EVENT == \"$1\" and (.PCF_SCOPE // \"\") == \"$2\")" "$TMP/records.json"; }
+rec() { jq -c "select(.PCF_EVENT == \"$1\" and (.PCF_SCOPE // \"\") == \"$2\")" "$TMP/records.json" | tail -n1; }
 # field NAME of a record must be VALUE
 want() {
 	local got
 	got=$(jq -r ".$2 // \"(none)\"" <<<"$1")
 	[ "$got" = "$3" ] || fail "$2 is $got, want $3 in $1"
 }
+# what pcfctl said just before SIGUSR1
+st() { jq -r "$1" "$TMP/stats.json"; }
 
 x=$(rec counters xdp)
 [ -n "$x" ] || fail "no XDP counters record"
 for kv in _TRANSPORT=journal SYSLOG_IDENTIFIER=pcfd PRIORITY=6 \
-	MESSAGE_ID=533a57d058984cacbc87c9e5daa79243 PCF_IFACE=$TAG \
-	PCF_RX_PACKETS=1000 PCF_PASS_PACKETS=700 PCF_REDIRECT_PACKETS=250 \
-	PCF_DROP_PACKETS=50 PCF_REASON_MISS_PACKETS=40 \
-	PCF_REASON_MALFORMED_PACKETS=10 PCF_REASON_NOT_IP_PACKETS=0 \
+	MESSAGE_ID=533a57d058984cacbc87c9e5daa79243 PCF_IFACE=$IF_A \
+	PCF_DROP_PACKETS=10 PCF_REDIRECT_PACKETS=7 \
 	PCF_REASON_REDIRECT_FALLBACK_PACKETS=0 PCF_REASON_TTL_EXPIRED_PACKETS=0; do
 	want "$x" "${kv%%=*}" "${kv#*=}"
 done
-want "$x" MESSAGE "xdp on $TAG: 1000 packets: 700 pass, 250 redirect, 50 drop (miss 40, malformed 10)"
+rx=$(jq -r .PCF_RX_PACKETS <<<"$x")
+pass=$(jq -r .PCF_PASS_PACKETS <<<"$x")
+[ "$rx" = $((pass + 17)) ] || fail "PCF_RX_PACKETS $rx is not pass $pass + 17"
+want "$x" MESSAGE "xdp on $IF_A: $rx packets: $pass pass, 7 redirect, 10 drop$(jq -r '.MESSAGE' <<<"$x" | sed -n 's/.* drop//p')"
 
 w=$(rec counters worker)
 [ -n "$w" ] || fail "no worker counters record"
-for kv in _TRANSPORT=journal PCF_IFACE=$TAG PCF_QUEUE=2 PCF_RX_PACKETS=250 \
-	PCF_TX_PACKETS=245 PCF_DROP_PACKETS=5 PCF_DROP_TX_FULL_PACKETS=5 \
-	PCF_DROP_RULE_GONE_PACKETS=0; do
+for kv in _TRANSPORT=journal PCF_IFACE=$IF_A PCF_QUEUE=0 PCF_RX_PACKETS=7 \
+	PCF_TX_PACKETS="$(st '.workers[0].tx_packets')" \
+	PCF_DROP_TX_FULL_PACKETS=0 PCF_DROP_RULE_GONE_PACKETS=0; do
 	want "$w" "${kv%%=*}" "${kv#*=}"
 done
+[ $(( $(jq -r .PCF_TX_PACKETS <<<"$w") + $(jq -r .PCF_DROP_PACKETS <<<"$w") )) = 7 ] ||
+	fail "the worker's 7 packets are neither sent nor dropped: $w"
 
-e=$(rec started "")
-[ -n "$e" ] || fail "no started event"
-want "$e" PRIORITY 5
-want "$e" MESSAGE "pcf-svc started on $TAG"
-want "$e" MESSAGE_ID 364df0835eff425fbb82c2208928ee8c
-
-log "the sender picked the journal by itself; nothing went to its stdout stream"
-n=$(jq -r "select(.SYSLOG_IDENTIFIER == \"pcf-svc-$TAG\") | .MESSAGE" "$TMP/all.json")
-[ "$n" = journald ] || fail "stdout stream of the sender: \"$n\", want only its \"journald\" line"
+for ev in started attached ready; do
+	e=$(rec $ev "")
+	[ -n "$e" ] || fail "no $ev event"
+	want "$e" MESSAGE_ID 364df0835eff425fbb82c2208928ee8c
+	want "$e" _TRANSPORT journal
+done
+want "$(rec started "")" PRIORITY 5
+want "$(rec attached "")" MESSAGE "attached to $IF_A (native mode)"
+[ "$(jq -s 'map(select(.PCF_EVENT == "stopping")) | length' "$TMP/all.json")" -ge 1 ] ||
+	fail "no stopping event"
 
 log "not under journald: readable lines on stderr, nothing in the journal"
-[ "$(cat "$TMP/stderr.dest")" = stderr ] || fail "picked $(cat "$TMP/stderr.dest")"
 cat "$TMP/stderr.txt"
-grep -qx "pcfd: xdp on $TAG-stderr: 1000 packets: 700 pass, 250 redirect, 50 drop (miss 40, malformed 10)" "$TMP/stderr.txt" ||
+grep -q "^pcfd: xdp on $IF_C: [0-9]* packets: [0-9]* pass, 0 redirect, 0 drop" "$TMP/stderr.txt" ||
 	fail "stderr lines: $(cat "$TMP/stderr.txt")"
-grep -qx "pcfd: worker $TAG-stderr queue 2: 250 rx, 245 tx, 5 drop (tx_full 5)" "$TMP/stderr.txt" ||
+grep -q "^pcfd: worker $IF_C queue 0: 0 rx, 0 tx, 0 drop" "$TMP/stderr.txt" ||
+	fail "stderr lines: $(cat "$TMP/stderr.txt")"
+grep -q "^pcfd: attached to $IF_C (native mode)" "$TMP/stderr.txt" ||
 	fail "stderr lines: $(cat "$TMP/stderr.txt")"
 # (jq -s and a count: jq 1.6's -e looks at the last input only)
-[ "$(jq -s "map(select(.PCF_IFACE == \"$TAG-stderr\")) | length" "$TMP/all.json")" = 0 ] ||
+[ "$(jq -s "map(select(.PCF_IFACE == \"$IF_C\")) | length" "$TMP/all.json")" = 0 ] ||
 	fail "the stderr run also wrote to the journal"
 log "PASS"

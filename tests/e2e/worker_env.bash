@@ -3,13 +3,14 @@
 #
 #   src (198.18.1.1, 2001:db8:1::1) -- veth -- dut -- veth -- dst
 #   dut: 198.18.1.2 / 2001:db8:1::2 and 198.18.2.2 / 2001:db8:2::2,
-#        forwarding on, pcf-fastpath on both veths (start_fp)
+#        forwarding on, pcfd on both veths (start_fp), driven by pcfctl
 #   dst: 198.18.2.1 and 198.18.2.3, 2001:db8:2::1 and 2001:db8:2::3
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 need_root
-FP=$BUILD/tests/tools/pcf-fastpath
 UDP="python3 $top/tests/e2e/worker_sock.py"
-[ -x "$FP" ] || skip "$FP not built"
+[ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
+# a control port id of this run: never the default, never another run's
+CTL_PORT=$(( 0x70660000 + 0x$ID ))
 
 netns_add src >/dev/null # not in $(...): the cleanup must see them
 netns_add dut >/dev/null
@@ -53,22 +54,44 @@ for a in 198.18.1.1 2001:db8:1::1; do
 		fail "neighbour $a"
 done
 
-# start_fp ARGS...: run pcf-fastpath in dut on both veths; sets $fp
+ctl() { "$PCFCTL" -n "$dut" --ctl-port "$CTL_PORT" "$@"; }
+
+# start_fp [--rule 'WORDS']... PCFD_ARGS...: pcfd in dut on both veths,
+# then each rule through `pcfctl flow add WORDS`; sets $fp (pcfd's pid)
 start_fp() {
-	# nsenter execs the driver: $! is its pid
-	nsenter --net=/run/netns/"$dut" "$FP" --pin-dir "$PIN_DIR" \
-		-i $IF_A -i $IF_B "$@" >"$TMP/fp.out" 2>"$TMP/fp.err" &
+	local rules=() args=() r
+	while [ $# -gt 0 ]; do
+		if [ "$1" = --rule ]; then
+			rules+=("$2")
+			shift 2
+		else
+			args+=("$1")
+			shift
+		fi
+	done
+	# nsenter execs pcfd: $! is its pid
+	nsenter --net=/run/netns/"$dut" "$PCFD" -f --pin-dir "$PIN_DIR" \
+		--ctl-port "$CTL_PORT" -i $IF_A -i $IF_B "${args[@]}" \
+		>>"$TMP/fp.err" 2>&1 &
 	fp=$!
 	track $fp
-	wait_for 10 grep -q '^ready' "$TMP/fp.out" ||
-		fail "pcf-fastpath did not start: $(cat "$TMP/fp.err")"
-	log "$(grep '^ready' "$TMP/fp.out")"
+	# pcfd serves its control port once XDP and the workers run
+	wait_for 10 ctl flow show >/dev/null 2>&1 ||
+		fail "pcfd did not start: $(cat "$TMP/fp.err")"
+	for r in "${rules[@]}"; do
+		# shellcheck disable=SC2086
+		ctl flow add $r >/dev/null || fail "flow add $r"
+	done
+	log "$(grep 'workers running' "$TMP/fp.err" | tail -n1)"
 }
 
-# stop_fp: SIGTERM, a clean exit
+# stop_fp: SIGTERM, a clean exit; then unload (detach, unpin), as a
+# clean slate for the next start
 stop_fp() {
 	kill -TERM $fp
-	wait $fp || fail "pcf-fastpath exited with $?: $(cat "$TMP/fp.err")"
+	wait $fp || fail "pcfd exited with $?: $(cat "$TMP/fp.err")"
+	in_ns "$dut" "$PCFD" --unload --pin-dir "$PIN_DIR" -i $IF_A -i $IF_B \
+		>>"$TMP/fp.err" 2>&1 || fail "pcfd --unload: $(tail -n 3 "$TMP/fp.err")"
 }
 
 # recv_start ADDR PORT COUNT OUT: a UDP receiver in dst, bound to
@@ -105,9 +128,40 @@ flow() {
 	grep -v listening "$out"
 }
 
-# fp_stat KEY: the latest value the driver printed for KEY (see refresh)
+# refresh: a snapshot of the counters: `pcfctl -j stats` and
+# `pcfctl -j flow show`
+refresh() {
+	ctl -j stats >"$TMP/stats.json" || fail "pcfctl stats"
+	ctl -j flow show >"$TMP/flows.json" || fail "pcfctl flow show"
+}
+
+# fp_stat KEY: a counter of the last snapshot: tx_packets, rx_packets
+# (summed over the workers), drop_REASON (the workers' drops, summed),
+# xdp_VERDICT and xdp_reason_REASON (packets), rule_ID_worker_packets
 fp_stat() {
-	tac "$TMP/fp.out" | awk -v k="$1" '$1 == k { print $2; exit }'
+	python3 - "$1" "$TMP/stats.json" "$TMP/flows.json" <<'PY'
+import json, sys
+key, st, fl = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+ws = st["workers"]
+if key in ("tx_packets", "rx_packets"):
+    print(sum(w[key] for w in ws))
+elif key.startswith("drop_"):
+    print(sum(w["drops"].get(key[5:], 0) for w in ws))
+elif key.startswith("xdp_reason_"):
+    print(st["xdp"][key[11:]]["packets"])
+elif key.startswith("xdp_"):
+    print(st["xdp"][key[4:]]["packets"])
+elif key.startswith("rule_") and key.endswith("_worker_packets"):
+    rid = int(key.split("_")[1])
+    print(next((r["worker_packets"] for r in fl if r["id"] == rid), "none"))
+else:
+    sys.exit("unknown counter " + key)
+PY
+}
+
+# workers_line: pcfctl's text of the workers (for the log)
+workers_line() {
+	ctl stats | sed -n '/^workers:/,$p' | tr -s ' \n' ' '
 }
 
 # lines_ge FILE PATTERN N: FILE has at least N lines matching PATTERN
@@ -115,20 +169,11 @@ lines_ge() {
 	[ "$(grep -c -- "$2" "$1")" -ge "$3" ]
 }
 
-# refresh: have the driver print its counters (SIGUSR1)
-refresh() {
-	local n
-	n=$(grep -c '^end$' "$TMP/fp.out")
-	kill -USR1 $fp
-	wait_for 5 lines_ge "$TMP/fp.out" '^end$' $((n + 1)) ||
-		fail "no stats from pcf-fastpath"
-}
-
-# fail_stats MSG: fail, showing the driver's counters and dst's stack's
+# fail_stats MSG: fail, showing pcfd's counters, log and dst's stack's
 fail_stats() {
-	kill -USR1 $fp 2>/dev/null && sleep 0.5
-	grep -v '^rule .* added' "$TMP/fp.out" | tail -40
-	cat "$TMP/fp.err"
+	ctl -s stats 2>&1
+	ctl -s flow show 2>&1 | head -20
+	tail -n 20 "$TMP/fp.err"
 	in_ns "$dst" grep -E "^(Ip|Udp|Tcp):" /proc/net/snmp
 	fail "$@"
 }

@@ -13,10 +13,12 @@
 #    (until the return veth exists there is no kernel path to hand it to);
 #  - mirror to the ingress veth: dst gets the packets, and a copy of each
 #    goes back out to src (hairpin on the same socket);
-#  - kill -9 of the driver under traffic: the flow goes on via the kernel;
+#  - kill -9 of pcfd under traffic: the flow goes on via the kernel;
 #  - a restart adopts the pinned rules and link: redirect resumes; a clean
-#    exit leaves the veths without XDP.
-# PCF_RX_MODE and PCF_BIND_MODE pick the driver's modes.
+#    exit and `pcfd --unload` leave the veths without XDP.
+# pcfd runs the workers, rules come from `pcfctl flow add`, counters from
+# `pcfctl -j stats` and `pcfctl -j flow show`.
+# PCF_RX_MODE and PCF_BIND_MODE pick pcfd's modes.
 . "$(dirname "$0")/worker_env.bash"
 
 MODES="--rx-mode ${PCF_RX_MODE:-adaptive} --bind-mode ${PCF_BIND_MODE:-auto}"
@@ -76,7 +78,7 @@ got=$(flow 198.18.2.1 5004 10 1)
 refresh
 [ $(($(fp_stat drop_ttl_expired) - before)) = 10 ] ||
 	fail_stats "ttl_expired went from $before to $(fp_stat drop_ttl_expired)"
-log "$(grep '^worker' "$TMP/fp.out" | tail -2 | tr '\n' ' ')"
+log "$(workers_line)"
 
 log "dnat to 198.18.2.9, no neighbour entry: dropped and counted"
 got=$(flow 198.18.2.1 5007 10)

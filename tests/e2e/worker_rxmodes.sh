@@ -5,13 +5,13 @@
 # arrives), and an idle worker costs what its mode promises, measured from
 # /proc over 3 seconds: poll spins (both workers, pinned to one shared CPU,
 # use at least half of it), interrupt and adaptive use under 1 %.  Each run ends
-# with SIGTERM and a clean exit of the driver.
+# with SIGTERM and a clean exit of pcfd (then `pcfd --unload`).
 . "$(dirname "$0")/worker_env.bash"
 
 HZ=$(getconf CLK_TCK)
 SECS=3
 
-# worker_ticks: utime + stime of the driver's worker threads ("pcf-...")
+# worker_ticks: utime + stime of pcfd's worker threads ("pcf-...")
 worker_ticks() {
 	local t sum=0 f
 	for t in /proc/$fp/task/*; do

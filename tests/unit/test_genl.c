@@ -330,10 +330,13 @@ static void test_unknown_attribute(void **state)
 {
 	struct nlmsghdr *nlh = new_msg();
 	struct nlattr *bad = tail(nlh), *n;
+	char msg[64];
 
 	mnl_attr_put_u32(nlh, PCF_A_MAX + 1, 1);
 	put_action(nlh);
-	expect(nlh, -EINVAL, "unknown attribute 10 in flow", bad);
+	snprintf(msg, sizeof(msg), "unknown attribute %d in flow",
+		 PCF_A_MAX + 1);
+	expect(nlh, -EINVAL, msg, bad);
 
 	nlh = new_msg();
 	bad = tail(nlh);

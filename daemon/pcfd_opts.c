@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * pcfd_opts.c - pcfd's options from its configuration file and command
+ * line.  Two getopt_long passes over the same table: the file's
+ * "--key=value" words first, the command line second, so the command line
+ * wins.  An -i on the command line replaces the file's interfaces.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcf_genl.h"
+#include "log.h"
+#include "pcfd_opts.h"
+
+#define OPTSTRING "c:i:fvh"
+
+enum {
+	OPT_PIN = 256,
+	OPT_PORT,
+	OPT_MODE,
+	OPT_DEFAULT,
+	OPT_UNLOAD,
+	OPT_RULES,
+	OPT_STATS,
+	OPT_QUEUES,
+	OPT_EGRESS,
+	OPT_RX,
+	OPT_BIND,
+	OPT_BATCH,
+	OPT_FRAMES,
+	OPT_CPUS,
+	OPT_CHECK,
+};
+
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "pin-dir", required_argument, NULL, OPT_PIN },
+	{ "ctl-port", required_argument, NULL, OPT_PORT },
+	{ "xdp-mode", required_argument, NULL, OPT_MODE },
+	{ "default", required_argument, NULL, OPT_DEFAULT },
+	{ "rules-file", required_argument, NULL, OPT_RULES },
+	{ "stats-interval", required_argument, NULL, OPT_STATS },
+	{ "queues", required_argument, NULL, OPT_QUEUES },
+	{ "egress", required_argument, NULL, OPT_EGRESS },
+	{ "rx-mode", required_argument, NULL, OPT_RX },
+	{ "bind-mode", required_argument, NULL, OPT_BIND },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "frames", required_argument, NULL, OPT_FRAMES },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "unload", no_argument, NULL, OPT_UNLOAD },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "Usage: pcfd [-c FILE] -i IFNAME [-i IFNAME ...] [--pin-dir DIR] [--ctl-port ID]\n"
+	    "            [--xdp-mode native|generic|auto] [--default pass|drop]\n"
+	    "            [--rules-file FILE] [--queues N|all] [--egress kernel|wire]\n"
+	    "            [--rx-mode poll|interrupt|adaptive] [--bind-mode auto|copy|zerocopy]\n"
+	    "            [--batch N] [--frames N] [--cpus LIST] [--stats-interval SEC]\n"
+	    "            [-f] [-v]\n"
+	    "       pcfd --unload [--pin-dir DIR] -i IFNAME\n"
+	    "       pcfd -c FILE --check\n"
+	    "\n"
+	    "  -c, --config FILE   options from FILE first (key = value, the long\n"
+	    "                      options' names); the command line wins\n"
+	    "  --pin-dir DIR       pinned maps and links (default %s)\n"
+	    "  --ctl-port ID       netlink port id of the control socket (default 0x%x)\n"
+	    "  --rules-file FILE   a pcfctl batch file of flow commands applied at start\n"
+	    "                      (flow add replaces a rule with the same match)\n"
+	    "  --queues N|all      rx queues per interface with a worker (default all)\n"
+	    "  --egress kernel|wire  egress of REDIRECT rules that name none (default\n"
+	    "                      wire; kernel egress is not built yet: the workers\n"
+	    "                      drop such packets and count them as egress_kernel)\n"
+	    "  --rx-mode MODE      how workers wait for packets (default adaptive)\n"
+	    "  --bind-mode MODE    AF_XDP bind mode (default auto: zero-copy, else copy)\n"
+	    "  --batch N           packets per rx batch, at most 256 (default 64)\n"
+	    "  --frames N          UMEM frames per worker, at least 128 (default 4096)\n"
+	    "  --cpus LIST         pin workers to these CPUs (\"0,2-3\"; default not pinned)\n"
+	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
+	    "                      seconds (default %u; 0: only on SIGUSR1)\n"
+	    "  -f, --foreground    stay in the foreground, log to stderr\n"
+	    "  -v, --verbose       debug messages\n"
+	    "  --check             check the configuration file (and the rules file it\n"
+	    "                      names), print its settings as pcfd takes them, exit\n"
+	    "Signals: SIGHUP re-reads the configuration file (default verdict,\n"
+	    "stats interval and verbosity change at run time), SIGUSR1 logs the\n"
+	    "counters, SIGTERM/SIGINT stop (rules and XDP stay pinned).\n",
+	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT,
+	    PCFD_STATS_INTERVAL_DEFAULT);
+}
+
+/* Where the option being parsed came from, for messages. */
+struct origin {
+	const struct pcf_conf *conf; /* NULL: the command line */
+	int idx;		     /* its argv index */
+};
+
+static int bad(const struct origin *at, const char *msg, const char *arg)
+{
+	char where[PCF_CONF_ERR_MAX];
+
+	if (at->conf) {
+		pr_warn(
+		    "pcfd: %s: %s%s%s\n",
+		    pcf_conf_origin(at->conf, at->idx, where, sizeof(where)),
+		    msg, arg ? ": " : "", arg ? arg : "");
+		return 2;
+	}
+	pr_warn("pcfd: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+	usage(stderr);
+	return 2;
+}
+
+static int parse_u32(const char *s, __u32 *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || !*s || v > 0xffffffffULL || s[0] == '-')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* One table lookup: word -> value, -EINVAL if none. */
+static int pick(const char *s, const char *const *names, const int *values)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(s, names[i]))
+			return values[i];
+	return -EINVAL;
+}
+
+static int opt_xdp_mode(const char *s)
+{
+	static const char *const n[] = { "native", "generic", "auto", NULL };
+	static const int v[] = { PCF_XDP_NATIVE, PCF_XDP_GENERIC,
+				 PCF_XDP_AUTO };
+
+	return pick(s, n, v);
+}
+
+static int opt_bind_mode(const char *s)
+{
+	static const char *const n[] = { "auto", "copy", "zerocopy", NULL };
+	static const int v[] = { PCF_BIND_AUTO, PCF_BIND_COPY,
+				 PCF_BIND_ZEROCOPY };
+
+	return pick(s, n, v);
+}
+
+static int opt_egress(const char *s)
+{
+	static const char *const n[] = { "kernel", "wire", NULL };
+	static const int v[] = { PCF_EGRESS_KERNEL, PCF_EGRESS_WIRE };
+
+	return pick(s, n, v);
+}
+
+static int opt_verdict(const char *s)
+{
+	static const char *const n[] = { "pass", "drop", NULL };
+	static const int v[] = { PCF_VERDICT_PASS, PCF_VERDICT_DROP };
+
+	return pick(s, n, v);
+}
+
+/* The options that configure the workers. */
+static int worker_opt(int c, const char *arg, struct pcf_workers_cfg *w,
+		      const struct origin *at)
+{
+	int v;
+
+	switch (c) {
+	case OPT_QUEUES:
+		if (!strcmp(arg, "all"))
+			w->queues = PCF_WORKERS_QUEUES_ALL;
+		else if (parse_u32(arg, &w->queues) || !w->queues ||
+			 w->queues > PCF_MAX_QUEUES)
+			return bad(at, "--queues wants all or 1..64", arg);
+		return 0;
+	case OPT_EGRESS:
+		v = opt_egress(arg);
+		if (v < 0)
+			return bad(at, "--egress is kernel or wire", arg);
+		w->default_egress = v;
+		return 0;
+	case OPT_RX:
+		v = pcf_rx_mode_parse(arg);
+		if (v < 0)
+			return bad(at,
+				   "--rx-mode is poll, interrupt or adaptive",
+				   arg);
+		w->rx_mode = v;
+		return 0;
+	case OPT_BIND:
+		v = opt_bind_mode(arg);
+		if (v < 0)
+			return bad(at, "--bind-mode is auto, copy or zerocopy",
+				   arg);
+		w->bind_mode = v;
+		return 0;
+	case OPT_BATCH:
+		if (parse_u32(arg, &w->batch) || !w->batch || w->batch > 256)
+			return bad(at, "--batch wants 1..256", arg);
+		return 0;
+	case OPT_FRAMES:
+		if (parse_u32(arg, &w->frames) || w->frames < 128)
+			return bad(at, "--frames wants a number >= 128", arg);
+		return 0;
+	case OPT_CPUS:
+		if (pcf_workers_parse_cpus(w, arg))
+			return bad(at, "--cpus wants a list such as 0,2-3",
+				   arg);
+		return 0;
+	}
+	return bad(at, "unknown option", NULL);
+}
+
+/* Everything but the workers' options. */
+static int main_opt(int c, const char *arg, struct pcfd_opts *o,
+		    const struct origin *at)
+{
+	int v;
+
+	switch (c) {
+	case OPT_PIN:
+		o->pin_dir = arg;
+		return 0;
+	case OPT_PORT:
+		if (parse_u32(arg, &o->ctl_port) || !o->ctl_port)
+			return bad(at, "--ctl-port wants a non-zero u32", arg);
+		return 0;
+	case OPT_MODE:
+		v = opt_xdp_mode(arg);
+		if (v < 0)
+			return bad(at, "--xdp-mode is native, generic or auto",
+				   arg);
+		o->mode = v;
+		return 0;
+	case OPT_DEFAULT:
+		v = opt_verdict(arg);
+		if (v < 0)
+			return bad(at, "--default is pass or drop", arg);
+		o->default_verdict = v;
+		return 0;
+	case OPT_RULES:
+		o->rules_file = arg;
+		return 0;
+	case OPT_STATS:
+		if (parse_u32(arg, &o->stats_interval) ||
+		    o->stats_interval > 86400)
+			return bad(
+			    at, "--stats-interval wants 0..86400 seconds", arg);
+		return 0;
+	case OPT_UNLOAD:
+		o->unload = true;
+		return 0;
+	case OPT_CHECK:
+		o->check = true;
+		return 0;
+	case 'c':
+		o->config = arg;
+		return 0;
+	case 'f':
+		o->foreground = true;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	}
+	return worker_opt(c, arg, &o->workers, at);
+}
+
+/* One getopt_long pass over argv; conf: the words are that file's. */
+static int parse_pass(int argc, char **argv, struct pcfd_opts *o,
+		      const struct pcf_conf *conf)
+{
+	struct origin at = { .conf = conf };
+	bool replaced_ifs = false;
+	int c, err;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
+		at.idx = optind - 1;
+		if (c == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (c == '?') {
+			if (!conf)
+				usage(stderr);
+			return 2;
+		}
+		if (c != 'i') {
+			err = main_opt(c, optarg, o, &at);
+			if (err)
+				return err;
+			continue;
+		}
+		if (!conf && !replaced_ifs) {
+			o->nifs = 0; /* -i replaces the file's interfaces */
+			replaced_ifs = true;
+		}
+		if (o->nifs == PCF_MAX_IFACES)
+			return bad(&at, "too many interfaces", optarg);
+		o->ifnames[o->nifs++] = optarg;
+	}
+	if (optind < argc)
+		return bad(&at, "unexpected argument", argv[optind]);
+	return 0;
+}
+
+static int load_conf(const char *path, struct pcfd_opts *o)
+{
+	static const char *const repeatable[] = { "interface", NULL };
+	static const char *const cmdline_only[] = { "config", "help", "unload",
+						    "check", NULL };
+	const struct pcf_conf_spec spec = { .longopts = longopts,
+					    .repeatable = repeatable,
+					    .cmdline_only = cmdline_only };
+	char err[PCF_CONF_ERR_MAX];
+
+	if (pcf_conf_load(path, &spec, &o->conf, err, sizeof(err))) {
+		pr_warn("pcfd: %s\n", err);
+		return 2;
+	}
+	return parse_pass(o->conf.argc, o->conf.argv, o, &o->conf);
+}
+
+int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o)
+{
+	const char *path = pcf_conf_path(argc, argv, OPTSTRING, longopts);
+	int err;
+
+	*o =
+	    (struct pcfd_opts){ .pin_dir = PCF_PIN_DIR_DEFAULT,
+				.ctl_port = PCF_CTL_PORT_DEFAULT,
+				.default_verdict = -1,
+				.stats_interval = PCFD_STATS_INTERVAL_DEFAULT };
+	pcf_workers_cfg_init(&o->workers);
+	if (path) {
+		err = load_conf(path, o);
+		if (err)
+			return err;
+	}
+	err = parse_pass(argc, argv, o, NULL);
+	if (err)
+		return err;
+	if (!o->nifs && !o->check) {
+		struct origin at = {};
+
+		return bad(&at, "give at least one interface with -i", NULL);
+	}
+	return 0;
+}
+
+void pcfd_opts_free(struct pcfd_opts *o)
+{
+	pcf_conf_free(&o->conf);
+}

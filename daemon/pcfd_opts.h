@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * pcfd_opts.h - pcfd's options: the configuration file (-c), then the
+ * command line, through one getopt_long table, so the command line wins
+ * and no option has two parsers.
+ */
+#ifndef PCFD_OPTS_H
+#define PCFD_OPTS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "config.h"
+#include "loader.h"
+#include "workers.h"
+
+#define PCFD_STATS_INTERVAL_DEFAULT 60 /* seconds */
+
+struct pcfd_opts {
+	const char *ifnames[PCF_MAX_IFACES];
+	int nifs;
+	const char *pin_dir;
+	__u32 ctl_port;
+	enum pcf_xdp_mode mode;
+	int default_verdict; /* -1: keep what is pinned */
+	bool foreground;
+	bool verbose;
+	bool unload;
+	bool check; /* --check: check the file(s), print the settings, exit */
+	const char *config;	/* -c FILE, or NULL */
+	const char *rules_file; /* --rules-file FILE, or NULL */
+	__u32 stats_interval;	/* seconds; 0: only on SIGUSR1 */
+	struct pcf_workers_cfg workers;
+	struct pcf_conf conf; /* the file's words: the strings above point in */
+};
+
+/*
+ * Fill o from the file named by -c (if any), then from argv.  0, or the
+ * exit status pcfd should end with (2) once the reason is printed; --help
+ * prints the usage and exits.  Free with pcfd_opts_free, also on error.
+ */
+int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o);
+void pcfd_opts_free(struct pcfd_opts *o);
+
+#endif /* PCFD_OPTS_H */

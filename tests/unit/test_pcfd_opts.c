@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * test_pcfd_opts: pcfd's options from a configuration file and the
+ * command line: the command line wins, an -i there replaces the file's
+ * interfaces, a bad value in the file is refused (exit status 2), and
+ * --check needs no interface.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "pcfd_opts.h"
+
+static char path[64];
+
+static void write_conf(const char *text)
+{
+	int fd;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/test_pcfd_opts.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Parse "pcfd" + words (NULL-ended) into o; the exit status or 0. */
+static int parse(struct pcfd_opts *o, ...)
+{
+	char *argv[16] = { "pcfd" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, o);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	return pcfd_opts_parse(argc, argv, o);
+}
+
+static void test_cmdline_wins(void **state)
+{
+	struct pcfd_opts o;
+
+	write_conf("interface = a\ninterface = b\nrx-mode = poll\nqueues = 2\n"
+		   "stats-interval = 5\ndefault = drop\n");
+	assert_int_equal(parse(&o, "-c", path, "--rx-mode", "interrupt",
+			       "--stats-interval=7", NULL),
+			 0);
+	assert_int_equal(o.workers.rx_mode, PCF_RX_INTERRUPT);
+	assert_int_equal(o.workers.queues, 2);
+	assert_int_equal(o.stats_interval, 7);
+	assert_int_equal(o.default_verdict, PCF_VERDICT_DROP);
+	assert_int_equal(o.nifs, 2);
+	assert_string_equal(o.ifnames[0], "a");
+	assert_string_equal(o.ifnames[1], "b");
+	pcfd_opts_free(&o);
+	unlink(path);
+}
+
+static void test_cmdline_interfaces_replace(void **state)
+{
+	struct pcfd_opts o;
+
+	write_conf("interface = a\ninterface = b\n");
+	assert_int_equal(parse(&o, "-i", "x", "-c", path, "-i", "y", NULL), 0);
+	assert_int_equal(o.nifs, 2);
+	assert_string_equal(o.ifnames[0], "x");
+	assert_string_equal(o.ifnames[1], "y");
+	pcfd_opts_free(&o);
+	unlink(path);
+}
+
+static void test_defaults(void **state)
+{
+	struct pcfd_opts o;
+
+	assert_int_equal(parse(&o, "-i", "x", NULL), 0);
+	assert_int_equal(o.stats_interval, PCFD_STATS_INTERVAL_DEFAULT);
+	assert_int_equal(o.default_verdict, -1);
+	assert_int_equal(o.workers.default_egress, PCF_EGRESS_WIRE);
+	assert_int_equal(o.workers.rx_mode, PCF_RX_ADAPTIVE);
+	assert_null(o.config);
+	pcfd_opts_free(&o);
+}
+
+static void test_refused(void **state)
+{
+	struct pcfd_opts o;
+
+	write_conf("interface = a\nbatch = 999\n");
+	assert_int_equal(parse(&o, "-c", path, NULL), 2);
+	pcfd_opts_free(&o);
+	unlink(path);
+	write_conf("interface = a\nunload = yes\n"); /* command line only */
+	assert_int_equal(parse(&o, "-c", path, NULL), 2);
+	pcfd_opts_free(&o);
+	unlink(path);
+	assert_int_equal(parse(&o, "--queues", "0", "-i", "x", NULL), 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--egress", "sideways", "-i", "x", NULL), 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "-v", NULL), 2); /* no interface */
+	pcfd_opts_free(&o);
+}
+
+static void test_check_needs_no_interface(void **state)
+{
+	struct pcfd_opts o;
+
+	write_conf("# nothing set\n");
+	assert_int_equal(parse(&o, "-c", path, "--check", NULL), 0);
+	assert_true(o.check);
+	assert_int_equal(o.conf.argc, 1);
+	pcfd_opts_free(&o);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cmdline_wins),
+		cmocka_unit_test(test_cmdline_interfaces_replace),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_check_needs_no_interface),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
