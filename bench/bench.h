@@ -2,7 +2,14 @@
 /*
  * bench.h - what the benchmark programs gen (live traffic) and cost
  * (program cost) share: the test frame, one 64-byte Ethernet + IPv4 + UDP
- * frame (without FCS), the options that choose its 5-tuple, CPU pinning.
+ * frame (without FCS), the options that choose its 5-tuple and the number
+ * of flows, CPU pinning.
+ *
+ * Flows: with -f N the frames belong to N flows, flow i (0 <= i < N)
+ * having source port SPORT + i and the rest of the 5-tuple unchanged; gen
+ * sends them in turn, flow 0, 1, ..., N - 1, 0, ...  N above the 4096
+ * entries of pcf's per-CPU flow cache makes nearly every packet miss it,
+ * so the classifier's search runs for each.
  */
 #ifndef PCF_BENCH_H
 #define PCF_BENCH_H
@@ -33,12 +40,13 @@ _Static_assert(sizeof(struct bench_frame) == BENCH_FRAME_LEN,
 
 struct bench_tuple {
 	struct in_addr src, dst;
-	__u16 sport, dport;
+	__u16 sport, dport; /* flow 0's */
+	__u32 flows;
 };
 
-/* The options -s SRC -d DST -S SPORT -D DPORT; their getopt string. */
-#define BENCH_TUPLE_OPTS  "s:d:S:D:"
-#define BENCH_TUPLE_USAGE "[-s SRC] [-d DST] [-S SPORT] [-D DPORT]"
+/* The options -s SRC -d DST -S SPORT -D DPORT -f FLOWS; getopt string. */
+#define BENCH_TUPLE_OPTS  "s:d:S:D:f:"
+#define BENCH_TUPLE_USAGE "[-s SRC] [-d DST] [-S SPORT] [-D DPORT] [-f FLOWS]"
 
 static inline void bench_tuple_default(struct bench_tuple *t)
 {
@@ -46,6 +54,7 @@ static inline void bench_tuple_default(struct bench_tuple *t)
 	inet_pton(AF_INET, "198.18.0.2", &t->dst);
 	t->sport = 9;
 	t->dport = 9;
+	t->flows = 1;
 }
 
 /* Handle one getopt option c of BENCH_TUPLE_OPTS; -1: not valid. */
@@ -62,9 +71,24 @@ static inline int bench_tuple_opt(struct bench_tuple *t, int c, const char *arg)
 	case 'D':
 		t->dport = atoi(arg);
 		return 0;
+	case 'f':
+		t->flows = strtoul(arg, NULL, 0);
+		return 0;
 	default:
 		return -1;
 	}
+}
+
+/* After the options: every flow's source port must exist. */
+static inline int bench_tuple_valid(const struct bench_tuple *t)
+{
+	return t->flows >= 1 && t->sport + t->flows - 1 <= 65535;
+}
+
+/* The source port of flow i, in network byte order. */
+static inline __be16 bench_flow_sport(const struct bench_tuple *t, __u32 i)
+{
+	return htons(t->sport + i % t->flows);
 }
 
 static inline __u16 bench_ip_checksum(const void *hdr, size_t len)

@@ -6,11 +6,18 @@
  * cheap, it tells the program's own share of the veth figures.
  *
  *   cost [-c CPU] [-n REPEAT] [-p PIN_DIR] [-s SRC] [-d DST] [-S SPORT]
- *        [-D DPORT]
+ *        [-D DPORT] [-f FLOWS]
  *
  * With -p, pcf_steer over the rules pinned in PIN_DIR (loaded through the
  * loader, as pcfd does); without, bench/drop.bpf.c.  Prints
  * "ns N verdict V" (V: the XDP action returned).
+ *
+ * With -f FLOWS above 1, the runs cycle through the flows' frames
+ * (bench.h): each run first goes through bench_flows (bench/gen.bpf.c),
+ * which writes the next flow's source port and tail-calls the program under
+ * test.  The same is timed with bench/drop.bpf.c under it, and N is the
+ * difference: the program's cost above a bare XDP_DROP (so without the
+ * test-run loop's few ns that the one-flow figure includes).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +28,7 @@
 #include "bench.h"
 #include "loader.h"
 #include "drop.skel.h"
+#include "gen.skel.h"
 
 struct cost_opts {
 	int cpu;
@@ -29,7 +37,8 @@ struct cost_opts {
 	struct bench_tuple tuple;
 };
 
-static int run(int prog_fd, const struct cost_opts *o)
+/* One flow: the kernel repeats the run and times the whole loop. */
+static int run_one_flow(int prog_fd, const struct cost_opts *o)
 {
 	struct bench_frame f;
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = &f,
@@ -42,7 +51,59 @@ static int run(int prog_fd, const struct cost_opts *o)
 	return 0;
 }
 
-static int run_pcf(const struct cost_opts *o)
+/* One repeated run of prog_fd behind bench_flows; its mean ns. */
+static int run_behind_flows(struct gen *gen, int prog_fd,
+			    const struct cost_opts *o, unsigned int *ret_ns,
+			    unsigned int *ret_verdict)
+{
+	struct bench_frame f;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = &f,
+		    .data_size_in = sizeof(f), .repeat = o->repeat);
+	__u32 zero = 0;
+
+	if (bpf_map__update_elem(gen->maps.under_test, &zero, sizeof(zero),
+				 &prog_fd, sizeof(prog_fd), BPF_ANY))
+		return -errno;
+	bench_frame_build(&f, &o->tuple);
+	if (bpf_prog_test_run_opts(bpf_program__fd(gen->progs.bench_flows),
+				   &opts))
+		return -errno;
+	*ret_ns = opts.duration;
+	*ret_verdict = opts.retval;
+	return 0;
+}
+
+/* Many flows: prog_fd and drop_fd each behind bench_flows. */
+static int run_flows(int prog_fd, int drop_fd, const struct cost_opts *o)
+{
+	unsigned int prog_ns, drop_ns, verdict, ignored;
+	struct gen *gen;
+	int err;
+
+	gen = gen__open();
+	if (!gen)
+		return -errno;
+	gen->rodata->first_sport = o->tuple.sport;
+	gen->rodata->flows = o->tuple.flows;
+	err = gen__load(gen);
+	if (!err)
+		err = run_behind_flows(gen, drop_fd, o, &drop_ns, &ignored);
+	if (!err)
+		err = run_behind_flows(gen, prog_fd, o, &prog_ns, &verdict);
+	gen__destroy(gen);
+	if (err)
+		return err;
+	printf("ns %d verdict %u\n", (int)prog_ns - (int)drop_ns, verdict);
+	return 0;
+}
+
+static int run(int prog_fd, int drop_fd, const struct cost_opts *o)
+{
+	return o->tuple.flows > 1 ? run_flows(prog_fd, drop_fd, o)
+				  : run_one_flow(prog_fd, o);
+}
+
+static int run_pcf(const struct cost_opts *o, int drop_fd)
 {
 	struct pcf_dp *dp;
 	int err;
@@ -50,19 +111,20 @@ static int run_pcf(const struct cost_opts *o)
 	err = pcf_dp_open(o->pin_dir, &dp);
 	if (err)
 		return err;
-	err = run(pcf_dp_steer_prog_fd(dp), o);
+	err = run(pcf_dp_steer_prog_fd(dp), drop_fd, o);
 	pcf_dp_close(dp);
 	return err;
 }
 
-static int run_drop(const struct cost_opts *o)
+static int run_pcf_or_drop(const struct cost_opts *o)
 {
 	struct drop *skel = drop__open_and_load();
-	int err;
+	int drop_fd, err;
 
 	if (!skel)
 		return -errno;
-	err = run(bpf_program__fd(skel->progs.bench_drop), o);
+	drop_fd = bpf_program__fd(skel->progs.bench_drop);
+	err = o->pin_dir ? run_pcf(o, drop_fd) : run(drop_fd, drop_fd, o);
 	drop__destroy(skel);
 	return err;
 }
@@ -83,7 +145,8 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 		else if (bench_tuple_opt(&o->tuple, c, optarg))
 			return -EINVAL;
 	}
-	if (optind != argc || !o->repeat || o->repeat > 100000000)
+	if (optind != argc || !o->repeat || o->repeat > 100000000 ||
+	    !bench_tuple_valid(&o->tuple))
 		return -EINVAL;
 	return 0;
 }
@@ -103,7 +166,7 @@ int main(int argc, char **argv)
 	}
 	err = bench_pin_cpu(o.cpu);
 	if (!err)
-		err = o.pin_dir ? run_pcf(&o) : run_drop(&o);
+		err = run_pcf_or_drop(&o);
 	if (err) {
 		fprintf(stderr, "cost: %s\n", strerror(-err));
 		return 1;

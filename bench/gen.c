@@ -3,9 +3,11 @@
  * gen - a packet generator for the benchmark: the kernel's XDP test run
  * in live-frames mode (BPF_F_TEST_XDP_LIVE_FRAMES, as xdp-trafficgen does)
  * pushes one 64-byte UDP frame, over and over, through an XDP program that
- * redirects it into IFNAME (a veth); the veth's peer receives them.
+ * gives it the next flow's source port (-f FLOWS, bench.h) and redirects
+ * it into IFNAME (a veth); the veth's peer receives them.
  *
- *   gen [-c CPU] [-t SECONDS] [-s SRC] [-d DST] [-S SPORT] [-D DPORT] IFNAME
+ *   gen [-c CPU] [-t SECONDS] [-s SRC] [-d DST] [-S SPORT] [-D DPORT]
+ *       [-f FLOWS] IFNAME
  *
  * Runs pinned to CPU (default 0) for SECONDS (default 5) and prints
  * "frames N seconds S cpu_seconds C": what it pushed (not what arrived: a
@@ -101,7 +103,8 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 		else if (bench_tuple_opt(&o->tuple, c, optarg))
 			return -EINVAL;
 	}
-	if (optind != argc - 1 || o->seconds <= 0 || o->seconds > 60)
+	if (optind != argc - 1 || o->seconds <= 0 || o->seconds > 60 ||
+	    !bench_tuple_valid(&o->tuple))
 		return -EINVAL;
 	o->ifname = argv[optind];
 	return 0;
@@ -134,10 +137,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	skel->rodata->target_ifindex = ifindex;
+	skel->rodata->first_sport = o.tuple.sport;
+	skel->rodata->flows = o.tuple.flows;
 	err = gen__load(skel);
 	if (!err)
-		err = generate(bpf_program__fd(skel->progs.bench_gen), &o,
-			       &res);
+		err =
+		    generate(bpf_program__fd(skel->progs.bench_gen), &o, &res);
 	gen__destroy(skel);
 	if (err) {
 		fprintf(stderr, "gen: %s\n", strerror(-err));

@@ -15,38 +15,53 @@
 # bpf_prog_test_run_opts on the same frame, no traffic).
 #
 # Cases, all measured in the same run, interleaved, on the same veth pair:
-#   ceiling  bench/drop.bpf.c: XDP_DROP and nothing else
-#   hit      pcf, one DROP rule matching the 5-tuple exactly
-#   miss1    pcf, default verdict drop, 1 mask whose rule does not match
-#   miss8    pcf, default verdict drop, 8 distinct masks, none matching
+#   ceiling     bench/drop.bpf.c: XDP_DROP and nothing else
+#   hit         pcf, one DROP rule matching the 5-tuple exactly
+#   miss1       pcf, default verdict drop, 1 mask whose rule does not match
+#   miss8       pcf, default verdict drop, 8 distinct masks, none matching
+#   hit-many    pcf, FLOWS flows (source ports 9, 10, ...) in turn, one
+#               exact DROP rule each (bench/flow-rules)
+#   miss1-many  as miss1, FLOWS flows
+#   miss8-many  as miss8, FLOWS flows
+# One flow is served by pcf's per-CPU flow cache after its first packet;
+# FLOWS (16384, 4 x the cache's entries) make nearly every packet miss the
+# cache and run the search.  The generator does the same work for one flow
+# as for many, so one ceiling serves both.
 # Modes (where the receiving side runs, see docs/BENCHMARKS.md):
 #   same-cpu  receiver in softirq on the generator's CPU 0 (veth default);
 #             steady: the default
 #   threaded  receiver in a threaded-NAPI kthread pinned to CPU 1; varies
 #             several-fold from run to run on this 2-vCPU VM: opt-in
 #
-# Environment: PCF_BENCH_SECONDS (5), PCF_BENCH_RUNS (3),
-# PCF_BENCH_MODES ("same-cpu"; "same-cpu threaded" for both).
+# Environment: PCF_BENCH_SECONDS (4), PCF_BENCH_RUNS (3),
+# PCF_BENCH_MODES ("same-cpu"; "same-cpu threaded" for both),
+# PCF_BENCH_FLOWS (16384, at most pcf's 16384 rules).
 BUILD=${1:-build}
 export BUILD
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/common.sh
 
 need_root
-SECS=${PCF_BENCH_SECONDS:-5}
+SECS=${PCF_BENCH_SECONDS:-4}
 RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
-CASES="ceiling hit miss1 miss8"
+FLOWS=${PCF_BENCH_FLOWS:-16384}
+CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many"
 GEN=$BUILD/bench/gen
 COST=$BUILD/bench/cost
+FLOW_RULES=$BUILD/bench/flow-rules
 DROP_OBJ=$BUILD/bench/drop.bpf.o
 STEER=$BUILD/tests/tools/pcf-steer
-for f in "$GEN" "$COST" "$DROP_OBJ" "$STEER"; do
+for f in "$GEN" "$COST" "$FLOW_RULES" "$DROP_OBJ" "$STEER"; do
 	[ -e "$f" ] || fail "$f missing: run make BUILD=$BUILD all"
 done
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
 
-SRC=198.18.0.1 DST=198.18.0.2 SPORT=9 DPORT=9 # what gen sends
+SRC=198.18.0.1 DST=198.18.0.2 SPORT=9 DPORT=9 # what gen sends (flow 0)
+TUPLE=(-s "$SRC" -d "$DST" -S "$SPORT" -D "$DPORT")
+
+# flows CASE: how many flows the case sends
+flows() { [[ $1 == *-many ]] && echo "$FLOWS" || echo 1; }
 
 netns_add tx >/dev/null # not in $(...): the EXIT trap must know it
 netns_add rx >/dev/null
@@ -83,10 +98,18 @@ pcf_on() {
 pcf_off() { steer detach "$IF_RX" && steer unpin; }
 
 # case_on CASE: put the program under test on IF_RX; prints the pcf
-# counter that must count every frame ("" for the ceiling).
+# counter that must count every frame ("" for the ceiling, "rules" for
+# the sum of all rules' counters).
 case_on() {
 	local id m
 	case $1 in
+	hit-many)
+		pcf_on || return 1
+		in_ns "$NS_RX" "$FLOW_RULES" -p "$PIN_DIR" "${TUPLE[@]}" \
+			-f "$FLOWS" >/dev/null || return 1
+		echo rules
+		;;
+	miss1-many | miss8-many) case_on "${1%-many}" ;;
 	ceiling)
 		ip -n "$NS_RX" link set dev "$IF_RX" xdp obj "$DROP_OBJ" sec xdp ||
 			return 1
@@ -131,14 +154,18 @@ case_off() {
 	fi
 }
 
-pcf_count() { steer stats | awk -v n="$1" '$1 == n { print $2 }'; }
+pcf_count() {
+	steer stats | awk -v n="$1" '$1 == n || (n == "rules" && /^rule:/) {
+		s += $2 } END { print s + 0 }'
+}
 
-# program_ns CASE: the program's own cost per packet, in ns
+# program_ns CASE: the program's own cost per packet, in ns (many flows:
+# above XDP_DROP, see bench/cost.c)
 program_ns() {
 	local pin=(-p "$PIN_DIR") out ns
 	[ "$1" = ceiling ] && pin=()
-	out=$(in_ns "$NS_RX" "$COST" -c 0 -n 2000000 "${pin[@]}" -s $SRC \
-		-d $DST -S $SPORT -D $DPORT) || return 1
+	out=$(in_ns "$NS_RX" "$COST" -c 0 -n 2000000 "${pin[@]}" \
+		"${TUPLE[@]}" -f "$(flows "$1")") || return 1
 	read -r _ ns _ <<<"$out"
 	echo "$ns"
 }
@@ -165,8 +192,8 @@ measure() {
 	fi
 	before=$(rx_sysfs statistics/rx_packets)
 	ksi=$(ksoftirqd0_seconds)
-	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" -s $SRC -d $DST \
-		-S $SPORT -D $DPORT "$IF_TX") || fail "gen failed"
+	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" "${TUPLE[@]}" \
+		-f "$(flows "$cse")" "$IF_TX") || fail "gen failed"
 	after=$(rx_sysfs statistics/rx_packets)
 	ksi=$(awk -v a="$ksi" -v b="$(ksoftirqd0_seconds)" 'BEGIN { print b - a }')
 	read -r _ frames _ secs _ cpu <<<"$out"
@@ -207,15 +234,15 @@ done
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 goal() {
-	case $1 in hit) echo 0.90 ;; miss8) echo 0.70 ;; *) echo "" ;; esac
+	case $1 in hit*) echo 0.90 ;; miss8*) echo 0.70 ;; *) echo "" ;; esac
 }
 
 echo
 for mode in $MODES; do
 	# shellcheck disable=SC2086
 	ceil=$(median ${RESULT[$mode,ceiling]})
-	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP"
-	printf '  %-8s %7s %6s  %-15s %7s %10s  %s\n' case Mpps ratio goal \
+	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP, -many: $FLOWS flows"
+	printf '  %-10s %7s %6s  %-15s %7s %10s  %s\n' case Mpps ratio goal \
 		"ns/pkt" "program ns" "runs (Mpps)"
 	for cse in $CASES; do
 		# shellcheck disable=SC2086
@@ -227,7 +254,7 @@ for mode in $MODES; do
 			'BEGIN { print (r >= g ? "met" : "MISSED") " (>=" g ")" }')
 		# shellcheck disable=SC2086
 		ns=$(median ${COSTNS[$mode,$cse]})
-		printf '  %-8s %7s %6s  %-15s %7s %10s  %s\n' "$cse" "$med" \
+		printf '  %-10s %7s %6s  %-15s %7s %10s  %s\n' "$cse" "$med" \
 			"$ratio" "$verdict" \
 			"$(awk -v m="$med" 'BEGIN { printf "%.1f", 1000 / m }')" \
 			"$ns" "${RESULT[$mode,$cse]}"

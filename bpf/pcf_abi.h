@@ -120,8 +120,9 @@ static inline void pcf_key4_of(struct pcf_key4 *k4, const struct pcf_key *k)
 /* A hash of a compact key, for the filter and the flow cache. */
 static inline __u64 pcf_hash4(const struct pcf_key4 *k)
 {
-	const __u32 *w = (const __u32 *)k;
+	__u32 w[5];
 
+	__builtin_memcpy(w, k, sizeof(w)); /* no type punning */
 	/* multiplicative hashing: the top bits of a product mix all bits */
 	return (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
 	       (((__u64)w[3] << 32) | w[2]) * 0xc2b2ae3d27d4eb4fULL ^

@@ -263,7 +263,9 @@ static __always_inline int key4_equal(const struct pcf_key4 *a,
  * The winning rule's slot, or -1: IPv4 from this CPU's flow cache when it
  * holds a result of the current rule table, else from the search, whose
  * result then takes the cache entry (a store: cheap enough for every
- * packet of ever new flows).
+ * packet of ever new flows).  A subprogram: inlined, it left clang short of
+ * registers in pcf_steer(), which then kept ctx + 12 (ingress_ifindex) in
+ * one, a ctx access the verifier refuses.
  */
 static __noinline int classify(const struct pcf_key *key)
 {
