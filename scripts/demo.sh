@@ -65,6 +65,7 @@ show_ctl() {
 # "SRC SPORT TTL SEQ" per datagram to $TMP/recv.PORT until it has COUNT;
 # returns once it listens, its pid in $rpid
 recv_start() {
+	: >"$TMP/recv.$1" # no "listening" left from an earlier receiver
 	# nsenter execs python: $rpid is the receiver itself
 	nsenter --net=/run/netns/"$dst" $SOCK recv 198.18.2.1 "$1" 10 "$2" >"$TMP/recv.$1" &
 	rpid=$!

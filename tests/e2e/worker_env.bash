@@ -98,6 +98,10 @@ stop_fp() {
 # ADDR:PORT, writing what it gets to OUT until it has COUNT datagrams;
 # returns once it listens, its pid in $rpid
 recv_start() {
+	# empty the file first: the background job truncates it only when it
+	# runs, and a "listening" left from the last receiver would let the
+	# sender start before this one is bound
+	: >"$4"
 	# nsenter execs python: $rpid is the receiver itself
 	nsenter --net=/run/netns/"$dst" $UDP recv "$1" "$2" 30 "$3" >"$4" &
 	rpid=$!
