@@ -262,8 +262,8 @@ static int do_flow_del(struct ctl_req *req)
 		err = pcf_rule_from_attrs(req->tb, &spec, &req->ext);
 		if (err)
 			return err;
-		rule = spec;
-		err = pcf_rule_del_match(ctl->dp, &spec, &rule.id);
+		/* announce the rule that went, not the request's match */
+		err = pcf_rule_del_match(ctl->dp, &spec, &rule);
 		if (err == -ENOENT)
 			return say(req, err, "no rule with this match");
 		if (err == -EINVAL)

@@ -211,7 +211,7 @@ static int apply_rule(struct pcfd *d, const struct pcf_flow_change *r)
 				    PCF_RULE_REPLACE | PCF_RULE_EXCL, &id);
 	case PCF_FLOW_DEL:
 		return r->id ? pcf_rule_del(d->dp, r->id)
-			     : pcf_rule_del_match(d->dp, &r->rule, &id);
+			     : pcf_rule_del_match(d->dp, &r->rule, NULL);
 	case PCF_FLOW_FLUSH:
 		return pcf_rule_flush(d->dp);
 	default:

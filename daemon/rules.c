@@ -800,7 +800,7 @@ int pcf_rule_del(struct pcf_dp *dp, __u32 id)
 }
 
 int pcf_rule_del_match(struct pcf_dp *dp, const struct pcf_rule *spec,
-		       __u32 *ret_id)
+		       struct pcf_rule *ret_rule)
 {
 	struct pcf_rule r = {};
 	__u32 slot;
@@ -814,8 +814,8 @@ int pcf_rule_del_match(struct pcf_dp *dp, const struct pcf_rule *spec,
 		return err;
 	if (find_match(dp, &r, &slot))
 		return -ENOENT;
-	if (ret_id)
-		*ret_id = dp->rules[slot].id;
+	if (ret_rule)
+		*ret_rule = dp->rules[slot];
 	err = delete_slot(dp, slot);
 	forget_results(dp);
 	return err;

@@ -48,9 +48,12 @@ int pcf_rule_validate(const struct pcf_rule *spec, const char **ret_why);
 int pcf_rule_add(struct pcf_dp *dp, const struct pcf_rule *spec,
 		 unsigned int flags, __u32 *ret_id);
 int pcf_rule_del(struct pcf_dp *dp, __u32 id);
-/* Delete the rule whose match equals spec's; -ENOENT if none. */
+/*
+ * Delete the rule whose match equals spec's; -ENOENT if none.  ret_rule (may
+ * be NULL) gets the rule as it was, to tell others what went.
+ */
 int pcf_rule_del_match(struct pcf_dp *dp, const struct pcf_rule *spec,
-		       __u32 *ret_id);
+		       struct pcf_rule *ret_rule);
 int pcf_rule_flush(struct pcf_dp *dp);
 
 /* Copy out rule id; -ENOENT if none.  ret_slot may be NULL. */

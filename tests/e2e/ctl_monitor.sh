@@ -18,12 +18,18 @@ listeners() {
 track $!
 "$PCFCTL" -n "$NS" --ctl-port "$CTL_PORT" -j monitor >"$TMP/mon.json" 2>&1 &
 track $!
-wait_for 10 [ "$(listeners)" -ge 2 ] || fail "monitors did not subscribe"
+# a function: wait_for must count again on each try, not once
+subscribed() { [ "$(listeners)" -ge 2 ]; }
+wait_for 10 subscribed ||
+	fail "monitors did not subscribe: $(cat "$TMP/mon.txt" "$TMP/mon.json"; in_ns "$NS" cat /proc/net/netlink)"
 
 id=$(ctl flow add src 198.18.0.1 dport 53 proto udp action drop) || fail "add"
 ctl flow replace src 198.18.0.1 dport 53 proto udp action pass >/dev/null || fail "replace"
 ctl flow del id "$id" || fail "del"
-ctl flow add dst 2001:db8::1 action pass >/dev/null || fail "add v6"
+ctl flow add dst 2001:db8::1 action drop >/dev/null || fail "add v6"
+# deleted by match: the event names the rule that went (action drop), not
+# the request (which has no action)
+ctl flow del dst 2001:db8::1 || fail "del by match"
 ctl flow flush || fail "flush"
 wait_for 10 grep -q flushed "$TMP/mon.txt" || fail "no flush event: $(cat "$TMP/mon.txt")"
 wait_for 10 grep -q flushed "$TMP/mon.json" || fail "no flush event in JSON"
@@ -32,7 +38,8 @@ cat >"$TMP/want" <<W
 added id $id prio 32768 src 198.18.0.1 dport 53 proto udp action drop
 added id $id prio 32768 src 198.18.0.1 dport 53 proto udp action pass
 deleted id $id prio 32768 src 198.18.0.1 dport 53 proto udp action pass
-added id $((id + 1)) prio 32768 dst 2001:db8::1 action pass
+added id $((id + 1)) prio 32768 dst 2001:db8::1 action drop
+deleted id $((id + 1)) prio 32768 dst 2001:db8::1 action drop
 flushed
 W
 diff -u "$TMP/want" "$TMP/mon.txt" || fail "monitor saw something else"
@@ -47,7 +54,8 @@ for line in open(sys.argv[1]):
 want="added $id drop
 added $id pass
 deleted $id pass
-added $((id + 1)) pass
+added $((id + 1)) drop
+deleted $((id + 1)) drop
 flushed None None"
 [ "$got" = "$want" ] || fail "monitor -j saw: $got"
 
