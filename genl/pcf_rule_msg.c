@@ -8,6 +8,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "pcf_addr.h"
 #include "pcf_genl.h"
 
 static const char *const verdict_names[PCF_VERDICT_MAX] = {
@@ -55,20 +56,6 @@ int pcf_genl_egress_parse(const char *name)
 
 /* ---- encoding ---- */
 
-static unsigned int addr_len(__u8 family)
-{
-	return family == 6 ? 16 : 4;
-}
-
-static unsigned int prefix_len(const __u8 *mask, unsigned int len)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += __builtin_popcount(mask[i]);
-	return n;
-}
-
 static bool any_set(const __u8 *p, unsigned int len)
 {
 	while (len--)
@@ -86,17 +73,17 @@ static bool put_addr(struct nlmsghdr *nlh, size_t size, __u16 type,
 		     __u16 plen_type, const __u8 *addr, const __u8 *mask,
 		     __u8 family)
 {
-	unsigned int len = addr_len(family);
+	unsigned int len = pcf_addr_len(family);
 
 	return mnl_attr_put_check(nlh, size, type, len, addr) &&
-	       put_u32(nlh, size, plen_type, prefix_len(mask, len));
+	       put_u32(nlh, size, plen_type, pcf_mask_bits(mask, len));
 }
 
 int pcf_rule_put_match(struct nlmsghdr *nlh, size_t size,
 		       const struct pcf_rule *r)
 {
 	const struct pcf_key *k = &r->key, *m = &r->mask;
-	unsigned int alen = addr_len(k->family);
+	unsigned int alen = pcf_addr_len(k->family);
 	bool ok, src = any_set(m->src, alen), dst = any_set(m->dst, alen);
 	struct nlattr *nest;
 
@@ -132,7 +119,7 @@ static bool put_nat(struct nlmsghdr *nlh, size_t size, __u16 type,
 
 	if (!nest ||
 	    !mnl_attr_put_check(nlh, size, PCF_A_NAT_ADDR,
-				addr_len(nat->family), nat->addr) ||
+				pcf_addr_len(nat->family), nat->addr) ||
 	    (nat->port &&
 	     !put_u32(nlh, size, PCF_A_NAT_PORT, ntohs(nat->port))))
 		return false;

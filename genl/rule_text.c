@@ -11,6 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "pcf_addr.h"
 #include "pcf_genl.h"
 #include "rule_text.h"
 
@@ -67,23 +68,9 @@ int pcf_text_split_line(char *line, char **argv, int max)
 
 /* ---- addresses, in and out ---- */
 
-static unsigned int addr_len(__u8 family)
-{
-	return family == 6 ? 16 : 4;
-}
-
 static int addr_af(__u8 family)
 {
 	return family == 6 ? AF_INET6 : AF_INET;
-}
-
-static unsigned int mask_bits(const __u8 *mask, unsigned int len)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += __builtin_popcount(mask[i]);
-	return n;
 }
 
 static int parse_addr(const char *s, __u8 *addr, __u8 *family)
@@ -126,7 +113,7 @@ int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
 		*slash++ = '\0';
 	if (parse_addr(buf, a, &family))
 		return -EINVAL;
-	alen = addr_len(family);
+	alen = pcf_addr_len(family);
 	plen = alen * 8;
 	if (slash && pcf_text_ulong(slash, alen * 8, &plen))
 		return -ERANGE;
@@ -169,7 +156,8 @@ int pcf_text_nat_parse(const char *s, struct pcf_nat *ret)
 const char *pcf_text_prefix(const __u8 *addr, const __u8 *mask, __u8 family,
 			    char *buf, size_t len)
 {
-	unsigned int alen = addr_len(family), bits = mask_bits(mask, alen);
+	unsigned int alen = pcf_addr_len(family),
+		     bits = pcf_mask_bits(mask, alen);
 	size_t n;
 
 	inet_ntop(addr_af(family), addr, buf, len);
@@ -565,17 +553,17 @@ static void put(struct text *t, const char *fmt, ...)
 
 bool pcf_text_has_src(const struct pcf_rule *r)
 {
-	unsigned int alen = addr_len(r->key.family);
+	unsigned int alen = pcf_addr_len(r->key.family);
 
 	/* the family alone rides on src, as the wire carries it */
-	return r->mask.family &&
-	       (mask_bits(r->mask.src, alen) || !mask_bits(r->mask.dst, alen));
+	return r->mask.family && (pcf_mask_bits(r->mask.src, alen) ||
+				  !pcf_mask_bits(r->mask.dst, alen));
 }
 
 bool pcf_text_has_dst(const struct pcf_rule *r)
 {
 	return r->mask.family &&
-	       mask_bits(r->mask.dst, addr_len(r->key.family));
+	       pcf_mask_bits(r->mask.dst, pcf_addr_len(r->key.family));
 }
 
 /* Returns false when an interface has no name here. */

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
+#include "pcf_nlsock.h"
 #include "pcfctl.h"
 
 #define REPLY_TIMEOUT_S 10
@@ -34,25 +34,16 @@ static int fail(struct pcfctl_client *c, int err, const char *fmt, ...)
 int pcfctl_client_open(struct pcfctl_client *c, __u32 daemon_port,
 		       uid_t daemon_uid)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct timeval tmo = { .tv_sec = REPLY_TIMEOUT_S };
-	int one = 1, err;
-
 	c->daemon_port = daemon_port;
 	c->daemon_uid = daemon_uid;
 	c->seq = time(NULL);
 	c->errmsg[0] = '\0';
-	c->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
-	if (c->fd < 0)
-		return fail(c, -errno, "cannot open a netlink socket: %s",
-			    strerror(errno));
-	if (setsockopt(c->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
-	    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) ||
-	    bind(c->fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		err = -errno;
-		close(c->fd);
+	c->fd = pcf_nlsock_open(0, SO_RCVTIMEO, REPLY_TIMEOUT_S);
+	if (c->fd < 0) {
+		int err = c->fd;
+
 		c->fd = -1;
-		return fail(c, err, "cannot set up the netlink socket: %s",
+		return fail(c, err, "cannot open a netlink socket: %s",
 			    strerror(-err));
 	}
 	return 0;
@@ -65,47 +56,28 @@ void pcfctl_client_close(struct pcfctl_client *c)
 	c->fd = -1;
 }
 
-static const struct ucred *find_cred(struct msghdr *msg)
-{
-	struct cmsghdr *cm;
-
-	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm))
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_CREDENTIALS)
-			return (const struct ucred *)CMSG_DATA(cm);
-	return NULL;
-}
-
 /* One datagram from pcfd, or -errno. */
 static ssize_t recv_from_daemon(struct pcfctl_client *c)
 {
-	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
-	struct sockaddr_nl sa;
-	struct iovec iov = { c->buf, sizeof(c->buf) };
-	struct msghdr msg = { .msg_name = &sa,
-			      .msg_namelen = sizeof(sa),
-			      .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
-	const struct ucred *cred;
+	struct pcf_nlsock_from from;
 	ssize_t n;
 
-	n = recvmsg(c->fd, &msg, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+	n = pcf_nlsock_recv(c->fd, c->buf, sizeof(c->buf), 0, &from);
+	if (n == -EAGAIN || n == -EWOULDBLOCK)
 		return fail(c, -ETIMEDOUT, "pcfd did not answer within %d s",
 			    REPLY_TIMEOUT_S);
 	if (n < 0)
-		return fail(c, -errno, "receiving from pcfd failed: %s",
-			    strerror(errno));
-	cred = find_cred(&msg);
-	if (sa.nl_pid != c->daemon_port || !cred || cred->uid != c->daemon_uid)
+		return fail(c, n, "receiving from pcfd failed: %s",
+			    strerror(-n));
+	if (from.port != c->daemon_port || !from.has_cred ||
+	    from.cred.uid != c->daemon_uid)
 		return fail(
 		    c, -EPERM,
 		    "refusing a reply from port id 0x%x, pid %d, uid %d: pcfd runs as uid %u at port id 0x%x (another process may hold the port id)",
-		    sa.nl_pid, cred ? cred->pid : -1,
-		    cred ? (int)cred->uid : -1, c->daemon_uid, c->daemon_port);
-	if (msg.msg_flags & MSG_TRUNC)
+		    from.port, from.has_cred ? from.cred.pid : -1,
+		    from.has_cred ? (int)from.cred.uid : -1, c->daemon_uid,
+		    c->daemon_port);
+	if (from.truncated)
 		return fail(c, -EMSGSIZE, "a reply from pcfd was too big");
 	return n;
 }
