@@ -290,4 +290,37 @@ _Static_assert(sizeof(struct pcf_meta) == 32,
 	       "XDP metadata is at most 32 bytes");
 _Static_assert(PCF_MAX_RULES <= 65536, "pcf_meta.rule_slot is 16 bits");
 
+/*
+ * The return path: workers transmit packets for the kernel on their side
+ * of a veth pair pcfd owns; pcf_return, on the other side, forwards them
+ * by devmap redirect or passes them up the stack.  Its counters (per-CPU
+ * array pcf_ret_stats) by outcome:
+ */
+enum pcf_ret_stat {
+	PCF_RET_REDIRECT = 0, /* forwarded by devmap redirect */
+	PCF_RET_PASS_LOCAL, /* destination is local: up the stack */
+	PCF_RET_PASS_NO_NEIGH, /* next hop unresolved: the kernel resolves */
+	PCF_RET_PASS_NOT_DEVMAP, /* egress cannot take redirects: kernel */
+	PCF_RET_PASS_MARKED, /* carries a mark: up the stack with skb->mark */
+	PCF_RET_PASS_OTHER, /* no route, TTL, MTU, not IP, ...: kernel */
+	PCF_RET_REDIRECT_FAILED, /* devmap redirect refused: XDP_ABORTED */
+	PCF_RET_STAT_MAX,
+};
+
+/*
+ * The source Ethernet address of a frame a worker returns to the kernel
+ * says whether the rule set a mark: 02:6d ("m", locally administered)
+ * then the mark in network byte order.  pcf_return moves the mark into
+ * XDP metadata (struct pcf_ret_meta) for its tc program, which sets
+ * skb->mark.
+ */
+#define PCF_RET_MARK_MAC0 0x02
+#define PCF_RET_MARK_MAC1 0x6d
+#define PCF_RET_META_MAGIC 0x70636d31 /* "pcm1" */
+
+struct pcf_ret_meta {
+	__u32 mark;
+	__u32 magic; /* PCF_RET_META_MAGIC, last: right before the frame */
+};
+
 #endif /* PCF_ABI_H */

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <time.h>
 #include <linux/capability.h>
 
 #include "pcf_genl.h"
+#include "pcf_nlsock.h"
 #include "ctl.h"
 #include "log.h"
 #include "rules.h"
@@ -483,7 +483,9 @@ static bool put_u64s(struct nlmsghdr *nlh, size_t size,
 	       mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_TX_BYTES,
 				      s->tx_bytes) &&
 	       mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_HEARTBEAT,
-				      s->heartbeat);
+				      s->heartbeat) &&
+	       mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_MIRROR_PACKETS,
+				      s->mirrors);
 }
 
 #define DROPS_MAX \
@@ -516,6 +518,12 @@ static bool put_worker(struct nlmsghdr *nlh, size_t size,
 		drop.packets = in->stats.drops[r];
 		if (!put_counter_as(nlh, size, PCF_A_WORKER_COUNTER,
 				    PCF_COUNTER_DROP, w->drop_name(r), &drop,
+				    false))
+			return false;
+		drop.packets = in->stats.returned[r];
+		if (drop.packets &&
+		    !put_counter_as(nlh, size, PCF_A_WORKER_COUNTER,
+				    PCF_COUNTER_RETURN, w->drop_name(r), &drop,
 				    false))
 			return false;
 	}
@@ -552,7 +560,7 @@ static int put_workers(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
 static int do_stats_get(struct ctl_req *req)
 {
 	struct pcf_ctl *ctl = req->ctl;
-	struct pcf_counter c[PCF_STAT_MAX];
+	struct pcf_counter c[PCF_STAT_MAX], rc[PCF_RET_STAT_MAX];
 	size_t size = reply_room(req);
 	struct nlmsghdr *nlh;
 	struct nlattr *xdp;
@@ -574,6 +582,11 @@ static int do_stats_get(struct ctl_req *req)
 		ok = ok &&
 		     put_counter(nlh, size, PCF_COUNTER_REASON,
 				 pcf_reason_name(i), &c[PCF_STAT_REASON(i)]);
+	/* pcf_return's outcomes, in the XDP nest: "return_..." */
+	err = pcf_dp_read_return_stats(ctl->dp, rc);
+	for (i = 0; !err && i < PCF_RET_STAT_MAX; i++)
+		ok = ok && put_counter(nlh, size, PCF_COUNTER_RETURN,
+				       pcf_ret_stat_name(i), &rc[i]);
 	if (!ok)
 		return -EMSGSIZE;
 	mnl_attr_nest_end(nlh, xdp);
@@ -728,28 +741,9 @@ static void refuse_oversized(struct pcf_ctl *ctl, size_t len, __u32 port)
 	reply_flush(ctl, port);
 }
 
-static const struct ucred *find_cred(struct msghdr *msg)
-{
-	struct cmsghdr *c;
-
-	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
-		if (c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_CREDENTIALS)
-			return (const struct ucred *)CMSG_DATA(c);
-	return NULL;
-}
-
 int pcf_ctl_serve(struct pcf_ctl *ctl)
 {
-	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
-	struct sockaddr_nl sa;
-	struct iovec iov = { ctl->rx, sizeof(ctl->rx) };
-	struct msghdr msg = { .msg_name = &sa,
-			      .msg_namelen = sizeof(sa),
-			      .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
+	struct pcf_nlsock_from from;
 	ssize_t n;
 
 	/*
@@ -757,21 +751,22 @@ int pcf_ctl_serve(struct pcf_ctl *ctl)
 	 * wakes the loop again, and a client waiting for its answer does
 	 * not cost a recvmsg() that finds nothing.
 	 */
-	n = recvmsg(ctl->fd, &msg, MSG_DONTWAIT);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return 0;
-		if (errno == ENOBUFS) {
-			pr_warn(
-			    "ctl: requests were lost: the socket buffer overflowed\n");
-			return 0;
-		}
-		return -errno;
+	n = pcf_nlsock_recv(ctl->fd, ctl->rx, sizeof(ctl->rx), MSG_DONTWAIT,
+			    &from);
+	if (n == -EAGAIN || n == -EINTR)
+		return 0;
+	if (n == -ENOBUFS) {
+		pr_warn(
+		    "ctl: requests were lost: the socket buffer overflowed\n");
+		return 0;
 	}
-	if (msg.msg_flags & MSG_TRUNC)
-		refuse_oversized(ctl, n, sa.nl_pid);
+	if (n < 0)
+		return n;
+	if (from.truncated)
+		refuse_oversized(ctl, n, from.port);
 	else
-		pcf_ctl_handle(ctl, ctl->rx, n, sa.nl_pid, find_cred(&msg));
+		pcf_ctl_handle(ctl, ctl->rx, n, from.port,
+			       from.has_cred ? &from.cred : NULL);
 	return 0;
 }
 
@@ -792,21 +787,17 @@ int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
 
 int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_pid = port };
-	struct timeval tmo = { .tv_sec = CTL_SEND_TIMEOUT_S };
 	struct pcf_ctl *ctl;
-	int one = 1, err;
+	int err;
 
 	err = pcf_ctl_new(dp, socket_send, NULL, &ctl);
 	if (err)
 		return err;
 	ctl->send_ctx = ctl;
-	ctl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
-	if (ctl->fd < 0 ||
-	    setsockopt(ctl->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
-	    setsockopt(ctl->fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo)) ||
-	    bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		err = -errno;
+	ctl->fd = pcf_nlsock_open(port, SO_SNDTIMEO, CTL_SEND_TIMEOUT_S);
+	if (ctl->fd < 0) {
+		err = ctl->fd;
+		ctl->fd = -1;
 		pcf_ctl_close(ctl);
 		return err;
 	}

@@ -19,6 +19,7 @@
 
 #include "loader.h"
 #include "rules.h"
+#include "pcf_return.skel.h"
 #include "pcf_steer.skel.h"
 
 static const char *const verdict_names[PCF_VERDICT_MAX] = {
@@ -138,6 +139,23 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 	err = pcf_steer__load(dp->skel);
 	if (err)
 		goto fail;
+	dp->ret_skel = pcf_return__open_opts(&opts);
+	if (!dp->ret_skel) {
+		err = -errno;
+		goto fail;
+	}
+	/*
+	 * The kernel adds BPF_F_RDONLY_PROG to every devmap it creates (and
+	 * refuses it from us); this libbpf compares flags before reusing a
+	 * pinned map, so expect them as the kernel left them.
+	 */
+	snprintf(path, sizeof(path), "%s/pcf_ret_devmap", pin_dir);
+	if (!access(path, F_OK))
+		bpf_map__set_map_flags(dp->ret_skel->maps.pcf_ret_devmap,
+				       BPF_F_RDONLY_PROG);
+	err = pcf_return__load(dp->ret_skel);
+	if (err)
+		goto fail;
 	err = mmap_rules(dp);
 	if (err)
 		goto fail;
@@ -159,6 +177,7 @@ void pcf_dp_close(struct pcf_dp *dp)
 	pcf_rules_free(dp);
 	if (dp->rules)
 		munmap((void *)dp->rules, dp->rules_len);
+	pcf_return__destroy(dp->ret_skel);
 	pcf_steer__destroy(dp->skel);
 	free(dp);
 }
@@ -312,7 +331,9 @@ int pcf_dp_unpin(struct pcf_dp *dp)
 {
 	int err;
 
-	err = bpf_object__unpin_maps(dp->skel->obj, NULL);
+	err = bpf_object__unpin_maps(dp->ret_skel->obj, NULL);
+	if (!err)
+		err = bpf_object__unpin_maps(dp->skel->obj, NULL);
 	if (err)
 		return err;
 	if (rmdir(dp->pin_dir))
@@ -388,4 +409,135 @@ int pcf_dp_ifaces_fd(const struct pcf_dp *dp)
 int pcf_dp_steer_prog_fd(const struct pcf_dp *dp)
 {
 	return bpf_program__fd(dp->skel->progs.pcf_steer);
+}
+
+int pcf_dp_return_prog_fd(const struct pcf_dp *dp)
+{
+	return bpf_program__fd(dp->ret_skel->progs.pcf_return);
+}
+
+static const char *const ret_stat_names[PCF_RET_STAT_MAX] = {
+	[PCF_RET_REDIRECT] = "return_redirect",
+	[PCF_RET_PASS_LOCAL] = "return_pass_local",
+	[PCF_RET_PASS_NO_NEIGH] = "return_pass_no_neigh",
+	[PCF_RET_PASS_NOT_DEVMAP] = "return_pass_not_devmap",
+	[PCF_RET_PASS_MARKED] = "return_pass_marked",
+	[PCF_RET_PASS_OTHER] = "return_pass_other",
+	[PCF_RET_REDIRECT_FAILED] = "return_redirect_failed",
+};
+
+const char *pcf_ret_stat_name(enum pcf_ret_stat s)
+{
+	return (unsigned int)s < PCF_RET_STAT_MAX ? ret_stat_names[s] : "?";
+}
+
+/* Adopt the XDP link pinned at path (switch it to prog_fd), or create one. */
+static int pin_or_adopt(const char *path, int prog_fd, int ifindex)
+{
+	int fd, err;
+
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		err = bpf_link_update(fd, prog_fd, NULL) ? -errno : 0;
+		close(fd);
+		return err;
+	}
+	fd = link_create(prog_fd, ifindex, XDP_FLAGS_DRV_MODE);
+	if (fd < 0)
+		fd = link_create(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
+	if (fd < 0)
+		return fd;
+	err = bpf_obj_pin(fd, path) ? -errno : 0;
+	close(fd); /* the pin keeps the link */
+	return err;
+}
+
+/*
+ * The mark program sits on tc ingress (clsact) of the peer, attached by
+ * netlink (this libbpf predates tcx links): it stays attached without
+ * pcfd, and a new pcfd replaces it in place.
+ */
+#define RET_TC_HANDLE 1
+#define RET_TC_PRIO   1
+
+static int tc_attach(int prog_fd, int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = RET_TC_HANDLE,
+			    .priority = RET_TC_PRIO, .prog_fd = prog_fd,
+			    .flags = BPF_TC_F_REPLACE);
+	int err = bpf_tc_hook_create(&hook);
+
+	if (err && err != -EEXIST)
+		return err;
+	return bpf_tc_attach(&hook, &opts);
+}
+
+static void tc_detach(int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = RET_TC_HANDLE,
+			    .priority = RET_TC_PRIO);
+
+	bpf_tc_detach(&hook, &opts);
+}
+
+int pcf_dp_return_attach(struct pcf_dp *dp, const char *peer)
+{
+	char path[PATH_MAX];
+	int ifindex, err;
+
+	ifindex = if_nametoindex(peer);
+	if (!ifindex)
+		return -ENODEV;
+	link_path(dp, peer, path, sizeof(path));
+	err = pin_or_adopt(path, pcf_dp_return_prog_fd(dp), ifindex);
+	if (err)
+		return err;
+	err = tc_attach(bpf_program__fd(dp->ret_skel->progs.pcf_return_mark),
+			ifindex);
+	if (err)
+		pcf_dp_return_detach(dp, peer);
+	return err;
+}
+
+int pcf_dp_return_detach(struct pcf_dp *dp, const char *peer)
+{
+	char path[PATH_MAX];
+	int fd, ifindex = if_nametoindex(peer);
+
+	if (ifindex)
+		tc_detach(ifindex);
+	link_path(dp, peer, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -ENOENT;
+	bpf_link_detach(fd);
+	close(fd);
+	unlink(path);
+	return 0;
+}
+
+int pcf_dp_return_allow(struct pcf_dp *dp, __u32 ifindex)
+{
+	int fd = bpf_map__fd(dp->ret_skel->maps.pcf_ret_devmap);
+
+	return bpf_map_update_elem(fd, &ifindex, &ifindex, BPF_ANY) ? -errno
+								    : 0;
+}
+
+int pcf_dp_read_return_stats(struct pcf_dp *dp, struct pcf_counter *ret)
+{
+	int fd = bpf_map__fd(dp->ret_skel->maps.pcf_ret_stats);
+	__u32 i;
+	int err;
+
+	for (i = 0; i < PCF_RET_STAT_MAX; i++) {
+		err = pcf_percpu_sum(fd, i, dp->ncpus, &ret[i]);
+		if (err)
+			return err;
+	}
+	return 0;
 }

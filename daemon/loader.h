@@ -32,10 +32,12 @@ struct pcf_mask_state {
 };
 
 struct pcf_steer;
+struct pcf_return;
 
 /* One opened data plane: the skeleton plus pcfd's cache of the rule table. */
 struct pcf_dp {
 	struct pcf_steer *skel;
+	struct pcf_return *ret_skel; /* pcf_return, its maps pinned beside */
 	char pin_dir[256];
 	bool adopted; /* the maps were already pinned */
 	int ncpus;
@@ -74,6 +76,21 @@ bool pcf_dp_attached(const struct pcf_dp *dp, const char *ifname);
 /* Remove every pinned map and the pin directory (after detaching). */
 int pcf_dp_unpin(struct pcf_dp *dp);
 
+/*
+ * The return path: attach pcf_return to peer (the kernel's end of the
+ * return veth) through a bpf_link pinned as PIN_DIR/link_PEER (XDP) and
+ * a tc ingress filter (for the mark); a link pinned by an earlier pcfd is
+ * adopted.
+ */
+int pcf_dp_return_attach(struct pcf_dp *dp, const char *peer);
+int pcf_dp_return_detach(struct pcf_dp *dp, const char *peer);
+/* Let pcf_return redirect to ifindex (its devmap). */
+int pcf_dp_return_allow(struct pcf_dp *dp, __u32 ifindex);
+/* pcf_return's counters, summed over CPUs: PCF_RET_STAT_MAX entries. */
+int pcf_dp_read_return_stats(struct pcf_dp *dp, struct pcf_counter *ret);
+/* "return_redirect", "return_pass_local", ... */
+const char *pcf_ret_stat_name(enum pcf_ret_stat s);
+
 /* Verdict for packets no rule matches: PASS or DROP. */
 int pcf_dp_set_default(struct pcf_dp *dp, enum pcf_verdict verdict);
 int pcf_dp_get_default(struct pcf_dp *dp, enum pcf_verdict *ret_verdict);
@@ -89,6 +106,7 @@ int pcf_dp_xskmap_fd(const struct pcf_dp *dp);
 int pcf_dp_ifaces_fd(const struct pcf_dp *dp);
 
 int pcf_dp_steer_prog_fd(const struct pcf_dp *dp);
+int pcf_dp_return_prog_fd(const struct pcf_dp *dp);
 
 /* "pcf_..." names, for printing and JSON keys */
 const char *pcf_verdict_name(enum pcf_verdict v);

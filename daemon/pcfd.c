@@ -33,6 +33,7 @@
 #include "log.h"
 #include "notify.h"
 #include "pcfd_opts.h"
+#include "retveth.h"
 #include "rules.h"
 #include "workers.h"
 
@@ -97,12 +98,30 @@ static bool links_left(const char *pin_dir)
 	return left;
 }
 
+/* The return veth and its programs go; -ENOENT: they were not there. */
+static int unload_return(struct pcfd *d)
+{
+	int err, gone;
+
+	if (!d->o.ret_name[0])
+		return 0;
+	err = pcf_dp_return_detach(d->dp, d->o.ret_peer);
+	gone = pcf_retveth_remove(d->o.ret_name);
+	if (!gone)
+		pr_info("pcfd: removed the return veth %s\n", d->o.ret_name);
+	else if (gone != -ENODEV)
+		pr_warn("pcfd: cannot remove the return veth %s: %s\n",
+			d->o.ret_name, strerror(-gone));
+	return gone && gone != -ENODEV ? gone : err == -ENOENT ? 0 : err;
+}
+
 static int unload(struct pcfd *d)
 {
 	int i, err, ret = 0;
 
 	if (open_dp(d))
 		return 1;
+	ret = unload_return(d) != 0;
 	for (i = 0; i < d->o.nifs; i++) {
 		err = pcf_dp_detach(d->dp, d->o.ifnames[i]);
 		if (err == -ENOENT)
@@ -234,6 +253,46 @@ static int apply_rules(struct pcfd *d)
 	if (d->rules.n)
 		pr_info("pcfd: %d commands of %s applied\n", d->rules.n,
 			d->o.rules_file);
+	return 0;
+}
+
+/*
+ * The return veth (created, or adopted from an earlier pcfd), pcf_return
+ * on its kernel end, and our interfaces in its devmap: workers send it
+ * what the kernel is to route.
+ */
+static int setup_return(struct pcfd *d)
+{
+	struct pcf_workers_cfg *w = &d->o.workers;
+	struct pcf_retveth rv;
+	int i, err;
+
+	if (!d->o.ret_name[0]) {
+		pr_info(
+		    "pcfd: no return veth: packets for the kernel are dropped\n");
+		return 0;
+	}
+	err = pcf_retveth_setup(d->o.ret_name, d->o.ret_peer, &rv);
+	if (!err)
+		err = pcf_dp_return_attach(d->dp, d->o.ret_peer);
+	for (i = 0; !err && i < d->o.nifs; i++)
+		err =
+		    pcf_dp_return_allow(d->dp, if_nametoindex(d->o.ifnames[i]));
+	if (err) {
+		pr_warn(
+		    "pcfd: cannot set up the return veth %s,%s: %s (another name with --return-veth, or none)\n",
+		    d->o.ret_name, d->o.ret_peer, strerror(-err));
+		return err;
+	}
+	if (rv.knob_failed)
+		pr_warn(
+		    "pcfd: return veth: cannot write %s: %s; returned packets may be filtered\n",
+		    rv.knob_failed, strerror(-rv.knob_err));
+	memcpy(w->ret_ifname, rv.name, sizeof(w->ret_ifname));
+	memcpy(w->ret_dmac, rv.peer_mac, sizeof(w->ret_dmac));
+	memcpy(w->ret_smac, rv.mac, sizeof(w->ret_smac));
+	pcf_journal_event(LOG_INFO, "return", rv.name,
+			  "return veth %s, pcf_return on %s", rv.name, rv.peer);
 	return 0;
 }
 
@@ -672,6 +731,8 @@ static int serve(struct pcfd *d)
 		err = open_ctl(d);
 	if (!err)
 		err = attach_all(d);
+	if (!err)
+		err = setup_return(d);
 	if (!err)
 		err = apply_rules(d);
 	if (!err)

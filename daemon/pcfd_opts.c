@@ -14,6 +14,7 @@
 #include "pcf_genl.h"
 #include "log.h"
 #include "pcfd_opts.h"
+#include "retveth.h"
 
 #define OPTSTRING "c:i:fvh"
 
@@ -32,6 +33,8 @@ enum {
 	OPT_BATCH,
 	OPT_FRAMES,
 	OPT_CPUS,
+	OPT_PIPELINE,
+	OPT_RETURN,
 	OPT_CHECK,
 };
 
@@ -51,6 +54,8 @@ static const struct option longopts[] = {
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "pipeline", required_argument, NULL, OPT_PIPELINE },
+	{ "return-veth", required_argument, NULL, OPT_RETURN },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "unload", no_argument, NULL, OPT_UNLOAD },
@@ -68,6 +73,7 @@ static void usage(FILE *f)
 	    "            [--rules-file FILE] [--queues N|all] [--egress kernel|wire]\n"
 	    "            [--rx-mode poll|interrupt|adaptive] [--bind-mode auto|copy|zerocopy]\n"
 	    "            [--batch N] [--frames N] [--cpus LIST] [--stats-interval SEC]\n"
+	    "            [--return-veth NAME,PEER|none]\n"
 	    "            [-f] [-v]\n"
 	    "       pcfd --unload [--pin-dir DIR] -i IFNAME\n"
 	    "       pcfd -c FILE --check\n"
@@ -80,13 +86,19 @@ static void usage(FILE *f)
 	    "                      (flow add replaces a rule with the same match)\n"
 	    "  --queues N|all      rx queues per interface with a worker (default all)\n"
 	    "  --egress kernel|wire  egress of REDIRECT rules that name none (default\n"
-	    "                      wire; kernel egress is not built yet: the workers\n"
-	    "                      drop such packets and count them as egress_kernel)\n"
+	    "                      kernel: back through the return veth)\n"
+	    "  --return-veth NAME,PEER|none  the veth pair pcfd creates (or adopts)\n"
+	    "                      to give packets back to the kernel: workers send\n"
+	    "                      on NAME, pcf_return forwards from PEER (default\n"
+	    "                      pcfr0,pcfr1; none: packets for the kernel are\n"
+	    "                      dropped); --unload removes it\n"
 	    "  --rx-mode MODE      how workers wait for packets (default adaptive)\n"
 	    "  --bind-mode MODE    AF_XDP bind mode (default auto: zero-copy, else copy)\n"
 	    "  --batch N           packets per rx batch, at most 256 (default 64)\n"
 	    "  --frames N          UMEM frames per worker, at least 128 (default 4096)\n"
 	    "  --cpus LIST         pin workers to these CPUs (\"0,2-3\"; default not pinned)\n"
+	    "  --pipeline on|off   off, for benchmarks only: workers send every packet\n"
+	    "                      out of the next interface untouched (default on)\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
 	    "                      seconds (default %u; 0: only on SIGUSR1)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -228,8 +240,33 @@ static int worker_opt(int c, const char *arg, struct pcf_workers_cfg *w,
 			return bad(at, "--cpus wants a list such as 0,2-3",
 				   arg);
 		return 0;
+	case OPT_PIPELINE:
+		if (strcmp(arg, "on") && strcmp(arg, "off"))
+			return bad(at, "--pipeline is on or off", arg);
+		w->pipeline_off = !strcmp(arg, "off");
+		return 0;
 	}
 	return bad(at, "unknown option", NULL);
+}
+
+/* "NAME,PEER" or "none" into o->ret_name, o->ret_peer. */
+static int opt_return(const char *s, struct pcfd_opts *o)
+{
+	const char *comma = strchr(s, ',');
+	size_t n = comma ? (size_t)(comma - s) : 0;
+
+	if (!strcmp(s, "none")) {
+		o->ret_name[0] = o->ret_peer[0] = '\0';
+		return 0;
+	}
+	if (!comma || !n || n >= IF_NAMESIZE || !comma[1] ||
+	    strlen(comma + 1) >= IF_NAMESIZE || strchr(comma + 1, ',') ||
+	    (strlen(comma + 1) == n && !strncmp(s, comma + 1, n)))
+		return -EINVAL;
+	memcpy(o->ret_name, s, n);
+	o->ret_name[n] = '\0';
+	snprintf(o->ret_peer, sizeof(o->ret_peer), "%s", comma + 1);
+	return 0;
 }
 
 /* Everything but the workers' options. */
@@ -270,6 +307,13 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		return 0;
 	case OPT_UNLOAD:
 		o->unload = true;
+		return 0;
+	case OPT_RETURN:
+		if (opt_return(arg, o))
+			return bad(
+			    at,
+			    "--return-veth wants NAME,PEER (two interface names) or none",
+			    arg);
 		return 0;
 	case OPT_CHECK:
 		o->check = true;
@@ -353,6 +397,10 @@ int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o)
 				.ctl_port = PCF_CTL_PORT_DEFAULT,
 				.default_verdict = -1,
 				.stats_interval = PCFD_STATS_INTERVAL_DEFAULT };
+	snprintf(o->ret_name, sizeof(o->ret_name), "%s",
+		 PCF_RETVETH_NAME_DEFAULT);
+	snprintf(o->ret_peer, sizeof(o->ret_peer), "%s",
+		 PCF_RETVETH_PEER_DEFAULT);
 	pcf_workers_cfg_init(&o->workers);
 	if (path) {
 		err = load_conf(path, o);

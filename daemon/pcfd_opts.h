@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <net/if.h>
 #include <linux/types.h>
 
 #include "config.h"
@@ -31,6 +32,8 @@ struct pcfd_opts {
 	const char *config;	/* -c FILE, or NULL */
 	const char *rules_file; /* --rules-file FILE, or NULL */
 	__u32 stats_interval;	/* seconds; 0: only on SIGUSR1 */
+	/* the return veth: the workers' end, the kernel's end; "": none */
+	char ret_name[IF_NAMESIZE], ret_peer[IF_NAMESIZE];
 	struct pcf_workers_cfg workers;
 	struct pcf_conf conf; /* the file's words: the strings above point in */
 };

@@ -165,6 +165,34 @@ static int fib_drop_reason(__u8 fib)
 	}
 }
 
+static bool is_wire(const struct pcf_pipeline *pl, __u32 ifindex)
+{
+	unsigned int i;
+
+	if (!pl->nwire)
+		return true;
+	for (i = 0; i < pl->nwire; i++)
+		if (pl->wire_ifindex[i] == ifindex)
+			return true;
+	return false;
+}
+
+/*
+ * The kernel routes the packet: the rule's TTL delta and DF only; the
+ * kernel (or pcf_return, as the kernel would) lowers the TTL itself.
+ */
+static int for_kernel(struct pcf_pkt_ref *p, const struct pcf_action *act,
+		      int reason, struct pcf_pipe_out *out)
+{
+	if ((act->flags & PCF_ACT_TTL) && act->ttl_delta &&
+	    pcf_rewrite_ttl(p, act->ttl_delta))
+		return PCF_WDROP_TTL_EXPIRED;
+	if (act->flags & PCF_ACT_DF_CLEAR)
+		pcf_rewrite_df_clear(p);
+	out->to_kernel = true;
+	return reason;
+}
+
 /* TTL/DF rewrite and next hop; wire egress means pcf routes the packet. */
 static int route(struct pcf_pipeline *pl, struct pcf_pkt_ref *p,
 		 const struct pcf_action *act, const struct pcf_meta *m,
@@ -174,9 +202,11 @@ static int route(struct pcf_pipeline *pl, struct pcf_pkt_ref *p,
 	int delta = act->flags & PCF_ACT_TTL ? act->ttl_delta : 0;
 
 	if (egress != PCF_EGRESS_WIRE)
-		return PCF_WDROP_EGRESS_KERNEL;
+		return for_kernel(p, act, PCF_WDROP_EGRESS_KERNEL, out);
 	if (m->fib != PCF_FIB_OK)
-		return fib_drop_reason(m->fib);
+		return for_kernel(p, act, fib_drop_reason(m->fib), out);
+	if (!is_wire(pl, m->fib_ifindex))
+		return for_kernel(p, act, PCF_WDROP_NOT_OURS, out);
 	/* a router lowers the TTL by one, on top of the rule's delta */
 	if (pcf_rewrite_ttl(p, delta - 1))
 		return PCF_WDROP_TTL_EXPIRED;
@@ -195,6 +225,7 @@ int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 	struct pcf_meta m;
 	int err;
 
+	out->to_kernel = false;
 	if (headroom < sizeof(m))
 		return PCF_WDROP_BAD_META;
 	memcpy(&m, data - sizeof(m), sizeof(m));
@@ -214,5 +245,7 @@ int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 		return err;
 	out->mirror_ifindex =
 	    act.flags & PCF_ACT_MIRROR ? act.mirror_ifindex : 0;
+	out->has_mark = act.flags & PCF_ACT_MARK;
+	out->mark = act.mark;
 	return route(pl, &p, &act, &m, out);
 }

@@ -24,11 +24,11 @@ enum pcf_wdrop {
 	PCF_WDROP_RULE_GONE,   /* rule deleted or replaced since XDP saw it */
 	PCF_WDROP_NAT_FAMILY,  /* NAT address of the other IP family */
 	PCF_WDROP_TTL_EXPIRED, /* ttl-delta and the router decrement hit 0 */
-	PCF_WDROP_NO_ROUTE,    /* FIB: no route (kernel fallback, dropped) */
+	PCF_WDROP_NO_ROUTE,    /* FIB: no route (kernel fallback) */
 	PCF_WDROP_NO_NEIGH,    /* FIB: next hop unresolved (kernel fallback) */
 	PCF_WDROP_FRAG_NEEDED, /* FIB: bigger than the egress MTU */
 	PCF_WDROP_NOT_OURS,    /* egress interface has no pcf worker */
-	PCF_WDROP_EGRESS_KERNEL, /* egress kernel: not built yet */
+	PCF_WDROP_EGRESS_KERNEL, /* egress kernel, and no return veth */
 	PCF_WDROP_TX_FULL,	 /* egress tx ring (or hand-off ring) full */
 	PCF_WDROP_MIRROR, /* mirror copy lost: no free frame or no worker */
 	PCF_WDROP_MAX,
@@ -65,11 +65,24 @@ struct pcf_pipeline {
 	const struct pcf_rule *rules; /* PCF_MAX_RULES slots, read-only */
 	__u8 default_egress; /* enum pcf_egress for PCF_EGRESS_DEFAULT */
 	struct pcf_counter *rule_ctr; /* PCF_MAX_RULES, this worker's */
+	/* interfaces the worker can transmit on; none listed: any */
+	__u32 wire_ifindex[PCF_MAX_IFACES];
+	unsigned int nwire;
 };
 
 struct pcf_pipe_out {
 	__u32 egress_ifindex; /* transmit here (when not dropped) */
 	__u32 mirror_ifindex; /* 0, or also send a copy here */
+	/*
+	 * With a drop reason: the packet is ready for the kernel (NATed,
+	 * rule's TTL delta and DF applied, no router decrement): egress
+	 * kernel, or a wire next hop pcf cannot reach (no route, neighbour
+	 * unresolved, too big, interface not ours).  Only its Ethernet
+	 * addresses are left for the return path to write.
+	 */
+	bool to_kernel;
+	bool has_mark;
+	__u32 mark; /* with has_mark: the rule's mark */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <linux/bpf.h>
@@ -69,17 +70,29 @@ static void give_back(struct pcf_worker *w, __u64 addr)
 	h->returned = true;
 }
 
-static void reap_completions(struct pcf_worker *w)
+static unsigned int reap(struct pcf_worker *w, struct xsk_ring_cons *comp)
 {
-	unsigned int i, j;
+	unsigned int i;
 	__u32 idx, n;
 
-	n = xsk_ring_cons__peek(&w->xsk.comp, w->xsk.comp.size, &idx);
+	n = xsk_ring_cons__peek(comp, comp->size, &idx);
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		give_back(w, *xsk_ring_cons__comp_addr(comp, idx + i));
+	xsk_ring_cons__release(comp, n);
+	return n;
+}
+
+static void reap_completions(struct pcf_worker *w)
+{
+	unsigned int j, n;
+
+	n = reap(w, &w->xsk.comp);
+	if (w->ret_xsk.fd >= 0)
+		n += reap(w, &w->ret_xsk.comp);
 	if (!n)
 		return;
-	for (i = 0; i < n; i++)
-		give_back(w, *xsk_ring_cons__comp_addr(&w->xsk.comp, idx + i));
-	xsk_ring_cons__release(&w->xsk.comp, n);
 	/* an owner out of frames may sleep: it gets them back now */
 	for (j = 0; j < w->nworkers; j++) {
 		if (w->in[j] && w->in[j]->returned) {
@@ -172,7 +185,29 @@ static void mirror(struct pcf_worker *w, const __u8 *data, __u32 len,
 		return;
 	}
 	memcpy(w->umem_area + chunk + XDP_PACKET_HEADROOM, data, len);
-	queue_out(port, chunk + XDP_PACKET_HEADROOM, len);
+	port->mirror[port->nmirror++] =
+	    (struct xdp_desc){ .addr = chunk + XDP_PACKET_HEADROOM,
+			       .len = len };
+}
+
+/*
+ * A packet for the kernel leaves on the return veth, addressed to its
+ * kernel end; a mark rides in the source address (pcf_abi.h).
+ */
+static struct pcf_egress_port *to_kernel(struct pcf_worker *w, __u8 *data,
+					 const struct pcf_pipe_out *out)
+{
+	__u32 mark = htonl(out->mark);
+
+	memcpy(data, w->ret_dmac, 6);
+	if (out->has_mark) {
+		data[6] = PCF_RET_MARK_MAC0;
+		data[7] = PCF_RET_MARK_MAC1;
+		memcpy(data + 8, &mark, sizeof(mark));
+	} else {
+		memcpy(data + 6, w->ret_smac, 6);
+	}
+	return &w->ret;
 }
 
 static void process(struct pcf_worker *w, const struct xdp_desc *d)
@@ -190,12 +225,17 @@ static void process(struct pcf_worker *w, const struct xdp_desc *d)
 		return;
 	}
 	rc = pcf_pipeline_run(&w->pl, data, d->len, headroom, &out);
-	if (rc) {
+	if (rc && !(out.to_kernel && w->ret_xsk.fd >= 0)) {
 		drop(w, rc, d->addr);
 		return;
 	}
 	if (out.mirror_ifindex)
 		mirror(w, data, d->len, out.mirror_ifindex);
+	if (rc) {
+		w->st.returned[rc]++;
+		queue_out(to_kernel(w, data, &out), d->addr, d->len);
+		return;
+	}
 	port = port_of(w, out.egress_ifindex);
 	if (!port) {
 		drop(w, PCF_WDROP_NOT_OURS, d->addr);
@@ -205,34 +245,65 @@ static void process(struct pcf_worker *w, const struct xdp_desc *d)
 }
 
 /* Put pending packets on a ring of descs; what does not fit is dropped. */
-static void flush_port(struct pcf_worker *w, struct pcf_egress_port *port)
+/*
+ * Put n descs on a ring of descs (our tx ring, or a hand-off); what does
+ * not fit is dropped for reason.  Returns how many went.
+ */
+static __u32 flush_descs(struct pcf_worker *w, struct pcf_egress_port *port,
+			 struct xsk_ring_prod *r, const struct xdp_desc *d,
+			 __u32 n, int reason)
 {
-	struct xsk_ring_prod *r = port->h ? &port->h->desc.prod : &w->xsk.tx;
-	__u32 n = port->npend, fit, idx, i;
+	__u32 fit, idx, i;
 
 	if (!n)
-		return;
+		return 0;
 	fit = xsk_prod_nb_free(r, n);
 	if (fit > n)
 		fit = n;
 	if (fit && xsk_ring_prod__reserve(r, fit, &idx) == fit) {
 		for (i = 0; i < fit; i++)
-			*xsk_ring_prod__tx_desc(r, idx + i) = port->pend[i];
+			*xsk_ring_prod__tx_desc(r, idx + i) = d[i];
 		xsk_ring_prod__submit(r, fit);
-		if (port->h) {
-			wake(port->h->dst);
-		} else {
-			for (i = 0; i < fit; i++) {
-				w->st.tx_packets++;
-				w->st.tx_bytes += port->pend[i].len;
-			}
+		for (i = 0; !port->h && i < fit; i++) {
+			w->st.tx_packets++;
+			w->st.tx_bytes += d[i].len;
 		}
 	} else {
 		fit = 0;
 	}
 	for (i = fit; i < n; i++)
-		drop(w, PCF_WDROP_TX_FULL, port->pend[i].addr);
+		drop(w, reason, d[i].addr);
+	return fit;
+}
+
+/* Pending packets, then mirror copies, onto the port's ring. */
+static void flush_port(struct pcf_worker *w, struct pcf_egress_port *port)
+{
+	struct xsk_ring_prod *r =
+	    port->h ? &port->h->desc.prod : &port->xsk->tx;
+	__u32 sent, copies;
+
+	sent =
+	    flush_descs(w, port, r, port->pend, port->npend, PCF_WDROP_TX_FULL);
+	copies = flush_descs(w, port, r, port->mirror, port->nmirror,
+			     PCF_WDROP_MIRROR);
+	w->st.mirrors += copies;
+	if (port->h && sent + copies)
+		wake(port->h->dst);
 	port->npend = 0;
+	port->nmirror = 0;
+}
+
+/*
+ * Pipeline off (a benchmark's floor, pcfd --pipeline off): the packet goes
+ * out of the next interface (egress[1], else our own) as it came in, like
+ * testpmd's io forwarding.
+ */
+static void forward_raw(struct pcf_worker *w, const struct xdp_desc *d)
+{
+	w->st.rx_packets++;
+	w->st.rx_bytes += d->len;
+	queue_out(&w->egress[w->negress > 1], d->addr, d->len);
 }
 
 static unsigned int rx_batch(struct pcf_worker *w)
@@ -243,11 +314,19 @@ static unsigned int rx_batch(struct pcf_worker *w)
 	n = xsk_ring_cons__peek(&w->xsk.rx, w->batch, &idx);
 	if (!n)
 		return 0;
-	for (i = 0; i < n; i++)
-		process(w, xsk_ring_cons__rx_desc(&w->xsk.rx, idx + i));
+	if (w->raw) /* once per batch: the pipeline's loop stays as it is */
+		for (i = 0; i < n; i++)
+			forward_raw(w, xsk_ring_cons__rx_desc(&w->xsk.rx,
+							      idx + i));
+	else
+		for (i = 0; i < n; i++)
+			process(w,
+				xsk_ring_cons__rx_desc(&w->xsk.rx, idx + i));
 	xsk_ring_cons__release(&w->xsk.rx, n);
 	for (p = 0; p < w->negress; p++)
 		flush_port(w, &w->egress[p]);
+	if (w->ret_xsk.fd >= 0)
+		flush_port(w, &w->ret);
 	return n;
 }
 
@@ -265,10 +344,11 @@ static void refill(struct pcf_worker *w)
 	xsk_ring_prod__submit(&w->xsk.fill, n);
 }
 
-static bool tx_pending(const struct pcf_worker *w)
+static bool tx_pending(const struct pcf_xsk *x)
 {
-	return __atomic_load_n(w->xsk.tx.consumer, __ATOMIC_ACQUIRE) !=
-	       *w->xsk.tx.producer;
+	return x->fd >= 0 &&
+	       __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE) !=
+		   *x->tx.producer;
 }
 
 /*
@@ -276,13 +356,13 @@ static bool tx_pending(const struct pcf_worker *w)
  * whatever the need_wakeup flag says: kick while the tx ring holds work.
  * A zero-copy driver says when it needs a kick.
  */
-static void kick_tx(struct pcf_worker *w)
+static void kick_tx(struct pcf_worker *w, struct pcf_xsk *x)
 {
-	if (w->xsk.fd < 0 || !tx_pending(w) ||
-	    (w->xsk.zerocopy && !xsk_ring_prod__needs_wakeup(&w->xsk.tx)))
+	if (!tx_pending(x) ||
+	    (x->zerocopy && !xsk_ring_prod__needs_wakeup(&x->tx)))
 		return;
 	w->st.kicks++;
-	sendto(w->xsk.fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+	sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
 }
 
 /*
@@ -306,7 +386,8 @@ unsigned int pcf_worker_step(struct pcf_worker *w)
 	moved = drain_handoffs(w);
 	moved += rx_batch(w);
 	refill(w);
-	kick_tx(w);
+	kick_tx(w, &w->xsk);
+	kick_tx(w, &w->ret_xsk);
 	if (!moved)
 		kick_rx(w);
 	w->st.heartbeat++;
@@ -317,8 +398,9 @@ static bool work_waiting(struct pcf_worker *w)
 {
 	unsigned int j;
 
-	if (xsk_cons_nb_avail(&w->xsk.rx, 1) || tx_pending(w) ||
-	    xsk_cons_nb_avail(&w->xsk.comp, 1))
+	if (xsk_cons_nb_avail(&w->xsk.rx, 1) || tx_pending(&w->xsk) ||
+	    xsk_cons_nb_avail(&w->xsk.comp, 1) || tx_pending(&w->ret_xsk) ||
+	    (w->ret_xsk.fd >= 0 && xsk_cons_nb_avail(&w->ret_xsk.comp, 1)))
 		return true;
 	for (j = 0; j < w->nworkers; j++)
 		if (w->in[j] && xsk_cons_nb_avail(&w->in[j]->desc.cons, 1))
@@ -398,6 +480,7 @@ int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 	w->cpu = -1;
 	w->efd = -1;
 	w->xsk.fd = -1;
+	w->ret_xsk.fd = -1;
 	w->umem_area = umem_area;
 	w->frame_size = frame_size;
 	w->region = (__u64)nframes * frame_size;
@@ -406,6 +489,7 @@ int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 		w->batch = PCF_BATCH_MAX;
 	w->rx_mode = cfg->rx_mode;
 	w->idle_polls = cfg->idle_polls ? cfg->idle_polls : IDLE_POLLS_DEFAULT;
+	w->raw = cfg->pipeline_off;
 	w->pl.rules = rules;
 	w->pl.default_egress = cfg->default_egress;
 	w->pl.rule_ctr = calloc(PCF_MAX_RULES, sizeof(*w->pl.rule_ctr));
@@ -442,9 +526,23 @@ int pcf_worker_add_egress(struct pcf_worker *w, __u32 ifindex,
 		return -ENOSPC;
 	w->egress[w->negress].ifindex = ifindex;
 	w->egress[w->negress].h = h;
+	w->egress[w->negress].xsk = &w->xsk;
 	w->egress[w->negress].npend = 0;
+	w->egress[w->negress].nmirror = 0;
+	w->pl.wire_ifindex[w->pl.nwire++] = ifindex;
 	w->negress++;
 	return 0;
+}
+
+void pcf_worker_set_return(struct pcf_worker *w, const __u8 *dmac,
+			   const __u8 *smac)
+{
+	memcpy(w->ret_dmac, dmac, sizeof(w->ret_dmac));
+	memcpy(w->ret_smac, smac, sizeof(w->ret_smac));
+	w->ret.xsk = &w->ret_xsk;
+	w->ret.h = NULL;
+	w->ret.npend = 0;
+	w->ret.nmirror = 0;
 }
 
 int pcf_handoff_create(struct pcf_worker *src, struct pcf_worker *dst,

@@ -35,8 +35,12 @@ struct pcf_handoff {
 struct pcf_egress_port {
 	__u32 ifindex;
 	struct pcf_handoff *h; /* NULL: our own socket */
-	__u32 npend;
-	struct xdp_desc pend[2 * PCF_BATCH_MAX]; /* packets and mirrors */
+	struct pcf_xsk *xsk;   /* without h: the socket to transmit on */
+	__u32 npend, nmirror;
+	struct xdp_desc pend[PCF_BATCH_MAX];
+	/* mirror copies: on the ring after the packets, so that a full
+	 * ring drops copies (counted as mirror) before any packet */
+	struct xdp_desc mirror[PCF_BATCH_MAX];
 };
 
 struct pcf_worker {
@@ -56,11 +60,17 @@ struct pcf_worker {
 	unsigned int negress; /* egress[0] is our own interface */
 	struct pcf_handoff *
 	    *in; /* [nworkers]: hand-off from worker i, or NULL */
+
+	/* the return path: our socket on the return veth (fd -1: none) */
+	struct pcf_xsk ret_xsk;
+	struct pcf_egress_port ret;
+	__u8 ret_dmac[6], ret_smac[6]; /* the veth's kernel end, our end */
 	unsigned int nworkers;
 
 	__u32 batch;
 	enum pcf_rx_mode rx_mode;
 	__u32 idle_polls; /* adaptive: empty polls before sleeping */
+	bool raw;	  /* pipeline off: forward to egress[1] untouched */
 	int efd;      /* eventfd other workers ring to wake us; -1 in tests */
 	int sleeping; /* read by other workers: __atomic only */
 	int stop;
@@ -84,6 +94,12 @@ void pcf_worker_fini(struct pcf_worker *w);
 /* Add an egress port: packets for ifindex go through h (NULL: own socket). */
 int pcf_worker_add_egress(struct pcf_worker *w, __u32 ifindex,
 			  struct pcf_handoff *h);
+/*
+ * Send packets for the kernel out of w->ret_xsk (the caller opened it on
+ * the return veth): dmac is the veth's kernel end, smac ours.
+ */
+void pcf_worker_set_return(struct pcf_worker *w, const __u8 *dmac,
+			   const __u8 *smac);
 /* Create the hand-off src -> dst (ring sizes from src's frame count). */
 int pcf_handoff_create(struct pcf_worker *src, struct pcf_worker *dst,
 		       struct pcf_handoff **ret);

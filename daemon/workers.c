@@ -55,7 +55,7 @@ void pcf_workers_cfg_init(struct pcf_workers_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->queues = PCF_WORKERS_QUEUES_ALL;
-	cfg->default_egress = PCF_EGRESS_WIRE;
+	cfg->default_egress = PCF_EGRESS_KERNEL;
 	cfg->rx_mode = PCF_RX_ADAPTIVE;
 	cfg->bind_mode = PCF_BIND_AUTO;
 	cfg->batch = 64;
@@ -136,8 +136,10 @@ static void close_sockets(struct pcf_workers *ws)
 		return;
 	map = pcf_dp_xskmap_fd(ws->dp);
 
-	for (i = 0; i < ws->n; i++)
+	for (i = 0; i < ws->n; i++) {
 		pcf_xsk_close(&ws->w[i].xsk, map);
+		pcf_xsk_close(&ws->w[i].ret_xsk, -1);
+	}
 }
 
 /* Empty our xskmap slots: the steering program passes to the kernel. */
@@ -167,6 +169,34 @@ static void teardown(struct pcf_workers *ws)
 	for (i = 0; i < ws->n; i++)
 		pcf_worker_fini(&ws->w[i]);
 	pcf_umem_destroy(&ws->umem);
+}
+
+/*
+ * Worker i transmits packets for the kernel on queue i of the return veth:
+ * sockets sharing a UMEM need a queue each.  Workers beyond its queues
+ * have no return path (their packets for the kernel are dropped).
+ */
+static int open_return(struct pcf_workers *ws,
+		       const struct pcf_workers_cfg *cfg,
+		       enum pcf_bind_mode mode)
+{
+	__u32 nq;
+	unsigned int i;
+	int err;
+
+	if (!cfg->ret_ifname[0])
+		return 0;
+	nq = rx_queues(cfg->ret_ifname);
+	for (i = 0; i < ws->n && i < nq; i++) {
+		struct pcf_worker *w = &ws->w[i];
+
+		err = pcf_xsk_open(&w->ret_xsk, &ws->umem, false,
+				   cfg->ret_ifname, i, mode, PCF_BATCH_MAX);
+		if (err)
+			return err;
+		pcf_worker_set_return(w, cfg->ret_dmac, cfg->ret_smac);
+	}
+	return 0;
 }
 
 /* Workers, UMEM and sockets, bound in one mode (no zero-copy fallback). */
@@ -202,7 +232,7 @@ static int open_all(struct pcf_workers *ws, const struct pcf_workers_cfg *cfg,
 		if (err)
 			return err;
 	}
-	return 0;
+	return open_return(ws, cfg, mode);
 }
 
 /*
@@ -420,8 +450,11 @@ void pcf_workers_stats_sum(const struct pcf_workers *ws,
 		ret->rx_bytes += s->rx_bytes;
 		ret->tx_packets += s->tx_packets;
 		ret->tx_bytes += s->tx_bytes;
-		for (r = 0; r < PCF_WDROP_MAX; r++)
+		for (r = 0; r < PCF_WDROP_MAX; r++) {
 			ret->drops[r] += s->drops[r];
+			ret->returned[r] += s->returned[r];
+		}
+		ret->mirrors += s->mirrors;
 		ret->heartbeat += s->heartbeat;
 		ret->sleeps += s->sleeps;
 		ret->kicks += s->kicks;

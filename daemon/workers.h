@@ -35,9 +35,13 @@ enum pcf_rx_mode {
 
 struct pcf_workers_cfg {
 	__u32 queues; /* rx queues per interface; PCF_WORKERS_QUEUES_ALL */
-	/* enum pcf_egress for rules that name none; kernel egress is not
-	 * built yet: such packets are dropped, counted as egress_kernel */
+	/* enum pcf_egress for rules that name none */
 	__u8 default_egress;
+	/* the return veth's end the workers transmit on ("": no return
+	 * path, packets for the kernel are dropped), the MAC addresses of
+	 * its kernel end (dmac) and of this end (smac) */
+	char ret_ifname[IF_NAMESIZE];
+	__u8 ret_dmac[6], ret_smac[6];
 	enum pcf_rx_mode rx_mode;
 	__u32 idle_polls; /* adaptive; 0: the default */
 	enum pcf_bind_mode bind_mode;
@@ -45,9 +49,12 @@ struct pcf_workers_cfg {
 	__u32 frames; /* UMEM frames per worker, >= 128; 0: default */
 	int cpus[PCF_WORKERS_MAX_CPUS]; /* worker i runs on cpus[i % ncpus] */
 	unsigned int ncpus;		/* 0: not pinned */
+	/* benchmarks only (pcfd --pipeline off): every packet goes out of
+	 * the next interface untouched, pcf's floor */
+	bool pipeline_off;
 };
 
-/* Defaults: all queues, wire egress, adaptive, auto, 64, 4096 frames. */
+/* Defaults: all queues, kernel egress, adaptive, auto, 64, 4096 frames. */
 void pcf_workers_cfg_init(struct pcf_workers_cfg *cfg);
 /* Parse a --cpus list ("0,2-3") into cfg; -EINVAL on a bad list. */
 int pcf_workers_parse_cpus(struct pcf_workers_cfg *cfg, const char *list);
@@ -73,6 +80,10 @@ struct pcf_worker_stats {
 	__u64 rx_packets, rx_bytes;
 	__u64 tx_packets, tx_bytes; /* handed to a tx ring */
 	__u64 drops[16]; /* by enum pcf_wdrop, PCF_WDROP_MAX of them */
+	/* sent to the kernel through the return veth, by why (enum
+	 * pcf_wdrop: egress_kernel, or the wire fallbacks) */
+	__u64 returned[16];
+	__u64 mirrors;	 /* mirror copies handed to a tx (or hand-off) ring */
 	__u64 heartbeat; /* loop turns: moves while the thread lives */
 	__u64 sleeps;	 /* times it slept in poll() */
 	__u64 kicks;	 /* sendto()/recvfrom() wake-ups of the kernel */

@@ -120,6 +120,8 @@ static const struct pcf_policy worker_policy[PCF_A_WORKER_MAX + 1] = {
 				      .type = PCF_AT_U64 },
 	[PCF_A_WORKER_TX_BYTES] = { .name = "tx-bytes", .type = PCF_AT_U64 },
 	[PCF_A_WORKER_HEARTBEAT] = { .name = "heartbeat", .type = PCF_AT_U64 },
+	[PCF_A_WORKER_MIRROR_PACKETS] = { .name = "mirror-packets",
+					  .type = PCF_AT_U64 },
 	[PCF_A_WORKER_COUNTER] = { .name = "counter",
 				   .type = PCF_AT_NEST,
 				   .nest = &pcf_counter_set,

@@ -129,6 +129,9 @@ enum pcf_counter_kind {
 	PCF_COUNTER_VERDICT,
 	PCF_COUNTER_REASON,
 	PCF_COUNTER_DROP, /* a worker's drops, by reason (packets only) */
+	/* pcf_return's outcomes (XDP); a worker's packets sent to the kernel
+	 * through the return veth, by why (packets only) */
+	PCF_COUNTER_RETURN,
 	PCF_COUNTER_KIND_MAX,
 };
 
@@ -155,6 +158,7 @@ enum pcf_worker_attr {
 	PCF_A_WORKER_TX_BYTES,	 /* u64 */
 	PCF_A_WORKER_HEARTBEAT,	 /* u64: moves while the thread lives */
 	PCF_A_WORKER_COUNTER,	 /* nest: drops per reason, repeated */
+	PCF_A_WORKER_MIRROR_PACKETS, /* u64: mirror copies sent */
 	__PCF_A_WORKER_MAX,
 };
 #define PCF_A_WORKER_MAX (__PCF_A_WORKER_MAX - 1)

@@ -145,7 +145,7 @@ json_object *pcfctl_flow_json(const struct pcf_rule *r,
 /*
  * The STATS_GET reply's attributes, as an object {"xdp": {...},
  * "workers": [{"ifname", "queue", "cpu", "bind_mode", "rx_packets", ...,
- * "heartbeat", "drops": {REASON: packets}}]}.
+ * "heartbeat", "drops": {REASON: packets}, "returned": {REASON: packets}}]}.
  */
 json_object *pcfctl_stats_json(const struct nlattr *const *tb);
 void pcfctl_print_stats(const struct pcfctl_out *o,
@@ -153,6 +153,5 @@ void pcfctl_print_stats(const struct pcfctl_out *o,
 void pcfctl_print_json(const struct pcfctl_out *o, json_object *obj);
 /* json-c's to_string flags for o (-p) */
 int pcfctl_json_flags(const struct pcfctl_out *o);
-const char *pcfctl_proto_name(__u8 proto, char *buf, size_t len);
 
 #endif /* PCFCTL_H */

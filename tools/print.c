@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * print.c - pcfctl's output: rules in the words `flow add` takes (so a
- * line can be pasted back), and the same as JSON through json-c.
+ * line can be pasted back; genl's pcf_text_rule writes them), and the
+ * same as JSON through json-c, with genl's value formatters.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,152 +12,22 @@
 
 #include "pcfctl.h"
 
-const char *pcfctl_proto_name(__u8 proto, char *buf, size_t len)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_ICMPV6:
-		return "icmpv6";
-	default:
-		snprintf(buf, len, "%u", proto);
-		return buf;
-	}
-}
-
-static unsigned int mask_bits(const __u8 *mask, unsigned int len)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += __builtin_popcount(mask[i]);
-	return n;
-}
-
-static bool any_bits(const __u8 *mask, unsigned int len)
-{
-	return mask_bits(mask, len) > 0;
-}
-
-/* ADDR or ADDR/LEN */
-static const char *prefix_str(const __u8 *addr, const __u8 *mask, __u8 family,
-			      char *buf, size_t len)
-{
-	unsigned int alen = family == 6 ? 16 : 4, bits = mask_bits(mask, alen);
-	size_t n;
-
-	inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, len);
-	n = strlen(buf);
-	if (bits != alen * 8)
-		snprintf(buf + n, len - n, "/%u", bits);
-	return buf;
-}
-
-/* ADDR, ADDR:PORT or [IPV6]:PORT */
-static const char *nat_str(const struct pcf_nat *nat, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	inet_ntop(nat->family == 6 ? AF_INET6 : AF_INET, nat->addr, a,
-		  sizeof(a));
-	if (!nat->port)
-		snprintf(buf, len, "%s", a);
-	else if (nat->family == 6)
-		snprintf(buf, len, "[%s]:%u", a, ntohs(nat->port));
-	else
-		snprintf(buf, len, "%s:%u", a, ntohs(nat->port));
-	return buf;
-}
-
-static const char *ifname(__u32 ifindex, char *buf)
-{
-	if (!if_indextoname(ifindex, buf))
-		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
-	return buf;
-}
-
-/* Is there an address match, and which side carries the family? */
-static bool has_src(const struct pcf_rule *r)
-{
-	unsigned int alen = r->key.family == 6 ? 16 : 4;
-
-	return r->mask.family &&
-	       (any_bits(r->mask.src, alen) || !any_bits(r->mask.dst, alen));
-}
-
-static bool has_dst(const struct pcf_rule *r)
-{
-	return r->mask.family &&
-	       any_bits(r->mask.dst, r->key.family == 6 ? 16 : 4);
-}
-
-static void print_match(FILE *f, const struct pcf_rule *r)
-{
-	const struct pcf_key *k = &r->key, *m = &r->mask;
-	char buf[INET6_ADDRSTRLEN + 8], name[IF_NAMESIZE];
-
-	if (has_src(r))
-		fprintf(
-		    f, " src %s",
-		    prefix_str(k->src, m->src, k->family, buf, sizeof(buf)));
-	if (has_dst(r))
-		fprintf(
-		    f, " dst %s",
-		    prefix_str(k->dst, m->dst, k->family, buf, sizeof(buf)));
-	if (m->sport)
-		fprintf(f, " sport %u", ntohs(k->sport));
-	if (m->dport)
-		fprintf(f, " dport %u", ntohs(k->dport));
-	if (m->proto)
-		fprintf(f, " proto %s",
-			pcfctl_proto_name(k->proto, buf, sizeof(buf)));
-	if (m->ifindex)
-		fprintf(f, " dev %s", ifname(k->ifindex, name));
-}
-
-static void print_action(FILE *f, const struct pcf_action *a)
-{
-	char buf[INET6_ADDRSTRLEN + 16], name[IF_NAMESIZE];
-
-	fprintf(f, " action %s", pcf_genl_verdict_name(a->verdict));
-	if (a->flags & PCF_ACT_TTL)
-		fprintf(f, " ttl-delta %d", a->ttl_delta);
-	if (a->flags & PCF_ACT_DF_CLEAR)
-		fprintf(f, " df-clear");
-	if (a->flags & PCF_ACT_SNAT)
-		fprintf(f, " snat %s", nat_str(&a->snat, buf, sizeof(buf)));
-	if (a->flags & PCF_ACT_DNAT)
-		fprintf(f, " dnat %s", nat_str(&a->dnat, buf, sizeof(buf)));
-	if (a->flags & PCF_ACT_MARK)
-		fprintf(f, " mark 0x%x", a->mark);
-	if (a->flags & PCF_ACT_MIRROR)
-		fprintf(f, " mirror %s", ifname(a->mirror_ifindex, name));
-	if (a->egress != PCF_EGRESS_DEFAULT)
-		fprintf(f, " egress %s", pcf_genl_egress_name(a->egress));
-	if (a->flags & PCF_ACT_QUEUE)
-		fprintf(f, " queue %u", a->queue);
-}
-
 static json_object *match_json(const struct pcf_rule *r)
 {
 	const struct pcf_key *k = &r->key, *m = &r->mask;
-	char buf[INET6_ADDRSTRLEN + 8], name[IF_NAMESIZE];
+	char buf[PCF_TEXT_VALUE_MAX];
 	json_object *o = json_object_new_object();
 
-	if (has_src(r))
+	if (pcf_text_has_src(r))
 		json_object_object_add(
 		    o, "src",
-		    json_object_new_string(prefix_str(k->src, m->src, k->family,
-						      buf, sizeof(buf))));
-	if (has_dst(r))
+		    json_object_new_string(pcf_text_prefix(
+			k->src, m->src, k->family, buf, sizeof(buf))));
+	if (pcf_text_has_dst(r))
 		json_object_object_add(
 		    o, "dst",
-		    json_object_new_string(prefix_str(k->dst, m->dst, k->family,
-						      buf, sizeof(buf))));
+		    json_object_new_string(pcf_text_prefix(
+			k->dst, m->dst, k->family, buf, sizeof(buf))));
 	if (m->sport)
 		json_object_object_add(o, "sport",
 				       json_object_new_int(ntohs(k->sport)));
@@ -165,18 +36,19 @@ static json_object *match_json(const struct pcf_rule *r)
 				       json_object_new_int(ntohs(k->dport)));
 	if (m->proto)
 		json_object_object_add(o, "proto",
-				       json_object_new_string(pcfctl_proto_name(
+				       json_object_new_string(pcf_text_proto(
 					   k->proto, buf, sizeof(buf))));
 	if (m->ifindex)
 		json_object_object_add(
-		    o, "dev", json_object_new_string(ifname(k->ifindex, name)));
+		    o, "dev",
+		    json_object_new_string(pcf_text_ifname(k->ifindex, buf)));
 	return o;
 }
 
 /* Every action key is there; what the rule does not set is null. */
 static json_object *action_json(const struct pcf_action *a)
 {
-	char buf[INET6_ADDRSTRLEN + 16], name[IF_NAMESIZE];
+	char buf[PCF_TEXT_VALUE_MAX];
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(
@@ -188,24 +60,24 @@ static json_object *action_json(const struct pcf_action *a)
 	json_object_object_add(
 	    o, "df_clear",
 	    json_object_new_boolean(a->flags & PCF_ACT_DF_CLEAR));
-	json_object_object_add(
-	    o, "snat",
-	    a->flags & PCF_ACT_SNAT
-		? json_object_new_string(nat_str(&a->snat, buf, sizeof(buf)))
-		: NULL);
-	json_object_object_add(
-	    o, "dnat",
-	    a->flags & PCF_ACT_DNAT
-		? json_object_new_string(nat_str(&a->dnat, buf, sizeof(buf)))
-		: NULL);
+	json_object_object_add(o, "snat",
+			       a->flags & PCF_ACT_SNAT
+				   ? json_object_new_string(pcf_text_nat(
+					 &a->snat, buf, sizeof(buf)))
+				   : NULL);
+	json_object_object_add(o, "dnat",
+			       a->flags & PCF_ACT_DNAT
+				   ? json_object_new_string(pcf_text_nat(
+					 &a->dnat, buf, sizeof(buf)))
+				   : NULL);
 	json_object_object_add(
 	    o, "mark",
 	    a->flags & PCF_ACT_MARK ? json_object_new_int64(a->mark) : NULL);
-	json_object_object_add(
-	    o, "mirror",
-	    a->flags & PCF_ACT_MIRROR
-		? json_object_new_string(ifname(a->mirror_ifindex, name))
-		: NULL);
+	json_object_object_add(o, "mirror",
+			       a->flags & PCF_ACT_MIRROR
+				   ? json_object_new_string(pcf_text_ifname(
+					 a->mirror_ifindex, buf))
+				   : NULL);
 	json_object_object_add(
 	    o, "egress",
 	    json_object_new_string(pcf_genl_egress_name(a->egress)));
@@ -243,9 +115,11 @@ void pcfctl_print_flow(const struct pcfctl_out *o, const struct pcf_rule *r,
 		       const struct pcf_counter *c,
 		       const struct pcf_counter *workers)
 {
-	fprintf(o->f, "id %u prio %u", r->id, r->prio);
-	print_match(o->f, r);
-	print_action(o->f, &r->action);
+	char text[PCF_TEXT_RULE_MAX];
+
+	/* on -ENODEV (an interface with no name here) the text is there too */
+	pcf_text_rule(r, text, sizeof(text));
+	fprintf(o->f, "id %u %s", r->id, text);
 	if (c && o->stats)
 		fprintf(o->f, " packets %llu bytes %llu",
 			(unsigned long long)c->packets,
@@ -287,6 +161,7 @@ void pcfctl_print_json(const struct pcfctl_out *o, json_object *obj)
 
 struct counter {
 	const char *name;
+	__u32 kind; /* enum pcf_counter_kind */
 	struct pcf_counter c;
 };
 
@@ -299,6 +174,9 @@ static bool read_counter(const struct nlattr *nest, struct counter *ret)
 	    !tb[PCF_A_COUNTER_NAME])
 		return false;
 	ret->name = mnl_attr_get_str(tb[PCF_A_COUNTER_NAME]);
+	ret->kind = tb[PCF_A_COUNTER_KIND]
+			? mnl_attr_get_u32(tb[PCF_A_COUNTER_KIND])
+			: PCF_COUNTER_DROP;
 	ret->c.packets = tb[PCF_A_COUNTER_PACKETS]
 			     ? mnl_attr_get_u64(tb[PCF_A_COUNTER_PACKETS])
 			     : 0;
@@ -313,7 +191,7 @@ struct worker {
 	const char *ifname;
 	__u32 queue, bind_mode;
 	int cpu;
-	__u64 rx_packets, rx_bytes, tx_packets, tx_bytes, heartbeat;
+	__u64 rx_packets, rx_bytes, tx_packets, tx_bytes, heartbeat, mirrors;
 	const struct nlattr *nest; /* for its drop counters */
 };
 
@@ -345,6 +223,7 @@ static bool read_worker(const struct nlattr *nest, struct worker *ret)
 	ret->tx_packets = get_u64(tb[PCF_A_WORKER_TX_PACKETS]);
 	ret->tx_bytes = get_u64(tb[PCF_A_WORKER_TX_BYTES]);
 	ret->heartbeat = get_u64(tb[PCF_A_WORKER_HEARTBEAT]);
+	ret->mirrors = get_u64(tb[PCF_A_WORKER_MIRROR_PACKETS]);
 	ret->nest = nest;
 	return true;
 }
@@ -360,7 +239,7 @@ static void add_u64(json_object *o, const char *key, __u64 v)
 
 static json_object *worker_json(const struct worker *w)
 {
-	json_object *o = json_object_new_object(), *drops;
+	json_object *o = json_object_new_object(), *drops, *returned;
 	const struct nlattr *a;
 	struct counter c;
 
@@ -375,22 +254,42 @@ static json_object *worker_json(const struct worker *w)
 	add_u64(o, "tx_packets", w->tx_packets);
 	add_u64(o, "tx_bytes", w->tx_bytes);
 	add_u64(o, "heartbeat", w->heartbeat);
+	add_u64(o, "mirror_packets", w->mirrors);
 	drops = json_object_new_object();
 	json_object_object_add(o, "drops", drops);
+	returned = json_object_new_object();
+	json_object_object_add(o, "returned", returned);
 	mnl_attr_for_each_nested(a, w->nest) {
 		if (mnl_attr_get_type(a) == PCF_A_WORKER_COUNTER &&
 		    read_counter(a, &c))
-			add_u64(drops, c.name, c.c.packets);
+			add_u64(c.kind == PCF_COUNTER_RETURN ? returned : drops,
+				c.name, c.c.packets);
 	}
 	return o;
 }
 
-static void print_worker(FILE *f, const struct worker *w)
+/* "    LABEL: name N, name N" of one kind's non-zero counters */
+static void print_worker_counters(FILE *f, const struct worker *w, __u32 kind,
+				  const char *label)
 {
 	const struct nlattr *a;
 	struct counter c;
 	bool any = false;
 
+	mnl_attr_for_each_nested(a, w->nest) {
+		if (mnl_attr_get_type(a) != PCF_A_WORKER_COUNTER ||
+		    !read_counter(a, &c) || c.kind != kind || !c.c.packets)
+			continue;
+		fprintf(f, "%s %s %llu", any ? "," : label, c.name,
+			(unsigned long long)c.c.packets);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
+}
+
+static void print_worker(FILE *f, const struct worker *w)
+{
 	fprintf(
 	    f,
 	    "  %s queue %u cpu %d %s: rx %llu packets %llu bytes, tx %llu packets %llu bytes, heartbeat %llu\n",
@@ -398,16 +297,11 @@ static void print_worker(FILE *f, const struct worker *w)
 	    (unsigned long long)w->rx_packets, (unsigned long long)w->rx_bytes,
 	    (unsigned long long)w->tx_packets, (unsigned long long)w->tx_bytes,
 	    (unsigned long long)w->heartbeat);
-	mnl_attr_for_each_nested(a, w->nest) {
-		if (mnl_attr_get_type(a) != PCF_A_WORKER_COUNTER ||
-		    !read_counter(a, &c) || !c.c.packets)
-			continue;
-		fprintf(f, "%s %s %llu", any ? "," : "    drops:", c.name,
-			(unsigned long long)c.c.packets);
-		any = true;
-	}
-	if (any)
-		fputc('\n', f);
+	if (w->mirrors)
+		fprintf(f, "    mirror copies %llu\n",
+			(unsigned long long)w->mirrors);
+	print_worker_counters(f, w, PCF_COUNTER_DROP, "    drops:");
+	print_worker_counters(f, w, PCF_COUNTER_RETURN, "    returned:");
 }
 
 json_object *pcfctl_stats_json(const struct nlattr *const *tb)

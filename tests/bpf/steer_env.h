@@ -31,6 +31,7 @@
 
 #include "loader.h"
 #include "rules.h"
+#include "pcf_return.skel.h"
 #include "pcf_steer.skel.h"
 #include "frame.h"
 
@@ -72,12 +73,11 @@ static inline void env_on_signal(int sig)
 	raise(sig);
 }
 
-static inline void env_remember_pins(void)
+static inline void env_remember_maps(struct bpf_object *obj)
 {
 	struct bpf_map *map;
 
-	env.npins = 0;
-	bpf_object__for_each_map(map, env.dp->skel->obj)
+	bpf_object__for_each_map(map, obj)
 	{
 		const char *path = bpf_map__pin_path(map);
 
@@ -85,6 +85,14 @@ static inline void env_remember_pins(void)
 			snprintf(env.pins[env.npins++], sizeof(env.pins[0]),
 				 "%s", path);
 	}
+}
+
+/* The maps of pcf_steer and pcf_return, both pinned by pcf_dp_open. */
+static inline void env_remember_pins(void)
+{
+	env.npins = 0;
+	env_remember_maps(env.dp->skel->obj);
+	env_remember_maps(env.dp->ret_skel->obj);
 }
 
 static inline int env_open(void)
@@ -207,13 +215,13 @@ static inline const __u8 *result_frame(const struct result *r)
 }
 
 /*
- * Run len bytes through pcf_steer as received on lo queue 0, with meta_len
- * bytes of metadata in front (a multiple of 4, at most 32); this also
- * reaches frames shorter than the Ethernet header, which test_run refuses
- * as plain data.  Returns 0 or -errno of the syscall.
+ * Run len bytes through the XDP program prog_fd as received on lo queue 0,
+ * with meta_len bytes of metadata in front (a multiple of 4, at most 32);
+ * this also reaches frames shorter than the Ethernet header, which
+ * test_run refuses as plain data.  Returns 0 or -errno of the syscall.
  */
-static inline int run_raw(const void *data, __u32 len, __u32 meta_len,
-			  struct result *res)
+static inline int run_prog_raw(int prog_fd, const void *data, __u32 len,
+			       __u32 meta_len, struct result *res)
 {
 	__u8 in[FRAME_MAX + 64] = {};
 	struct xdp_md ctx_in = {
@@ -231,13 +239,21 @@ static inline int run_raw(const void *data, __u32 len, __u32 meta_len,
 	if (len + meta_len > sizeof(in))
 		return -E2BIG;
 	memcpy(in + meta_len, data, len);
-	if (bpf_prog_test_run_opts(pcf_dp_steer_prog_fd(env.dp), &opts))
+	if (bpf_prog_test_run_opts(prog_fd, &opts))
 		return -errno;
 	res->ret = opts.retval;
 	res->meta_len = ctx_out.data - ctx_out.data_meta;
 	res->len = ctx_out.data_end - ctx_out.data;
 	assert_int_equal(opts.data_size_out, res->meta_len + res->len);
 	return 0;
+}
+
+/* Run len bytes through pcf_steer (see run_prog_raw). */
+static inline int run_raw(const void *data, __u32 len, __u32 meta_len,
+			  struct result *res)
+{
+	return run_prog_raw(pcf_dp_steer_prog_fd(env.dp), data, len, meta_len,
+			    res);
 }
 
 static inline void run_frame(const struct frame *f, struct result *res)

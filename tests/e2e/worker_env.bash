@@ -41,6 +41,11 @@ in_ns "$dut" sysctl -qw net.ipv6.conf.all.forwarding=1
 # complete them, as anything arriving from a wire has.
 in_ns "$src" $UDP txcsum-off $IF_S || fail "tx checksum offload stays on"
 in_ns "$dst" $UDP txcsum-off $IF_D || fail "tx checksum offload stays on"
+# pcf_return forwards by devmap redirect into dut's veths; a veth drops
+# redirected frames unless its peer runs NAPI (an XDP program, or GRO on),
+# which a NIC always does
+in_ns "$src" $UDP gro-on $IF_S || fail "GRO stays off on $IF_S"
+in_ns "$dst" $UDP gro-on $IF_D || fail "GRO stays off on $IF_D"
 
 # The workers route only to resolved next hops (else: counted, dropped).
 mac_d=$(ip -n "$dst" -br link show $IF_D | awk '{print $3}')
@@ -55,6 +60,9 @@ for a in 198.18.1.1 2001:db8:1::1; do
 done
 
 ctl() { "$PCFCTL" -n "$dut" --ctl-port "$CTL_PORT" "$@"; }
+
+# the return veth pcfd makes in dut: names of this run
+RET_A=r${ID}a RET_B=r${ID}b
 
 # start_fp [--rule 'WORDS']... PCFD_ARGS...: pcfd in dut on both veths,
 # then each rule through `pcfctl flow add WORDS`; sets $fp (pcfd's pid)
@@ -71,7 +79,8 @@ start_fp() {
 	done
 	# nsenter execs pcfd: $! is its pid
 	nsenter --net=/run/netns/"$dut" "$PCFD" -f --pin-dir "$PIN_DIR" \
-		--ctl-port "$CTL_PORT" -i $IF_A -i $IF_B "${args[@]}" \
+		--ctl-port "$CTL_PORT" -i $IF_A -i $IF_B \
+		--return-veth $RET_A,$RET_B "${args[@]}" \
 		>>"$TMP/fp.err" 2>&1 &
 	fp=$!
 	track $fp
@@ -91,6 +100,7 @@ stop_fp() {
 	kill -TERM $fp
 	wait $fp || fail "pcfd exited with $?: $(cat "$TMP/fp.err")"
 	in_ns "$dut" "$PCFD" --unload --pin-dir "$PIN_DIR" -i $IF_A -i $IF_B \
+		--return-veth $RET_A,$RET_B \
 		>>"$TMP/fp.err" 2>&1 || fail "pcfd --unload: $(tail -n 3 "$TMP/fp.err")"
 }
 
@@ -139,18 +149,22 @@ refresh() {
 	ctl -j flow show >"$TMP/flows.json" || fail "pcfctl flow show"
 }
 
-# fp_stat KEY: a counter of the last snapshot: tx_packets, rx_packets
-# (summed over the workers), drop_REASON (the workers' drops, summed),
-# xdp_VERDICT and xdp_reason_REASON (packets), rule_ID_worker_packets
+# fp_stat KEY: a counter of the last snapshot: tx_packets, rx_packets,
+# mirror_packets (summed over the workers), drop_REASON (the workers' drops, summed),
+# returned_REASON (sent to the kernel through the return veth, summed),
+# xdp_VERDICT, xdp_reason_REASON and xdp_return_OUTCOME (packets),
+# rule_ID_worker_packets
 fp_stat() {
 	python3 - "$1" "$TMP/stats.json" "$TMP/flows.json" <<'PY'
 import json, sys
 key, st, fl = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
 ws = st["workers"]
-if key in ("tx_packets", "rx_packets"):
+if key in ("tx_packets", "rx_packets", "mirror_packets"):
     print(sum(w[key] for w in ws))
 elif key.startswith("drop_"):
     print(sum(w["drops"].get(key[5:], 0) for w in ws))
+elif key.startswith("returned_"):
+    print(sum(w.get("returned", {}).get(key[9:], 0) for w in ws))
 elif key.startswith("xdp_reason_"):
     print(st["xdp"][key[11:]]["packets"])
 elif key.startswith("xdp_"):
@@ -180,4 +194,25 @@ fail_stats() {
 	tail -n 20 "$TMP/fp.err"
 	in_ns "$dst" grep -E "^(Ip|Udp|Tcp):" /proc/net/snmp
 	fail "$@"
+}
+
+# tcp SERVER_ADDR NAT_ADDR: a 300 kB transfer from src port 4100 to
+# SERVER_ADDR port 5200 through a rule pair that NATs it to NAT_ADDR:7100
+tcp() {
+	local out=$TMP/tcp.$1
+	refresh
+	local before=$(fp_stat tx_packets)
+	in_ns "$dst" $UDP tcp-serve "$1" 5200 10 >"$out" &
+	local r=$!
+	track $r
+	wait_for 5 grep -q listening "$out" || fail "tcp server on $1"
+	in_ns "$src" $UDP tcp-send "$1" 5200 300000 4100 ||
+		fail_stats "TCP to $1: $(cat "$out")"
+	wait $r || fail "TCP server on $1 failed"
+	[ "$(sed -n 2p "$out")" = "$2 7100" ] ||
+		fail_stats "server saw peer $(sed -n 2p "$out"), not $2 7100"
+	refresh
+	log "TCP to $1: intact, peer $2:7100, $(( $(fp_stat tx_packets) - before )) packets through the workers"
+	[ $(( $(fp_stat tx_packets) - before )) -ge 200 ] ||
+		fail_stats "the workers did not carry the connection"
 }

@@ -9,8 +9,8 @@
 #  - snat: the receiver sees the new source address and port;
 #  - dnat to a second address of dst: only the socket bound there gets it;
 #  - TTL 1 with ttl-delta -1: dropped and counted;
-#  - dnat to an address without a neighbour entry: dropped and counted
-#    (until the return veth exists there is no kernel path to hand it to);
+#  - dnat to an address without a neighbour entry: handed to the kernel
+#    through the return veth (counted as returned no_neigh);
 #  - mirror to the ingress veth: dst gets the packets, and a copy of each
 #    goes back out to src (hairpin on the same socket);
 #  - kill -9 of pcfd under traffic: the flow goes on via the kernel;
@@ -21,7 +21,9 @@
 # PCF_RX_MODE and PCF_BIND_MODE pick pcfd's modes.
 . "$(dirname "$0")/worker_env.bash"
 
-MODES="--rx-mode ${PCF_RX_MODE:-adaptive} --bind-mode ${PCF_BIND_MODE:-auto}"
+# wire egress for rules that name none: the workers route (ret_*.sh test
+# the kernel egress)
+MODES="--rx-mode ${PCF_RX_MODE:-adaptive} --bind-mode ${PCF_BIND_MODE:-auto} --egress wire"
 start_fp $MODES \
 	--rule "dst 198.18.2.1 proto udp dport 5002 action redirect ttl-delta -1 egress wire" \
 	--rule "dst 198.18.2.1 proto udp dport 5003 action redirect snat 198.18.2.77:7777" \
@@ -80,11 +82,13 @@ refresh
 	fail_stats "ttl_expired went from $before to $(fp_stat drop_ttl_expired)"
 log "$(workers_line)"
 
-log "dnat to 198.18.2.9, no neighbour entry: dropped and counted"
+log "dnat to 198.18.2.9, no neighbour entry: returned to the kernel"
 got=$(flow 198.18.2.1 5007 10)
 [ -z "$got" ] || fail_stats "arrived: $got"
 refresh
-[ "$(fp_stat drop_no_neigh)" = 10 ] ||
+[ "$(fp_stat returned_no_neigh)" = 10 ] ||
+	fail_stats "returned no_neigh: $(fp_stat returned_no_neigh)"
+[ "$(fp_stat drop_no_neigh)" = 0 ] ||
 	fail_stats "no_neigh drops: $(fp_stat drop_no_neigh)"
 
 log "kill -9 under traffic: the kernel takes the flow over"

@@ -12,6 +12,8 @@ tcp-send DST PORT BYTES SPORT
     the server's SHA-256 against ours; exit 1 if it differs.
 txcsum-off IFNAME
     turn off tx checksum offload (what "ethtool -K IFNAME tx off" does).
+gro-on IFNAME
+    turn on GRO (what "ethtool -K IFNAME gro on" does).
 recv ADDR PORT SECONDS [COUNT]
     print "SRC SPORT TTL SEQ" per datagram until SECONDS of silence
     (at most 10 * SECONDS in all) or COUNT datagrams.
@@ -23,15 +25,23 @@ import time
 IP_RECVTTL = getattr(socket, "IP_RECVTTL", 12)  # not in every Python
 
 
-def txcsum_off(ifname):
+def ethtool_set(ifname, cmd, value):
     import ctypes
     import fcntl
     import struct
-    ETHTOOL_STXCSUM, SIOCETHTOOL = 0x17, 0x8946
-    val = ctypes.create_string_buffer(struct.pack("II", ETHTOOL_STXCSUM, 0))
+    SIOCETHTOOL = 0x8946
+    val = ctypes.create_string_buffer(struct.pack("II", cmd, value))
     ifr = struct.pack("16sP", ifname.encode(), ctypes.addressof(val))
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         fcntl.ioctl(s.fileno(), SIOCETHTOOL, ifr + bytes(40 - len(ifr)))
+
+
+def txcsum_off(ifname):
+    ethtool_set(ifname, 0x17, 0)  # ETHTOOL_STXCSUM
+
+
+def gro_on(ifname):
+    ethtool_set(ifname, 0x2c, 1)  # ETHTOOL_SGRO
 
 
 def send(dst, port, count, interval, ttl=64, sport=0):
@@ -130,6 +140,8 @@ if __name__ == "__main__":
         tcp_send(a[1], int(a[2]), int(a[3]), int(a[4]))
     elif a[0] == "txcsum-off":
         txcsum_off(a[1])
+    elif a[0] == "gro-on":
+        gro_on(a[1])
     elif a[0] == "send":
         send(a[1], int(a[2]), int(a[3]), float(a[4]),
              *(int(x) for x in a[5:]))

@@ -86,7 +86,9 @@ static void test_defaults(void **state)
 	assert_int_equal(parse(&o, "-i", "x", NULL), 0);
 	assert_int_equal(o.stats_interval, PCFD_STATS_INTERVAL_DEFAULT);
 	assert_int_equal(o.default_verdict, -1);
-	assert_int_equal(o.workers.default_egress, PCF_EGRESS_WIRE);
+	assert_int_equal(o.workers.default_egress, PCF_EGRESS_KERNEL);
+	assert_string_equal(o.ret_name, "pcfr0");
+	assert_string_equal(o.ret_peer, "pcfr1");
 	assert_int_equal(o.workers.rx_mode, PCF_RX_ADAPTIVE);
 	assert_null(o.config);
 	pcfd_opts_free(&o);
@@ -110,6 +112,34 @@ static void test_refused(void **state)
 	pcfd_opts_free(&o);
 	assert_int_equal(parse(&o, "-v", NULL), 2); /* no interface */
 	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--return-veth", "a", "-i", "x", NULL), 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--return-veth", "a,a", "-i", "x", NULL), 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--return-veth", "a,", "-i", "x", NULL), 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--return-veth", "a,b,c", "-i", "x", NULL),
+			 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(
+	    parse(&o, "--return-veth", "a234567890123456,b", "-i", "x", NULL),
+	    2);
+	pcfd_opts_free(&o);
+}
+
+static void test_return_veth(void **state)
+{
+	struct pcfd_opts o;
+
+	assert_int_equal(parse(&o, "--return-veth", "ra,rb", "-i", "x", NULL),
+			 0);
+	assert_string_equal(o.ret_name, "ra");
+	assert_string_equal(o.ret_peer, "rb");
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--return-veth", "none", "-i", "x", NULL),
+			 0);
+	assert_string_equal(o.ret_name, "");
+	pcfd_opts_free(&o);
 }
 
 static void test_check_needs_no_interface(void **state)
@@ -131,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_interfaces_replace),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_return_veth),
 		cmocka_unit_test(test_check_needs_no_interface),
 	};
 

@@ -19,7 +19,7 @@ static void test_defaults(void **state)
 
 	pcf_workers_cfg_init(&cfg);
 	assert_int_equal(cfg.queues, PCF_WORKERS_QUEUES_ALL);
-	assert_int_equal(cfg.default_egress, PCF_EGRESS_WIRE);
+	assert_int_equal(cfg.default_egress, PCF_EGRESS_KERNEL);
 	assert_int_equal(cfg.rx_mode, PCF_RX_ADAPTIVE);
 	assert_int_equal(cfg.bind_mode, PCF_BIND_AUTO);
 	assert_int_equal(cfg.ncpus, 0);
