@@ -11,6 +11,13 @@
  * frame may start with what an earlier run left in it.  The UDP checksum
  * stays 0 (none), the IPv4 header does not change.  With one flow the same
  * work writes the same port, so every case pays the same generator.
+ * With `stamp` set, bench_gen also writes the sending time into the
+ * payload (stamp.h) for bench/sink.bpf.c's latency histogram.  With
+ * `interval_ns` set it paces the frames itself: bursts of `burst` frames
+ * (the test run's batch, handed to the veth together), one burst every
+ * burst * interval_ns.  A test run's syscall costs milliseconds, so pacing
+ * in user space would mean bursts of thousands of frames; single frames
+ * cost CPU 0 microseconds each (a flush and a wake-up of the receiver).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -19,12 +26,29 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
+#include "stamp.h"
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* set before load */
 const volatile __u32 target_ifindex;
 const volatile __u16 first_sport; /* flow 0's, host byte order */
 const volatile __u32 flows = 1;
+const volatile __u8 stamp; /* 0: bench_gen writes no time stamp */
+const volatile __u64 interval_ns; /* 0: as fast as it goes */
+const volatile __u32 burst = 1;	  /* frames per paced burst */
+
+struct pacing {
+	__u64 due; /* when the next burst is */
+	__u32 n;   /* frames so far */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pacing);
+} pacing SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -59,10 +83,59 @@ static __always_inline int set_next_flow(struct xdp_md *ctx)
 	return 1;
 }
 
+static long due_reached(__u64 i, void *due)
+{
+	return bpf_ktime_get_ns() >= *(__u64 *)due;
+}
+
+/*
+ * The first frame of a burst waits (spins) until the burst is due.  Behind
+ * by more than four bursts' time (the machine was busy), the schedule
+ * starts over from now rather than catching up at full speed: the rate
+ * then comes out lower, which gen's caller sees in the frames received.
+ */
+static __always_inline void pace(void)
+{
+	__u64 due, now, period = burst * interval_ns;
+	struct pacing *p;
+	__u32 zero = 0;
+
+	p = bpf_map_lookup_elem(&pacing, &zero);
+	if (!p || p->n++ % burst)
+		return;
+	now = bpf_ktime_get_ns();
+	due = p->due;
+	if (now > due + 4 * period)
+		due = now;
+	else if (now < due)
+		bpf_loop(1 << 23, due_reached, &due, 0);
+	p->due = due + period;
+}
+
+static __always_inline int write_stamp(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	__u32 *w = data + BENCH_STAMP_OFF;
+	__u64 now;
+
+	if ((void *)w + BENCH_STAMP_LEN > data_end)
+		return 0;
+	now = bpf_ktime_get_ns();
+	w[0] = (__u32)now;
+	w[1] = now >> 32;
+	w[2] = BENCH_STAMP_MAGIC;
+	return 1;
+}
+
 SEC("xdp")
 int bench_gen(struct xdp_md *ctx)
 {
 	if (!set_next_flow(ctx))
+		return XDP_ABORTED;
+	if (interval_ns)
+		pace();
+	if (stamp && !write_stamp(ctx))
 		return XDP_ABORTED;
 	return bpf_redirect(target_ifindex, 0);
 }

@@ -6,9 +6,12 @@
  * gives it the next flow's source port (-f FLOWS, bench.h) and redirects
  * it into IFNAME (a veth); the veth's peer receives them.
  *
- *   gen [-c CPU] [-t SECONDS] [-s SRC] [-d DST] [-S SPORT] [-D DPORT]
- *       [-f FLOWS] IFNAME
+ *   gen [-c CPU] [-t SECONDS] [-r PPS] [-T] [-s SRC] [-d DST] [-S SPORT]
+ *       [-D DPORT] [-f FLOWS] IFNAME
  *
+ * -r paces the frames to PPS per second, in bursts of PACED_BURST (gen.bpf.c
+ * spins until each burst is due); -T writes the sending time into each
+ * frame (stamp.h, for bench/sink).
  * Runs pinned to CPU (default 0) for SECONDS (default 5) and prints
  * "frames N seconds S cpu_seconds C": what it pushed (not what arrived: a
  * full veth ring drops), in S seconds of wall clock and C of its own CPU
@@ -16,8 +19,11 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -26,10 +32,15 @@
 #include "gen.skel.h"
 
 #define CHUNK (1U << 18) /* frames per test run: a fraction of a second */
+/* paced: frames the kernel hands to the veth together (the test run's
+ * batch), stamped within a microsecond or two of each other */
+#define PACED_BURST 16
 
 struct gen_opts {
 	int cpu;
 	double seconds;
+	double rate; /* frames per second; 0: as fast as it goes */
+	bool stamp;
 	struct bench_tuple tuple;
 	const char *ifname;
 };
@@ -55,25 +66,53 @@ struct gen_result {
 	double cpu_seconds;
 };
 
+static void on_alarm(int sig)
+{
+	/* nothing: only interrupts the test run (EINTR) */
+}
+
+/*
+ * A paced run is one syscall that ends when all its frames are out; if
+ * the machine cannot keep the pace it would run on: stop it (EINTR) at
+ * twice its time, plus one second.
+ */
+static void bound_paced_run(const struct gen_opts *o)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(2 * o->seconds + 1);
+}
+
 /* Push frames for o->seconds. */
 static int generate(int prog_fd, const struct gen_opts *o,
 		    struct gen_result *ret)
 {
 	struct bench_frame f;
+	/* paced: one test run of all the frames */
+	__u32 chunk = o->rate ? o->rate * o->seconds : CHUNK;
 	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = &f,
-		    .data_size_in = sizeof(f), .repeat = CHUNK,
+		    .data_size_in = sizeof(f), .repeat = chunk,
+		    .batch_size = o->rate ? PACED_BURST : 0,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 	double start = seconds_of(CLOCK_MONOTONIC), t;
 	double cpu_start = seconds_of(CLOCK_THREAD_CPUTIME_ID);
 	unsigned long long frames = 0;
 
 	bench_frame_build(&f, &o->tuple);
+	if (o->rate)
+		bound_paced_run(o);
 	do {
-		if (bpf_prog_test_run_opts(prog_fd, &run))
+		if (bpf_prog_test_run_opts(prog_fd, &run)) {
+			if (errno == EINTR)
+				fprintf(stderr, "gen: cannot keep the pace of "
+						"%.0f frames/s here\n",
+					o->rate);
 			return -errno;
-		frames += CHUNK;
+		}
+		frames += chunk;
 		t = seconds_of(CLOCK_MONOTONIC) - start;
-	} while (t < o->seconds);
+	} while (t < o->seconds && !o->rate);
 	ret->frames = frames;
 	ret->seconds = t;
 	ret->cpu_seconds = seconds_of(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
@@ -83,7 +122,7 @@ static int generate(int prog_fd, const struct gen_opts *o,
 static int usage(const char *prog)
 {
 	fprintf(stderr,
-		"Usage: %s [-c CPU] [-t SECONDS] " BENCH_TUPLE_USAGE
+		"Usage: %s [-c CPU] [-t SECONDS] [-r PPS] [-T] " BENCH_TUPLE_USAGE
 		" IFNAME\n",
 		prog);
 	return 2;
@@ -95,15 +134,20 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 
 	*o = (struct gen_opts){ .cpu = 0, .seconds = 5 };
 	bench_tuple_default(&o->tuple);
-	while ((c = getopt(argc, argv, "c:t:" BENCH_TUPLE_OPTS)) != -1) {
+	while ((c = getopt(argc, argv, "c:t:r:T" BENCH_TUPLE_OPTS)) != -1) {
 		if (c == 'c')
 			o->cpu = atoi(optarg);
 		else if (c == 't')
 			o->seconds = atof(optarg);
+		else if (c == 'r')
+			o->rate = atof(optarg);
+		else if (c == 'T')
+			o->stamp = true;
 		else if (bench_tuple_opt(&o->tuple, c, optarg))
 			return -EINVAL;
 	}
 	if (optind != argc - 1 || o->seconds <= 0 || o->seconds > 60 ||
+	    o->rate < 0 || o->rate > 1e8 ||
 	    !bench_tuple_valid(&o->tuple))
 		return -EINVAL;
 	o->ifname = argv[optind];
@@ -139,6 +183,9 @@ int main(int argc, char **argv)
 	skel->rodata->target_ifindex = ifindex;
 	skel->rodata->first_sport = o.tuple.sport;
 	skel->rodata->flows = o.tuple.flows;
+	skel->rodata->stamp = o.stamp;
+	skel->rodata->interval_ns = o.rate ? 1e9 / o.rate : 0;
+	skel->rodata->burst = PACED_BURST;
 	err = gen__load(skel);
 	if (!err)
 		err =

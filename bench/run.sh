@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
 # bench/run.sh BUILD: packets per second the receiving XDP program of a
-# veth sustains, pcf_steer against a bare XDP_DROP (the ceiling).
+# veth sustains, pcf_steer against a bare XDP_DROP (the ceiling); then
+# pcfd's AF_XDP workers against DPDK's testpmd (net_af_xdp) on the same
+# veths and CPUs (the worker cases below).
 #
 # A veth pair between two namespaces this script makes; bench/gen pushes
 # 64-byte UDP frames into one end from CPU 0 (XDP live-frames test runs);
@@ -27,32 +29,64 @@
 # FLOWS (16384, 4 x the cache's entries) make nearly every packet miss the
 # cache and run the search.  The generator does the same work for one flow
 # as for many, so one ceiling serves both.
+# Worker cases (issue 4 item 8), same run, same veths, same CPUs: gen on
+# CPU 0 pushes into tx -> rx (the dut), whose second veth b leads to the
+# sink namespace, where bench/sink.bpf.c drops and counts every frame (and
+# the latency of stamped ones).  pcfd runs on rx and b, workers pinned to
+# CPU 1; testpmd's forwarding lcore is CPU 1 too.
+#   fwd-drop    (b) rule REDIRECT ttl-delta -63: the pipeline drops every
+#               packet (TTL 0, ttl_expired); rate: the workers' rx_packets
+#   fwd-drop-poll  (b) with --rx-mode poll (the others are adaptive, the
+#               default)
+#   fwd         (c) rule REDIRECT snat + ttl-delta -1, wire egress: NAT,
+#               TTL, FIB next hop, out of b; rate: the sink veth's rx
+#   fwd-poll    (c) with --rx-mode poll
+#   fwd-raw     (d) (c)'s rule, pcfd --pipeline off: rx -> b untouched
+#   dpdk-rx     (e) testpmd rxonly on rx; rate: its RX-packets
+#   dpdk-io     (e) testpmd io forwarding rx -> b; rate: the sink veth's rx
+# and once, after them: fwd at half of its median rate with time stamps
+# in the payload (gen -T -r): p50/p99 latency from the sink's histogram.
+# Rates of these cases are over the wall clock (two CPUs at work).
+#
 # Modes (where the receiving side runs, see docs/BENCHMARKS.md):
 #   same-cpu  receiver in softirq on the generator's CPU 0 (veth default);
 #             steady: the default
 #   threaded  receiver in a threaded-NAPI kthread pinned to CPU 1; varies
-#             several-fold from run to run on this 2-vCPU VM: opt-in
+#             several-fold from run to run on this 2-vCPU VM: opt-in;
+#             steering cases only
 #
 # Environment: PCF_BENCH_SECONDS (4), PCF_BENCH_RUNS (3),
 # PCF_BENCH_MODES ("same-cpu"; "same-cpu threaded" for both),
-# PCF_BENCH_FLOWS (16384, at most pcf's 16384 rules).
+# PCF_BENCH_FLOWS (16384, at most pcf's 16384 rules),
+# PCF_BENCH_CASES (all; a space-separated list picks cases; the latency
+# run comes with fwd), PCF_BENCH_PCFD_ARGS (more pcfd options for every
+# pcfd case, e.g. "--batch 256").
 BUILD=${1:-build}
 export BUILD
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/common.sh
 
 need_root
+scripts/deps.sh bench || fail "cannot install the benchmark's packages"
 SECS=${PCF_BENCH_SECONDS:-4}
 RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
-CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many"
+STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many"
+WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw dpdk-rx dpdk-io"
+CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES}
+for cse in $CASES; do
+	[[ " $STEER_CASES $WORKER_CASES " == *" $cse "* ]] ||
+		fail "no case $cse (cases: $STEER_CASES $WORKER_CASES)"
+done
 GEN=$BUILD/bench/gen
+SINK=$BUILD/bench/sink
 COST=$BUILD/bench/cost
 FLOW_RULES=$BUILD/bench/flow-rules
 DROP_OBJ=$BUILD/bench/drop.bpf.o
 STEER=$BUILD/tests/tools/pcf-steer
-for f in "$GEN" "$COST" "$FLOW_RULES" "$DROP_OBJ" "$STEER"; do
+for f in "$GEN" "$COST" "$FLOW_RULES" "$DROP_OBJ" "$STEER" "$SINK" \
+	"$PCFD" "$PCFCTL"; do
 	[ -e "$f" ] || fail "$f missing: run make BUILD=$BUILD all"
 done
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
@@ -62,18 +96,24 @@ TUPLE=(-s "$SRC" -d "$DST" -S "$SPORT" -D "$DPORT")
 
 # flows CASE: how many flows the case sends
 flows() { [[ $1 == *-many ]] && echo "$FLOWS" || echo 1; }
+is_worker_case() { [[ " $WORKER_CASES " == *" $1 "* ]]; }
 
 netns_add tx >/dev/null # not in $(...): the EXIT trap must know it
 netns_add rx >/dev/null
-NS_TX=pcf${ID}tx NS_RX=pcf${ID}rx
-IF_TX=p${ID}t IF_RX=p${ID}r
+netns_add sk >/dev/null
+NS_TX=pcf${ID}tx NS_RX=pcf${ID}rx NS_SK=pcf${ID}sk
+IF_TX=p${ID}t IF_RX=p${ID}r IF_B=p${ID}b IF_K=p${ID}k
 veth_add "$NS_TX" "$IF_TX" "$NS_RX" "$IF_RX"
-for ns in "$NS_TX" "$NS_RX"; do
+veth_add "$NS_RX" "$IF_B" "$NS_SK" "$IF_K"
+for ns in "$NS_TX" "$NS_RX" "$NS_SK"; do
 	# no IPv6 autoconfiguration chatter in the counters
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 done
+mkdir -p "$PIN_DIR" # pcf-steer's, pcfd's and the sink's pins under it
+# shellcheck disable=SC2034 # FP_PIN, SINK_PIN: workers.bash's
+STEER_PIN=$PIN_DIR/steer FP_PIN=$PIN_DIR/fp SINK_PIN=$PIN_DIR/sink_hist
 
-steer() { in_ns "$NS_RX" "$STEER" --pin-dir "$PIN_DIR" "$@"; }
+steer() { in_ns "$NS_RX" "$STEER" --pin-dir "$STEER_PIN" "$@"; }
 rx_sysfs() { ip netns exec "$NS_RX" cat "/sys/class/net/$IF_RX/$1"; }
 set_threaded() {
 	ip netns exec "$NS_RX" sh -c "echo $1 > /sys/class/net/$IF_RX/threaded"
@@ -105,7 +145,7 @@ case_on() {
 	case $1 in
 	hit-many)
 		pcf_on || return 1
-		in_ns "$NS_RX" "$FLOW_RULES" -p "$PIN_DIR" "${TUPLE[@]}" \
+		in_ns "$NS_RX" "$FLOW_RULES" -p "$STEER_PIN" "${TUPLE[@]}" \
 			-f "$FLOWS" >/dev/null || return 1
 		echo rules
 		;;
@@ -162,7 +202,7 @@ pcf_count() {
 # program_ns CASE: the program's own cost per packet, in ns (many flows:
 # above XDP_DROP, see bench/cost.c)
 program_ns() {
-	local pin=(-p "$PIN_DIR") out ns
+	local pin=(-p "$STEER_PIN") out ns
 	[ "$1" = ceiling ] && pin=()
 	out=$(in_ns "$NS_RX" "$COST" -c 0 -n 2000000 "${pin[@]}" \
 		"${TUPLE[@]}" -f "$(flows "$1")") || return 1
@@ -177,6 +217,9 @@ ksoftirqd0_seconds() {
 	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' \
 		"/proc/$KSOFTIRQD0/stat"
 }
+
+# shellcheck source=bench/workers.bash
+. "$(dirname "$0")/workers.bash"
 
 # measure MODE CASE: one run; prints "MPPS_RECEIVED MPPS_SENT NS_PER_PACKET
 # KSOFTIRQD0_SECONDS"
@@ -220,9 +263,16 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(
 declare -A RESULT COSTNS
 log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+workers_setup
 for mode in $MODES; do
 	for ((run = 1; run <= RUNS; run++)); do
 		for cse in $CASES; do
+			if is_worker_case "$cse"; then
+				[ "$mode" = same-cpu ] || continue
+				mpps=$(measure_worker "$cse") || exit 1
+				RESULT[$mode,$cse]+="$mpps "
+				continue
+			fi
 			read -r mpps sent ns ksi <<<"$(measure "$mode" "$cse")"
 			[ -n "$ksi" ] || exit 1
 			log "$mode run $run $cse: $mpps Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
@@ -231,33 +281,50 @@ for mode in $MODES; do
 		done
 	done
 done
+if [[ " $CASES " == *" fwd "* && " $MODES " == *" same-cpu "* ]]; then
+	# shellcheck disable=SC2086,SC2034 # LATENCY: workers_report's
+	LATENCY=$(measure_latency "$(median ${RESULT[same-cpu,fwd]})") || exit 1
+fi
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 goal() {
 	case $1 in hit*) echo 0.90 ;; miss8*) echo 0.70 ;; *) echo "" ;; esac
 }
 
+# ratio A B: A / B with two decimals, "-" without both
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0)
+		print "-"; else printf "%.2f", a / b }'
+}
+
 echo
 for mode in $MODES; do
 	# shellcheck disable=SC2086
-	ceil=$(median ${RESULT[$mode,ceiling]})
+	ceil=$(median ${RESULT[$mode,ceiling]:-})
+	steer_cases=
+	for cse in $CASES; do
+		is_worker_case "$cse" || steer_cases+="$cse "
+	done
+	[ -n "$steer_cases" ] || continue
 	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP, -many: $FLOWS flows"
 	printf '  %-10s %7s %6s  %-15s %7s %10s  %s\n' case Mpps ratio goal \
 		"ns/pkt" "program ns" "runs (Mpps)"
-	for cse in $CASES; do
+	for cse in $steer_cases; do
 		# shellcheck disable=SC2086
 		med=$(median ${RESULT[$mode,$cse]})
 		g=$(goal "$cse")
-		ratio=$(awk -v m="$med" -v c="$ceil" 'BEGIN { printf "%.2f", m / c }')
+		r=$(ratio "$med" "$ceil")
 		verdict=
-		[ -n "$g" ] && verdict=$(awk -v r="$ratio" -v g="$g" \
+		[ -n "$g" ] && [ "$r" != - ] && verdict=$(awk -v r="$r" -v g="$g" \
 			'BEGIN { print (r >= g ? "met" : "MISSED") " (>=" g ")" }')
 		# shellcheck disable=SC2086
 		ns=$(median ${COSTNS[$mode,$cse]})
 		printf '  %-10s %7s %6s  %-15s %7s %10s  %s\n' "$cse" "$med" \
-			"$ratio" "$verdict" \
+			"$r" "$verdict" \
 			"$(awk -v m="$med" 'BEGIN { printf "%.1f", 1000 / m }')" \
 			"$ns" "${RESULT[$mode,$cse]}"
 	done
 	echo
 done
+[[ " $MODES " == *" same-cpu "* ]] && workers_report
+true

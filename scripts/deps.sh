@@ -2,6 +2,9 @@
 # Install the Debian packages pcf needs to build, test and run, and mount
 # bpffs.  Idempotent and quiet when everything is present; `apt-get update`
 # runs only when something must be installed.
+#   scripts/deps.sh         what make check needs
+#   scripts/deps.sh bench   that, and what make bench adds: DPDK's testpmd
+#                           with the AF_XDP driver, to compare with
 set -eu
 
 PKGS="clang llvm gcc make pkg-config bpftool libbpf-dev libxdp-dev
@@ -9,6 +12,8 @@ libelf-dev zlib1g-dev linux-libc-dev libmnl-dev libjson-c-dev libsystemd-dev
 libcmocka-dev libclang-rt-14-dev iproute2 tcpdump socat nftables
 netsniff-ng util-linux procps python3 jq
 systemd systemd-container debootstrap"
+[ "${1:-}" = bench ] &&
+	PKGS="$PKGS dpdk-dev librte-net-af-xdp23 librte-mempool-ring23"
 
 missing=""
 for p in $PKGS; do
