@@ -27,24 +27,7 @@ tc -n "$dut" filter show dev $RET_B ingress | grep -q pcf_return_mark ||
 ifidx=$(ip -n "$dut" -j link show $RET_A | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])')
 
 log "kill -9 under traffic: the kernel takes the flow over"
-recv_start 198.18.2.1 5002 300 "$TMP/recv.kill"
-r=$rpid
-in_ns "$src" $UDP send 198.18.2.1 5002 300 0.01 64 4000 &
-s=$!
-track $s
-wait_for 10 lines_ge "$TMP/recv.kill" ' 62 ' 20 ||
-	fail_stats "the flow did not start through the workers"
-kill -9 $fp
-wait $s
-recv_end $r
-n=$(grep -vc listening "$TMP/recv.kill")
-fast=$(awk '$3 == 62' "$TMP/recv.kill" | wc -l)
-kern=$(awk '$3 == 63' "$TMP/recv.kill" | wc -l)
-last=$(awk '$4 != "" { s = $4 } END { print s }' "$TMP/recv.kill")
-log "received $n of 300: $fast through pcf, $kern through the kernel, last seq $last"
-[ "$fast" -gt 0 ] && [ "$kern" -gt 0 ] || fail "expected both paths"
-[ "$last" = 299 ] || fail "the flow stopped at seq $last"
-[ "$n" -ge 280 ] || fail "lost $((300 - n)) of 300"
+kill_under_traffic
 
 log "restart: the pair and pcf_return are adopted, the flow goes through pcf"
 start_fp

@@ -216,3 +216,29 @@ tcp() {
 	[ $(( $(fp_stat tx_packets) - before )) -ge 200 ] ||
 		fail_stats "the workers did not carry the connection"
 }
+
+# kill_under_traffic: 300 datagrams to 198.18.2.1:5002 (a redirect rule with
+# ttl-delta -1 in place); pcfd is killed with -9 once 20 came through the
+# workers (TTL 62).  The rest must arrive through the kernel (TTL 63): both
+# paths seen, the flow to its end, at most 20 lost.
+kill_under_traffic() {
+	local r s n fast kern last
+	recv_start 198.18.2.1 5002 300 "$TMP/recv.kill"
+	r=$rpid
+	in_ns "$src" $UDP send 198.18.2.1 5002 300 0.01 64 4000 &
+	s=$!
+	track $s
+	wait_for 10 lines_ge "$TMP/recv.kill" ' 62 ' 20 ||
+		fail_stats "the flow did not start through the workers"
+	kill -9 $fp
+	wait $s
+	recv_end $r
+	n=$(grep -vc listening "$TMP/recv.kill")
+	fast=$(awk '$3 == 62' "$TMP/recv.kill" | wc -l)
+	kern=$(awk '$3 == 63' "$TMP/recv.kill" | wc -l)
+	last=$(awk '$4 != "" { s = $4 } END { print s }' "$TMP/recv.kill")
+	log "received $n of 300: $fast through pcf, $kern through the kernel, last seq $last"
+	[ "$fast" -gt 0 ] && [ "$kern" -gt 0 ] || fail "expected both paths"
+	[ "$last" = 299 ] || fail "the flow stopped at seq $last"
+	[ "$n" -ge 280 ] || fail "lost $((300 - n)) of 300"
+}
