@@ -21,11 +21,12 @@ RET_VETH=r${ID}a,r${ID}b	 # pcfd's return veth in the dut: this run's names
 
 # the rule of each pcfd case, and its pcfd options
 declare -A FP_RULE=(
-	[fwd-drop]="$FWD_MATCH action redirect ttl-delta -63 egress wire"
-	[fwd-drop-poll]="$FWD_MATCH action redirect ttl-delta -63 egress wire"
+	[fwd-drop]="$FWD_MATCH action redirect ttl-delta -64 egress kernel"
+	[fwd-drop-poll]="$FWD_MATCH action redirect ttl-delta -64 egress kernel"
 	[fwd]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress wire"
 	[fwd-poll]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress wire"
 	[fwd-raw]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress wire"
+	[fwd-kernel]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress kernel"
 )
 declare -A FP_ARGS=(
 	[fwd-drop]="--rx-mode adaptive"
@@ -33,6 +34,7 @@ declare -A FP_ARGS=(
 	[fwd]="--rx-mode adaptive"
 	[fwd-poll]="--rx-mode poll"
 	[fwd-raw]="--rx-mode adaptive --pipeline off"
+	[fwd-kernel]="--rx-mode adaptive"
 )
 
 # measure_worker's stdout is its result: messages go to stderr
@@ -181,6 +183,11 @@ measure_worker() {
 		extra+=", worker sleeps $(($(fp_sleeps) - sl0))"
 		extra+=", xdp $(ctl -j stats | jq -c '.xdp | with_entries(select(.value.packets > 0)) | map_values(.packets)')"
 		extra+=", drops $(ctl -j stats | jq -c '[.workers[].drops | to_entries[] | select(.value > 0)] | group_by(.key) | map({(.[0].key): (map(.value) | add)}) | add // {}')"
+		# the path check: fwd-kernel's packets left by pcf_return's
+		# devmap redirect, not up the kernel's stack
+		[[ $cse != fwd-kernel ]] ||
+			[ "$(ctl -j stats | jq '.xdp.return_redirect.packets // 0')" -ge "$got" ] ||
+			wfail "$cse: $got received, not all by devmap: $extra"
 		fp_stop
 	fi
 	[ "${got:-0}" -gt 0 ] || wfail "$cse: nothing arrived ($extra)"
@@ -243,6 +250,7 @@ workers_report() {
 	goal_line "(b) fwd-drop / dpdk-rx" "${M[fwd-drop]:-}" "${M[dpdk-rx]:-}" 1.0
 	goal_line "(c) fwd / dpdk-io" "${M[fwd]:-}" "${M[dpdk-io]:-}" 1.0
 	goal_line "(c) fwd / (d) fwd-raw" "${M[fwd]:-}" "${M[fwd-raw]:-}" 0.9
+	goal_line "(f) fwd-kernel / (c) fwd" "${M[fwd-kernel]:-}" "${M[fwd]:-}" 0.9
 	goal_line "adaptive / poll (fwd-drop)" "${M[fwd-drop]:-}" "${M[fwd-drop-poll]:-}" 0.95
 	goal_line "adaptive / poll (fwd)" "${M[fwd]:-}" "${M[fwd-poll]:-}" 0.95
 	[ -n "${LATENCY:-}" ] && echo "latency of (c) at half load: $LATENCY"

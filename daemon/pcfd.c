@@ -336,9 +336,11 @@ static int start_workers(struct pcfd *d)
 		pr_info("pcfd: worker %u on %s queue %u: %s mode, cpu %d\n", i,
 			in.ifname, in.queue, in.zerocopy ? "zerocopy" : "copy",
 			in.cpu);
-	pr_info("pcfd: %u workers running (rx-mode %s)\n",
-		pcf_workers_count(d->ws),
-		pcf_rx_mode_name(d->o.workers.rx_mode));
+	pr_info("pcfd: %u workers running in %u threads (rx-mode %s), "
+		"packets up to %u bytes\n",
+		pcf_workers_count(d->ws), pcf_workers_threads(d->ws),
+		pcf_rx_mode_name(d->o.workers.rx_mode),
+		pcf_workers_max_packet(d->ws));
 	d->ctl_workers = (struct pcf_ctl_workers){
 		.count = ws_count,
 		.info = ws_info,

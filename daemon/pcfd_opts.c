@@ -31,6 +31,7 @@ enum {
 	OPT_RX,
 	OPT_BIND,
 	OPT_BATCH,
+	OPT_IDLE_POLLS,
 	OPT_FRAMES,
 	OPT_CPUS,
 	OPT_PIPELINE,
@@ -52,6 +53,7 @@ static const struct option longopts[] = {
 	{ "rx-mode", required_argument, NULL, OPT_RX },
 	{ "bind-mode", required_argument, NULL, OPT_BIND },
 	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "idle-polls", required_argument, NULL, OPT_IDLE_POLLS },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "pipeline", required_argument, NULL, OPT_PIPELINE },
@@ -71,9 +73,10 @@ static void usage(FILE *f)
 	    "Usage: pcfd [-c FILE] -i IFNAME [-i IFNAME ...] [--pin-dir DIR] [--ctl-port ID]\n"
 	    "            [--xdp-mode native|generic|auto] [--default pass|drop]\n"
 	    "            [--rules-file FILE] [--queues N|all] [--egress kernel|wire]\n"
-	    "            [--rx-mode poll|interrupt|adaptive] [--bind-mode auto|copy|zerocopy]\n"
-	    "            [--batch N] [--frames N] [--cpus LIST] [--stats-interval SEC]\n"
-	    "            [--return-veth NAME,PEER|none]\n"
+	    "            [--rx-mode poll|interrupt|adaptive] [--idle-polls N]\n"
+	    "            [--bind-mode auto|copy|zerocopy] [--batch N] [--frames N]\n"
+	    "            [--cpus LIST] [--stats-interval SEC] [--return-veth NAME,PEER|none]\n"
+	    "            [--pipeline on|off]\n"
 	    "            [-f] [-v]\n"
 	    "       pcfd --unload [--pin-dir DIR] -i IFNAME\n"
 	    "       pcfd -c FILE --check\n"
@@ -93,10 +96,13 @@ static void usage(FILE *f)
 	    "                      pcfr0,pcfr1; none: packets for the kernel are\n"
 	    "                      dropped); --unload removes it\n"
 	    "  --rx-mode MODE      how workers wait for packets (default adaptive)\n"
+	    "  --idle-polls N      adaptive: empty polls in a row before a worker\n"
+	    "                      thread sleeps (default 1000)\n"
 	    "  --bind-mode MODE    AF_XDP bind mode (default auto: zero-copy, else copy)\n"
 	    "  --batch N           packets per rx batch, at most 256 (default 64)\n"
 	    "  --frames N          UMEM frames per worker, at least 128 (default 4096)\n"
-	    "  --cpus LIST         pin workers to these CPUs (\"0,2-3\"; default not pinned)\n"
+	    "  --cpus LIST         pin workers to these CPUs (\"0,2-3\"; default not\n"
+	    "                      pinned); workers on one CPU share one thread\n"
 	    "  --pipeline on|off   off, for benchmarks only: workers send every packet\n"
 	    "                      out of the next interface untouched (default on)\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
@@ -230,6 +236,10 @@ static int worker_opt(int c, const char *arg, struct pcf_workers_cfg *w,
 	case OPT_BATCH:
 		if (parse_u32(arg, &w->batch) || !w->batch || w->batch > 256)
 			return bad(at, "--batch wants 1..256", arg);
+		return 0;
+	case OPT_IDLE_POLLS:
+		if (parse_u32(arg, &w->idle_polls) || !w->idle_polls)
+			return bad(at, "--idle-polls wants a number >= 1", arg);
 		return 0;
 	case OPT_FRAMES:
 		if (parse_u32(arg, &w->frames) || w->frames < 128)

@@ -9,14 +9,11 @@
  * frame from one place to the next and never forgets it (test_frames).
  */
 #include <errno.h>
-#include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <linux/bpf.h>
 
@@ -25,9 +22,6 @@
 _Static_assert(PCF_WDROP_MAX <= sizeof(((struct pcf_worker_stats *)0)->drops) /
 				    sizeof(__u64),
 	       "pcf_worker_stats.drops too small");
-
-#define IDLE_POLLS_DEFAULT 1000
-#define SLEEP_MS	   100 /* longest sleep: how soon stop is noticed */
 
 static inline __u64 chunk_of(const struct pcf_worker *w, __u64 addr)
 {
@@ -40,14 +34,15 @@ static inline void drop(struct pcf_worker *w, int reason, __u64 addr)
 	pcf_pool_put(&w->pool, chunk_of(w, addr));
 }
 
-/* Wake w if it sleeps; called after making work visible to it. */
+/* Wake w's thread if it sleeps; called after making work visible to it. */
 static void wake(struct pcf_worker *w)
 {
+	struct pcf_wthread *t = w->t;
 	__u64 one = 1;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (w->efd >= 0 && __atomic_load_n(&w->sleeping, __ATOMIC_SEQ_CST))
-		(void)!write(w->efd, &one, sizeof(one));
+	if (t && __atomic_load_n(&t->sleeping, __ATOMIC_SEQ_CST))
+		(void)!write(t->efd, &one, sizeof(one));
 }
 
 /* A frame the kernel is done with goes home: our pool, or its owner's. */
@@ -60,6 +55,10 @@ static void give_back(struct pcf_worker *w, __u64 addr)
 
 	if (owner == w->id) {
 		pcf_pool_put(&w->pool, chunk);
+		return;
+	}
+	if (w->local[owner]) { /* our thread runs the owner too */
+		pcf_pool_put(&w->local[owner]->pool, chunk);
 		return;
 	}
 	/* the return ring holds all the owner's frames: it cannot be full */
@@ -109,8 +108,11 @@ static void drain_returns(struct pcf_worker *w)
 	__u32 idx, n;
 
 	for (p = 1; p < w->negress; p++) {
-		struct xsk_ring_cons *r = &w->egress[p].h->ret.cons;
+		struct xsk_ring_cons *r;
 
+		if (!w->egress[p].h)
+			continue;
+		r = &w->egress[p].h->ret.cons;
 		n = xsk_ring_cons__peek(r, r->size, &idx);
 		for (i = 0; i < n; i++)
 			pcf_pool_put(&w->pool,
@@ -244,7 +246,6 @@ static void process(struct pcf_worker *w, const struct xdp_desc *d)
 	queue_out(port, d->addr, d->len);
 }
 
-/* Put pending packets on a ring of descs; what does not fit is dropped. */
 /*
  * Put n descs on a ring of descs (our tx ring, or a hand-off); what does
  * not fit is dropped for reason.  Returns how many went.
@@ -316,12 +317,11 @@ static unsigned int rx_batch(struct pcf_worker *w)
 		return 0;
 	if (w->raw) /* once per batch: the pipeline's loop stays as it is */
 		for (i = 0; i < n; i++)
-			forward_raw(w, xsk_ring_cons__rx_desc(&w->xsk.rx,
-							      idx + i));
+			forward_raw(
+			    w, xsk_ring_cons__rx_desc(&w->xsk.rx, idx + i));
 	else
 		for (i = 0; i < n; i++)
-			process(w,
-				xsk_ring_cons__rx_desc(&w->xsk.rx, idx + i));
+			process(w, xsk_ring_cons__rx_desc(&w->xsk.rx, idx + i));
 	xsk_ring_cons__release(&w->xsk.rx, n);
 	for (p = 0; p < w->negress; p++)
 		flush_port(w, &w->egress[p]);
@@ -394,77 +394,22 @@ unsigned int pcf_worker_step(struct pcf_worker *w)
 	return moved;
 }
 
-static bool work_waiting(struct pcf_worker *w)
+bool pcf_worker_idle(struct pcf_worker *w)
 {
 	unsigned int j;
 
 	if (xsk_cons_nb_avail(&w->xsk.rx, 1) || tx_pending(&w->xsk) ||
 	    xsk_cons_nb_avail(&w->xsk.comp, 1) || tx_pending(&w->ret_xsk) ||
 	    (w->ret_xsk.fd >= 0 && xsk_cons_nb_avail(&w->ret_xsk.comp, 1)))
-		return true;
+		return false;
 	for (j = 0; j < w->nworkers; j++)
 		if (w->in[j] && xsk_cons_nb_avail(&w->in[j]->desc.cons, 1))
-			return true;
+			return false;
 	for (j = 1; j < w->negress; j++)
-		if (xsk_cons_nb_avail(&w->egress[j].h->ret.cons, 1))
-			return true;
-	return false;
-}
-
-/*
- * Sleep until the socket has packets, another worker rings our eventfd,
- * or SLEEP_MS pass.  sleeping is set before the last look at the rings,
- * and others set their ring before looking at sleeping: no lost wake-up.
- */
-static void sleep_idle(struct pcf_worker *w)
-{
-	struct pollfd pfd[2] = {
-		{ .fd = w->xsk.fd, .events = POLLIN },
-		{ .fd = w->efd, .events = POLLIN },
-	};
-	__u64 v;
-
-	__atomic_store_n(&w->sleeping, 1, __ATOMIC_SEQ_CST);
-	if (!work_waiting(w) && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
-		w->st.sleeps++;
-		poll(pfd, 2, SLEEP_MS);
-		if (pfd[1].revents & POLLIN)
-			(void)!read(w->efd, &v, sizeof(v));
-	}
-	__atomic_store_n(&w->sleeping, 0, __ATOMIC_SEQ_CST);
-}
-
-void *pcf_worker_thread(void *arg)
-{
-	struct pcf_worker *w = arg;
-	char name[32];
-	__u32 idle = 0;
-
-	/* "pcf-IFNAME/Q", cut to the 15 characters a thread name has */
-	snprintf(name, sizeof(name), "pcf-%s/%u", w->ifname, w->queue);
-	name[15] = '\0';
-	pthread_setname_np(pthread_self(), name);
-
-	if (w->cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(w->cpu, &set);
-		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	}
-	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
-		if (pcf_worker_step(w)) {
-			idle = 0;
-			continue;
-		}
-		if (w->rx_mode == PCF_RX_POLL)
-			continue;
-		if (w->rx_mode == PCF_RX_ADAPTIVE && ++idle < w->idle_polls)
-			continue;
-		idle = 0;
-		sleep_idle(w);
-	}
-	return NULL;
+		if (w->egress[j].h &&
+		    xsk_cons_nb_avail(&w->egress[j].h->ret.cons, 1))
+			return false;
+	return true;
 }
 
 int pcf_worker_init(struct pcf_worker *w, unsigned int id,
@@ -478,7 +423,6 @@ int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 	w->id = id;
 	w->nworkers = nworkers;
 	w->cpu = -1;
-	w->efd = -1;
 	w->xsk.fd = -1;
 	w->ret_xsk.fd = -1;
 	w->umem_area = umem_area;
@@ -487,14 +431,13 @@ int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 	w->batch = cfg->batch ? cfg->batch : 64;
 	if (w->batch > PCF_BATCH_MAX)
 		w->batch = PCF_BATCH_MAX;
-	w->rx_mode = cfg->rx_mode;
-	w->idle_polls = cfg->idle_polls ? cfg->idle_polls : IDLE_POLLS_DEFAULT;
 	w->raw = cfg->pipeline_off;
 	w->pl.rules = rules;
 	w->pl.default_egress = cfg->default_egress;
 	w->pl.rule_ctr = calloc(PCF_MAX_RULES, sizeof(*w->pl.rule_ctr));
 	w->in = calloc(nworkers, sizeof(*w->in));
-	if (!w->pl.rule_ctr || !w->in) {
+	w->local = calloc(nworkers, sizeof(*w->local));
+	if (!w->pl.rule_ctr || !w->in || !w->local) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -512,21 +455,22 @@ void pcf_worker_fini(struct pcf_worker *w)
 	pcf_pool_free(&w->pool);
 	free(w->pl.rule_ctr);
 	free(w->in);
+	free(w->local);
 	w->pl.rule_ctr = NULL;
 	w->in = NULL;
-	if (w->efd >= 0)
-		close(w->efd);
-	w->efd = -1;
+	w->local = NULL;
 }
 
 int pcf_worker_add_egress(struct pcf_worker *w, __u32 ifindex,
-			  struct pcf_handoff *h)
+			  struct pcf_handoff *h, struct pcf_worker *peer)
 {
 	if (w->negress == PCF_MAX_IFACES)
 		return -ENOSPC;
+	if (peer) /* our frames come back through peer's completions */
+		peer->local[w->id] = w;
 	w->egress[w->negress].ifindex = ifindex;
 	w->egress[w->negress].h = h;
-	w->egress[w->negress].xsk = &w->xsk;
+	w->egress[w->negress].xsk = peer ? &peer->xsk : &w->xsk;
 	w->egress[w->negress].npend = 0;
 	w->egress[w->negress].nmirror = 0;
 	w->pl.wire_ifindex[w->pl.nwire++] = ifindex;

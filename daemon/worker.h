@@ -5,16 +5,19 @@
  * batch rx -> pipeline -> tx.  Internal to workers.c and the tests; pcfd
  * uses workers.h.
  *
- * Frames move between workers only through SPSC hand-off rings: a packet
- * leaving on another interface goes to that interface's worker, which
- * transmits it and gives the frame back to its owner once the kernel
- * completed it.  No locks, no atomics on counters, nothing allocated after
- * start.
+ * A thread runs one worker, or all the workers --cpus puts on one CPU
+ * (two spinning threads on one CPU would only steal each other's time).
+ * A packet leaving on another interface goes straight onto the tx ring of
+ * that interface's worker when the same thread runs it; otherwise through
+ * an SPSC hand-off ring to that worker, which transmits it and gives the
+ * frame back to its owner once the kernel completed it.  No locks, no
+ * atomics on counters, nothing allocated after start.
  */
 #ifndef PCF_WORKER_H
 #define PCF_WORKER_H
 
 #include <net/if.h>
+#include <poll.h>
 #include <pthread.h>
 
 #include "pipeline.h"
@@ -34,8 +37,8 @@ struct pcf_handoff {
 /* Where a worker sends packets for one egress interface. */
 struct pcf_egress_port {
 	__u32 ifindex;
-	struct pcf_handoff *h; /* NULL: our own socket */
-	struct pcf_xsk *xsk;   /* without h: the socket to transmit on */
+	struct pcf_handoff *h; /* NULL: we fill xsk's tx ring ourselves */
+	struct pcf_xsk *xsk;   /* without h: ours, or a same-thread worker's */
 	__u32 npend, nmirror;
 	struct xdp_desc pend[PCF_BATCH_MAX];
 	/* mirror copies: on the ring after the packets, so that a full
@@ -60,6 +63,9 @@ struct pcf_worker {
 	unsigned int negress; /* egress[0] is our own interface */
 	struct pcf_handoff *
 	    *in; /* [nworkers]: hand-off from worker i, or NULL */
+	/* [nworkers]: worker i when it transmits on our socket from our
+	 * thread (its frames come back straight to its pool), or NULL */
+	struct pcf_worker **local;
 
 	/* the return path: our socket on the return veth (fd -1: none) */
 	struct pcf_xsk ret_xsk;
@@ -68,14 +74,23 @@ struct pcf_worker {
 	unsigned int nworkers;
 
 	__u32 batch;
-	enum pcf_rx_mode rx_mode;
-	__u32 idle_polls; /* adaptive: empty polls before sleeping */
-	bool raw;	  /* pipeline off: forward to egress[1] untouched */
-	int efd;      /* eventfd other workers ring to wake us; -1 in tests */
-	int sleeping; /* read by other workers: __atomic only */
-	int stop;
+	bool raw; /* pipeline off: forward to egress[1] untouched */
+	struct pcf_wthread *t; /* the thread running us; NULL in tests */
 
 	struct pcf_worker_stats st;
+};
+
+/* A thread and the workers it runs, in turn, batch by batch. */
+struct pcf_wthread {
+	struct pcf_worker **w;
+	unsigned int n;
+	int cpu; /* -1: not pinned */
+	enum pcf_rx_mode rx_mode;
+	__u32 idle_polls; /* adaptive: empty turns before sleeping */
+	int efd;	  /* eventfd other threads ring to wake us */
+	int sleeping;	  /* read by other threads: __atomic only */
+	int stop;
+	struct pollfd *pfd; /* [n + 1]: the sockets, then efd */
 	pthread_t thread;
 	bool running;
 };
@@ -91,9 +106,13 @@ int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 		    const struct pcf_workers_cfg *cfg);
 void pcf_worker_fini(struct pcf_worker *w);
 
-/* Add an egress port: packets for ifindex go through h (NULL: own socket). */
+/*
+ * Add an egress port: packets for ifindex go on our own tx ring (h and
+ * peer NULL), through the hand-off h to another thread's worker, or
+ * straight onto the tx ring of peer, a worker our thread runs.
+ */
 int pcf_worker_add_egress(struct pcf_worker *w, __u32 ifindex,
-			  struct pcf_handoff *h);
+			  struct pcf_handoff *h, struct pcf_worker *peer);
 /*
  * Send packets for the kernel out of w->ret_xsk (the caller opened it on
  * the return veth): dmac is the veth's kernel end, smac ours.
@@ -107,8 +126,18 @@ void pcf_handoff_destroy(struct pcf_handoff *h);
 
 /* One turn of the loop; returns how many packets it moved. */
 unsigned int pcf_worker_step(struct pcf_worker *w);
+/* Nothing for w to do: no packet, completion, hand-off or tx waiting. */
+bool pcf_worker_idle(struct pcf_worker *w);
 
-/* The thread: pcf_worker_step in the configured rx mode until stop. */
-void *pcf_worker_thread(void *arg);
+/*
+ * Set up t to run the n workers at w (an array t keeps), in mode; an
+ * eventfd and the poll set are allocated here.
+ */
+int pcf_wthread_init(struct pcf_wthread *t, struct pcf_worker **w,
+		     unsigned int n, int cpu, enum pcf_rx_mode mode,
+		     __u32 idle_polls);
+void pcf_wthread_fini(struct pcf_wthread *t);
+/* The thread: every worker's pcf_worker_step in the rx mode until stop. */
+void *pcf_wthread_run(void *arg);
 
 #endif /* PCF_WORKER_H */

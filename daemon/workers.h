@@ -99,6 +99,14 @@ struct pcf_worker_info {
 };
 
 unsigned int pcf_workers_count(const struct pcf_workers *w);
+/* Threads running them: one per worker, or one per CPU --cpus names. */
+unsigned int pcf_workers_threads(const struct pcf_workers *w);
+/*
+ * The largest packet a worker can receive (its UMEM frame less the XDP
+ * headroom: 2048 - 256 unless an interface's MTU needs 4096); the kernel
+ * drops larger ones of REDIRECTed flows.
+ */
+__u32 pcf_workers_max_packet(const struct pcf_workers *w);
 /* Copy out worker i's identity and counters; -ENOENT past the end. */
 int pcf_workers_info(const struct pcf_workers *w, unsigned int i,
 		     struct pcf_worker_info *ret);

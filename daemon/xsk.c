@@ -97,12 +97,13 @@ void pcf_pool_free(struct pcf_frame_pool *p)
 	p->addrs = NULL;
 }
 
-int pcf_umem_create(struct pcf_umem *u, __u64 nframes, __u32 ring_size)
+int pcf_umem_create(struct pcf_umem *u, __u64 nframes, __u32 ring_size,
+		    __u32 frame_size)
 {
 	struct xsk_umem_config cfg = {
 		.fill_size = ring_size,
 		.comp_size = ring_size,
-		.frame_size = XSK_UMEM__DEFAULT_FRAME_SIZE,
+		.frame_size = frame_size,
 		.frame_headroom = 0,
 	};
 	int err;

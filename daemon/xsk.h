@@ -87,7 +87,9 @@ struct pcf_umem {
 	struct xsk_ring_cons comp0;
 };
 
-int pcf_umem_create(struct pcf_umem *u, __u64 nframes, __u32 ring_size);
+/* frame_size: 2048 or 4096 (a power of 2 up to the page size) */
+int pcf_umem_create(struct pcf_umem *u, __u64 nframes, __u32 ring_size,
+		    __u32 frame_size);
 void pcf_umem_destroy(struct pcf_umem *u);
 
 /*

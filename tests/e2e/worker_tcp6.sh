@@ -6,7 +6,9 @@
 # connections, IPv4 and IPv6, through a pair of rules: SNAT (address and
 # port) on the way to dst, DNAT back on the way to src.  The data arrives
 # intact (the kernel drops segments with bad checksums) and the server
-# sees the NAT address as its peer.
+# sees the NAT address as its peer.  --cpus 0 puts both workers in one
+# thread: each transmits straight on the other's socket (worker_fwd runs
+# them in two threads, through hand-off rings).
 . "$(dirname "$0")/worker_env.bash"
 
 # dst reaches the NAT addresses through dut, on-link: tell it dut's MAC
@@ -14,7 +16,7 @@ mac_b=$(ip -n "$dut" -br link show $IF_B | awk '{print $3}')
 ip -n "$dst" neigh replace 198.18.2.77 lladdr "$mac_b" dev $IF_D nud permanent
 ip -n "$dst" neigh replace 2001:db8:2::77 lladdr "$mac_b" dev $IF_D nud permanent
 
-start_fp --rx-mode "${PCF_RX_MODE:-adaptive}" --egress wire \
+start_fp --rx-mode "${PCF_RX_MODE:-adaptive}" --egress wire --cpus 0 \
 	--rule "dst 2001:db8:2::1 proto udp dport 5102 action redirect ttl-delta -1" \
 	--rule "dst 2001:db8:2::1 proto udp dport 5103 action redirect snat [2001:db8:2::77]:7777" \
 	--rule "src 198.18.1.1 dst 198.18.2.1 proto tcp sport 4100 dport 5200 action redirect snat 198.18.2.77:7100" \
@@ -37,4 +39,7 @@ got=$(flow 2001:db8:2::1 5103 20)
 log "TCP through SNAT one way and DNAT the other"
 tcp 198.18.2.1 198.18.2.77
 tcp 2001:db8:2::1 2001:db8:2::77
+
+threads=$(for t in /proc/$fp/task/*; do cat "$t/comm"; done | grep '^pcf-' | sort | tr '\n' ' ')
+[ "$threads" = "pcf-cpu0 " ] || fail "--cpus 0: worker threads $threads, not one pcf-cpu0"
 stop_fp

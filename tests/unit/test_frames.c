@@ -6,8 +6,11 @@
  * test plays the kernel: it takes frames from their fill rings, writes
  * packets with pcf_meta into them and posts rx descriptors; it consumes
  * their tx rings (sometimes not, so they fill up) and posts completions.
- * A million packets go through every path: forwarded on the same
- * interface, handed to another worker, dropped in the pipeline (TTL,
+ * Workers 0 and 1 play two run by one thread: each puts packets for the
+ * other straight onto its tx ring; worker 2 is reached through hand-off
+ * rings.  A million packets go through every path: forwarded on the same
+ * interface, sent on a same-thread worker's socket, handed to another
+ * thread's worker, dropped in the pipeline (TTL,
  * bad metadata), egress not ours, tx or hand-off ring full, mirrored.
  * Then, once the kernel side is drained, every frame must be back in its
  * owner's pool or fill ring, each exactly once.
@@ -43,7 +46,13 @@ static struct pcf_rule *rules;
 static __u8 *umem;
 static struct frame pkt_fwd, pkt_ttl1;
 static const __u32 ifidx[NW] = { 10, 20, 30 };
-static __u64 kernel_tx[NW], foreign_tx, mirror_tx;
+static __u64 kernel_tx[NW], foreign_tx, direct_tx, mirror_tx;
+
+/* wk[0] and wk[1] are "run by one thread" */
+static bool one_thread(unsigned int i, unsigned int j)
+{
+	return i < 2 && j < 2;
+}
 
 static void rule_set(__u32 slot, __u32 flags, __s8 ttl_delta, __u32 mirror_if)
 {
@@ -91,7 +100,7 @@ static void setup_worker(unsigned int i, const struct pcf_workers_cfg *cfg)
 	w->xsk.tx = fs[i].tx.prod;
 	w->xsk.fill = fs[i].fill.prod;
 	w->xsk.comp = fs[i].comp.cons;
-	assert_int_equal(pcf_worker_add_egress(w, ifidx[i], NULL), 0);
+	assert_int_equal(pcf_worker_add_egress(w, ifidx[i], NULL, NULL), 0);
 }
 
 static int setup(void **state)
@@ -116,9 +125,15 @@ static int setup(void **state)
 		for (j = 0; j < NW; j++) {
 			if (i == j)
 				continue;
+			if (one_thread(i, j)) {
+				if (pcf_worker_add_egress(&wk[i], ifidx[j],
+							  NULL, &wk[j]))
+					return -1;
+				continue;
+			}
 			if (pcf_handoff_create(&wk[i], &wk[j], &h))
 				return -1;
-			if (pcf_worker_add_egress(&wk[i], ifidx[j], h))
+			if (pcf_worker_add_egress(&wk[i], ifidx[j], h, NULL))
 				return -1;
 		}
 	return 0;
@@ -178,10 +193,13 @@ static void kernel_tx_complete(unsigned int i, unsigned int n)
 	xsk_ring_prod__reserve(comp, n, &cidx);
 	for (k = 0; k < n; k++) {
 		__u64 addr = xsk_ring_cons__rx_desc(tx, tidx + k)->addr;
+		unsigned int owner = addr / (NFRAMES * FSIZE);
 
 		if (addr % FSIZE == XDP_PACKET_HEADROOM)
 			mirror_tx++;
-		if (addr / (NFRAMES * FSIZE) != i)
+		if (owner != i && one_thread(owner, i))
+			direct_tx++;
+		else if (owner != i)
 			foreign_tx++;
 		*xsk_ring_prod__fill_addr(comp, cidx + k) = addr;
 	}
@@ -263,15 +281,17 @@ static void test_million(void **state)
 	for (r = 0; r < PCF_WDROP_MAX; r++)
 		printf("%-16s %llu\n", pcf_wdrop_name(r),
 		       (unsigned long long)sum.drops[r]);
-	printf("tx %llu, handed over %llu, mirrors %llu\n",
+	printf("tx %llu, same thread %llu, handed over %llu, mirrors %llu\n",
 	       (unsigned long long)sum.tx_packets,
-	       (unsigned long long)foreign_tx, (unsigned long long)mirror_tx);
+	       (unsigned long long)direct_tx, (unsigned long long)foreign_tx,
+	       (unsigned long long)mirror_tx);
 	/* every path was taken... */
 	assert_true(sum.drops[PCF_WDROP_TTL_EXPIRED] > 0);
 	assert_true(sum.drops[PCF_WDROP_BAD_META] > 0);
 	assert_true(sum.drops[PCF_WDROP_NOT_OURS] > 0);
 	assert_true(sum.drops[PCF_WDROP_TX_FULL] > 0);
 	assert_true(foreign_tx > 0);
+	assert_true(direct_tx > 0);
 	assert_true(mirror_tx > 0);
 	/* ...and what the workers put on tx rings is what the kernel sent */
 	assert_int_equal(sum.tx_packets, ktx);

@@ -51,11 +51,15 @@ static void test_cmdline_wins(void **state)
 	struct pcfd_opts o;
 
 	write_conf("interface = a\ninterface = b\nrx-mode = poll\nqueues = 2\n"
-		   "stats-interval = 5\ndefault = drop\n");
+		   "stats-interval = 5\ndefault = drop\nidle-polls = 50\n"
+		   "pipeline = off\n");
 	assert_int_equal(parse(&o, "-c", path, "--rx-mode", "interrupt",
-			       "--stats-interval=7", NULL),
+			       "--stats-interval=7", "--idle-polls", "70",
+			       NULL),
 			 0);
 	assert_int_equal(o.workers.rx_mode, PCF_RX_INTERRUPT);
+	assert_int_equal(o.workers.idle_polls, 70);
+	assert_true(o.workers.pipeline_off);
 	assert_int_equal(o.workers.queues, 2);
 	assert_int_equal(o.stats_interval, 7);
 	assert_int_equal(o.default_verdict, PCF_VERDICT_DROP);
@@ -90,6 +94,8 @@ static void test_defaults(void **state)
 	assert_string_equal(o.ret_name, "pcfr0");
 	assert_string_equal(o.ret_peer, "pcfr1");
 	assert_int_equal(o.workers.rx_mode, PCF_RX_ADAPTIVE);
+	assert_int_equal(o.workers.idle_polls, 0); /* the workers' default */
+	assert_false(o.workers.pipeline_off);
 	assert_null(o.config);
 	pcfd_opts_free(&o);
 }
@@ -109,6 +115,12 @@ static void test_refused(void **state)
 	assert_int_equal(parse(&o, "--queues", "0", "-i", "x", NULL), 2);
 	pcfd_opts_free(&o);
 	assert_int_equal(parse(&o, "--egress", "sideways", "-i", "x", NULL), 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--idle-polls", "0", "-i", "x", NULL), 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--idle-polls", "1x", "-i", "x", NULL), 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "--pipeline", "maybe", "-i", "x", NULL), 2);
 	pcfd_opts_free(&o);
 	assert_int_equal(parse(&o, "-v", NULL), 2); /* no interface */
 	pcfd_opts_free(&o);

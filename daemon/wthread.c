@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * wthread.c - the threads that run the workers: one per worker, or one
+ * for all the workers --cpus puts on one CPU.  Each turn steps every
+ * worker once; the rx mode decides what an idle thread does: spin
+ * (poll), sleep in poll() at once (interrupt) or after idle_polls empty
+ * turns (adaptive).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+
+#include "worker.h"
+
+#define IDLE_POLLS_DEFAULT 1000
+#define SLEEP_MS	   100 /* longest sleep: how soon stop is noticed */
+
+/*
+ * Sleep until a socket has packets, another thread rings our eventfd,
+ * or SLEEP_MS pass.  sleeping is set before the last look at the rings,
+ * and others set their ring before looking at sleeping: no lost wake-up.
+ */
+static void sleep_idle(struct pcf_wthread *t)
+{
+	unsigned int i;
+	__u64 v;
+
+	__atomic_store_n(&t->sleeping, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < t->n; i++)
+		if (!pcf_worker_idle(t->w[i]))
+			break;
+	if (i == t->n && !__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
+		t->w[0]->st.sleeps++;
+		poll(t->pfd, t->n + 1, SLEEP_MS);
+		if (t->pfd[t->n].revents & POLLIN)
+			(void)!read(t->efd, &v, sizeof(v));
+	}
+	__atomic_store_n(&t->sleeping, 0, __ATOMIC_SEQ_CST);
+}
+
+static void name_thread(const struct pcf_wthread *t)
+{
+	char name[32];
+
+	/* "pcf-IFNAME/Q" or "pcf-cpuN", cut to a thread name's 15 chars */
+	if (t->n == 1)
+		snprintf(name, sizeof(name), "pcf-%s/%u", t->w[0]->ifname,
+			 t->w[0]->queue);
+	else
+		snprintf(name, sizeof(name), "pcf-cpu%d", t->cpu);
+	name[15] = '\0';
+	pthread_setname_np(pthread_self(), name);
+}
+
+void *pcf_wthread_run(void *arg)
+{
+	struct pcf_wthread *t = arg;
+	unsigned int i, moved;
+	__u32 idle = 0;
+
+	name_thread(t);
+	if (t->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(t->cpu, &set);
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
+		for (moved = 0, i = 0; i < t->n; i++)
+			moved += pcf_worker_step(t->w[i]);
+		if (moved) {
+			idle = 0;
+			continue;
+		}
+		if (t->rx_mode == PCF_RX_POLL)
+			continue;
+		if (t->rx_mode == PCF_RX_ADAPTIVE && ++idle < t->idle_polls)
+			continue;
+		idle = 0;
+		sleep_idle(t);
+	}
+	return NULL;
+}
+
+int pcf_wthread_init(struct pcf_wthread *t, struct pcf_worker **w,
+		     unsigned int n, int cpu, enum pcf_rx_mode mode,
+		     __u32 idle_polls)
+{
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	t->w = w;
+	t->n = n;
+	t->cpu = cpu;
+	t->rx_mode = mode;
+	t->idle_polls = idle_polls ? idle_polls : IDLE_POLLS_DEFAULT;
+	t->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (t->efd < 0)
+		return -errno;
+	t->pfd = calloc(n + 1, sizeof(*t->pfd));
+	if (!t->pfd) {
+		pcf_wthread_fini(t);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		t->pfd[i] =
+		    (struct pollfd){ .fd = w[i]->xsk.fd, .events = POLLIN };
+		w[i]->t = t;
+	}
+	t->pfd[n] = (struct pollfd){ .fd = t->efd, .events = POLLIN };
+	return 0;
+}
+
+void pcf_wthread_fini(struct pcf_wthread *t)
+{
+	free(t->pfd);
+	t->pfd = NULL;
+	if (t->efd >= 0)
+		close(t->efd);
+	t->efd = -1;
+}
