@@ -34,8 +34,9 @@
 # sink namespace, where bench/sink.bpf.c drops and counts every frame (and
 # the latency of stamped ones).  pcfd runs on rx and b, workers pinned to
 # CPU 1; testpmd's forwarding lcore is CPU 1 too.
-#   fwd-drop    (b) rule REDIRECT ttl-delta -63: the pipeline drops every
-#               packet (TTL 0, ttl_expired); rate: the workers' rx_packets
+#   fwd-drop    (b) rule REDIRECT ttl-delta -64 egress kernel: the pipeline
+#               drops every packet (TTL 0, ttl_expired) before any egress
+#               (no FIB lookup in XDP); rate: the workers' rx_packets
 #   fwd-drop-poll  (b) with --rx-mode poll (the others are adaptive, the
 #               default)
 #   fwd         (c) rule REDIRECT snat + ttl-delta -1, wire egress: NAT,
