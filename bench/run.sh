@@ -47,6 +47,10 @@
 #               veth, pcf_return's FIB lookup and devmap redirect out of b;
 #               rate: the sink veth's rx (issue 5 item 7)
 #   dpdk-rx     (e) testpmd rxonly on rx; rate: its RX-packets
+#   dpdk-echo   testpmd icmpecho on rx: it reads each packet's Ethernet and
+#               IPv4 headers and drops what is not an ICMP echo (all of
+#               gen's UDP): the reference that reads packets, as (b) does;
+#               rate: its RX-packets
 #   dpdk-io     (e) testpmd io forwarding rx -> b; rate: the sink veth's rx
 # and once, after them: fwd at half of its median rate with time stamps
 # in the payload (gen -T -r): p50/p99 latency from the sink's histogram.
@@ -77,7 +81,7 @@ RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many"
-WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel dpdk-rx dpdk-io"
+WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel dpdk-rx dpdk-echo dpdk-io"
 CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES}
 for cse in $CASES; do
 	[[ " $STEER_CASES $WORKER_CASES " == *" $cse "* ]] ||

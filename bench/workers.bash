@@ -153,6 +153,7 @@ measure_worker() {
 	local cse=$1 rx0 tx0 ttl0 sl0 sk0 out frames secs got sent extra='' ttl=
 	case $cse in
 	dpdk-rx) tp_start rxonly "$IF_RX" ;;
+	dpdk-echo) tp_start icmpecho "$IF_RX" ;;
 	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
 	*) fp_start "$cse" ;;
 	esac
@@ -164,7 +165,7 @@ measure_worker() {
 	out=$(gen_fwd) || exit 1
 	read -r _ frames _ secs _ <<<"$out"
 	case $cse in
-	dpdk-rx) tp_stop && got=$TP_RX extra="testpmd rx $TP_RX" ;;
+	dpdk-rx | dpdk-echo) tp_stop && got=$TP_RX extra="testpmd rx $TP_RX" ;;
 	dpdk-io)
 		got=$(($(sink_rx) - sk0))
 		tp_stop && extra="testpmd rx $TP_RX"
@@ -248,6 +249,9 @@ workers_report() {
 	}
 	echo "ratios:"
 	goal_line "(b) fwd-drop / dpdk-rx" "${M[fwd-drop]:-}" "${M[dpdk-rx]:-}" 1.0
+	printf '  %-26s %5s  %s\n' "(b) fwd-drop / dpdk-echo" \
+		"$(ratio "${M[fwd-drop]:-}" "${M[dpdk-echo]:-}")" \
+		"(no goal: testpmd reading each packet's headers)"
 	goal_line "(c) fwd / dpdk-io" "${M[fwd]:-}" "${M[dpdk-io]:-}" 1.0
 	goal_line "(c) fwd / (d) fwd-raw" "${M[fwd]:-}" "${M[fwd-raw]:-}" 0.9
 	goal_line "(f) fwd-kernel / (c) fwd" "${M[fwd-kernel]:-}" "${M[fwd]:-}" 0.9
