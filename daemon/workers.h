@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * workers.h - the AF_XDP fast path as pcfd sees it: start one worker
- * thread per (interface, rx queue), read their counters, stop them.
+ * workers.h - the AF_XDP fast path as pcfd sees it: start one worker per
+ * (interface, rx queue) (a thread each, or one thread for the workers
+ * --cpus puts on one CPU), read their counters, stop them.
  *
  * Packets a rule REDIRECTs reach a worker with the rule's slot in XDP
  * metadata; the worker reads the rule's action from the mmapped rule
