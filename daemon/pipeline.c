@@ -189,6 +189,8 @@ static int for_kernel(struct pcf_pkt_ref *p, const struct pcf_action *act,
 		return PCF_WDROP_TTL_EXPIRED;
 	if (act->flags & PCF_ACT_DF_CLEAR)
 		pcf_rewrite_df_clear(p);
+	/* the return veth's end has no VLAN devices */
+	out->strip = pcf_rewrite_strip_vlan(p);
 	out->to_kernel = true;
 	return reason;
 }
@@ -212,6 +214,7 @@ static int route(struct pcf_pipeline *pl, struct pcf_pkt_ref *p,
 		return PCF_WDROP_TTL_EXPIRED;
 	if (act->flags & PCF_ACT_DF_CLEAR)
 		pcf_rewrite_df_clear(p);
+	out->strip = pcf_rewrite_strip_vlan(p);
 	pcf_rewrite_eth(p, m->dmac, m->smac);
 	out->egress_ifindex = m->fib_ifindex;
 	return 0;
@@ -226,6 +229,7 @@ int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 	int err;
 
 	out->to_kernel = false;
+	out->strip = 0;
 	if (headroom < sizeof(m))
 		return PCF_WDROP_BAD_META;
 	memcpy(&m, data - sizeof(m), sizeof(m));

@@ -83,6 +83,11 @@ struct pcf_pipe_out {
 	bool to_kernel;
 	bool has_mark;
 	__u32 mark; /* with has_mark: the rule's mark */
+	/*
+	 * Bytes of VLAN tags taken off the front: the packet to send (or
+	 * mirror) starts at data + strip and is strip bytes shorter.
+	 */
+	__u16 strip;
 };
 
 /*

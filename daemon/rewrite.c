@@ -63,3 +63,19 @@ void pcf_rewrite_eth(struct pcf_pkt_ref *p, const __u8 *dmac, const __u8 *smac)
 	memcpy(p->data, dmac, ETH_ALEN);
 	memcpy(p->data + ETH_ALEN, smac, ETH_ALEN);
 }
+
+__u16 pcf_rewrite_strip_vlan(struct pcf_pkt_ref *p)
+{
+	__u16 n = p->l3_off > ETH_HLEN ? p->l3_off - ETH_HLEN : 0;
+
+	if (!n)
+		return 0;
+	/* the innermost EtherType stays where it is, right before L3 */
+	memmove(p->data + n, p->data, 2 * ETH_ALEN);
+	p->data += n;
+	p->len -= n;
+	p->l3_off -= n;
+	if (p->l4_off)
+		p->l4_off -= n;
+	return n;
+}

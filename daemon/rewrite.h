@@ -19,4 +19,12 @@ void pcf_rewrite_df_clear(struct pcf_pkt_ref *p);
 
 void pcf_rewrite_eth(struct pcf_pkt_ref *p, const __u8 *dmac, const __u8 *smac);
 
+/*
+ * Take the VLAN tags (802.1Q / 802.1ad) off: the addresses move up to the
+ * innermost EtherType, p then starts that many bytes later.  A tag names a
+ * VLAN of the link the packet came in on; the next hop's link is another.
+ * Returns the bytes taken off (0: untagged).
+ */
+__u16 pcf_rewrite_strip_vlan(struct pcf_pkt_ref *p);
+
 #endif /* PCF_REWRITE_H */

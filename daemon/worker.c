@@ -218,6 +218,8 @@ static void process(struct pcf_worker *w, const struct xdp_desc *d)
 	__u8 *data = w->umem_area + d->addr;
 	struct pcf_egress_port *port;
 	struct pcf_pipe_out out;
+	__u64 addr;
+	__u32 len;
 	int rc;
 
 	w->st.rx_packets++;
@@ -231,19 +233,23 @@ static void process(struct pcf_worker *w, const struct xdp_desc *d)
 		drop(w, rc, d->addr);
 		return;
 	}
+	/* VLAN tags taken off: the frame starts later in the same chunk */
+	data += out.strip;
+	addr = d->addr + out.strip;
+	len = d->len - out.strip;
 	if (out.mirror_ifindex)
-		mirror(w, data, d->len, out.mirror_ifindex);
+		mirror(w, data, len, out.mirror_ifindex);
 	if (rc) {
 		w->st.returned[rc]++;
-		queue_out(to_kernel(w, data, &out), d->addr, d->len);
+		queue_out(to_kernel(w, data, &out), addr, len);
 		return;
 	}
 	port = port_of(w, out.egress_ifindex);
 	if (!port) {
-		drop(w, PCF_WDROP_NOT_OURS, d->addr);
+		drop(w, PCF_WDROP_NOT_OURS, addr);
 		return;
 	}
-	queue_out(port, d->addr, d->len);
+	queue_out(port, addr, len);
 }
 
 /*

@@ -4,6 +4,11 @@
 
 send DST PORT COUNT INTERVAL [TTL] [SPORT]
     COUNT datagrams "seq N" to DST:PORT, one every INTERVAL seconds.
+send-vlan IFNAME DMAC VIDS SRC DST PORT COUNT INTERVAL [TTL] [SPORT]
+    the same as whole IPv4 frames written to IFNAME by a packet socket,
+    with the VLAN tags VIDS ("100", or "200,100": 802.1ad outside, 802.1Q
+    inside) in the frame itself (a VLAN device would leave its tag to the
+    veth's offload, out of the bytes XDP sees).
 tcp-serve ADDR PORT SECONDS
     accept one connection, print "PEER PEERPORT", read to EOF and answer
     the SHA-256 of what came (hex).
@@ -55,6 +60,42 @@ def send(dst, port, count, interval, ttl=64, sport=0):
         s.bind(("", sport))
     for i in range(count):
         s.sendto(b"seq %d" % i, (dst, port))
+        time.sleep(interval)
+
+
+def csum16(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(int.from_bytes(b[i:i + 2], "big") for i in range(0, len(b), 2))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def send_vlan(ifname, dmac, vids, src, dst, port, count, interval, ttl=64,
+              sport=4000):
+    import struct
+    vids = [int(v) for v in vids.split(",")]
+    tpids = [0x88a8] * (len(vids) - 1) + [0x8100]
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((ifname, 0))
+    smac = s.getsockname()[4]  # the interface's address
+    eth = bytes.fromhex(dmac.replace(":", "")) + smac
+    for tpid, vid in zip(tpids, vids):
+        eth += struct.pack("!HH", tpid, vid)
+    eth += struct.pack("!H", 0x0800)
+    saddr, daddr = socket.inet_aton(src), socket.inet_aton(dst)
+    for i in range(count):
+        data = b"seq %d" % i
+        ulen = 8 + len(data)
+        pseudo = saddr + daddr + struct.pack("!BBH", 0, 17, ulen)
+        udp = struct.pack("!HHHH", sport, port, ulen, 0) + data
+        c = csum16(pseudo + udp) or 0xffff
+        udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + ulen, i, 0, ttl, 17,
+                         0, saddr, daddr)
+        ip = ip[:10] + struct.pack("!H", csum16(ip)) + ip[12:]
+        s.send(eth + ip + udp)
         time.sleep(interval)
 
 
@@ -138,6 +179,9 @@ if __name__ == "__main__":
         tcp_serve(a[1], int(a[2]), float(a[3]))
     elif a[0] == "tcp-send":
         tcp_send(a[1], int(a[2]), int(a[3]), int(a[4]))
+    elif a[0] == "send-vlan":
+        send_vlan(a[1], a[2], a[3], a[4], a[5], int(a[6]), int(a[7]),
+                  float(a[8]), *[int(x) for x in a[9:]])
     elif a[0] == "txcsum-off":
         txcsum_off(a[1])
     elif a[0] == "gro-on":

@@ -181,6 +181,68 @@ static void test_forward(void **state)
 	forward(6, IPPROTO_ICMPV6);
 }
 
+/*
+ * A tagged frame (802.1Q, QinQ) leaves untagged, to the wire and to the
+ * kernel: byte for byte what the same frame without tags gives.
+ */
+static void strip_case(int family, const __u16 *vlan, __u8 egress)
+{
+	struct frame_spec s = { .family = family,
+				.proto = IPPROTO_TCP,
+				.src =
+				    family == 4 ? "198.18.0.1" : "2001:db8::1",
+				.dst =
+				    family == 4 ? "198.19.0.2" : "2001:db8::2",
+				.sport = 1000,
+				.dport = 2000,
+				.payload = 18 };
+	struct pcf_action *act;
+	struct pcf_pipe_out out, out0;
+	struct pcf_meta m;
+	struct frame f, f0;
+	__u8 *data, want[FRAME_MAX];
+	int rc;
+
+	frame_build(&f0, &s);
+	l4_csum_fill(&f0, family, IPPROTO_TCP);
+	memcpy(s.vlan, vlan, sizeof(s.vlan));
+	frame_build(&f, &s);
+	l4_csum_fill(&f, family, IPPROTO_TCP);
+	act = rule_reset();
+	act->flags = PCF_ACT_TTL | PCF_ACT_SNAT;
+	act->ttl_delta = -1;
+	act->egress = egress;
+	act->snat.family = family;
+	inet_pton(family == 4 ? AF_INET : AF_INET6,
+		  family == 4 ? "198.18.9.9" : "2001:db8::99", act->snat.addr);
+	act->snat.port = htons(5555);
+
+	m = meta_ok(&f0, family, IPPROTO_TCP, true);
+	rc = run(&f0, f0.len, &m, 256, &out0, &data);
+	assert_int_equal(out0.strip, 0);
+	memcpy(want, data, f0.len);
+
+	m = meta_ok(&f, family, IPPROTO_TCP, true);
+	assert_int_equal(run(&f, f.len, &m, 256, &out, &data), rc);
+	assert_int_equal(out.strip, f.l3 - 14);
+	assert_int_equal(f.len - out.strip, f0.len);
+	assert_int_equal(out.to_kernel, egress == PCF_EGRESS_KERNEL);
+	assert_memory_equal(data + out.strip, want, f0.len);
+}
+
+static void test_vlan_strip(void **state)
+{
+	static const __u16 tags[][2] = { { 0x8100 }, { 0x88a8, 0x8100 } };
+	size_t i;
+	int fam;
+
+	for (fam = 4; fam <= 6; fam += 2)
+		for (i = 0; i < 2; i++) {
+			strip_case(fam, tags[i], PCF_EGRESS_WIRE);
+			strip_case(fam, tags[i], PCF_EGRESS_KERNEL);
+		}
+}
+
 static void test_bad_meta(void **state)
 {
 	struct pcf_pipe_out out;
@@ -416,6 +478,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forward),
+		cmocka_unit_test(test_vlan_strip),
 		cmocka_unit_test(test_bad_meta),
 		cmocka_unit_test(test_rule_gone),
 		cmocka_unit_test(test_next_hop),
