@@ -86,7 +86,8 @@ struct pcf_worker_stats {
 	__u64 returned[16];
 	__u64 mirrors;	 /* mirror copies handed to a tx (or hand-off) ring */
 	__u64 heartbeat; /* loop turns: moves while the thread lives */
-	__u64 sleeps;	 /* times it slept in poll() */
+	__u64 sleeps;	 /* times its thread slept in poll() (counted on
+			    the thread's first worker) */
 	__u64 kicks;	 /* sendto()/recvfrom() wake-ups of the kernel */
 };
 
