@@ -577,7 +577,7 @@ static int do_stats_get(struct ctl_req *req)
 	for (i = 0; i < PCF_VERDICT_MAX; i++)
 		ok = ok &&
 		     put_counter(nlh, size, PCF_COUNTER_VERDICT,
-				 pcf_verdict_name(i), &c[PCF_STAT_VERDICT(i)]);
+				 pcf_genl_verdict_name(i), &c[PCF_STAT_VERDICT(i)]);
 	for (i = 0; i < PCF_REASON_MAX; i++)
 		ok = ok &&
 		     put_counter(nlh, size, PCF_COUNTER_REASON,

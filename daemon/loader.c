@@ -22,12 +22,6 @@
 #include "pcf_return.skel.h"
 #include "pcf_steer.skel.h"
 
-static const char *const verdict_names[PCF_VERDICT_MAX] = {
-	[PCF_VERDICT_PASS] = "pass",
-	[PCF_VERDICT_DROP] = "drop",
-	[PCF_VERDICT_REDIRECT] = "redirect",
-};
-
 static const char *const reason_names[PCF_REASON_MAX] = {
 	[PCF_REASON_NONE] = "none",
 	[PCF_REASON_MISS] = "miss",
@@ -38,11 +32,6 @@ static const char *const reason_names[PCF_REASON_MAX] = {
 	[PCF_REASON_TTL_EXPIRED] = "ttl_expired",
 	[PCF_REASON_META_FAILED] = "meta_failed",
 };
-
-const char *pcf_verdict_name(enum pcf_verdict v)
-{
-	return (unsigned int)v < PCF_VERDICT_MAX ? verdict_names[v] : "?";
-}
 
 const char *pcf_reason_name(enum pcf_reason r)
 {

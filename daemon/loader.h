@@ -108,8 +108,7 @@ int pcf_dp_ifaces_fd(const struct pcf_dp *dp);
 int pcf_dp_steer_prog_fd(const struct pcf_dp *dp);
 int pcf_dp_return_prog_fd(const struct pcf_dp *dp);
 
-/* "pcf_..." names, for printing and JSON keys */
-const char *pcf_verdict_name(enum pcf_verdict v);
+/* Names for printing and JSON keys (verdicts: pcf_genl_verdict_name) */
 const char *pcf_reason_name(enum pcf_reason r);
 const char *pcf_xdp_mode_name(enum pcf_xdp_mode m);
 

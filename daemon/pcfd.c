@@ -551,7 +551,7 @@ static void reload(struct pcfd *d)
 		    "reloaded: default %s, stats-interval %u s, verbose %s",
 		    d->o.default_verdict < 0
 			? "as pinned"
-			: pcf_verdict_name(d->o.default_verdict),
+			: pcf_genl_verdict_name(d->o.default_verdict),
 		    d->o.stats_interval, d->o.verbose ? "yes" : "no");
 	}
 	pcfd_opts_free(&n);

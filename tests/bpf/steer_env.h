@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "loader.h"
+#include "pcf_genl.h"
 #include "rules.h"
 #include "pcf_return.skel.h"
 #include "pcf_steer.skel.h"
@@ -274,7 +275,7 @@ static inline void stats_read(struct stats *s)
 
 static inline const char *stat_name(unsigned int slot)
 {
-	return slot < PCF_VERDICT_MAX ? pcf_verdict_name(slot)
+	return slot < PCF_VERDICT_MAX ? pcf_genl_verdict_name(slot)
 				      : pcf_reason_name(slot - PCF_VERDICT_MAX);
 }
 

@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 
 #include "loader.h"
+#include "pcf_genl.h"
 #include "rules.h"
 
 static const char *prog = "pcf-steer";
@@ -64,7 +65,7 @@ static int parse_verdict(const char *s, enum pcf_verdict *ret)
 	enum pcf_verdict v;
 
 	for (v = 0; v < PCF_VERDICT_MAX; v++) {
-		if (!strcmp(s, pcf_verdict_name(v))) {
+		if (!strcmp(s, pcf_genl_verdict_name(v))) {
 			*ret = v;
 			return 0;
 		}
@@ -325,7 +326,7 @@ static int cmd_stats(struct pcf_dp *dp, int argc, char **argv)
 		if (i == PCF_STAT_REASON(PCF_REASON_NONE))
 			continue;
 		name = i < PCF_VERDICT_MAX
-			   ? pcf_verdict_name(i)
+			   ? pcf_genl_verdict_name(i)
 			   : pcf_reason_name(i - PCF_VERDICT_MAX);
 		printf("%s %llu %llu\n", name, (unsigned long long)c[i].packets,
 		       (unsigned long long)c[i].bytes);
