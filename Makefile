@@ -3,7 +3,8 @@
 # pcf: everything builds into $(BUILD).  Sources are found by their folder:
 #   bpf/*.bpf.c, bench/*.bpf.c, tests/**/*.bpf.c   BPF objects (+ skeletons)
 #   genl/*.c                   libpcfgenl.a  (the protocol, both sides)
-#   daemon/*.c but pcfd.c      libpcfd.a     (loader, rules, workers, ...)
+#   table/*.c                  libpcftable.a (the rule table: pure, no BPF)
+#   daemon/*.c but pcfd.c      libpcfd.a     (loader, workers, control, ...)
 #   tools/*.c but pcfctl.c     libpcfctl.a   (CLI parsing and printing)
 #   tests/unit/*.c, tests/bpf/*.c   one test program each
 #   tests/tools/*.c, bench/*.c one helper program each
@@ -20,7 +21,8 @@ ARCH_INC := /usr/include/$(shell $(CLANG) -print-multiarch)
 
 CFLAGS	?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-D_GNU_SOURCE -Ibpf -Igenl -Idaemon -Itools -I$(BUILD)/skel -MMD -MP
+	-D_GNU_SOURCE -Ibpf -Igenl -Itable -Idaemon -Itools -I$(BUILD)/skel \
+	-MMD -MP
 LDLIBS	:= -lbpf -lxdp -lmnl -ljson-c -lsystemd -lelf -lz -lpthread
 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
@@ -31,13 +33,15 @@ BPF_OBJS   := $(BPF_SRCS:%.bpf.c=$(BUILD)/%.bpf.o)
 SKELS      := $(foreach s,$(BPF_SRCS),$(BUILD)/skel/$(notdir $(s:.bpf.c=.skel.h)))
 
 GENL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard genl/*.c))
+TABLE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard table/*.c))
 PCFD_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out daemon/pcfd.c,$(wildcard daemon/*.c)))
 CTL_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(filter-out tools/pcfctl.c,$(wildcard tools/*.c)))
 
 LIBGENL	   := $(BUILD)/libpcfgenl.a
+LIBTABLE   := $(BUILD)/libpcftable.a
 LIBPCFD	   := $(BUILD)/libpcfd.a
 LIBCTL	   := $(BUILD)/libpcfctl.a
-LIBS	   := $(LIBPCFD) $(LIBCTL) $(LIBGENL)
+LIBS	   := $(LIBPCFD) $(LIBCTL) $(LIBTABLE) $(LIBGENL)
 
 BINS	   := $(if $(wildcard daemon/pcfd.c),$(BUILD)/pcfd) \
 	      $(if $(wildcard tools/pcfctl.c),$(BUILD)/pcfctl)
@@ -70,9 +74,9 @@ bench: deps
 # tests/e2e/ctl_fuzz.sh runs them for a bounded time inside `make check`.
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
-	-Ibpf -Igenl -Idaemon -I$(BUILD)/skel
-FUZZ_SRCS  := $(wildcard genl/*.c) daemon/ctl.c daemon/rules.c \
-	daemon/loader.c daemon/log.c
+	-Ibpf -Igenl -Itable -Idaemon -I$(BUILD)/skel
+FUZZ_SRCS  := $(wildcard genl/*.c table/*.c) daemon/ctl.c daemon/loader.c \
+	daemon/rule_maps.c daemon/grace.c daemon/log.c
 FUZZERS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/*.c))
 
 fuzz: $(FUZZERS)
@@ -99,6 +103,7 @@ $(BUILD)/%.o: %.c | $(SKELS)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIBGENL): $(GENL_OBJS)
+$(LIBTABLE): $(TABLE_OBJS)
 $(LIBPCFD): $(PCFD_OBJS)
 $(LIBCTL): $(CTL_OBJS)
 $(LIBS):

@@ -16,7 +16,8 @@
 
 #include "bench.h"
 #include "loader.h"
-#include "rules.h"
+#include "pcf_genl.h"
+#include "table.h"
 
 struct flow_rules_opts {
 	const char *pin_dir;
@@ -58,7 +59,7 @@ static int add_rules(struct pcf_dp *dp, const struct flow_rules_opts *o)
 			fprintf(stderr, "flow-rules: invalid rule: %s\n", why);
 			return err;
 		}
-		err = pcf_rule_add(dp, &r, 0, &id);
+		err = pcf_table_add(pcf_dp_table(dp), &r, 0, &id);
 		if (err)
 			return err;
 	}

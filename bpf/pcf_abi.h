@@ -12,7 +12,13 @@
 
 #include <linux/types.h>
 
-#define PCF_MAX_RULES  16384 /* rule slots; a full table gives -ENOSPC */
+#define PCF_MAX_RULES  16384 /* rules; a full table gives -ENOSPC */
+/*
+ * Slots of pcf_rules, twice the rules: a replaced or deleted rule keeps
+ * its old slot, untouched, until no packet can still be reading it (see
+ * table/table.h), so changes need spare slots even on a full table.
+ */
+#define PCF_RULE_SLOTS (2 * PCF_MAX_RULES)
 #define PCF_MAX_MASKS  32 /* distinct masks in the tuple-space search */
 #define PCF_MAX_IFACES 16 /* interfaces one pcfd steers */
 #define PCF_MAX_QUEUES 64 /* rx queues per interface */
@@ -142,9 +148,8 @@ _Static_assert(PCF_FILTER_BITS == 1 << 14, "pcf_filter_hash4 gives 14 bits");
  * The exact-match flow cache in front of the search for IPv4 (as Open
  * vSwitch's EMC), one per CPU, direct-mapped: entry pcf_hash4(key) >>
  * (64 - PCF_FLOW_CACHE_BITS) holds the search's result for the packet's
- * unmasked compact key while the rule table is at generation gen.  The
- * table's generation (map pcf_gen, at least 1 once pcfd opened it) moves
- * on with every rule change, which forgets every result.
+ * unmasked compact key while the rule table is at generation gen
+ * (struct pcf_table_state): every rule change forgets every result.
  */
 #define PCF_FLOW_CACHE_BITS 12
 
@@ -155,8 +160,8 @@ struct pcf_cached {
 };
 
 /*
- * The value of a pcf_flows4 entry: the rule's slot and its pcf_rank(), so
- * the search compares ranks without reading the rule.
+ * The value of a pcf_flows4 and a pcf_flows entry: the rule's slot and its
+ * pcf_rank(), so the search compares ranks without reading the rule.
  */
 struct pcf_flow {
 	__u64 rank;
@@ -201,11 +206,18 @@ struct pcf_action {
 };
 
 /* pcf_rule.flags */
-#define PCF_RULE_USED (1U << 0)
+#define PCF_RULE_USED	 (1U << 0) /* the rule's current slot */
+/*
+ * An old slot of a replaced or deleted rule: still intact for packets
+ * that found it before the change, freed after a grace period.
+ */
+#define PCF_RULE_RETIRED (1U << 1)
 
 /*
  * One slot of the pcf_rules array (BPF_F_MMAPABLE, so workers read actions
- * without a syscall).  key is stored already masked.
+ * without a syscall).  key is stored already masked.  A slot is written
+ * whole before anything leads to it and never rewritten while anything
+ * may: a replace writes a new slot and switches to it.
  */
 struct pcf_rule {
 	struct pcf_key key;
@@ -215,6 +227,12 @@ struct pcf_rule {
 	__u32 prio; /* lower wins */
 	__u32 mask_id;
 	__u32 flags;
+	/*
+	 * Index of the rule's counters in pcf_rule_stats and the workers'
+	 * pcf_wrule_stats: kept across replaces, so no packet is missed.
+	 */
+	__u32 ctr;
+	__u32 pad;
 };
 
 /* One entry of the priority-ordered mask list. */
@@ -234,14 +252,30 @@ static inline __u64 pcf_rank(__u32 prio, __u32 id)
 }
 
 /*
- * The mask list the steering program walks, ordered by best_rank.  It is
- * the value of the single inner map of pcf_mask_outer and is replaced as a
- * whole (map-in-map swap), so a packet never sees a half-updated list.
+ * The mask list the steering program walks, ordered by best_rank.  Each
+ * version is written whole into a free buffer of pcf_masks, then made
+ * current (pcf_state.mask_buf), so a packet never sees a half-updated
+ * list; a buffer is written again only after a grace period.
  */
+#define PCF_MASK_BUFS 128
+
 struct pcf_mask_table {
 	__u32 count;
 	__u32 pad;
 	struct pcf_mask masks[PCF_MAX_MASKS];
+};
+
+/*
+ * The rule table's state (map pcf_state, one entry, BPF_F_MMAPABLE: pcfd
+ * stores each field atomically).  gen moves on with every change of the
+ * table (at least 1 once pcfd opened it), which forgets every result in
+ * the flow caches; mask_buf is the pcf_masks buffer holding the current
+ * mask list.
+ */
+struct pcf_table_state {
+	__u64 gen;
+	__u32 mask_buf;
+	__u32 pad;
 };
 
 struct pcf_config {
@@ -288,7 +322,7 @@ struct pcf_meta {
 
 _Static_assert(sizeof(struct pcf_meta) == 32,
 	       "XDP metadata is at most 32 bytes");
-_Static_assert(PCF_MAX_RULES <= 65536, "pcf_meta.rule_slot is 16 bits");
+_Static_assert(PCF_RULE_SLOTS <= 65536, "pcf_meta.rule_slot is 16 bits");
 
 /*
  * The return path: workers transmit packets for the kernel on their side

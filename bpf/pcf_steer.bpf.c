@@ -13,25 +13,34 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* one load, as pcfd stores the field (atomically) */
+#define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, PCF_MAX_RULES);
+	__uint(max_entries, PCF_RULE_SLOTS);
 	__type(key, __u32);
 	__type(value, struct pcf_rule);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_rules SEC(".maps");
 
+/*
+ * The hash maps are not preallocated: an element replaced or deleted is
+ * freed after an RCU grace period, never reused under a reader.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, PCF_MAX_RULES);
 	__type(key, struct pcf_lookup_key);
-	__type(value, __u32); /* rule slot */
+	__type(value, struct pcf_flow);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_flows SEC(".maps"); /* IPv6 packets */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, PCF_MAX_RULES);
 	__type(key, struct pcf_key4);
 	__type(value, struct pcf_flow);
@@ -48,35 +57,28 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct pcf_table_state);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} pcf_gen SEC(".maps"); /* generation of the rule table */
+} pcf_state SEC(".maps"); /* generation and current mask list */
 
-/* Not pinned: a program's own cache, tied to the rules by pcf_gen. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PCF_MASK_BUFS);
+	__type(key, __u32);
+	__type(value, struct pcf_mask_table);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_masks SEC(".maps");
+
+/* Not pinned: a program's own cache, tied to the rules by pcf_state.gen. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1 << PCF_FLOW_CACHE_BITS);
 	__type(key, __u32);
 	__type(value, struct pcf_cached);
 } pcf_flow_cache SEC(".maps");
-
-struct pcf_mask_inner {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	/* sizes, not BTF types: clang 14 leaves the struct a forward */
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct pcf_mask_table));
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-	__array(values, struct pcf_mask_inner);
-} pcf_mask_outer SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -88,8 +90,8 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PCF_MAX_RULES);
-	__type(key, __u32);
+	__uint(max_entries, PCF_RULE_SLOTS);
+	__type(key, __u32); /* pcf_rule.ctr */
 	__type(value, struct pcf_counter);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_rule_stats SEC(".maps");
@@ -128,9 +130,9 @@ static __always_inline void count(__u32 slot, __u64 bytes)
 	}
 }
 
-static __always_inline void count_rule(__u32 slot, __u64 bytes)
+static __always_inline void count_rule(__u32 ctr, __u64 bytes)
 {
-	struct pcf_counter *c = bpf_map_lookup_elem(&pcf_rule_stats, &slot);
+	struct pcf_counter *c = bpf_map_lookup_elem(&pcf_rule_stats, &ctr);
 
 	if (c) {
 		c->packets++;
@@ -193,23 +195,18 @@ static __always_inline void lookup6(const struct pcf_key *key,
 				    const struct pcf_mask *m, struct best *b)
 {
 	struct pcf_lookup_key lk;
-	struct pcf_rule *rule;
-	__u32 *slot, w;
+	struct pcf_flow *f;
+	__u32 w;
 
 	for (w = 0; w < KEY_WORDS; w++)
 		((__u32 *)&lk.key)[w] = ((const __u32 *)key)[w] &
 					((const __u32 *)&m->mask)[w];
 	lk.mask_id = m->mask_id;
 
-	slot = bpf_map_lookup_elem(&pcf_flows, &lk);
-	if (!slot)
-		return;
-	rule = bpf_map_lookup_elem(&pcf_rules, slot);
-	if (!rule || !(rule->flags & PCF_RULE_USED))
-		return;
-	if (pcf_rank(rule->prio, rule->id) < b->rank) {
-		b->rank = pcf_rank(rule->prio, rule->id);
-		b->slot = *slot;
+	f = bpf_map_lookup_elem(&pcf_flows, &lk);
+	if (f && f->rank < b->rank) {
+		b->rank = f->rank;
+		b->slot = f->slot;
 	}
 }
 
@@ -220,17 +217,13 @@ static __always_inline void lookup6(const struct pcf_key *key,
  * IPv6.  Returns the slot of the winning rule, or -1.
  */
 static __always_inline int search(const struct pcf_key *key,
-				  const struct pcf_key4 *pk)
+				  const struct pcf_key4 *pk, __u32 buf)
 {
 	struct best best = { .rank = ~0ULL, .slot = -1 };
 	struct pcf_mask_table *tbl;
-	__u32 zero = 0, i;
-	void *inner;
+	__u32 i;
 
-	inner = bpf_map_lookup_elem(&pcf_mask_outer, &zero);
-	if (!inner)
-		return -1;
-	tbl = bpf_map_lookup_elem(inner, &zero);
+	tbl = bpf_map_lookup_elem(&pcf_masks, &buf);
 	if (!tbl)
 		return -1;
 
@@ -269,28 +262,34 @@ static __always_inline int key4_equal(const struct pcf_key4 *a,
  */
 static __noinline int classify(const struct pcf_key *key)
 {
+	struct pcf_table_state *st;
 	struct pcf_cached *c;
 	struct pcf_key4 pk;
-	__u32 zero = 0, idx;
-	__u64 *gen, g;
+	__u32 zero = 0, idx, buf;
+	__u64 g;
 	int slot;
 
+	st = bpf_map_lookup_elem(&pcf_state, &zero);
+	if (!st)
+		return -1;
+	/*
+	 * The generation before the mask list and the search: a cached
+	 * result is never older than its tag (pcfd moves the generation on
+	 * after every change is complete).
+	 */
+	g = READ_ONCE(st->gen);
+	barrier();
+	buf = READ_ONCE(st->mask_buf);
 	if (key->family != 4)
-		return search(key, NULL);
+		return search(key, NULL, buf);
 	pcf_key4_of(&pk, key);
 	idx = pcf_hash4(&pk) >> (64 - PCF_FLOW_CACHE_BITS);
-	gen = bpf_map_lookup_elem(&pcf_gen, &zero);
 	c = bpf_map_lookup_elem(&pcf_flow_cache, &idx);
-	if (!gen || !c)
-		return search(key, &pk);
-	/* the generation before the search: a result is never newer than
-	 * its tag
-	 */
-	g = *gen;
-	barrier();
+	if (!c)
+		return search(key, &pk, buf);
 	if (c->gen == g && key4_equal(&c->key, &pk))
 		return c->slot;
-	slot = search(key, &pk);
+	slot = search(key, &pk, buf);
 	c->key = pk;
 	c->slot = slot;
 	c->gen = g;
@@ -489,7 +488,7 @@ int pcf_steer(struct xdp_md *ctx)
 	rule = bpf_map_lookup_elem(&pcf_rules, &slot);
 	if (!rule)
 		return finish(default_verdict(), bytes);
-	count_rule(slot, bytes);
+	count_rule(rule->ctr, bytes);
 
 	switch (rule->action.verdict) {
 	case PCF_VERDICT_DROP:

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "rules.h"
+#include "table.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -18,7 +18,7 @@
 #include "pcf_nlsock.h"
 #include "ctl.h"
 #include "log.h"
-#include "rules.h"
+#include "table.h"
 #include "workers.h" /* struct pcf_worker_info only: no code of it */
 
 #define CTL_SEND_TIMEOUT_S 1 /* a client that stops reading a dump */
@@ -32,7 +32,8 @@ struct ctl_stalled {
 };
 
 struct pcf_ctl {
-	struct pcf_dp *dp;
+	struct pcf_table *table;
+	struct pcf_dp *dp; /* counters and stats; NULL: none (the fuzzer) */
 	int fd;
 	pcf_ctl_send_fn send;
 	void *send_ctx;
@@ -154,7 +155,7 @@ static int say(struct ctl_req *req, int err, const char *msg)
 	return err;
 }
 
-/* A message about one rule: cmd with the rule, and its counters if slot. */
+/* A message about one rule: cmd with the rule. */
 static struct nlmsghdr *rule_msg(void *buf, size_t size, __u8 cmd, __u16 flags,
 				 __u32 seq, const struct pcf_rule *r)
 {
@@ -182,9 +183,9 @@ static unsigned int add_flags(__u16 nlflags)
 	unsigned int flags = 0;
 
 	if (nlflags & NLM_F_REPLACE) {
-		flags |= PCF_RULE_REPLACE;
+		flags |= PCF_TABLE_REPLACE;
 		if (!(nlflags & NLM_F_CREATE))
-			flags |= PCF_RULE_EXCL;
+			flags |= PCF_TABLE_EXCL;
 	}
 	return flags;
 }
@@ -197,9 +198,17 @@ static int add_error(struct ctl_req *req, int err)
 		    req, err,
 		    "a rule with this match exists: use `flow replace` to change it");
 	case -ENOSPC:
+		return say(req, err,
+			   "the rule table is full (16384 rules): delete rules first");
+	case -ETOOMANYREFS:
 		return say(
 		    req, err,
-		    "the rule table is full (16384 rules, 32 distinct match masks): delete rules first");
+		    "this rule needs a 33rd distinct match mask (which fields it matches, and the prefix lengths); pcf searches at most 32: match like existing rules, or delete rules of another mask");
+	case -EBUSY:
+	case -ETIMEDOUT:
+		return say(
+		    req, err,
+		    "the rule table is busy: old slots are still in use by packets in flight (a worker may be stuck); try again");
 	case -ENOENT:
 		return say(req, err, "no rule with this match to replace");
 	default:
@@ -228,10 +237,10 @@ static int do_flow_new(struct ctl_req *req)
 	if (err)
 		return say(req, err, why);
 	err =
-	    pcf_rule_add(ctl->dp, &spec, add_flags(req->nlh->nlmsg_flags), &id);
+	    pcf_table_add(ctl->table, &spec, add_flags(req->nlh->nlmsg_flags), &id);
 	if (err)
 		return add_error(req, err);
-	if (pcf_rule_get(ctl->dp, id, &rule, NULL))
+	if (pcf_table_get(ctl->table, id, &rule, NULL))
 		return 0;
 	pr_debug("ctl: rule %u added\n", id);
 	if (req->nlh->nlmsg_flags & NLM_F_ECHO) {
@@ -255,15 +264,15 @@ static int do_flow_del(struct ctl_req *req)
 
 	if (req->tb[PCF_A_FLOW_ID]) {
 		id = mnl_attr_get_u32(req->tb[PCF_A_FLOW_ID]);
-		if (pcf_rule_get(ctl->dp, id, &rule, NULL))
+		if (pcf_table_get(ctl->table, id, &rule, NULL))
 			return say(req, -ENOENT, "no rule with this id");
-		err = pcf_rule_del(ctl->dp, id);
+		err = pcf_table_del(ctl->table, id, NULL);
 	} else if (req->tb[PCF_A_FLOW_MATCH]) {
 		err = pcf_rule_from_attrs(req->tb, &spec, &req->ext);
 		if (err)
 			return err;
 		/* announce the rule that went, not the request's match */
-		err = pcf_rule_del_match(ctl->dp, &spec, &rule);
+		err = pcf_table_del_match(ctl->table, &spec, &rule);
 		if (err == -ENOENT)
 			return say(req, err, "no rule with this match");
 		if (err == -EINVAL)
@@ -281,17 +290,16 @@ static int do_flow_del(struct ctl_req *req)
 
 /* Append rule (with its counters) to a reply being built; -EMSGSIZE if full. */
 static int put_rule_reply(struct pcf_ctl *ctl, struct nlmsghdr *nlh,
-			  size_t size, const struct pcf_rule *r, __u32 slot)
+			  size_t size, const struct pcf_rule *r)
 {
-	const struct pcf_ctl_workers *w = ctl->workers;
 	struct pcf_counter c = {}, wc = {};
 
-	pcf_rule_counters(ctl->dp, slot, &c);
+	if (ctl->dp)
+		pcf_dp_rule_counters(ctl->dp, r->ctr, &c, &wc);
 	if (pcf_rule_put(nlh, size, r) || pcf_counters_put(nlh, size, &c))
 		return -EMSGSIZE;
-	if (!w)
+	if (!ctl->workers)
 		return 0;
-	w->rule_counters(w->ctx, slot, &wc);
 	if (!mnl_attr_put_u64_check(nlh, size, PCF_A_FLOW_WORKER_PACKETS,
 				    wc.packets) ||
 	    !mnl_attr_put_u64_check(nlh, size, PCF_A_FLOW_WORKER_BYTES,
@@ -317,7 +325,7 @@ static int dump_one(const struct pcf_rule *r, __u32 slot, void *arg)
 		goto full;
 	nlh = pcf_msg_start(d->pos, PCF_CMD_FLOW_GET, NLM_F_MULTI,
 			    d->req->nlh->nlmsg_seq);
-	if (put_rule_reply(ctl, nlh, room, r, slot))
+	if (put_rule_reply(ctl, nlh, room, r))
 		goto full;
 	d->pos += NLMSG_ALIGN(nlh->nlmsg_len);
 	return 0;
@@ -385,7 +393,7 @@ static int dump_flows(struct ctl_req *req)
 	reply_flush(ctl, req->port); /* the answers before it go first */
 	for (;;) {
 		d.pos = ctl->tx;
-		err = pcf_rule_foreach(ctl->dp, d.next_id, dump_one, &d);
+		err = pcf_table_foreach(ctl->table, d.next_id, dump_one, &d);
 		if (!err)
 			break;
 		if (d.pos == ctl->tx)
@@ -414,7 +422,6 @@ static int do_flow_get(struct ctl_req *req)
 	struct pcf_ctl *ctl = req->ctl;
 	struct nlmsghdr *nlh;
 	struct pcf_rule rule;
-	__u32 slot;
 
 	if (req->nlh->nlmsg_flags & NLM_F_DUMP)
 		return dump_flows(req);
@@ -422,12 +429,12 @@ static int do_flow_get(struct ctl_req *req)
 		req->ext.miss_type = PCF_A_FLOW_ID;
 		return say(req, -EINVAL, "flow-get needs an id (or a dump)");
 	}
-	if (pcf_rule_get(ctl->dp, mnl_attr_get_u32(req->tb[PCF_A_FLOW_ID]),
-			 &rule, &slot))
+	if (pcf_table_get(ctl->table, mnl_attr_get_u32(req->tb[PCF_A_FLOW_ID]),
+			 &rule, NULL))
 		return say(req, -ENOENT, "no rule with this id");
 	nlh = pcf_msg_start(reply_tail(req), PCF_CMD_FLOW_GET, 0,
 			    req->nlh->nlmsg_seq);
-	if (put_rule_reply(ctl, nlh, reply_room(req), &rule, slot))
+	if (put_rule_reply(ctl, nlh, reply_room(req), &rule))
 		return -EMSGSIZE;
 	reply_commit(req, nlh);
 	return 0;
@@ -435,7 +442,7 @@ static int do_flow_get(struct ctl_req *req)
 
 static int do_flow_flush(struct ctl_req *req)
 {
-	int err = pcf_rule_flush(req->ctl->dp);
+	int err = pcf_table_flush(req->ctl->table);
 
 	if (err)
 		return say(req, err, "flushing the rule table failed");
@@ -568,7 +575,7 @@ static int do_stats_get(struct ctl_req *req)
 	bool ok = true;
 	int err;
 
-	err = pcf_dp_read_stats(ctl->dp, c);
+	err = ctl->dp ? pcf_dp_read_stats(ctl->dp, c) : -ENODEV;
 	if (err)
 		return say(req, err, "reading the XDP counters failed");
 	nlh = pcf_msg_start(reply_tail(req), PCF_CMD_STATS_GET, 0,
@@ -770,13 +777,14 @@ int pcf_ctl_serve(struct pcf_ctl *ctl)
 	return 0;
 }
 
-int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
-		struct pcf_ctl **ret_ctl)
+int pcf_ctl_new(struct pcf_table *table, struct pcf_dp *dp,
+		pcf_ctl_send_fn send, void *ctx, struct pcf_ctl **ret_ctl)
 {
 	struct pcf_ctl *ctl = calloc(1, sizeof(*ctl));
 
 	if (!ctl)
 		return -ENOMEM;
+	ctl->table = table;
 	ctl->dp = dp;
 	ctl->fd = -1;
 	ctl->send = send;
@@ -790,7 +798,7 @@ int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl)
 	struct pcf_ctl *ctl;
 	int err;
 
-	err = pcf_ctl_new(dp, socket_send, NULL, &ctl);
+	err = pcf_ctl_new(pcf_dp_table(dp), dp, socket_send, NULL, &ctl);
 	if (err)
 		return err;
 	ctl->send_ctx = ctl;

@@ -17,6 +17,7 @@
 #include "loader.h"
 
 struct pcf_ctl;
+struct pcf_table;
 struct pcf_worker_info;
 
 /*
@@ -28,9 +29,6 @@ struct pcf_ctl_workers {
 	unsigned int (*count)(const void *ctx);
 	int (*info)(const void *ctx, unsigned int i,
 		    struct pcf_worker_info *ret);
-	/* a rule's packets and bytes through the pipelines, by its slot */
-	void (*rule_counters)(const void *ctx, __u32 slot,
-			      struct pcf_counter *ret);
 	const char *(*drop_name)(unsigned int reason);
 	unsigned int ndrops; /* drop reasons: 1 .. ndrops - 1 */
 	const void *ctx;
@@ -51,9 +49,12 @@ typedef int (*pcf_ctl_send_fn)(void *ctx, const void *buf, size_t len,
  * (pcf_ctl_port_owner says who).
  */
 int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl);
-/* A control server with no socket: replies go to send. */
-int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
-		struct pcf_ctl **ret_ctl);
+/*
+ * A control server with no socket: replies go to send.  Rules in table;
+ * counters and stats from dp (NULL: none, as in the fuzzer).
+ */
+int pcf_ctl_new(struct pcf_table *table, struct pcf_dp *dp,
+		pcf_ctl_send_fn send, void *ctx, struct pcf_ctl **ret_ctl);
 void pcf_ctl_close(struct pcf_ctl *ctl);
 
 int pcf_ctl_fd(const struct pcf_ctl *ctl);

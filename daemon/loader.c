@@ -17,10 +17,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "grace.h"
 #include "loader.h"
-#include "rules.h"
+#include "table.h"
 #include "pcf_return.skel.h"
 #include "pcf_steer.skel.h"
+
+#define WCTR_PIN "pcf_wrule_stats"
 
 static const char *const reason_names[PCF_REASON_MAX] = {
 	[PCF_REASON_NONE] = "none",
@@ -75,25 +78,113 @@ static int prepare_pin_dir(const char *dir)
 	return pcf_is_bpffs(dir) ? 0 : -ENOTSUP;
 }
 
-static int mmap_rules(struct pcf_dp *dp)
+static size_t page_round(size_t len)
 {
-	size_t len = sizeof(struct pcf_rule) * PCF_MAX_RULES;
 	long page = sysconf(_SC_PAGESIZE);
+
+	return (len + page - 1) / page * page;
+}
+
+/* Map a BPF_F_MMAPABLE array read-write; *ret_len gets the length. */
+static void *map_mmap(int fd, size_t len, size_t *ret_len)
+{
 	void *p;
 
-	len = (len + page - 1) / page * page;
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED,
-		 bpf_map__fd(dp->skel->maps.pcf_rules), 0);
+	len = page_round(len);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
+		return NULL;
+	*ret_len = len;
+	return p;
+}
+
+/*
+ * Maps an older pcf pinned have another layout, which libbpf would refuse
+ * with a bare EINVAL: tell it apart (pcf_rules with another value size, or
+ * pcf_state missing beside it).
+ */
+static int check_layout(const char *pin_dir)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/pcf_rules", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0; /* nothing pinned yet */
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.value_size != sizeof(struct pcf_rule) ||
+	    info.max_entries != PCF_RULE_SLOTS)
+		err = -EPROTO;
+	close(fd);
+	snprintf(path, sizeof(path), "%s/pcf_state", pin_dir);
+	if (access(path, F_OK))
+		err = -EPROTO;
+	return err;
+}
+
+static int open_maps(struct pcf_dp *dp)
+{
+	struct pcf_rule_maps *m = &dp->maps;
+	struct pcf_steer *sk = dp->skel;
+
+	m->flows4_fd = bpf_map__fd(sk->maps.pcf_flows4);
+	m->flows6_fd = bpf_map__fd(sk->maps.pcf_flows);
+	m->filter_fd = bpf_map__fd(sk->maps.pcf_filter4);
+	m->masks_fd = bpf_map__fd(sk->maps.pcf_masks);
+	m->stats_fd = bpf_map__fd(sk->maps.pcf_rule_stats);
+	m->ncpus = dp->ncpus;
+	m->slots = map_mmap(bpf_map__fd(sk->maps.pcf_rules),
+			    sizeof(struct pcf_rule) * PCF_RULE_SLOTS,
+			    &dp->rules_len);
+	if (!m->slots)
 		return -errno;
-	dp->rules = p;
-	dp->rules_len = len;
-	return 0;
+	m->state = map_mmap(bpf_map__fd(sk->maps.pcf_state),
+			    sizeof(struct pcf_table_state), &dp->state_len);
+	if (!m->state)
+		return -errno;
+	/* generation 0 never tags a cached result */
+	if (!m->state->gen)
+		__atomic_store_n(&m->state->gen, 1, __ATOMIC_RELEASE);
+	return pcf_grace_new(&m->grace);
+}
+
+/* The workers' counters an earlier pcfd pinned, if any. */
+static int adopt_wctr(struct pcf_dp *dp)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/" WCTR_PIN, dp->pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.value_size != sizeof(struct pcf_counter) ||
+	    !info.max_entries || info.max_entries % PCF_RULE_SLOTS) {
+		err = -EPROTO;
+		goto out;
+	}
+	dp->maps.wctr = map_mmap(fd, (size_t)info.max_entries *
+					 sizeof(struct pcf_counter),
+				 &dp->wctr_len);
+	if (!dp->maps.wctr)
+		err = -errno;
+	else
+		dp->maps.wrows = info.max_entries / PCF_RULE_SLOTS;
+out:
+	close(fd);
+	return err;
 }
 
 int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct pcf_table_backend be;
 	char path[PATH_MAX];
 	struct pcf_dp *dp;
 	int err;
@@ -103,6 +194,9 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 	if (strlen(pin_dir) >= sizeof(dp->pin_dir) - 32)
 		return -ENAMETOOLONG;
 	err = prepare_pin_dir(pin_dir);
+	if (err)
+		return err;
+	err = check_layout(pin_dir);
 	if (err)
 		return err;
 
@@ -143,12 +237,16 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 		bpf_map__set_map_flags(dp->ret_skel->maps.pcf_ret_devmap,
 				       BPF_F_RDONLY_PROG);
 	err = pcf_return__load(dp->ret_skel);
+	if (!err)
+		err = open_maps(dp);
+	if (!err)
+		err = adopt_wctr(dp);
 	if (err)
 		goto fail;
-	err = mmap_rules(dp);
-	if (err)
-		goto fail;
-	err = pcf_rules_load(dp);
+	pcf_rule_maps_backend(&dp->maps, &be);
+	err = pcf_table_new(&be, &dp->table);
+	if (!err)
+		err = pcf_table_load(dp->table);
 	if (err)
 		goto fail;
 
@@ -163,12 +261,125 @@ void pcf_dp_close(struct pcf_dp *dp)
 {
 	if (!dp)
 		return;
-	pcf_rules_free(dp);
-	if (dp->rules)
-		munmap((void *)dp->rules, dp->rules_len);
+	pcf_table_free(dp->table);
+	pcf_grace_free(dp->maps.grace);
+	if (dp->maps.slots)
+		munmap(dp->maps.slots, dp->rules_len);
+	if (dp->maps.state)
+		munmap(dp->maps.state, dp->state_len);
+	if (dp->maps.wctr)
+		munmap(dp->maps.wctr, dp->wctr_len);
 	pcf_return__destroy(dp->ret_skel);
 	pcf_steer__destroy(dp->skel);
 	free(dp);
+}
+
+struct pcf_table *pcf_dp_table(const struct pcf_dp *dp)
+{
+	return dp->table;
+}
+
+const struct pcf_rule *pcf_dp_rules(const struct pcf_dp *dp)
+{
+	return dp->maps.slots;
+}
+
+struct pcf_grace *pcf_dp_grace(const struct pcf_dp *dp)
+{
+	return dp->maps.grace;
+}
+
+int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
+			 struct pcf_counter *ret_xdp,
+			 struct pcf_counter *ret_workers)
+{
+	const struct pcf_rule_maps *m = &dp->maps;
+	unsigned int row;
+	int err;
+
+	if (ctr >= PCF_RULE_SLOTS)
+		return -EINVAL;
+	if (ret_xdp) {
+		err = pcf_percpu_sum(m->stats_fd, ctr, dp->ncpus, ret_xdp);
+		if (err)
+			return err;
+	}
+	if (!ret_workers)
+		return 0;
+	ret_workers->packets = ret_workers->bytes = 0;
+	for (row = 0; m->wctr && row < m->wrows; row++) {
+		const struct pcf_counter *c = &m->wctr[row * PCF_RULE_SLOTS + ctr];
+
+		/* plain u64s another thread writes: torn reads are not
+		 * possible on the 64-bit machines pcf runs on */
+		ret_workers->packets +=
+		    __atomic_load_n(&c->packets, __ATOMIC_RELAXED);
+		ret_workers->bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+/*
+ * A map of nrows rows holding the old rows' counters, pinned over the old
+ * one in one rename: a crash leaves the old map or the new one.
+ */
+static int grow_wctr(struct pcf_dp *dp, unsigned int nrows)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE);
+	__u32 entries = nrows * PCF_RULE_SLOTS;
+	char path[PATH_MAX], tmp[PATH_MAX];
+	struct pcf_counter *rows;
+	size_t len;
+	int fd, err;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, WCTR_PIN, sizeof(__u32),
+			    sizeof(struct pcf_counter), entries, &opts);
+	if (fd < 0)
+		return -errno;
+	rows = map_mmap(fd, (size_t)entries * sizeof(*rows), &len);
+	if (!rows) {
+		err = -errno;
+		goto out;
+	}
+	if (dp->maps.wctr)
+		memcpy(rows, dp->maps.wctr,
+		       (size_t)dp->maps.wrows * PCF_RULE_SLOTS * sizeof(*rows));
+	snprintf(path, sizeof(path), "%s/" WCTR_PIN, dp->pin_dir);
+	/* bpffs takes no dot in a name */
+	snprintf(tmp, sizeof(tmp), "%s/" WCTR_PIN "_new", dp->pin_dir);
+	unlink(tmp);
+	err = bpf_obj_pin(fd, tmp) ? -errno : 0;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err) {
+		unlink(tmp);
+		munmap(rows, len);
+		goto out;
+	}
+	if (dp->maps.wctr)
+		munmap(dp->maps.wctr, dp->wctr_len);
+	dp->maps.wctr = rows;
+	dp->maps.wrows = nrows;
+	dp->wctr_len = len;
+out:
+	close(fd);
+	return err;
+}
+
+int pcf_dp_worker_counters(struct pcf_dp *dp, unsigned int nrows,
+			   struct pcf_counter **ret_rows)
+{
+	int err;
+
+	if (!nrows || nrows > PCF_XSKMAP_SIZE)
+		return -EINVAL;
+	if (nrows > dp->maps.wrows) {
+		err = grow_wctr(dp, nrows);
+		if (err)
+			return err;
+	}
+	*ret_rows = dp->maps.wctr;
+	return 0;
 }
 
 static void link_path(const struct pcf_dp *dp, const char *ifname,
@@ -318,8 +529,12 @@ int pcf_dp_detach(struct pcf_dp *dp, const char *ifname)
 
 int pcf_dp_unpin(struct pcf_dp *dp)
 {
+	char path[PATH_MAX];
 	int err;
 
+	snprintf(path, sizeof(path), "%s/" WCTR_PIN, dp->pin_dir);
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
 	err = bpf_object__unpin_maps(dp->ret_skel->obj, NULL);
 	if (!err)
 		err = bpf_object__unpin_maps(dp->skel->obj, NULL);

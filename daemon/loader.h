@@ -2,7 +2,8 @@
 /*
  * loader.h - the pcf data plane as user space sees it: open (or adopt) the
  * pinned steering object, attach it to interfaces through pinned bpf_links,
- * read its counters, and manage flow rules (rules.c).
+ * read its counters; its rule table (table/table.h) writes through the
+ * pinned maps (rule_maps.c).
  *
  * Every function returns 0 or a negative errno and logs nothing: the
  * caller decides how to tell the user.
@@ -15,6 +16,7 @@
 #include <net/if.h>
 
 #include "pcf_abi.h"
+#include "rule_maps.h"
 
 #define PCF_PIN_DIR_DEFAULT "/sys/fs/bpf/pcf"
 
@@ -24,17 +26,11 @@ enum pcf_xdp_mode {
 	PCF_XDP_GENERIC,
 };
 
-struct pcf_mask_state {
-	struct pcf_key mask;
-	__u64 best_rank;
-	__u32 nrules;
-	bool used;
-};
-
 struct pcf_steer;
 struct pcf_return;
+struct pcf_table;
 
-/* One opened data plane: the skeleton plus pcfd's cache of the rule table. */
+/* One opened data plane: the skeletons, the maps, the rule table. */
 struct pcf_dp {
 	struct pcf_steer *skel;
 	struct pcf_return *ret_skel; /* pcf_return, its maps pinned beside */
@@ -42,22 +38,17 @@ struct pcf_dp {
 	bool adopted; /* the maps were already pinned */
 	int ncpus;
 
-	const struct pcf_rule *rules; /* mmap of pcf_rules, read-only */
-	size_t rules_len;
-
-	/* cache rebuilt from pcf_rules at open */
-	struct pcf_mask_state masks[PCF_MAX_MASKS];
-	void *by_id; /* tsearch tree: rule id -> slot */
-	__u16 *filter4_refs; /* pcf_flows4 entries behind each pcf_filter4 bit */
-	__u32 nrules;
-	__u32 next_id;
-	__u32 next_slot;
+	struct pcf_rule_maps maps; /* what the table writes through */
+	struct pcf_table *table;
+	size_t rules_len, state_len, wctr_len; /* of the mmaps in maps */
 };
 
 /*
  * Load the steering program and pin its maps under pin_dir (NULL: the
  * default).  Maps already pinned there are reused, rules and counters
- * included.  -ENOTSUP: pin_dir is not on a bpffs.
+ * included.  -ENOTSUP: pin_dir is not on a bpffs; -EPROTO: the maps
+ * pinned there have another layout (an older pcf: pcfd --unload them);
+ * -EUCLEAN: the pinned rules are not a table pcf wrote.
  */
 int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp);
 void pcf_dp_close(struct pcf_dp *dp);
@@ -90,6 +81,27 @@ int pcf_dp_return_allow(struct pcf_dp *dp, __u32 ifindex);
 int pcf_dp_read_return_stats(struct pcf_dp *dp, struct pcf_counter *ret);
 /* "return_redirect", "return_pass_local", ... */
 const char *pcf_ret_stat_name(enum pcf_ret_stat s);
+
+/* The rule table; its rules, read-only, as the workers see them. */
+struct pcf_table *pcf_dp_table(const struct pcf_dp *dp);
+const struct pcf_rule *pcf_dp_rules(const struct pcf_dp *dp);
+struct pcf_grace *pcf_dp_grace(const struct pcf_dp *dp);
+
+/*
+ * Counters of counter index ctr (pcf_rule.ctr): the steering program's
+ * (xdp) and the workers' pipelines' (workers), summed.  Either may be NULL.
+ */
+int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
+			 struct pcf_counter *ret_xdp,
+			 struct pcf_counter *ret_workers);
+/*
+ * The workers' per-rule counters: nrows rows of PCF_RULE_SLOTS counters,
+ * one row per worker, in a pinned map (pcf_wrule_stats) that survives
+ * restarts; grown (keeping what it holds) when a restart needs more rows.
+ * Only while no worker runs.
+ */
+int pcf_dp_worker_counters(struct pcf_dp *dp, unsigned int nrows,
+			   struct pcf_counter **ret_rows);
 
 /* Verdict for packets no rule matches: PASS or DROP. */
 int pcf_dp_set_default(struct pcf_dp *dp, enum pcf_verdict verdict);

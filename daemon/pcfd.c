@@ -34,10 +34,12 @@
 #include "notify.h"
 #include "pcfd_opts.h"
 #include "retveth.h"
-#include "rules.h"
+#include "rules_apply.h"
+#include "table.h"
 #include "workers.h"
 
 #define MAX_SOURCES 8
+#define RECLAIM_MS  20 /* how often retired rule slots are looked at */
 
 struct pcfd;
 
@@ -218,41 +220,24 @@ static int check_only(struct pcfd *d)
 	return 0;
 }
 
-static int apply_rule(struct pcfd *d, const struct pcf_flow_change *r)
-{
-	__u32 id;
-
-	switch (r->op) {
-	case PCF_FLOW_ADD: /* a restart finds them there: replace */
-		return pcf_rule_add(d->dp, &r->rule, PCF_RULE_REPLACE, &id);
-	case PCF_FLOW_REPLACE:
-		return pcf_rule_add(d->dp, &r->rule,
-				    PCF_RULE_REPLACE | PCF_RULE_EXCL, &id);
-	case PCF_FLOW_DEL:
-		return r->id ? pcf_rule_del(d->dp, r->id)
-			     : pcf_rule_del_match(d->dp, &r->rule, NULL);
-	case PCF_FLOW_FLUSH:
-		return pcf_rule_flush(d->dp);
-	default:
-		return -EOPNOTSUPP;
-	}
-}
-
+/* The whole file, or nothing of it (rules_apply.h). */
 static int apply_rules(struct pcfd *d)
 {
-	int i, err;
+	char why[256];
+	int failed, err;
 
-	for (i = 0; i < d->rules.n; i++) {
-		err = apply_rule(d, &d->rules.changes[i]);
-		if (err) {
-			pr_warn("pcfd: %s:%d: %s\n", d->o.rules_file,
-				d->rules.lines[i], strerror(-err));
-			return err;
-		}
-	}
-	if (d->rules.n)
-		pr_info("pcfd: %d commands of %s applied\n", d->rules.n,
+	if (!d->rules.n)
+		return 0;
+	err = pcf_rules_apply(pcf_dp_table(d->dp), d->rules.changes,
+			      d->rules.n, &failed, why, sizeof(why));
+	if (err) {
+		pr_warn("pcfd: %s:%d: %s; nothing of %s was applied\n",
+			d->o.rules_file, d->rules.lines[failed], why,
 			d->o.rules_file);
+		return err;
+	}
+	pr_info("pcfd: %d commands of %s applied\n", d->rules.n,
+		d->o.rules_file);
 	return 0;
 }
 
@@ -308,12 +293,6 @@ static int ws_info(const void *ctx, unsigned int i, struct pcf_worker_info *ret)
 	return pcf_workers_info(ctx, i, ret);
 }
 
-static void ws_rule_counters(const void *ctx, __u32 slot,
-			     struct pcf_counter *ret)
-{
-	pcf_workers_rule_counters(ctx, slot, ret);
-}
-
 static const char *ws_drop_name(unsigned int reason)
 {
 	return pcf_wdrop_name(reason);
@@ -344,7 +323,6 @@ static int start_workers(struct pcfd *d)
 	d->ctl_workers = (struct pcf_ctl_workers){
 		.count = ws_count,
 		.info = ws_info,
-		.rule_counters = ws_rule_counters,
 		.drop_name = ws_drop_name,
 		.ndrops = PCF_WDROP_MAX,
 		.ctx = d->ws,
@@ -364,12 +342,6 @@ static void stop_workers(struct pcfd *d)
 }
 
 /* ---- counters: STATUS= and the journal ---- */
-
-static int count_rule(const struct pcf_rule *r, __u32 slot, void *ctx)
-{
-	++*(unsigned int *)ctx;
-	return 0;
-}
 
 static void xdp_counters(struct pcfd *d, struct pcf_journal_counters *jc)
 {
@@ -394,13 +366,13 @@ static void xdp_counters(struct pcfd *d, struct pcf_journal_counters *jc)
 static void update_status(struct pcfd *d, bool ready)
 {
 	struct pcf_journal_counters jc;
-	unsigned int rules = 0;
+	struct pcf_table_info ti;
 	struct timespec now;
 	double secs, pps = 0;
 	char line[sizeof(d->ifaces) + 128];
 
 	xdp_counters(d, &jc);
-	pcf_rule_foreach(d->dp, 0, count_rule, &rules);
+	pcf_table_info(pcf_dp_table(d->dp), &ti);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	secs = (now.tv_sec - d->last_tick.tv_sec) +
 	       (now.tv_nsec - d->last_tick.tv_nsec) / 1e9;
@@ -411,7 +383,8 @@ static void update_status(struct pcfd *d, bool ready)
 	snprintf(
 	    line, sizeof(line),
 	    "pcfd: %d interfaces (%s), %u rules, %u workers, %.0f packets/s",
-	    d->o.nifs, d->ifaces, rules, d->ws ? pcf_workers_count(d->ws) : 0,
+	    d->o.nifs, d->ifaces, ti.rules,
+	    d->ws ? pcf_workers_count(d->ws) : 0,
 	    pps);
 	if (ready)
 		pcf_notify_ready(line);
@@ -639,7 +612,7 @@ static int run(struct pcfd *d)
 	struct epoll_event evs[MAX_SOURCES];
 	struct pcfd_source *src;
 	sigset_t set;
-	int sfd, n, i, err;
+	int sfd, n, i, err, timeout;
 
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
@@ -661,7 +634,9 @@ static int run(struct pcfd *d)
 			  "ready: XDP on %s, %u workers", d->ifaces,
 			  pcf_workers_count(d->ws));
 	while (!d->stop) {
-		n = epoll_wait(d->epfd, evs, MAX_SOURCES, -1);
+		/* slots of changed rules wait for grace periods: look again */
+		timeout = pcf_table_reclaim(pcf_dp_table(d->dp)) ? RECLAIM_MS : -1;
+		n = epoll_wait(d->epfd, evs, MAX_SOURCES, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

@@ -123,21 +123,23 @@ int pcf_pkt_check(__u8 *data, __u32 len, const struct pcf_meta *meta,
 }
 
 /*
- * Copy the rule's action out of the shared array and make sure the slot
- * still holds the rule XDP matched: a slot freed or reused in between is
- * noticed by its id, read before and after the copy.
+ * Copy the rule's action and counter index out of the shared array.  The
+ * slot XDP matched stays as it was until this worker has run the packet
+ * (pcfd reuses a slot only after every worker drained the packets
+ * classified before it was replaced or deleted: table/table.h), so the
+ * copy is never torn; the id check catches a packet that is somehow
+ * older than that.
  */
 static int read_action(const struct pcf_pipeline *pl, const struct pcf_meta *m,
-		       struct pcf_action *ret)
+		       struct pcf_action *ret, __u32 *ret_ctr)
 {
-	const volatile struct pcf_rule *rule = &pl->rules[m->rule_slot];
+	const struct pcf_rule *rule = &pl->rules[m->rule_slot];
 
-	if (rule->id != m->rule_id || !(rule->flags & PCF_RULE_USED))
+	if (__atomic_load_n(&rule->id, __ATOMIC_ACQUIRE) != m->rule_id)
 		return PCF_WDROP_RULE_GONE;
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	memcpy(ret, (const void *)&rule->action, sizeof(*ret));
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	if (rule->id != m->rule_id || !(rule->flags & PCF_RULE_USED))
+	memcpy(ret, &rule->action, sizeof(*ret));
+	*ret_ctr = rule->ctr;
+	if (*ret_ctr >= PCF_RULE_SLOTS)
 		return PCF_WDROP_RULE_GONE;
 	return 0;
 }
@@ -226,6 +228,7 @@ int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 	struct pcf_action act;
 	struct pcf_pkt_ref p;
 	struct pcf_meta m;
+	__u32 ctr;
 	int err;
 
 	out->to_kernel = false;
@@ -233,13 +236,13 @@ int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 	if (headroom < sizeof(m))
 		return PCF_WDROP_BAD_META;
 	memcpy(&m, data - sizeof(m), sizeof(m));
-	if (m.magic != PCF_META_MAGIC || m.rule_slot >= PCF_MAX_RULES)
+	if (m.magic != PCF_META_MAGIC || m.rule_slot >= PCF_RULE_SLOTS)
 		return PCF_WDROP_BAD_META;
-	err = read_action(pl, &m, &act);
+	err = read_action(pl, &m, &act, &ctr);
 	if (err)
 		return err;
-	pl->rule_ctr[m.rule_slot].packets++;
-	pl->rule_ctr[m.rule_slot].bytes += len;
+	pl->rule_ctr[ctr].packets++;
+	pl->rule_ctr[ctr].bytes += len;
 
 	err = pcf_pkt_check(data, len, &m, &p);
 	if (err)

@@ -62,9 +62,11 @@ static inline void pcf_put16(__u8 *p, __u16 v)
 
 /* One worker's pipeline. */
 struct pcf_pipeline {
-	const struct pcf_rule *rules; /* PCF_MAX_RULES slots, read-only */
+	const struct pcf_rule *rules; /* PCF_RULE_SLOTS slots, read-only */
 	__u8 default_egress; /* enum pcf_egress for PCF_EGRESS_DEFAULT */
-	struct pcf_counter *rule_ctr; /* PCF_MAX_RULES, this worker's */
+	/* PCF_RULE_SLOTS, by pcf_rule.ctr: this worker's row of the pinned
+	 * pcf_wrule_stats */
+	struct pcf_counter *rule_ctr;
 	/* interfaces the worker can transmit on; none listed: any */
 	__u32 wire_ifindex[PCF_MAX_IFACES];
 	unsigned int nwire;

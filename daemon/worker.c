@@ -421,6 +421,7 @@ bool pcf_worker_idle(struct pcf_worker *w)
 int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 		    unsigned int nworkers, void *umem_area, __u32 frame_size,
 		    __u32 nframes, const struct pcf_rule *rules,
+		    struct pcf_counter *rule_ctr,
 		    const struct pcf_workers_cfg *cfg)
 {
 	int err;
@@ -440,10 +441,10 @@ int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 	w->raw = cfg->pipeline_off;
 	w->pl.rules = rules;
 	w->pl.default_egress = cfg->default_egress;
-	w->pl.rule_ctr = calloc(PCF_MAX_RULES, sizeof(*w->pl.rule_ctr));
+	w->pl.rule_ctr = rule_ctr;
 	w->in = calloc(nworkers, sizeof(*w->in));
 	w->local = calloc(nworkers, sizeof(*w->local));
-	if (!w->pl.rule_ctr || !w->in || !w->local) {
+	if (!w->in || !w->local) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -459,7 +460,6 @@ fail:
 void pcf_worker_fini(struct pcf_worker *w)
 {
 	pcf_pool_free(&w->pool);
-	free(w->pl.rule_ctr);
 	free(w->in);
 	free(w->local);
 	w->pl.rule_ctr = NULL;

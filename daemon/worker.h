@@ -96,13 +96,15 @@ struct pcf_wthread {
 };
 
 /*
- * Set up w (id, its frames in the UMEM at area, its pipeline); the socket
+ * Set up w (id, its frames in the UMEM at area, its pipeline counting
+ * into rule_ctr: PCF_RULE_SLOTS counters w alone writes); the socket
  * rings in w->xsk are filled in by the caller (a real socket, or plain
  * memory in tests).
  */
 int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 		    unsigned int nworkers, void *umem_area, __u32 frame_size,
 		    __u32 nframes, const struct pcf_rule *rules,
+		    struct pcf_counter *rule_ctr,
 		    const struct pcf_workers_cfg *cfg);
 void pcf_worker_fini(struct pcf_worker *w);
 

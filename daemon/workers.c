@@ -15,6 +15,7 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
+#include "grace.h"
 #include "worker.h"
 #include "workers.h"
 
@@ -32,6 +33,7 @@ struct pcf_workers {
 	struct pcf_wthread *t;
 	unsigned int nt;
 	struct pcf_worker **tw; /* [n]: the workers, grouped by thread */
+	bool watched; /* the rule table's grace periods wait for us */
 };
 
 static const char *const rx_mode_names[PCF_RX_MAX] = {
@@ -238,9 +240,13 @@ static int open_all(struct pcf_workers *ws, const struct pcf_workers_cfg *cfg,
 		    enum pcf_bind_mode mode)
 {
 	__u32 frames = cfg->frames ? cfg->frames : FRAMES_DEFAULT;
+	struct pcf_counter *rows;
 	unsigned int i;
 	int err;
 
+	err = pcf_dp_worker_counters(ws->dp, ws->n, &rows);
+	if (err)
+		return err;
 	err = pcf_umem_create(&ws->umem, (__u64)frames * ws->n,
 			      ring_size(frames), frame_size_for(ws));
 	if (err)
@@ -251,7 +257,8 @@ static int open_all(struct pcf_workers *ws, const struct pcf_workers_cfg *cfg,
 
 		err = pcf_worker_init(w, i, ws->n, ws->umem.area,
 				      ws->umem.frame_size, frames,
-				      ws->dp->rules, cfg);
+				      pcf_dp_rules(ws->dp),
+				      rows + (size_t)i * PCF_RULE_SLOTS, cfg);
 		if (err)
 			return err;
 		memcpy(w->ifname, keep.ifname, sizeof(w->ifname));
@@ -426,6 +433,60 @@ static void stop_threads(struct pcf_workers *ws)
 	ws->nt = 0;
 }
 
+/*
+ * The rule table's grace periods wait for the workers to run the packets
+ * that were in their rx rings (grace.h): a worker releases ring entries
+ * only after their pipeline ran.
+ */
+static unsigned int readers_count(void *ctx)
+{
+	return ((struct pcf_workers *)ctx)->n;
+}
+
+static void readers_mark(void *ctx, __u32 *marks)
+{
+	struct pcf_workers *ws = ctx;
+	unsigned int i;
+
+	for (i = 0; i < ws->n; i++)
+		marks[i] = ws->w[i].xsk.fd < 0 ?
+				   0 :
+				   __atomic_load_n(ws->w[i].xsk.rx.producer,
+						   __ATOMIC_ACQUIRE);
+}
+
+static bool readers_passed(void *ctx, const __u32 *marks)
+{
+	struct pcf_workers *ws = ctx;
+	unsigned int i;
+	__u32 cons;
+
+	for (i = 0; i < ws->n; i++) {
+		if (ws->w[i].xsk.fd < 0)
+			continue;
+		cons = __atomic_load_n(ws->w[i].xsk.rx.consumer,
+				       __ATOMIC_ACQUIRE);
+		if ((__s32)(cons - marks[i]) < 0)
+			return false;
+	}
+	return true;
+}
+
+static int watch_readers(struct pcf_workers *ws)
+{
+	const struct pcf_grace_readers r = {
+		.count = readers_count,
+		.mark = readers_mark,
+		.passed = readers_passed,
+		.ctx = ws,
+	};
+
+	int err = pcf_grace_set_readers(pcf_dp_grace(ws->dp), &r);
+
+	ws->watched = !err;
+	return err;
+}
+
 int pcf_workers_start(struct pcf_dp *dp, const char *const *ifnames, int n,
 		      const struct pcf_workers_cfg *cfg,
 		      struct pcf_workers **ret)
@@ -460,6 +521,8 @@ int pcf_workers_start(struct pcf_dp *dp, const char *const *ifnames, int n,
 		err = publish_all(ws);
 	if (!err)
 		err = start_threads(ws, cfg);
+	if (!err)
+		err = watch_readers(ws);
 	if (err) {
 		pcf_workers_stop(ws);
 		return err;
@@ -475,6 +538,9 @@ void pcf_workers_stop(struct pcf_workers *ws)
 	/* empty the xskmap slots first: new packets go to the kernel */
 	unpublish(ws);
 	stop_threads(ws);
+	/* what is left in the rings will never be run */
+	if (ws->watched)
+		pcf_grace_set_readers(pcf_dp_grace(ws->dp), NULL);
 	teardown(ws);
 	free(ws->w);
 	free(ws);
@@ -534,19 +600,5 @@ void pcf_workers_stats_sum(const struct pcf_workers *ws,
 		ret->heartbeat += s->heartbeat;
 		ret->sleeps += s->sleeps;
 		ret->kicks += s->kicks;
-	}
-}
-
-void pcf_workers_rule_counters(const struct pcf_workers *ws, __u32 slot,
-			       struct pcf_counter *ret)
-{
-	unsigned int i;
-
-	ret->packets = ret->bytes = 0;
-	if (slot >= PCF_MAX_RULES)
-		return;
-	for (i = 0; i < ws->n; i++) {
-		ret->packets += ws->w[i].pl.rule_ctr[slot].packets;
-		ret->bytes += ws->w[i].pl.rule_ctr[slot].bytes;
 	}
 }

@@ -115,8 +115,5 @@ int pcf_workers_info(const struct pcf_workers *w, unsigned int i,
 /* The stats of all workers summed. */
 void pcf_workers_stats_sum(const struct pcf_workers *w,
 			   struct pcf_worker_stats *ret);
-/* Per-rule packets/bytes the workers' pipelines saw, summed over workers. */
-void pcf_workers_rule_counters(const struct pcf_workers *w, __u32 slot,
-			       struct pcf_counter *ret);
 
 #endif /* PCF_WORKERS_H */

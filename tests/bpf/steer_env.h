@@ -31,7 +31,7 @@
 
 #include "loader.h"
 #include "pcf_genl.h"
-#include "rules.h"
+#include "table.h"
 #include "pcf_return.skel.h"
 #include "pcf_steer.skel.h"
 #include "frame.h"
@@ -193,7 +193,7 @@ static inline int env_reset(void **state)
 {
 	__u32 key = 0;
 
-	if (pcf_rule_flush(env.dp) ||
+	if (pcf_table_flush(pcf_dp_table(env.dp)) ||
 	    pcf_dp_set_default(env.dp, PCF_VERDICT_PASS))
 		return -1;
 	bpf_map_delete_elem(pcf_dp_ifaces_fd(env.dp), &env.lo);
@@ -383,7 +383,7 @@ static inline void rule_ports(struct pcf_rule *r, int sport, int dport)
 static inline __u32 rule_add(const struct pcf_rule *r)
 {
 	__u32 id = 0;
-	int err = pcf_rule_add(env.dp, r, 0, &id);
+	int err = pcf_table_add(pcf_dp_table(env.dp), r, 0, &id);
 
 	if (err)
 		fail_msg("pcf_rule_add: %s", strerror(-err));
@@ -394,10 +394,10 @@ static inline __u32 rule_add(const struct pcf_rule *r)
 static inline struct pcf_counter rule_hits(__u32 id)
 {
 	struct pcf_counter c;
-	__u32 slot;
+	struct pcf_rule r;
 
-	assert_int_equal(pcf_rule_get(env.dp, id, NULL, &slot), 0);
-	assert_int_equal(pcf_rule_counters(env.dp, slot, &c), 0);
+	assert_int_equal(pcf_table_get(pcf_dp_table(env.dp), id, &r, NULL), 0);
+	assert_int_equal(pcf_dp_rule_counters(env.dp, r.ctr, &c, NULL), 0);
 	return c;
 }
 

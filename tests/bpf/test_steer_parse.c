@@ -137,7 +137,7 @@ static void check_fragments(int family)
 	assert_hits(id_zero, 2);
 
 	/* without the ports-0 rule a later fragment is a miss */
-	assert_int_equal(pcf_rule_del(env.dp, id_zero), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), id_zero, NULL), 0);
 	assert_int_equal(pcf_dp_set_default(env.dp, PCF_VERDICT_DROP), 0);
 	{
 		const enum pcf_reason both[] = { PCF_REASON_FRAGMENT,
@@ -331,7 +331,7 @@ static void test_truncated(void **state)
 
 		/* a rule for the whole frame, so a cut that parsed would show
 		 */
-		assert_int_equal(pcf_rule_flush(env.dp), 0);
+		assert_int_equal(pcf_table_flush(pcf_dp_table(env.dp)), 0);
 		rule_addrs(&r, kinds[i].family, kinds[i].src,
 			   kinds[i].family == 4 ? 32 : 128, kinds[i].dst,
 			   kinds[i].family == 4 ? 32 : 128);

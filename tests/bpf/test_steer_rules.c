@@ -51,7 +51,7 @@ static struct pcf_rule any_rule(enum pcf_verdict v, __u32 prio)
 /* Packets rule id matched; 0 for a deleted rule. */
 static __u64 hits_if_present(__u32 id)
 {
-	if (pcf_rule_get(env.dp, id, NULL, NULL))
+	if (pcf_table_get(pcf_dp_table(env.dp), id, NULL, NULL))
 		return 0;
 	return rule_hits(id).packets;
 }
@@ -95,14 +95,14 @@ static void test_priority_order(void **state)
 	assert_true(ids[1] < ids[3]);
 
 	expect_winner(ids[1], ids, 4, XDP_PASS);
-	assert_int_equal(pcf_rule_del(env.dp, ids[1]), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), ids[1], NULL), 0);
 	expect_winner(ids[3], ids, 4, XDP_DROP);
-	assert_int_equal(pcf_rule_del(env.dp, ids[3]), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), ids[3], NULL), 0);
 	expect_winner(ids[0], ids, 4, XDP_DROP);
-	assert_int_equal(pcf_rule_del(env.dp, ids[0]), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), ids[0], NULL), 0);
 	expect_winner(ids[2], ids, 4, XDP_DROP);
-	assert_int_equal(pcf_rule_del(env.dp, ids[2]), 0);
-	assert_int_equal(pcf_rule_del(env.dp, ids[2]), -ENOENT);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), ids[2], NULL), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), ids[2], NULL), -ENOENT);
 
 	assert_int_equal(pcf_dp_set_default(env.dp, PCF_VERDICT_DROP), 0);
 	expect_winner(0, ids, 0, XDP_DROP);
@@ -120,14 +120,14 @@ static void test_equal_prio_lower_id(void **state)
 	expect_winner(ids[0], ids, 2, XDP_DROP);
 
 	/* the other way round */
-	assert_int_equal(pcf_rule_flush(env.dp), 0);
+	assert_int_equal(pcf_table_flush(pcf_dp_table(env.dp)), 0);
 	ids[0] = rule_add(&all);
 	ids[1] = rule_add(&exact);
 	expect_winner(ids[0], ids, 2, XDP_PASS);
 
 	/* a better prio beats age */
 	exact.prio = 6;
-	assert_int_equal(pcf_rule_add(env.dp, &exact, PCF_RULE_REPLACE, NULL),
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact, PCF_TABLE_REPLACE, NULL),
 			 0);
 	expect_winner(ids[1], ids, 2, XDP_DROP);
 }
@@ -156,12 +156,12 @@ static void test_rank_within_mask(void **state)
 	expect_winner(ids[1], ids, 4, XDP_DROP);
 
 	exact.prio = 200; /* now the subnet rule, found second, is better */
-	assert_int_equal(pcf_rule_add(env.dp, &exact, PCF_RULE_REPLACE, NULL),
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact, PCF_TABLE_REPLACE, NULL),
 			 0);
 	expect_winner(ids[3], ids, 4, XDP_PASS);
 
 	exact.prio = 149;
-	assert_int_equal(pcf_rule_add(env.dp, &exact, PCF_RULE_REPLACE, NULL),
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact, PCF_TABLE_REPLACE, NULL),
 			 0);
 	expect_winner(ids[1], ids, 4, XDP_DROP);
 }
@@ -182,7 +182,7 @@ static void test_wildcard_miss(void **state)
 	expect_winner(ids[0], ids, 3, XDP_DROP);
 }
 
-/* PCF_RULE_REPLACE keeps the id and the counters and changes the action. */
+/* PCF_TABLE_REPLACE keeps the id and the counters and changes the action. */
 static void test_replace(void **state)
 {
 	struct pcf_rule exact = exact_rule(PCF_VERDICT_DROP, 100);
@@ -204,18 +204,18 @@ static void test_replace(void **state)
 
 	/* same match without REPLACE */
 	exact.action.verdict = PCF_VERDICT_PASS;
-	assert_int_equal(pcf_rule_add(env.dp, &exact, 0, NULL), -EEXIST);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact, 0, NULL), -EEXIST);
 	send_udp4(XDP_DROP);
 	assert_hits(id, 4);
 
 	/* a new action: PASS with TTL - 1 */
 	exact.action.flags = PCF_ACT_TTL;
 	exact.action.ttl_delta = -1;
-	assert_int_equal(pcf_rule_add(env.dp, &exact, PCF_RULE_REPLACE, &id2),
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact, PCF_TABLE_REPLACE, &id2),
 			 0);
 	assert_int_equal(id2, id);
 	assert_hits(id, 4);
-	assert_int_equal(pcf_rule_get(env.dp, id, &got, NULL), 0);
+	assert_int_equal(pcf_table_get(pcf_dp_table(env.dp), id, &got, NULL), 0);
 	assert_int_equal(got.action.verdict, PCF_VERDICT_PASS);
 	assert_int_equal(got.id, id);
 
@@ -226,15 +226,15 @@ static void test_replace(void **state)
 
 	/* a worse prio than the subnet rule: that one wins now */
 	exact.prio = 200;
-	assert_int_equal(pcf_rule_add(env.dp, &exact,
-				      PCF_RULE_REPLACE | PCF_RULE_EXCL, &id2),
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact,
+				      PCF_TABLE_REPLACE | PCF_TABLE_EXCL, &id2),
 			 0);
 	assert_int_equal(id2, id);
 	expect_winner(other, ids, 2, XDP_PASS);
 	assert_hits(id, 5);
 	/* and back: the early stop must not skip the better rule */
 	exact.prio = 10;
-	assert_int_equal(pcf_rule_add(env.dp, &exact, PCF_RULE_REPLACE, NULL),
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact, PCF_TABLE_REPLACE, NULL),
 			 0);
 	expect_winner(id, ids, 2, XDP_PASS);
 	assert_hits(id, 6);
@@ -242,10 +242,10 @@ static void test_replace(void **state)
 	/* REPLACE | EXCL needs an existing rule; REPLACE alone adds one */
 	s.dport = DPORT + 1;
 	exact.key.dport = htons(DPORT + 1);
-	assert_int_equal(pcf_rule_add(env.dp, &exact,
-				      PCF_RULE_REPLACE | PCF_RULE_EXCL, NULL),
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact,
+				      PCF_TABLE_REPLACE | PCF_TABLE_EXCL, NULL),
 			 -ENOENT);
-	assert_int_equal(pcf_rule_add(env.dp, &exact, PCF_RULE_REPLACE, &id2),
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact, PCF_TABLE_REPLACE, &id2),
 			 0);
 	assert_int_not_equal(id2, id);
 	assert_hits(id2, 0);
@@ -257,11 +257,11 @@ static void test_duplicate(void **state)
 	struct pcf_rule r = exact_rule(PCF_VERDICT_DROP, 100);
 	__u32 id = rule_add(&r), id2 = 12345;
 
-	assert_int_equal(pcf_rule_add(env.dp, &r, 0, &id2), -EEXIST);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &r, 0, &id2), -EEXIST);
 	assert_int_equal(id2, 12345); /* untouched on failure */
 	r.prio = 1;
 	r.action.verdict = PCF_VERDICT_PASS;
-	assert_int_equal(pcf_rule_add(env.dp, &r, 0, NULL), -EEXIST);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &r, 0, NULL), -EEXIST);
 	/* a different mask is a different match... */
 	r.mask.dport = 0;
 	r.key.dport = htons(9);
@@ -269,14 +269,14 @@ static void test_duplicate(void **state)
 	assert_int_not_equal(id2, id);
 	/* ...but key bits outside the mask are not */
 	r.key.dport = htons(10);
-	assert_int_equal(pcf_rule_add(env.dp, &r, 0, NULL), -EEXIST);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &r, 0, NULL), -EEXIST);
 
 	send_udp4(XDP_PASS); /* id2 (prio 1, PASS) wins */
 	assert_hits(id2, 1);
 	assert_hits(id, 0);
 }
 
-/* 32 distinct masks fit; a 33rd gives -ENOSPC until one is freed. */
+/* 32 distinct masks fit; a 33rd gives -ETOOMANYREFS until one is freed. */
 static void test_mask_limit(void **state)
 {
 	__u32 ids[33], extra;
@@ -291,10 +291,10 @@ static void test_mask_limit(void **state)
 	}
 	r = rule_new(PCF_VERDICT_PASS, 1);
 	rule_addrs(&r, 4, SRC4, 32, NULL, 0);
-	assert_int_equal(pcf_rule_add(env.dp, &r, 0, NULL), -ENOSPC);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &r, 0, NULL), -ETOOMANYREFS);
 	r.key.proto = IPPROTO_UDP; /* any new mask */
 	r.mask.proto = 0xff;
-	assert_int_equal(pcf_rule_add(env.dp, &r, 0, NULL), -ENOSPC);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &r, 0, NULL), -ETOOMANYREFS);
 
 	/* the full table still works, and an existing mask takes more rules */
 	send_udp4(XDP_DROP);
@@ -304,15 +304,15 @@ static void test_mask_limit(void **state)
 	extra = rule_add(&r);
 
 	/* /32 gone: /31 wins; its mask stays (extra uses it) */
-	assert_int_equal(pcf_rule_del(env.dp, ids[32]), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), ids[32], NULL), 0);
 	send_udp4(XDP_DROP);
 	assert_hits(ids[31], 1);
 	r = rule_new(PCF_VERDICT_PASS, 1);
 	rule_addrs(&r, 4, SRC4, 32, NULL, 0);
-	assert_int_equal(pcf_rule_add(env.dp, &r, 0, NULL), -ENOSPC);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &r, 0, NULL), -ETOOMANYREFS);
 
 	/* the last rule of a mask gone: its mask is free */
-	assert_int_equal(pcf_rule_del(env.dp, ids[1]), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), ids[1], NULL), 0);
 	extra = rule_add(&r);
 	send_udp4(XDP_PASS);
 	assert_hits(extra, 1);
@@ -357,8 +357,8 @@ static void test_adoption(void **state)
 	for (i = 0; i < 4; i++)
 		send_udp4(XDP_DROP);
 	assert_int_equal(
-	    pcf_rule_get(env.dp, id_exact, &got_exact, &slot_exact), 0);
-	assert_int_equal(pcf_rule_get(env.dp, id_subnet, &got_subnet, NULL), 0);
+	    pcf_table_get(pcf_dp_table(env.dp), id_exact, &got_exact, &slot_exact), 0);
+	assert_int_equal(pcf_table_get(pcf_dp_table(env.dp), id_subnet, &got_subnet, NULL), 0);
 	stats_read(&before);
 	assert_false(env.dp->adopted);
 
@@ -366,10 +366,10 @@ static void test_adoption(void **state)
 	assert_int_equal(env_open(), 0);
 	assert_true(env.dp->adopted);
 
-	assert_int_equal(pcf_rule_get(env.dp, id_exact, &r, &slot), 0);
+	assert_int_equal(pcf_table_get(pcf_dp_table(env.dp), id_exact, &r, &slot), 0);
 	assert_int_equal(slot, slot_exact);
 	assert_memory_equal(&r, &got_exact, sizeof(r));
-	assert_int_equal(pcf_rule_get(env.dp, id_subnet, &r, NULL), 0);
+	assert_int_equal(pcf_table_get(pcf_dp_table(env.dp), id_subnet, &r, NULL), 0);
 	assert_memory_equal(&r, &got_subnet, sizeof(r));
 	assert_hits(id_exact, 4);
 	stats_read(&after);
@@ -380,14 +380,14 @@ static void test_adoption(void **state)
 	/* the adopted table classifies, changes and numbers as before */
 	send_udp4(XDP_DROP);
 	assert_hits(id_exact, 5);
-	assert_int_equal(pcf_rule_add(env.dp, &exact, 0, NULL), -EEXIST);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &exact, 0, NULL), -EEXIST);
 	r = udp_rule(PCF_VERDICT_PASS, 1);
 	id_new = rule_add(&r);
 	assert_true(id_new > id_subnet);
 	send_udp4(XDP_PASS);
 	assert_hits(id_new, 1);
-	assert_int_equal(pcf_rule_del(env.dp, id_new), 0);
-	assert_int_equal(pcf_rule_del(env.dp, id_exact), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), id_new, NULL), 0);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), id_exact, NULL), 0);
 	send_udp4(XDP_PASS); /* the subnet rule */
 	assert_hits(id_subnet, 1);
 }

@@ -150,7 +150,7 @@ static void test_redirect_no_socket(void **state)
 
 	assert_int_equal(res.meta_len, sizeof(*meta));
 	meta = (const void *)res.out;
-	assert_int_equal(pcf_rule_get(env.dp, id, NULL, &slot), 0);
+	assert_int_equal(pcf_table_get(pcf_dp_table(env.dp), id, NULL, &slot), 0);
 	assert_int_equal(meta->magic, PCF_META_MAGIC);
 	assert_int_equal(meta->rule_id, id);
 	assert_int_equal(meta->rule_slot, slot);
@@ -308,7 +308,7 @@ static void test_ttl_ipv4(void **state)
 	__u32 id;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(pcf_rule_flush(env.dp), 0);
+		assert_int_equal(pcf_table_flush(pcf_dp_table(env.dp)), 0);
 		id = add_rewrite_rule(4, PCF_ACT_TTL, cases[i].delta);
 		s.ttl = cases[i].ttl;
 		s.payload = i * 7;
@@ -338,7 +338,7 @@ static void test_hop_limit_ipv6(void **state)
 	s.ext[0] =
 	    IPPROTO_HOPOPTS; /* the hop limit stays in the fixed header */
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(pcf_rule_flush(env.dp), 0);
+		assert_int_equal(pcf_table_flush(pcf_dp_table(env.dp)), 0);
 		add_rewrite_rule(6, PCF_ACT_TTL, cases[i].delta);
 		s.ttl = cases[i].hl;
 		frame_build(&f, &s);
@@ -363,7 +363,7 @@ static void test_df_clear(void **state)
 	expect_rewritten(&f, 64, false);
 
 	/* both rewrites at once, behind two VLAN tags, with options */
-	assert_int_equal(pcf_rule_flush(env.dp), 0);
+	assert_int_equal(pcf_table_flush(pcf_dp_table(env.dp)), 0);
 	add_rewrite_rule(4, PCF_ACT_DF_CLEAR | PCF_ACT_TTL, -3);
 	s.df = true;
 	s.ttl = 100;
@@ -394,7 +394,7 @@ static void test_ttl_expired(void **state)
 							   : spec6(IPPROTO_UDP);
 		struct result res;
 
-		assert_int_equal(pcf_rule_flush(env.dp), 0);
+		assert_int_equal(pcf_table_flush(pcf_dp_table(env.dp)), 0);
 		id = add_rewrite_rule(
 		    cases[i].family,
 		    PCF_ACT_TTL | (cases[i].family == 4 ? PCF_ACT_DF_CLEAR : 0),

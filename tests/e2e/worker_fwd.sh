@@ -92,15 +92,23 @@ refresh
 	fail_stats "no_neigh drops: $(fp_stat drop_no_neigh)"
 
 log "kill -9 under traffic: the kernel takes the flow over"
+refresh
+before=$(fp_stat rule_1_worker_packets)
 kill_under_traffic
 
-log "restart: the pinned rules are adopted, redirect resumes"
+log "restart: the pinned rules are adopted, redirect resumes, counters go on"
 start_fp $MODES
+refresh
+adopted=$(fp_stat rule_1_worker_packets)
+# the 20 or more the workers ran before the kill stay counted
+[ "$adopted" -ge $((before + 20)) ] ||
+	fail_stats "rule 1's worker counter went from $before to $adopted"
 got=$(flow 198.18.2.1 5002 20)
 [ "$(echo "$got" | awk '$3 == 62' | wc -l)" = 20 ] ||
 	fail_stats "after the restart: $got"
 refresh
-[ "$(fp_stat rule_1_worker_packets)" = 20 ] || fail_stats "rule 1 not adopted"
+[ "$(fp_stat rule_1_worker_packets)" = $((adopted + 20)) ] ||
+	fail_stats "rule 1 not adopted: $adopted, then $(fp_stat rule_1_worker_packets)"
 stop_fp
 ip -n "$dut" link show $IF_A | grep -q xdp && fail "XDP left on $IF_A"
 ip -n "$dut" link show $IF_B | grep -q xdp && fail "XDP left on $IF_B"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * fuzz_ctl: libFuzzer on pcfd's control message handler, pcf_ctl_handle(),
- * with a real data plane behind it (maps pinned under $PCF_FUZZ_PIN_DIR,
- * removed at exit), so accepted rules really reach the maps.
+ * over the rule table.  The table writes to memory (table/mem.h: no root,
+ * no bpffs), or, with $PCF_FUZZ_PIN_DIR set, to a real data plane pinned
+ * there (removed at exit), so accepted rules really reach the maps.
  *
  * Input: byte 0 chooses the form.  Odd: the rest is a raw datagram.  Even:
  * the rest is byte 1 = command, then attributes, wrapped in a correct
@@ -22,8 +23,12 @@
 #include "ctl.h"
 #include "loader.h"
 #include "log.h"
+#include "mem.h"
+#include "table.h"
 
 static struct pcf_dp *dp;
+static struct pcf_mem *mem;
+static struct pcf_table *mem_table;
 static struct pcf_ctl *ctl;
 
 /* Replies go nowhere, but each must hold together. */
@@ -48,29 +53,38 @@ static void teardown(void)
 		pcf_dp_unpin(dp);
 	pcf_ctl_close(ctl);
 	pcf_dp_close(dp);
+	pcf_table_free(mem_table);
+	pcf_mem_free(mem);
+}
+
+static int open_mem_table(void)
+{
+	struct pcf_table_backend be;
+	int err = pcf_mem_new(&mem);
+
+	if (err)
+		return err;
+	pcf_mem_backend(mem, &be);
+	err = pcf_table_new(&be, &mem_table);
+	return err ? err : pcf_table_load(mem_table);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *pin = getenv("PCF_FUZZ_PIN_DIR");
-	char def[64];
 	int err;
 
-	if (!pin) {
-		snprintf(def, sizeof(def), "/sys/fs/bpf/pcf-fuzz-%d", getpid());
-		pin = def;
-	}
 	pcf_log_init(PCF_LOG_WARN, false);
-	err = pcf_dp_open(pin, &dp);
-	if (err) {
-		fprintf(stderr,
-			"fuzz_ctl: cannot open a data plane in %s: %s\n", pin,
-			strerror(-err));
-		exit(77);
-	}
-	if (pcf_ctl_new(dp, sink, NULL, &ctl))
-		exit(1);
 	atexit(teardown);
+	err = pin ? pcf_dp_open(pin, &dp) : open_mem_table();
+	if (err) {
+		fprintf(stderr, "fuzz_ctl: cannot open the %s: %s\n",
+			pin ? "data plane" : "rule table", strerror(-err));
+		exit(1);
+	}
+	if (pcf_ctl_new(dp ? pcf_dp_table(dp) : mem_table, dp, sink, NULL,
+			&ctl))
+		exit(1);
 	return 0;
 }
 

@@ -26,7 +26,7 @@
 
 #include "loader.h"
 #include "pcf_genl.h"
-#include "rules.h"
+#include "table.h"
 
 static const char *prog = "pcf-steer";
 
@@ -211,7 +211,7 @@ static int cmd_add(struct pcf_dp *dp, int argc, char **argv)
 		fprintf(stderr, "%s: invalid rule: %s\n", prog, why);
 		return 1;
 	}
-	err = pcf_rule_add(dp, &r, 0, &id);
+	err = pcf_table_add(pcf_dp_table(dp), &r, 0, &id);
 	if (err) {
 		fprintf(stderr, "%s: add: %s\n", prog, strerror(-err));
 		return 1;
@@ -227,7 +227,7 @@ static int cmd_del(struct pcf_dp *dp, int argc, char **argv)
 
 	if (argc != 1 || parse_num(argv[0], 1, 0xffffffffL, &id))
 		return usage();
-	err = pcf_rule_del(dp, id);
+	err = pcf_table_del(pcf_dp_table(dp), id, NULL);
 	if (err) {
 		fprintf(stderr, "%s: del %ld: %s\n", prog, id, strerror(-err));
 		return 1;
@@ -298,7 +298,7 @@ static int print_rule_counters(const struct pcf_rule *rule, __u32 slot,
 	struct pcf_counter c;
 	int err;
 
-	err = pcf_rule_counters(dp, slot, &c);
+	err = pcf_dp_rule_counters(dp, rule->ctr, &c, NULL);
 	if (err)
 		return err;
 	printf("rule:%u %llu %llu\n", rule->id, (unsigned long long)c.packets,
@@ -317,7 +317,7 @@ static int cmd_stats(struct pcf_dp *dp, int argc, char **argv)
 		return usage();
 	err = pcf_dp_read_stats(dp, c);
 	if (!err)
-		err = pcf_rule_foreach(dp, 0, print_rule_counters, dp);
+		err = pcf_table_foreach(pcf_dp_table(dp), 0, print_rule_counters, dp);
 	if (err) {
 		fprintf(stderr, "%s: stats: %s\n", prog, strerror(-err));
 		return 1;

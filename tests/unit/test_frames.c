@@ -43,6 +43,7 @@ struct fake_sock {
 static struct pcf_worker wk[NW];
 static struct fake_sock fs[NW];
 static struct pcf_rule *rules;
+static struct pcf_counter *rule_ctr; /* NW rows */
 static __u8 *umem;
 static struct frame pkt_fwd, pkt_ttl1;
 static const __u32 ifidx[NW] = { 10, 20, 30 };
@@ -59,6 +60,7 @@ static void rule_set(__u32 slot, __u32 flags, __s8 ttl_delta, __u32 mirror_if)
 	struct pcf_rule *r = &rules[slot];
 
 	r->id = slot;
+	r->ctr = slot;
 	r->flags = PCF_RULE_USED;
 	r->action.verdict = PCF_VERDICT_REDIRECT;
 	r->action.egress = PCF_EGRESS_WIRE;
@@ -87,7 +89,9 @@ static void setup_worker(unsigned int i, const struct pcf_workers_cfg *cfg)
 	struct pcf_worker *w = &wk[i];
 
 	assert_int_equal(
-	    pcf_worker_init(w, i, NW, umem, FSIZE, NFRAMES, rules, cfg), 0);
+	    pcf_worker_init(w, i, NW, umem, FSIZE, NFRAMES, rules,
+			    rule_ctr + (size_t)i * PCF_RULE_SLOTS, cfg),
+	    0);
 	w->ifindex = ifidx[i];
 	assert_int_equal(
 	    pcf_ring_init(&fs[i].rx, RING, sizeof(struct xdp_desc)), 0);
@@ -111,9 +115,10 @@ static int setup(void **state)
 
 	pcf_workers_cfg_init(&cfg);
 	cfg.batch = 32;
-	rules = calloc(PCF_MAX_RULES, sizeof(*rules));
+	rules = calloc(PCF_RULE_SLOTS, sizeof(*rules));
+	rule_ctr = calloc((size_t)NW * PCF_RULE_SLOTS, sizeof(*rule_ctr));
 	umem = calloc(NW * NFRAMES, FSIZE);
-	if (!rules || !umem)
+	if (!rules || !rule_ctr || !umem)
 		return -1;
 	rule_set(R_FWD, PCF_ACT_TTL, -1, 0);
 	rule_set(R_TTL, PCF_ACT_TTL, -1, 0);

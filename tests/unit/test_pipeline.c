@@ -23,6 +23,7 @@
 
 #define SLOT 7
 #define ID   42
+#define CTR  1234 /* the rule's counter index: not its slot */
 
 static const __u8 dmac[6] = { 2, 0xd, 0xd, 0xd, 0xd, 0xd };
 static const __u8 smac[6] = { 2, 0x5, 0x5, 0x5, 0x5, 0x5 };
@@ -49,8 +50,8 @@ static int setup(void **state)
 	e.page += e.pagesz; /* guard before and after */
 	if (mprotect(e.page, e.pagesz, PROT_READ | PROT_WRITE))
 		return -1;
-	e.rules = calloc(PCF_MAX_RULES, sizeof(*e.rules));
-	e.ctr = calloc(PCF_MAX_RULES, sizeof(*e.ctr));
+	e.rules = calloc(PCF_RULE_SLOTS, sizeof(*e.rules));
+	e.ctr = calloc(PCF_RULE_SLOTS, sizeof(*e.ctr));
 	e.pl.rules = e.rules;
 	e.pl.rule_ctr = e.ctr;
 	E = &e;
@@ -64,11 +65,12 @@ static struct pcf_action *rule_reset(void)
 
 	memset(r, 0, sizeof(*r));
 	r->id = ID;
+	r->ctr = CTR;
 	r->flags = PCF_RULE_USED;
 	r->action.verdict = PCF_VERDICT_REDIRECT;
 	r->action.egress = PCF_EGRESS_WIRE;
 	E->pl.default_egress = PCF_EGRESS_WIRE;
-	memset(E->ctr, 0, PCF_MAX_RULES * sizeof(*E->ctr));
+	memset(E->ctr, 0, PCF_RULE_SLOTS * sizeof(*E->ctr));
 	return &r->action;
 }
 
@@ -167,8 +169,8 @@ static void forward(int family, __u8 proto)
 		assert_int_equal(((struct iphdr *)(f.data + f.l3))->check,
 				 ipv4_csum((struct iphdr *)(f.data + f.l3)));
 	assert_int_equal(l4_sum(&f, family, proto), 0);
-	assert_int_equal(E->ctr[SLOT].packets, 1);
-	assert_int_equal(E->ctr[SLOT].bytes, f.len);
+	assert_int_equal(E->ctr[CTR].packets, 1);
+	assert_int_equal(E->ctr[CTR].bytes, f.len);
 }
 
 static void test_forward(void **state)
@@ -260,10 +262,10 @@ static void test_bad_meta(void **state)
 	assert_int_equal(run(&f, f.len, &m, 64, &out, NULL),
 			 PCF_WDROP_BAD_META);
 	m = meta_ok(&f, 4, IPPROTO_UDP, true);
-	m.rule_slot = PCF_MAX_RULES + 3; /* truncated to 16 bits: still big */
+	m.rule_slot = PCF_RULE_SLOTS + 3;
 	assert_int_equal(run(&f, f.len, &m, 64, &out, NULL),
 			 PCF_WDROP_BAD_META);
-	assert_int_equal(E->ctr[SLOT].packets, 0);
+	assert_int_equal(E->ctr[CTR].packets, 0);
 }
 
 static void test_rule_gone(void **state)
@@ -278,8 +280,12 @@ static void test_rule_gone(void **state)
 	m.rule_id = ID + 1;
 	assert_int_equal(run(&f, f.len, &m, 64, &out, NULL),
 			 PCF_WDROP_RULE_GONE);
+	/* replaced or deleted: the old slot still serves packets in flight */
 	m.rule_id = ID;
-	E->rules[SLOT].flags = 0;
+	E->rules[SLOT].flags = PCF_RULE_RETIRED;
+	assert_int_equal(run(&f, f.len, &m, 64, &out, NULL), PCF_WDROP_NONE);
+	/* freed after the grace period: a packet older than that is dropped */
+	memset(&E->rules[SLOT], 0, sizeof(E->rules[SLOT]));
 	assert_int_equal(run(&f, f.len, &m, 64, &out, NULL),
 			 PCF_WDROP_RULE_GONE);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * test_rules - the pure functions of daemon/rules.c: prefix masks both
+ * test_validate - the pure functions of table/validate.c: prefix masks both
  * ways, and pcf_rule_validate on good rules and on every rejection.
  */
 #include <errno.h>
@@ -13,7 +13,8 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 
-#include "rules.h"
+#include "pcf_genl.h" /* pcf_genl_prefix_mask */
+#include "table.h"
 
 /* Bit i (from the most significant bit of byte 0) of a mask. */
 static int bit(const __u8 *mask, unsigned int i)
@@ -181,9 +182,12 @@ static void test_validate_good(void **state)
 	r.key.sport = 0;
 	assert_ok(&r);
 	r.key.proto = IPPROTO_ICMP;
+	r.key.dport = htons(3);
 	assert_ok(&r);
 	r = udp6_rule(PCF_VERDICT_DROP);
 	r.key.proto = IPPROTO_ICMPV6;
+	r.key.sport = htons(128);
+	r.key.dport = htons(0);
 	assert_ok(&r);
 
 	/* prio bounds */
@@ -288,6 +292,16 @@ static void test_validate_match(void **state)
 	r = udp4_rule(PCF_VERDICT_DROP);
 	r.key.proto = IPPROTO_ICMPV6;
 	assert_rejected(&r, "icmp is for IPv4");
+
+	/* an ICMP type or code is a byte: 300 can never match */
+	r = udp4_rule(PCF_VERDICT_DROP);
+	r.key.proto = IPPROTO_ICMP;
+	r.key.sport = htons(300);
+	r.key.dport = htons(0);
+	assert_rejected(&r, "0..255");
+	r.key.sport = htons(8);
+	r.key.dport = htons(256);
+	assert_rejected(&r, "0..255");
 	r = udp6_rule(PCF_VERDICT_DROP);
 	r.key.proto = IPPROTO_ICMP;
 	assert_rejected(&r, "icmpv6 for IPv6");
@@ -353,9 +367,14 @@ static void test_validate_action(void **state)
 	r = udp6_rule(PCF_VERDICT_PASS);
 	r.action.flags = PCF_ACT_DF_CLEAR;
 	assert_rejected(&r, "df-clear is for IPv4");
-	memset(&r, 0, sizeof(r)); /* no family at all */
+	/* no family at all: it applies to the IPv4 packets the rule matches */
+	memset(&r, 0, sizeof(r));
+	r.key.proto = IPPROTO_UDP;
+	r.mask.proto = 0xff;
+	r.key.dport = htons(31765);
+	r.mask.dport = 0xffff;
 	r.action.flags = PCF_ACT_DF_CLEAR;
-	assert_rejected(&r, "df-clear is for IPv4");
+	assert_int_equal(pcf_rule_validate(&r, NULL), 0);
 }
 
 static void test_validate_nat(void **state)

@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * mem.c - the rule table's backend in memory, and pcf_steer's search over
+ * it.  The hash maps behave as the kernel's: a full map refuses a new key
+ * with E2BIG, NOEXIST/EXIST are honoured.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define HMAP_BITS 16 /* 65536 buckets for at most PCF_MAX_RULES entries */
+
+/* An open-addressing hash of fixed-size keys to struct pcf_flow. */
+struct hmap {
+	size_t key_size;
+	__u8 *keys;
+	struct pcf_flow *vals;
+	__u8 *used;
+	__u32 n;
+};
+
+struct pcf_mem {
+	struct pcf_rule *slots;
+	struct hmap flows4, flows6;
+	__u64 filter[PCF_MAX_MASKS * PCF_FILTER_WORDS];
+	struct pcf_mask_table bufs[PCF_MASK_BUFS];
+	struct pcf_table_state state;
+	struct pcf_cached cache[1 << PCF_FLOW_CACHE_BITS]; /* one CPU's */
+	__u64 *counters;
+
+	bool manual;
+	void (*on_wait)(void *arg);
+	void *wait_arg;
+	__u64 started, ended;
+
+	void (*observe)(void *arg);
+	void *observe_arg;
+
+	unsigned int fail_in; /* the write that fails: 1 the next, 0 none */
+	int fail_err;
+};
+
+static __u32 hmap_hash(const void *key, size_t size)
+{
+	const __u8 *b = key;
+	__u64 h = 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return (h ^ h >> 29) & ((1U << HMAP_BITS) - 1);
+}
+
+static int hmap_init(struct hmap *h, size_t key_size)
+{
+	h->key_size = key_size;
+	h->keys = calloc(1U << HMAP_BITS, key_size);
+	h->vals = calloc(1U << HMAP_BITS, sizeof(*h->vals));
+	h->used = calloc(1U << HMAP_BITS, 1);
+	h->n = 0;
+	return h->keys && h->vals && h->used ? 0 : -ENOMEM;
+}
+
+static void hmap_fini(struct hmap *h)
+{
+	free(h->keys);
+	free(h->vals);
+	free(h->used);
+}
+
+/* The bucket holding key, or the empty bucket where it would go. */
+static __u32 hmap_find(const struct hmap *h, const void *key)
+{
+	__u32 i = hmap_hash(key, h->key_size);
+
+	while (h->used[i] &&
+	       memcmp(h->keys + (size_t)i * h->key_size, key, h->key_size))
+		i = (i + 1) & ((1U << HMAP_BITS) - 1);
+	return i;
+}
+
+static int hmap_put(struct hmap *h, const void *key, const struct pcf_flow *f,
+		    int flags)
+{
+	__u32 i = hmap_find(h, key);
+
+	if (h->used[i] && flags == PCF_PUT_NOEXIST)
+		return -EEXIST;
+	if (!h->used[i]) {
+		if (flags == PCF_PUT_EXIST)
+			return -ENOENT;
+		if (h->n >= PCF_MAX_RULES)
+			return -E2BIG;
+		memcpy(h->keys + (size_t)i * h->key_size, key, h->key_size);
+		h->used[i] = 1;
+		h->n++;
+	}
+	h->vals[i] = *f;
+	return 0;
+}
+
+static const struct pcf_flow *hmap_get(const struct hmap *h, const void *key)
+{
+	__u32 i = hmap_find(h, key);
+
+	return h->used[i] ? &h->vals[i] : NULL;
+}
+
+/* Delete by shifting the entries of the run back (no tombstones). */
+static int hmap_del(struct hmap *h, const void *key)
+{
+	const __u32 mask = (1U << HMAP_BITS) - 1;
+	__u32 i = hmap_find(h, key), j, home;
+
+	if (!h->used[i])
+		return -ENOENT;
+	h->used[i] = 0;
+	h->n--;
+	for (j = (i + 1) & mask; h->used[j]; j = (j + 1) & mask) {
+		home =
+		    hmap_hash(h->keys + (size_t)j * h->key_size, h->key_size);
+		/* move j to the hole i unless its home lies in (i, j] */
+		if (((j - home) & mask) < ((j - i) & mask))
+			continue;
+		memcpy(h->keys + (size_t)i * h->key_size,
+		       h->keys + (size_t)j * h->key_size, h->key_size);
+		h->vals[i] = h->vals[j];
+		h->used[i] = 1;
+		h->used[j] = 0;
+		i = j;
+	}
+	return 0;
+}
+
+typedef int (*hmap_cb)(void *arg, const void *key, const struct pcf_flow *f);
+
+static int hmap_each(const struct hmap *h, hmap_cb cb, void *arg)
+{
+	__u32 i;
+	int err;
+
+	for (i = 0; i < 1U << HMAP_BITS; i++) {
+		if (!h->used[i])
+			continue;
+		err = cb(arg, h->keys + (size_t)i * h->key_size, &h->vals[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- the backend ops ---- */
+
+static void observed(struct pcf_mem *m)
+{
+	if (m->observe)
+		m->observe(m->observe_arg);
+}
+
+/* Is this write the one that is to fail?  Its error, or 0. */
+static int injected(struct pcf_mem *m)
+{
+	if (!m->fail_in || --m->fail_in)
+		return 0;
+	return m->fail_err;
+}
+
+static int slot_write(void *ctx, __u32 slot, const struct pcf_rule *r)
+{
+	struct pcf_mem *m = ctx;
+
+	if (slot >= PCF_RULE_SLOTS)
+		return -EINVAL;
+	if (injected(m))
+		return m->fail_err;
+	m->slots[slot] = *r;
+	observed(m);
+	return 0;
+}
+
+static int slot_flags(void *ctx, __u32 slot, __u32 flags)
+{
+	struct pcf_mem *m = ctx;
+
+	if (slot >= PCF_RULE_SLOTS)
+		return -EINVAL;
+	if (injected(m))
+		return m->fail_err;
+	m->slots[slot].flags = flags;
+	observed(m);
+	return 0;
+}
+
+static int flow4_put(void *ctx, const struct pcf_key4 *k,
+		     const struct pcf_flow *f, int flags)
+{
+	struct pcf_mem *m = ctx;
+	int err = injected(m) ?: hmap_put(&m->flows4, k, f, flags);
+
+	observed(m);
+	return err;
+}
+
+static int flow4_del(void *ctx, const struct pcf_key4 *k)
+{
+	struct pcf_mem *m = ctx;
+	int err = injected(m) ?: hmap_del(&m->flows4, k);
+
+	observed(m);
+	return err;
+}
+
+static int flow4_get(void *ctx, const struct pcf_key4 *k, struct pcf_flow *ret)
+{
+	const struct pcf_flow *f =
+	    hmap_get(&((struct pcf_mem *)ctx)->flows4, k);
+
+	if (!f)
+		return -ENOENT;
+	*ret = *f;
+	return 0;
+}
+
+struct each4 {
+	pcf_flow4_cb cb;
+	void *arg;
+};
+
+static int each4(void *arg, const void *key, const struct pcf_flow *f)
+{
+	struct each4 *e = arg;
+
+	return e->cb(e->arg, key, f);
+}
+
+static int flow4_each(void *ctx, pcf_flow4_cb cb, void *arg)
+{
+	struct each4 e = { cb, arg };
+
+	return hmap_each(&((struct pcf_mem *)ctx)->flows4, each4, &e);
+}
+
+static int flow6_put(void *ctx, const struct pcf_lookup_key *k,
+		     const struct pcf_flow *f, int flags)
+{
+	struct pcf_mem *m = ctx;
+	int err = injected(m) ?: hmap_put(&m->flows6, k, f, flags);
+
+	observed(m);
+	return err;
+}
+
+static int flow6_del(void *ctx, const struct pcf_lookup_key *k)
+{
+	struct pcf_mem *m = ctx;
+	int err = injected(m) ?: hmap_del(&m->flows6, k);
+
+	observed(m);
+	return err;
+}
+
+static int flow6_get(void *ctx, const struct pcf_lookup_key *k,
+		     struct pcf_flow *ret)
+{
+	const struct pcf_flow *f =
+	    hmap_get(&((struct pcf_mem *)ctx)->flows6, k);
+
+	if (!f)
+		return -ENOENT;
+	*ret = *f;
+	return 0;
+}
+
+struct each6 {
+	pcf_flow6_cb cb;
+	void *arg;
+};
+
+static int each6(void *arg, const void *key, const struct pcf_flow *f)
+{
+	struct each6 *e = arg;
+
+	return e->cb(e->arg, key, f);
+}
+
+static int flow6_each(void *ctx, pcf_flow6_cb cb, void *arg)
+{
+	struct each6 e = { cb, arg };
+
+	return hmap_each(&((struct pcf_mem *)ctx)->flows6, each6, &e);
+}
+
+static int filter_write(void *ctx, __u32 word, __u64 bits)
+{
+	struct pcf_mem *m = ctx;
+
+	if (word >= PCF_MAX_MASKS * PCF_FILTER_WORDS)
+		return -EINVAL;
+	if (injected(m))
+		return m->fail_err;
+	m->filter[word] = bits;
+	observed(m);
+	return 0;
+}
+
+static int masks_write(void *ctx, __u32 buf, const struct pcf_mask_table *t)
+{
+	struct pcf_mem *m = ctx;
+
+	if (buf >= PCF_MASK_BUFS || t->count > PCF_MAX_MASKS)
+		return -EINVAL;
+	if (injected(m))
+		return m->fail_err;
+	m->bufs[buf] = *t;
+	observed(m);
+	return 0;
+}
+
+static void masks_switch(void *ctx, __u32 buf)
+{
+	struct pcf_mem *m = ctx;
+
+	m->state.mask_buf = buf;
+	observed(m);
+}
+
+static __u32 masks_current(void *ctx)
+{
+	return ((struct pcf_mem *)ctx)->state.mask_buf;
+}
+
+static void gen_bump(void *ctx)
+{
+	struct pcf_mem *m = ctx;
+
+	m->state.gen++;
+	observed(m);
+}
+
+static int ctr_reset(void *ctx, __u32 ctr)
+{
+	struct pcf_mem *m = ctx;
+
+	if (ctr >= PCF_RULE_SLOTS)
+		return -EINVAL;
+	if (injected(m))
+		return m->fail_err;
+	m->counters[ctr] = 0;
+	return 0;
+}
+
+static __u64 grace_start(void *ctx)
+{
+	struct pcf_mem *m = ctx;
+
+	m->started++;
+	if (!m->manual)
+		m->ended = m->started;
+	observed(m); /* packets run at this moment too */
+	return m->started;
+}
+
+static bool grace_done(void *ctx, __u64 ticket)
+{
+	return ((struct pcf_mem *)ctx)->ended >= ticket;
+}
+
+static int grace_wait(void *ctx, __u64 ticket)
+{
+	struct pcf_mem *m = ctx;
+
+	if (m->ended >= ticket)
+		return 0;
+	if (m->on_wait)
+		m->on_wait(m->wait_arg);
+	m->ended = m->started;
+	return 0;
+}
+
+static const struct pcf_table_ops mem_ops = {
+	.slot_write = slot_write,
+	.slot_flags = slot_flags,
+	.flow4_put = flow4_put,
+	.flow4_del = flow4_del,
+	.flow4_get = flow4_get,
+	.flow4_each = flow4_each,
+	.flow6_put = flow6_put,
+	.flow6_del = flow6_del,
+	.flow6_get = flow6_get,
+	.flow6_each = flow6_each,
+	.filter_write = filter_write,
+	.masks_write = masks_write,
+	.masks_switch = masks_switch,
+	.masks_current = masks_current,
+	.gen_bump = gen_bump,
+	.ctr_reset = ctr_reset,
+	.grace_start = grace_start,
+	.grace_done = grace_done,
+	.grace_wait = grace_wait,
+};
+
+/* ---- pcf_steer's search ---- */
+
+struct best {
+	__u64 rank;
+	int slot;
+};
+
+static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
+		    const struct pcf_mask *mask, struct best *b)
+{
+	const struct pcf_flow *f;
+	struct pcf_key4 lk;
+	__u32 h, i;
+
+	pcf_key4_of(&lk, pkt);
+	lk.ifindex &= mask->mask.ifindex;
+	for (i = 0; i < 4; i++) {
+		((__u8 *)&lk.src)[i] &= mask->mask.src[i];
+		((__u8 *)&lk.dst)[i] &= mask->mask.dst[i];
+	}
+	lk.sport &= mask->mask.sport;
+	lk.dport &= mask->mask.dport;
+	lk.proto &= mask->mask.proto;
+	lk.mask_id = mask->mask_id;
+	h = pcf_filter_hash4(&lk);
+	if (!(m->filter[mask->mask_id * PCF_FILTER_WORDS + h / 64] &
+	      1ULL << (h % 64)))
+		return;
+	f = hmap_get(&m->flows4, &lk);
+	if (f && f->rank < b->rank) {
+		b->rank = f->rank;
+		b->slot = f->slot;
+	}
+}
+
+static void search6(const struct pcf_mem *m, const struct pcf_key *pkt,
+		    const struct pcf_mask *mask, struct best *b)
+{
+	const __u8 *kb = (const __u8 *)pkt, *mb = (const __u8 *)&mask->mask;
+	struct pcf_lookup_key lk;
+	const struct pcf_flow *f;
+	size_t i;
+
+	memset(&lk, 0, sizeof(lk));
+	for (i = 0; i < sizeof(lk.key); i++)
+		((__u8 *)&lk.key)[i] = kb[i] & mb[i];
+	lk.mask_id = mask->mask_id;
+	f = hmap_get(&m->flows6, &lk);
+	if (f && f->rank < b->rank) {
+		b->rank = f->rank;
+		b->slot = f->slot;
+	}
+}
+
+static int search(const struct pcf_mem *m, const struct pcf_key *pkt, __u32 buf)
+{
+	const struct pcf_mask_table *tbl = &m->bufs[buf % PCF_MASK_BUFS];
+	struct best b = { .rank = ~0ULL, .slot = -1 };
+	__u32 i;
+
+	for (i = 0; i < tbl->count && i < PCF_MAX_MASKS; i++) {
+		if (tbl->masks[i].best_rank >= b.rank)
+			break;
+		if (pkt->family == 4)
+			search4(m, pkt, &tbl->masks[i], &b);
+		else
+			search6(m, pkt, &tbl->masks[i], &b);
+	}
+	return b.slot;
+}
+
+/* pcf_steer's classify(): IPv4 through the flow cache, tagged by gen. */
+int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
+{
+	__u64 g = m->state.gen;
+	__u32 buf = m->state.mask_buf, idx;
+	struct pcf_cached *c;
+	struct pcf_key4 pk;
+	int slot;
+
+	if (pkt->family != 4)
+		return search(m, pkt, buf);
+	pcf_key4_of(&pk, pkt);
+	idx = pcf_hash4(&pk) >> (64 - PCF_FLOW_CACHE_BITS);
+	c = &m->cache[idx];
+	if (c->gen == g && !memcmp(&c->key, &pk, sizeof(pk)))
+		return c->slot;
+	slot = search(m, pkt, buf);
+	c->key = pk;
+	c->slot = slot;
+	c->gen = g;
+	return slot;
+}
+
+/* ---- life and the test's controls ---- */
+
+int pcf_mem_new(struct pcf_mem **ret_mem)
+{
+	struct pcf_mem *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	m->slots = calloc(PCF_RULE_SLOTS, sizeof(*m->slots));
+	m->counters = calloc(PCF_RULE_SLOTS, sizeof(*m->counters));
+	if (!m->slots || !m->counters ||
+	    hmap_init(&m->flows4, sizeof(struct pcf_key4)) ||
+	    hmap_init(&m->flows6, sizeof(struct pcf_lookup_key))) {
+		pcf_mem_free(m);
+		return -ENOMEM;
+	}
+	m->state.gen = 1;
+	*ret_mem = m;
+	return 0;
+}
+
+void pcf_mem_free(struct pcf_mem *m)
+{
+	if (!m)
+		return;
+	hmap_fini(&m->flows4);
+	hmap_fini(&m->flows6);
+	free(m->slots);
+	free(m->counters);
+	free(m);
+}
+
+void pcf_mem_backend(struct pcf_mem *m, struct pcf_table_backend *ret)
+{
+	ret->ops = &mem_ops;
+	ret->ctx = m;
+	ret->slots = m->slots;
+}
+
+void pcf_mem_seed(struct pcf_mem *m, const struct pcf_rule *slots)
+{
+	__u32 s;
+
+	for (s = 0; s < PCF_RULE_SLOTS; s++)
+		if (slots[s].flags & PCF_RULE_USED)
+			m->slots[s] = slots[s];
+}
+
+int pcf_mem_clone(const struct pcf_table *t, struct pcf_mem **ret_mem,
+		  struct pcf_table **ret_table)
+{
+	struct pcf_table_backend be;
+	struct pcf_table *copy = NULL;
+	struct pcf_mem *m;
+	int err;
+
+	err = pcf_mem_new(&m);
+	if (err)
+		return err;
+	pcf_mem_seed(m, pcf_table_slots(t));
+	pcf_mem_backend(m, &be);
+	err = pcf_table_new(&be, &copy);
+	if (!err)
+		err = pcf_table_load(copy);
+	if (err) {
+		pcf_table_free(copy);
+		pcf_mem_free(m);
+		return err;
+	}
+	*ret_mem = m;
+	*ret_table = copy;
+	return 0;
+}
+
+void pcf_mem_set_manual_grace(struct pcf_mem *m, void (*on_wait)(void *arg),
+			      void *arg)
+{
+	m->manual = true;
+	m->on_wait = on_wait;
+	m->wait_arg = arg;
+}
+
+void pcf_mem_grace_end(struct pcf_mem *m)
+{
+	m->ended = m->started;
+}
+
+__u64 pcf_mem_graces_started(const struct pcf_mem *m)
+{
+	return m->started;
+}
+
+void pcf_mem_fail_write(struct pcf_mem *m, unsigned int nth, int err)
+{
+	m->fail_in = nth;
+	m->fail_err = err;
+}
+
+bool pcf_mem_fault_pending(const struct pcf_mem *m)
+{
+	return m->fail_in != 0;
+}
+
+void pcf_mem_observe(struct pcf_mem *m, void (*fn)(void *arg), void *arg)
+{
+	m->observe = fn;
+	m->observe_arg = arg;
+}
+
+const struct pcf_rule *pcf_mem_slot(const struct pcf_mem *m, __u32 slot)
+{
+	return slot < PCF_RULE_SLOTS ? &m->slots[slot] : NULL;
+}
+
+__u64 pcf_mem_gen(const struct pcf_mem *m)
+{
+	return m->state.gen;
+}
+
+void pcf_mem_count(struct pcf_mem *m, __u32 ctr)
+{
+	if (ctr < PCF_RULE_SLOTS)
+		m->counters[ctr]++;
+}
+
+__u64 pcf_mem_counter(const struct pcf_mem *m, __u32 ctr)
+{
+	return ctr < PCF_RULE_SLOTS ? m->counters[ctr] : 0;
+}
+
+void pcf_mem_entries(const struct pcf_mem *m, __u32 *ret4, __u32 *ret6)
+{
+	*ret4 = m->flows4.n;
+	*ret6 = m->flows6.n;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * mem.h - the rule table's backend in memory: the same slots, hash
+ * entries, filter, mask buffers and generation the BPF maps hold, and a
+ * classifier that searches them as pcf_steer does.  For tests of the
+ * table without root, and for trying a change on a copy before doing it
+ * (pcfd's rules file).
+ */
+#ifndef PCF_TABLE_MEM_H
+#define PCF_TABLE_MEM_H
+
+#include "table.h"
+
+struct pcf_mem;
+
+int pcf_mem_new(struct pcf_mem **ret_mem);
+void pcf_mem_free(struct pcf_mem *m);
+
+/* The backend for pcf_table_new(). */
+void pcf_mem_backend(struct pcf_mem *m, struct pcf_table_backend *ret);
+
+/*
+ * Copy the used slots of slots (PCF_RULE_SLOTS of them, e.g. another
+ * table's) into m, so that pcf_table_load() on m adopts the same rules,
+ * ids and counter indexes.
+ */
+void pcf_mem_seed(struct pcf_mem *m, const struct pcf_rule *slots);
+
+/*
+ * A copy of table t in memory, to try changes on: the same rules, ids
+ * and counter indexes.  Free with pcf_table_free, then pcf_mem_free.
+ */
+int pcf_mem_clone(const struct pcf_table *t, struct pcf_mem **ret_mem,
+		  struct pcf_table **ret_table);
+
+/*
+ * Grace periods end at once unless manual; manual ones end when the test
+ * says (pcf_mem_grace_end) or when the table waits for one, after
+ * on_wait(arg) ran.
+ */
+void pcf_mem_set_manual_grace(struct pcf_mem *m, void (*on_wait)(void *arg),
+			      void *arg);
+/* End every grace period started so far. */
+void pcf_mem_grace_end(struct pcf_mem *m);
+/* Grace periods started so far. */
+__u64 pcf_mem_graces_started(const struct pcf_mem *m);
+
+/*
+ * Call fn(arg) after every write the table makes through the backend, and
+ * after it starts a grace period.
+ */
+void pcf_mem_observe(struct pcf_mem *m, void (*fn)(void *arg), void *arg);
+
+/*
+ * The slot of the rule pcf_steer would pick for a packet with key pkt
+ * (ifindex, addresses, ports, proto and family set as pcf_steer's parser
+ * sets them), -1 if none: as pcf_steer, through a flow cache (one CPU's)
+ * for IPv4, else searching the current mask list.
+ */
+int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt);
+
+/*
+ * The nth write the table makes from now on (1: the next) fails with err,
+ * as a map update the kernel refuses would; 0 turns it off.  Pending: it
+ * has not happened yet.
+ */
+void pcf_mem_fail_write(struct pcf_mem *m, unsigned int nth, int err);
+bool pcf_mem_fault_pending(const struct pcf_mem *m);
+
+/* The backend's view of a slot, and the table generation. */
+const struct pcf_rule *pcf_mem_slot(const struct pcf_mem *m, __u32 slot);
+__u64 pcf_mem_gen(const struct pcf_mem *m);
+/* Count a packet on counter index ctr; read it (packets). */
+void pcf_mem_count(struct pcf_mem *m, __u32 ctr);
+__u64 pcf_mem_counter(const struct pcf_mem *m, __u32 ctr);
+/* Hash entries held (IPv4 map, IPv6 map). */
+void pcf_mem_entries(const struct pcf_mem *m, __u32 *ret4, __u32 *ret6);
+
+#endif /* PCF_TABLE_MEM_H */

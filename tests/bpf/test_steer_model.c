@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * test_steer_model - a sample of the classifier model test's cases
+ * (tests/unit/test_table_model.c) through the real pcf_steer in BPF
+ * test-run: random rules added, replaced and deleted through the table
+ * on the pinned maps, random packets built as frames, and the rule the
+ * program picks (the id in the metadata it writes for a REDIRECT) must be
+ * the one the linear reference picks, or none.
+ */
+#include "steer_env.h"
+#include "../unit/rule_gen.h"
+
+#define OPS	 300
+#define PACKETS	 40
+#define MAX_LIVE 300
+
+static struct pcf_rule live[MAX_LIVE];
+static unsigned int nlive;
+
+static void register_lo(void)
+{
+	struct pcf_iface iface = { .xsk_base = 0 };
+
+	assert_int_equal(bpf_map_update_elem(pcf_dp_ifaces_fd(env.dp), &env.lo,
+					     &iface, BPF_ANY),
+			 0);
+}
+
+/* Every rule REDIRECTs: the metadata then names the rule it matched. */
+static void model_rule(struct gen *g, struct pcf_rule *r)
+{
+	do
+		gen_rule(g, r);
+	while (r->key.ifindex && r->key.ifindex != env.lo);
+	memset(&r->action, 0, sizeof(r->action));
+	r->action.verdict = PCF_VERDICT_REDIRECT;
+}
+
+static void frame_of(const struct pcf_key *k, struct frame *f)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	struct frame_spec s = { .family = k->family, .proto = k->proto };
+	int af = k->family == 4 ? AF_INET : AF_INET6;
+
+	inet_ntop(af, k->src, src, sizeof(src));
+	inet_ntop(af, k->dst, dst, sizeof(dst));
+	s.src = src;
+	s.dst = dst;
+	s.sport = ntohs(k->sport);
+	s.dport = ntohs(k->dport);
+	frame_build(f, &s);
+}
+
+/* pcf_steer's pick for k: a rule id, or 0 for none. */
+static __u32 steer_pick(const struct pcf_key *k)
+{
+	const struct pcf_meta *meta;
+	struct result res;
+	struct frame f;
+
+	frame_of(k, &f);
+	run_frame(&f, &res);
+	assert_int_equal(res.ret, XDP_PASS); /* no socket: falls back */
+	if (!res.meta_len)
+		return 0;
+	assert_int_equal(res.meta_len, sizeof(*meta));
+	meta = (const void *)res.out;
+	assert_int_equal(meta->magic, PCF_META_MAGIC);
+	return meta->rule_id;
+}
+
+static int find_match(const struct pcf_rule *spec)
+{
+	unsigned int i;
+
+	for (i = 0; i < nlive; i++)
+		if (!memcmp(&live[i].key, &spec->key, sizeof(spec->key)) &&
+		    !memcmp(&live[i].mask, &spec->mask, sizeof(spec->mask)))
+			return i;
+	return -1;
+}
+
+static unsigned int distinct_masks(void)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < nlive; i++) {
+		for (j = 0; j < i; j++)
+			if (!memcmp(&live[j].mask, &live[i].mask,
+				    sizeof(live[i].mask)))
+				break;
+		n += j == i;
+	}
+	return n;
+}
+
+static void change(struct gen *g)
+{
+	struct pcf_table *t = pcf_dp_table(env.dp);
+	struct pcf_rule spec;
+	__u32 r = gen_below(g, 100), i, id;
+	int err;
+
+	if (r < 50 && nlive < MAX_LIVE) {
+		model_rule(g, &spec);
+		if (find_match(&spec) >= 0)
+			return;
+		err = pcf_table_add(t, &spec, 0, &id);
+		if (err == -ETOOMANYREFS) {
+			assert_true(distinct_masks() >= PCF_MAX_MASKS);
+			return;
+		}
+		assert_int_equal(err, 0);
+		spec.id = id;
+		live[nlive++] = spec;
+	} else if (r < 75 && nlive) {
+		i = gen_below(g, nlive);
+		spec = live[i];
+		gen_change(g, &spec);
+		memset(&spec.action, 0, sizeof(spec.action));
+		spec.action.verdict = PCF_VERDICT_REDIRECT;
+		assert_int_equal(
+		    pcf_table_add(t, &spec, PCF_TABLE_REPLACE, &id), 0);
+		assert_int_equal(id, live[i].id);
+		live[i] = spec;
+	} else if (r < 98 && nlive) {
+		i = gen_below(g, nlive);
+		assert_int_equal(pcf_table_del(t, live[i].id, NULL), 0);
+		live[i] = live[--nlive];
+	} else if (r >= 98) {
+		assert_int_equal(pcf_table_flush(t), 0);
+		nlive = 0;
+	}
+}
+
+static void test_model_sample(void **state)
+{
+	unsigned int op, p, cases = 0, hits = 0;
+	struct gen g;
+	struct pcf_key k;
+	__u32 want;
+	int w;
+
+	gen_seed(&g, 20261202);
+	register_lo();
+	nlive = 0;
+	for (op = 0; op < OPS; op++) {
+		change(&g);
+		for (p = 0; p < PACKETS; p++) {
+			gen_packet(&g, &k);
+			k.ifindex = env.lo;
+			w = gen_reference(live, nlive, &k);
+			want = w < 0 ? 0 : live[w].id;
+			if (steer_pick(&k) != want)
+				fail_msg(
+				    "after change %u, pcf_steer picked rule "
+				    "%u, the reference %u",
+				    op, steer_pick(&k), want);
+			cases++;
+			hits += want != 0;
+		}
+	}
+	printf("model sample: %u changes, %u packets through pcf_steer, %u of "
+	       "them matched a rule\n",
+	       OPS, cases, hits);
+	assert_true(hits > cases / 4 && hits < cases);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_model_sample, env_reset),
+	};
+
+	env_init("model");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * rule_gen.h - random rules and packets for the classifier's model tests
+ * (tests/unit/test_table_model.c in memory, tests/bpf/test_steer_model.c
+ * through the real pcf_steer), and the linear reference both compare
+ * with: the best priority, then the lowest id, over all rules.
+ *
+ * Rules and packets draw from small pools (a few addresses in
+ * 198.18.0.0/15 and 2001:db8::/32, a few ports, protocols and ingress
+ * interfaces), with prefixes of every length and low bits perturbed, so
+ * rules overlap and packets match several of them.
+ */
+#ifndef PCF_TEST_RULE_GEN_H
+#define PCF_TEST_RULE_GEN_H
+
+#include <stdbool.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "pcf_abi.h"
+
+#define GEN_IFINDEX0 1 /* ingress interfaces GEN_IFINDEX0 .. + 2 */
+
+struct gen {
+	__u64 s;
+};
+
+static inline __u64 gen_next(struct gen *g)
+{
+	/* xorshift64* */
+	g->s ^= g->s >> 12;
+	g->s ^= g->s << 25;
+	g->s ^= g->s >> 27;
+	return g->s * 0x2545f4914f6cdd1dULL;
+}
+
+static inline __u32 gen_below(struct gen *g, __u32 n)
+{
+	return (__u32)((gen_next(g) >> 32) % n);
+}
+
+static inline bool gen_chance(struct gen *g, unsigned int percent)
+{
+	return gen_below(g, 100) < percent;
+}
+
+static inline void gen_seed(struct gen *g, __u64 seed)
+{
+	g->s = seed ? seed : 0x9e3779b97f4a7c15ULL;
+}
+
+/* Address i of the family's pool (8 of them, sharing long prefixes). */
+static inline void gen_pool_addr(unsigned int i, int family, __u8 *ret)
+{
+	static const __u8 v4[8][4] = {
+		{ 198, 18, 0, 1 },   { 198, 18, 0, 2 },	  { 198, 18, 1, 1 },
+		{ 198, 18, 128, 7 }, { 198, 19, 0, 1 },	  { 198, 19, 255, 254 },
+		{ 198, 18, 0, 129 }, { 198, 19, 16, 33 },
+	};
+	static const __u8 v6[8][16] = {
+		{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+		{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 },
+		{ 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+		{ 0x20, 0x01, 0x0d, 0xb8, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		  7 },
+		{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0xff, 0, 0, 0, 0, 0, 0,
+		  1 },
+		{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80,
+		  1 },
+		{ 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		  9 },
+		{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		  0x81 },
+	};
+
+	if (family == 4)
+		memcpy(ret, v4[i % 8], 4);
+	else
+		memcpy(ret, v6[i % 8], 16);
+}
+
+static inline void gen_prefix_mask(__u8 *mask, unsigned int len,
+				   unsigned int plen)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++) {
+		if (plen >= 8)
+			mask[i] = 0xff;
+		else
+			mask[i] = (__u8)(0xff00 >> plen);
+		plen = plen >= 8 ? plen - 8 : 0;
+	}
+}
+
+static inline __u16 gen_port(struct gen *g, __u8 proto)
+{
+	static const __u16 ports[] = { 0, 53, 80, 443, 4789, 8080, 65535 };
+
+	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
+		return gen_below(g, 4) ? gen_below(g, 4) : gen_below(g, 256);
+	return ports[gen_below(g, sizeof(ports) / sizeof(ports[0]))];
+}
+
+static inline __u8 gen_proto(struct gen *g, int family)
+{
+	static const __u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP,
+				       IPPROTO_ICMPV6, IPPROTO_GRE };
+	__u8 p;
+
+	do
+		p = protos[gen_below(g, sizeof(protos))];
+	while ((family == 4 && p == IPPROTO_ICMPV6) ||
+	       (family == 6 && p == IPPROTO_ICMP));
+	return p;
+}
+
+static inline bool gen_has_ports(__u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+/* A random address match of the family into key/mask (addr: src or dst). */
+static inline void gen_addr_match(struct gen *g, int family, __u8 *key,
+				  __u8 *mask)
+{
+	unsigned int alen = family == 4 ? 4 : 16, i;
+
+	gen_pool_addr(gen_below(g, 8), family, key);
+	gen_prefix_mask(mask, alen, gen_below(g, alen * 8 + 1));
+	for (i = 0; i < alen; i++)
+		key[i] &= mask[i];
+}
+
+/*
+ * A random rule spec (what pcf_table_add takes): valid, the match masked.
+ * prio from a small pool, so that ties (decided by the id) are common.
+ */
+static inline void gen_rule(struct gen *g, struct pcf_rule *r)
+{
+	static const __u32 prios[] = { 0, 1, 100, 100, 32768, 32768, 65535 };
+	struct pcf_key *k = &r->key, *m = &r->mask;
+	int family = 0;
+	__u32 f = gen_below(g, 10);
+
+	memset(r, 0, sizeof(*r));
+	if (f < 9) {
+		family = f < 5 ? 4 : 6;
+		k->family = family;
+		m->family = 0xff;
+		if (gen_chance(g, 55))
+			gen_addr_match(g, family, k->src, m->src);
+		if (gen_chance(g, 65))
+			gen_addr_match(g, family, k->dst, m->dst);
+	}
+	if (gen_chance(g, 70)) {
+		k->proto = gen_proto(g, family);
+		m->proto = 0xff;
+		if (gen_has_ports(k->proto) && gen_chance(g, 35)) {
+			k->sport = htons(gen_port(g, k->proto));
+			m->sport = 0xffff;
+		}
+		if (gen_has_ports(k->proto) && gen_chance(g, 50)) {
+			k->dport = htons(gen_port(g, k->proto));
+			m->dport = 0xffff;
+		}
+	}
+	if (gen_chance(g, 15)) {
+		k->ifindex = GEN_IFINDEX0 + gen_below(g, 3);
+		m->ifindex = 0xffffffff;
+	}
+	r->prio = prios[gen_below(g, sizeof(prios) / sizeof(prios[0]))];
+	r->action.verdict = gen_below(g, PCF_VERDICT_MAX);
+	if (r->action.verdict != PCF_VERDICT_DROP && gen_chance(g, 40)) {
+		r->action.flags |= PCF_ACT_TTL;
+		r->action.ttl_delta =
+		    (__s8)(1 + gen_below(g, 60)) * (gen_chance(g, 50) ? -1 : 1);
+	}
+	if (r->action.verdict == PCF_VERDICT_REDIRECT && gen_chance(g, 40)) {
+		r->action.flags |= PCF_ACT_MARK;
+		r->action.mark = (__u32)gen_next(g);
+	}
+}
+
+/* A new action and priority for a rule (a replace). */
+static inline void gen_change(struct gen *g, struct pcf_rule *r)
+{
+	struct pcf_rule other;
+
+	gen_rule(g, &other);
+	r->prio = other.prio;
+	r->action = other.action;
+}
+
+/* A packet's key as pcf_steer's parser fills it. */
+static inline void gen_packet(struct gen *g, struct pcf_key *k)
+{
+	int family = gen_chance(g, 50) ? 4 : 6;
+	unsigned int alen = family == 4 ? 4 : 16;
+
+	memset(k, 0, sizeof(*k));
+	k->family = family;
+	gen_pool_addr(gen_below(g, 8), family, k->src);
+	gen_pool_addr(gen_below(g, 8), family, k->dst);
+	/* flip a bit somewhere: near misses of long prefixes */
+	if (gen_chance(g, 50))
+		k->src[gen_below(g, alen)] ^= 1 << gen_below(g, 8);
+	if (gen_chance(g, 50))
+		k->dst[gen_below(g, alen)] ^= 1 << gen_below(g, 8);
+	k->proto = gen_proto(g, 0);
+	if (gen_has_ports(k->proto)) {
+		k->sport = htons(gen_port(g, k->proto));
+		k->dport = htons(gen_port(g, k->proto));
+	}
+	k->ifindex = GEN_IFINDEX0 + gen_below(g, 3);
+}
+
+/* Does the rule (key stored masked) match packet k? */
+static inline bool gen_matches(const struct pcf_rule *r,
+			       const struct pcf_key *k)
+{
+	const __u8 *kb = (const __u8 *)k, *mb = (const __u8 *)&r->mask,
+		   *rb = (const __u8 *)&r->key;
+	size_t i;
+
+	for (i = 0; i < sizeof(*k); i++)
+		if ((kb[i] & mb[i]) != rb[i])
+			return false;
+	return true;
+}
+
+/* The linear reference: index of the winning rule in rules[n], or -1. */
+static inline int gen_reference(const struct pcf_rule *rules, unsigned int n,
+				const struct pcf_key *k)
+{
+	__u64 best = ~0ULL, rank;
+	int win = -1;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!gen_matches(&rules[i], k))
+			continue;
+		rank = pcf_rank(rules[i].prio, rules[i].id);
+		if (rank < best) {
+			best = rank;
+			win = i;
+		}
+	}
+	return win;
+}
+
+#endif /* PCF_TEST_RULE_GEN_H */
