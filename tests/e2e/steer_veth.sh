@@ -15,7 +15,7 @@
 need_root
 STEER=$BUILD/tests/tools/pcf-steer
 [ -x "$STEER" ] || fail "$STEER missing: run make BUILD=$BUILD all"
-command -v python3 >/dev/null || skip "needs python3"
+need_tool python3 python3
 
 COUNT=20 # datagrams per flow and probe
 DROP_PORT=5001 TTL_PORT=5002 PLAIN_PORT=5003

@@ -10,7 +10,7 @@
 # the set.
 . "$(dirname "$0")/../lib/common.sh"
 need_root
-command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
+need_tool setpriv util-linux
 [ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
 
 unit_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$top/systemd/pcf.service")
