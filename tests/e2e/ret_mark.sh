@@ -8,7 +8,7 @@
 # still arrive (a marked packet always goes up the stack: pcf_return
 # counts it as return_pass_marked).
 . "$(dirname "$0")/worker_env.bash"
-command -v nft >/dev/null || skip "no nft"
+need_tool nft nftables
 
 T=pcf$ID
 in_ns "$dut" nft -f - <<NFT || fail "nft"

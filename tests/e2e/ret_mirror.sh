@@ -9,7 +9,7 @@
 #  - a mirror to an interface pcf cannot send on (lo) loses the copies,
 #    counted as mirror drops, and never the originals.
 . "$(dirname "$0")/worker_env.bash"
-command -v tcpdump >/dev/null || skip "no tcpdump"
+need_tool tcpdump tcpdump
 
 start_fp \
 	--rule "dst 198.18.2.1 proto udp dport 5030 action redirect snat 198.18.2.77:7777 mirror $IF_A" \

@@ -15,7 +15,7 @@
 need_root
 STEER=$BUILD/tests/tools/pcf-steer
 [ -x "$STEER" ] || fail "$STEER missing: run make BUILD=$BUILD all"
-command -v python3 >/dev/null || skip "needs python3"
+need_tool python3 python3
 
 COUNT=20 # datagrams per flow and probe
 DROP_PORT=5001 TTL_PORT=5002 PLAIN_PORT=5003
@@ -37,11 +37,12 @@ ip -n "$NS_RX" addr add $RX6/64 dev "$IF_RX" nodad
 UDP=$TMP/udp.py
 cat >"$UDP" <<'PY'
 # recv 4|6 ADDR PORT COUNT: bind, print "ready", receive until COUNT
-#   datagrams arrived, or until half a second after SIGUSR1 (the sender is
-#   done), or 20 s; print "got N TTLS" (the distinct TTLs / hop limits from
-#   IP_RECVTTL / IPV6_RECVHOPLIMIT, comma separated; "-": none).
+#   datagrams arrived, or SIGUSR1 (the test knows the others will not
+#   come: what the socket holds is read first), or 20 s; print "got N TTLS"
+#   (the distinct TTLs / hop limits from IP_RECVTTL / IPV6_RECVHOPLIMIT,
+#   comma separated; "-": none).
 # send 4|6 ADDR COUNT PORT...: COUNT datagrams to each port, 5 ms apart.
-import os, signal, socket, sys, time
+import os, select, signal, socket, sys, time
 
 # Linux values, for Pythons that do not export them
 IP_RECVTTL = getattr(socket, "IP_RECVTTL", 12)
@@ -54,10 +55,11 @@ def sock(v4):
                          socket.SOCK_DGRAM)
 
 def recv(v4, addr, port, count):
-    deadline = [time.monotonic() + 20]
-    def sender_done(*_):
-        deadline[0] = min(deadline[0], time.monotonic() + 0.5)
-    signal.signal(signal.SIGUSR1, sender_done)
+    deadline = time.monotonic() + 20
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGUSR1, lambda *_: None)
     s = sock(v4)
     if v4:
         s.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)
@@ -66,17 +68,21 @@ def recv(v4, addr, port, count):
         s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1)
         want = (socket.IPPROTO_IPV6, IPV6_HOPLIMIT)
     s.bind((addr, port))
-    s.settimeout(0.1)
+    s.setblocking(False)
     print("ready", flush=True)
-    got, ttls = 0, set()
-    while got < count and time.monotonic() < deadline[0]:
-        try:
-            _, anc, _, _ = s.recvmsg(2048, socket.CMSG_SPACE(4))
-        except socket.timeout:
-            continue
-        got += 1
-        ttls.update(int.from_bytes(d[:4], sys.byteorder)
-                    for lvl, typ, d in anc if (lvl, typ) == want)
+    got, ttls, stop = 0, set(), False
+    while got < count and not stop and time.monotonic() < deadline:
+        ready, _, _ = select.select([s, wake_r], [], [],
+                                    max(0, deadline - time.monotonic()))
+        stop = wake_r in ready
+        while got < count:
+            try:
+                _, anc, _, _ = s.recvmsg(2048, socket.CMSG_SPACE(4))
+            except BlockingIOError:
+                break
+            got += 1
+            ttls.update(int.from_bytes(d[:4], sys.byteorder)
+                        for lvl, typ, d in anc if (lvl, typ) == want)
     print("got %d %s" % (got, ",".join(map(str, sorted(ttls))) or "-"),
           flush=True)
     os._exit(0)  # now: a late SIGUSR1 must not find default handlers
@@ -97,11 +103,21 @@ PY
 
 steer() { in_ns "$NS_RX" "$STEER" --pin-dir "$PIN_DIR" "$@"; }
 
-# probe 4|6: COUNT datagrams on each flow of PORTS; fills GOT[port] and
-# TTL[port] with what the receiving sockets saw.
+# rule_packets ID: packets counted for rule ID
+rule_packets() { steer stats | awk -v r="rule:$1" '$1 == r { print $2 }'; }
+# rule_counted ID N: rule ID counted N packets
+rule_counted() { [ "$(rule_packets "$1")" = "$2" ]; }
+
+# probe 4|6 [PORT=RULE]...: COUNT datagrams on each flow of PORTS; fills
+# GOT[port] and TTL[port] with what the receiving sockets saw.  The
+# receivers wait for their COUNT; on a PORT whose datagrams RULE drops,
+# the receiver stops once the rule counted all COUNT.
 declare -A GOT TTL
 probe() {
-	local fam=$1 rx=$RX4 p pid pids=()
+	local fam=$1 rx=$RX4 p pid pr
+	local -A pids drops
+	shift
+	for pr; do drops[${pr%=*}]=${pr#*=}; done
 	[ "$fam" = 6 ] && rx=$RX6
 	for p in $PORTS; do
 		# nsenter itself, not the in_ns function: $! must be python
@@ -110,7 +126,7 @@ probe() {
 			"$rx" "$p" $COUNT >"$TMP/recv$p" &
 		pid=$!
 		track $pid
-		pids+=("$pid")
+		pids[$p]=$pid
 	done
 	for p in $PORTS; do
 		wait_for 10 grep -q ready "$TMP/recv$p" ||
@@ -119,8 +135,13 @@ probe() {
 	# shellcheck disable=SC2086
 	in_ns "$NS_TX" python3 "$UDP" send "$fam" "$rx" $COUNT $PORTS ||
 		fail "sending to $rx failed"
-	# the sender is done: receivers still waiting give up shortly
-	for pid in "${pids[@]}"; do kill -USR1 "$pid" 2>/dev/null; done
+	# the sender is done: a dropped flow's receiver stops once its rule
+	# counted them all; the others end with their COUNT (or after 20 s)
+	for p in "${!drops[@]}"; do
+		wait_for 10 rule_counted "${drops[$p]}" $COUNT ||
+			fail "rule ${drops[$p]} counted $(rule_packets "${drops[$p]}"), not $COUNT"
+		kill -USR1 "${pids[$p]}"
+	done
 	for pid in "${pids[@]}"; do wait "$pid"; done
 	for p in $PORTS; do
 		read -r _ "GOT[$p]" "TTL[$p]" < <(grep '^got' "$TMP/recv$p")
@@ -135,9 +156,6 @@ expect() {
 	[ $# -lt 3 ] || [ "${TTL[$1]}" = "$3" ] ||
 		fail "port $1: TTL $3 expected, saw ${TTL[$1]}"
 }
-
-# rule_packets ID: packets counted for rule ID
-rule_packets() { steer stats | awk -v r="rule:$1" '$1 == r { print $2 }'; }
 
 log "baseline without XDP"
 probe 4
@@ -165,11 +183,11 @@ ttl6=$(udp_rule $RX6 $TTL_PORT action pass ttl-delta -1) ||
 	fail "add IPv6 ttl rule"
 
 log "rules in place: drop $DROP_PORT, ttl-delta -1 on $TTL_PORT"
-probe 4
+probe 4 $DROP_PORT="$drop4"
 expect $DROP_PORT 0
 expect $TTL_PORT $COUNT $((base4 - 1))
 expect $PLAIN_PORT $COUNT "$base4"
-probe 6
+probe 6 $DROP_PORT="$drop6"
 expect $DROP_PORT 0
 expect $TTL_PORT $COUNT $((base6 - 1))
 expect $PLAIN_PORT $COUNT "$base6"

@@ -10,6 +10,8 @@
 # without groff warnings; the example configuration, uncommented, is one
 # valid setting a line.
 . "$(dirname "$0")/../lib/common.sh"
+need_tool systemd-analyze systemd
+need_tool man man-db
 [ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
 
 mk() { make -s --no-print-directory -C "$top" BUILD="$BUILD" "$@"; }
@@ -33,32 +35,26 @@ grep -qx 'ExecStart=/usr/local/sbin/pcfd -f -c /etc/pcf/pcfd.conf' "$D/lib/syste
 	fail "ExecStart: $(grep ExecStart "$D/lib/systemd/system/pcf.service")"
 [ "$(find "$D" -type f | wc -l)" = 6 ] || fail "unexpected files: $(find "$D" -type f)"
 
-if command -v systemd-analyze >/dev/null; then
-	log "systemd-analyze verify: not a word"
-	# the unit as installed, its ExecStart pointing into DESTDIR
-	sed "s|/usr/local/sbin/|$D/usr/local/sbin/|" "$D/lib/systemd/system/pcf.service" >"$TMP/pcf.service"
-	MANPATH=$D/usr/local/share/man systemd-analyze verify "$TMP/pcf.service" >"$TMP/verify" 2>&1 ||
-		fail "systemd-analyze verify: $(cat "$TMP/verify")"
-	[ ! -s "$TMP/verify" ] || fail "systemd-analyze verify said: $(cat "$TMP/verify")"
-	systemd-analyze security --offline=true "$TMP/pcf.service" >"$TMP/security" 2>&1 ||
-		fail "systemd-analyze security: $(tail -n 3 "$TMP/security")"
-	score=$(sed -n 's/.*Overall exposure level for pcf.service: \([0-9.]*\).*/\1/p' "$TMP/security")
-	log "exposure $score"
-	[ -n "$score" ] && awk "BEGIN { exit !($score <= 3.0) }" ||
-		fail "exposure \"$score\" is above 3.0: $(grep '✗' "$TMP/security")"
-else
-	log "no systemd-analyze: unit not verified"
-fi
+log "systemd-analyze verify: not a word"
+# the unit as installed, its ExecStart pointing into DESTDIR
+sed "s|/usr/local/sbin/|$D/usr/local/sbin/|" "$D/lib/systemd/system/pcf.service" >"$TMP/pcf.service"
+MANPATH=$D/usr/local/share/man systemd-analyze verify "$TMP/pcf.service" >"$TMP/verify" 2>&1 ||
+	fail "systemd-analyze verify: $(cat "$TMP/verify")"
+[ ! -s "$TMP/verify" ] || fail "systemd-analyze verify said: $(cat "$TMP/verify")"
+systemd-analyze security --offline=true "$TMP/pcf.service" >"$TMP/security" 2>&1 ||
+	fail "systemd-analyze security: $(tail -n 3 "$TMP/security")"
+score=$(sed -n 's/.*Overall exposure level for pcf.service: \([0-9.]*\).*/\1/p' "$TMP/security")
+log "exposure $score"
+[ -n "$score" ] && awk "BEGIN { exit !($score <= 3.0) }" ||
+	fail "exposure \"$score\" is above 3.0: $(grep '✗' "$TMP/security")"
 
-if command -v man >/dev/null; then
-	log "man pages render without warnings"
-	for m in pcfd pcfctl; do
-		MANWIDTH=80 man --warnings -l "$D/usr/local/share/man/man8/$m.8" >"$TMP/$m.txt" 2>"$TMP/$m.warn" ||
-			fail "man $m: $(cat "$TMP/$m.warn")"
-		[ ! -s "$TMP/$m.warn" ] || fail "man $m: $(cat "$TMP/$m.warn")"
-		grep -q "^NAME" "$TMP/$m.txt" || fail "man $m rendered no NAME"
-	done
-fi
+log "man pages render without warnings"
+for m in pcfd pcfctl; do
+	MANWIDTH=80 man --warnings -l "$D/usr/local/share/man/man8/$m.8" >"$TMP/$m.txt" 2>"$TMP/$m.warn" ||
+		fail "man $m: $(cat "$TMP/$m.warn")"
+	[ ! -s "$TMP/$m.warn" ] || fail "man $m: $(cat "$TMP/$m.warn")"
+	grep -q "^NAME" "$TMP/$m.txt" || fail "man $m rendered no NAME"
+done
 
 log "the example configuration: commented out it sets nothing; uncommented, one option a setting"
 [ -z "$("$PCFD" --check -c "$D/etc/pcf/pcfd.conf")" ] || fail "the example sets something"

@@ -15,11 +15,13 @@
 . "$(dirname "$0")/../lib/common.sh"
 need_root
 JOURNALD=/lib/systemd/systemd-journald
-[ -x "$JOURNALD" ] || skip "no $JOURNALD (Debian package systemd)"
-command -v journalctl >/dev/null || skip "no journalctl"
-command -v jq >/dev/null || skip "no jq"
+need_tool "$JOURNALD" systemd
+need_tool journalctl systemd
+need_tool systemd-cat systemd
+need_tool jq jq
 [ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
-[ -f /etc/machine-id ] || skip "journald needs /etc/machine-id"
+[ -s /etc/machine-id ] ||
+	fail "journald needs a machine id in /etc/machine-id: make one with systemd-machine-id-setup"
 
 # pcfd on IF_A (and, the stderr run, IF_C) in NS; the traffic from PEER
 netns_add j >/dev/null # not in $(...): the cleanup must see them
@@ -35,6 +37,8 @@ ip -n "$PEER" addr add 198.18.10.2/24 dev $IF_D
 CTL_PORT=$(( 0x70680000 + 0x$ID ))
 export NS PEER IF_A IF_C CTL_PORT PCFD PCFCTL PIN_DIR
 export SEND="python3 $top/tests/e2e/worker_sock.py send"
+# the inner script's waits are common.sh's
+export -f wait_for gone wait_exit
 
 # Everything below runs inside `unshare -m`; this is its script.
 cat >"$TMP/inner.sh" <<'INNER'
@@ -53,47 +57,62 @@ fi
 [ -d /run/log ] || exit 3
 SYSTEMD_LOG_TARGET=console "$JOURNALD" 2>"$OUT/journald.log" &
 jpid=$!
-for _ in $(seq 50); do
-	[ -S /run/systemd/journal/socket ] && [ -S /run/systemd/journal/stdout ] && break
-	kill -0 $jpid 2>/dev/null || break
-	sleep 0.1
-done
-if ! [ -S /run/systemd/journal/stdout ]; then
+# journald_up: both its sockets are there (or it died: no use waiting)
+journald_up() {
+	{ [ -S /run/systemd/journal/socket ] && [ -S /run/systemd/journal/stdout ]; } ||
+		gone $jpid
+}
+wait_for 10 journald_up
+if ! [ -S /run/systemd/journal/socket ] || ! [ -S /run/systemd/journal/stdout ]; then
 	kill $jpid 2>/dev/null
 	exit 4
 fi
+# error MSG: note a failure for the outer script, which fails with it
+error() { echo "$*" >>"$OUT/errors"; }
+# counted: the traffic is all counted, XDP's and the worker's (what
+# SIGUSR1 writes must be what pcfctl saw)
+counted() {
+	ctl -j stats >"$OUT/stats.json" &&
+		jq -e '.xdp.drop.packets == 10 and .xdp.redirect.packets == 7 and
+			.workers[0].rx_packets == 7 and
+			.workers[0].tx_packets + ([.workers[0].drops[]] | add // 0) == 7' \
+			"$OUT/stats.json" >/dev/null
+}
+# records: journald has both counter records of IF_A
+records() {
+	journalctl -D /run/log/journal -o json --no-pager PCF_IFACE="$IF_A" >"$OUT/records.json" 2>>"$OUT/journalctl.err"
+	[ "$(jq -s 'map(select(.PCF_EVENT == "counters")) | length' "$OUT/records.json")" -ge 2 ]
+}
 # as systemd starts a service: stderr is the journal stream, named by
 # JOURNAL_STREAM=dev:ino
 systemd-cat -t pcfd-stream sh -c \
 	'export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2); exec nsenter --net=/run/netns/$NS "$0" -f -i $IF_A --pin-dir "$1" --ctl-port $CTL_PORT --queues 1 --stats-interval 0' \
 	"$PCFD" "$PIN_DIR" &
-for _ in $(seq 100); do ctl flow show >/dev/null 2>&1 && break; sleep 0.1; done
+pid=$! # systemd-cat, sh and nsenter exec: pcfd
+wait_for 10 ctl flow show >/dev/null 2>&1 || error "pcfd did not start under journald"
 ctl flow add dst 198.18.9.1 proto udp dport 9 action drop >/dev/null &&
 	ctl flow add dst 198.18.9.1 proto udp dport 7 action redirect >/dev/null ||
-	echo "pcfd did not take the rules" >>"$OUT/errors"
+	error "pcfd did not take the rules"
 nsenter --net=/run/netns/$PEER $SEND 198.18.9.1 9 10 0.001
 nsenter --net=/run/netns/$PEER $SEND 198.18.9.1 7 7 0.001
-sleep 0.3
-ctl -j stats >"$OUT/stats.json"
-pid=$(ip netns pids "$NS" | head -n1)
+wait_for 10 counted || error "the traffic was not counted: $(cat "$OUT/stats.json")"
 kill -USR1 "$pid"
 ok=
-for _ in $(seq 50); do
-	journalctl -D /run/log/journal -o json --no-pager PCF_IFACE="$IF_A" >"$OUT/records.json" 2>>"$OUT/journalctl.err"
-	[ "$(jq -s 'map(select(.PCF_EVENT == "counters")) | length' "$OUT/records.json")" -ge 2 ] && ok=1 && break
-	sleep 0.1
-done
+wait_for 10 records && ok=1
 kill -TERM "$pid"
-for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+wait_exit 10 "$pid" || error "pcfd did not stop on SIGTERM"
 # not under journald: stderr is a file; a fresh pin directory
 nsenter --net=/run/netns/$NS "$PCFD" --unload -i $IF_A --pin-dir "$PIN_DIR" >/dev/null 2>&1
 JOURNAL_STREAM=1:1 nsenter --net=/run/netns/$NS "$PCFD" -f -i $IF_C --pin-dir "$PIN_DIR" \
 	--ctl-port $CTL_PORT --queues 1 --stats-interval 0 2>"$OUT/stderr.txt" &
-for _ in $(seq 100); do ctl flow show >/dev/null 2>&1 && break; sleep 0.1; done
-kill -USR1 $!
-sleep 0.5
-kill -TERM $!
-wait $!
+pid=$!
+wait_for 10 ctl flow show >/dev/null 2>&1 || error "pcfd did not start with stderr on a file"
+kill -USR1 $pid
+# the worker's line comes after XDP's
+wait_for 10 grep -q "^pcfd: worker $IF_C queue 0: " "$OUT/stderr.txt" ||
+	error "no counters on stderr after SIGUSR1"
+kill -TERM $pid
+wait $pid
 journalctl -D /run/log/journal -o json --no-pager >"$OUT/all.json" 2>/dev/null
 kill $jpid
 wait $jpid
@@ -104,14 +123,14 @@ INNER
 unshare -m --propagation private bash "$TMP/inner.sh" "$JOURNALD" "$TMP"
 rc=$?
 in_ns "$NS" "$PCFD" --unload -i $IF_C --pin-dir "$PIN_DIR" >/dev/null 2>&1
+[ -e "$TMP/errors" ] && fail "$(cat "$TMP/errors")"
 case $rc in
 0) ;;
-3) skip "cannot mount a private tmpfs over the journal directories" ;;
-4) skip "systemd-journald did not start standalone: $(tail -n 3 "$TMP/journald.log" | tr '\n' ' ')" ;;
+3) fail "cannot mount a private tmpfs over the journal directories" ;;
+4) fail "systemd-journald did not start standalone: $(tail -n 3 "$TMP/journald.log" | tr '\n' ' ')" ;;
 5) fail "no counter records with PCF_IFACE=$IF_A in the journal; journald said: $(tail -n 5 "$TMP/journald.log")" ;;
 *) fail "unshare -m: exit $rc" ;;
 esac
-[ -e "$TMP/errors" ] && fail "$(cat "$TMP/errors")"
 
 log "the records, as journalctl -o json shows them"
 jq -c '{PCF_EVENT, PCF_SCOPE, _TRANSPORT, MESSAGE}' "$TMP/records.json"

@@ -28,33 +28,53 @@ CTL_PORT=$(( 0x70670000 + 0x$ID ))
 SOCK=$TMP/notify.sock
 ctl() { "$PCFCTL" -n "$NS" --ctl-port "$CTL_PORT" "$@"; }
 
-# The receiver: one line per datagram, "<ms since start> <fields>", and on
-# READY=1 what the lab looked like at that moment (XDP on IF_A? workers?).
+# The receiver: one line per datagram, "<ms> <fields>", the ms since it
+# started by the kernel's clock when the datagram was sent (SO_TIMESTAMP:
+# the receiver's own delays do not move them), and on READY=1 what the lab
+# looked like at that moment (XDP on IF_A? workers?).  It stops after
+# STOPPING=1, or after PCF_TEST_END=1, which the test sends once pcfd is
+# gone: every datagram pcfd sent is read before it.
 cat >"$TMP/recv.py" <<'PY'
-import os, socket, subprocess, sys, time
+import socket, struct, subprocess, sys, time
 path, out, ns, ifname, pcfctl, port = sys.argv[1:7]
+SO_TIMESTAMP = getattr(socket, "SO_TIMESTAMP", 29)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
+t0 = time.time()
 s.bind(path)
 s.settimeout(60)
-t0 = time.monotonic()
 with open(out, "w", buffering=1) as f:
     f.write("listening\n")
     while True:
         try:
-            msg = s.recv(4096).decode()
+            data, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(16))
         except socket.timeout:
             break
-        f.write("%d %s\n" % ((time.monotonic() - t0) * 1000, msg.replace("\n", " | ")))
+        msg, sent = data.decode(), time.time()
+        for lvl, typ, val in anc:
+            if (lvl, typ) == (socket.SOL_SOCKET, SO_TIMESTAMP):
+                sec, usec = struct.unpack("@ll", val[:struct.calcsize("@ll")])
+                sent = sec + usec / 1e6
+        f.write("%d %s\n" % (max(0, sent - t0) * 1000, msg.replace("\n", " | ")))
         if "READY=1" in msg and "RELOADING" not in msg:
             link = subprocess.run(["ip", "-n", ns, "-d", "link", "show", ifname],
                                   capture_output=True, text=True).stdout
             st = subprocess.run([pcfctl, "-n", ns, "--ctl-port", port, "-j", "stats"],
                                 capture_output=True, text=True).stdout
             f.write("at-ready xdp=%s stats=%s\n" % ("prog/xdp" in link, st.strip()))
-        if "STOPPING=1" in msg:
+        if "STOPPING=1" in msg or "PCF_TEST_END=1" in msg:
             break
 PY
 : >"$TMP/notify.txt"
+# notify_end SOCKET: the datagram that ends the receiver on SOCKET (none
+# when it is gone already, after STOPPING=1)
+notify_end() {
+	python3 -c 'import socket, sys
+try:
+    socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"PCF_TEST_END=1", sys.argv[1])
+except ConnectionRefusedError:
+    pass' "$1"
+}
 python3 "$TMP/recv.py" "$SOCK" "$TMP/notify.txt" "$NS" $IF_A "$PCFCTL" "$CTL_PORT" &
 rpid=$!
 track $rpid
@@ -98,11 +118,16 @@ wait_for 5 grep -q '^[0-9]* STATUS=pcfd: 1 interfaces .*, 3 rules, 1 workers, [0
 	fail "no STATUS= on a stats tick: $(tail -n 5 "$TMP/notify.txt")"
 log "$(grep -m1 '^[0-9]* STATUS=' "$TMP/notify.txt")"
 
-# WATCHDOG=1 every 300 ms (half of WATCHDOG_USEC): at least 4 in 2 s
-sleep 2
-n=$(grep -c 'WATCHDOG=1' "$TMP/notify.txt")
-[ "$n" -ge 4 ] || fail "$n WATCHDOG=1 in 2 s: $(grep -c . "$TMP/notify.txt") datagrams; log: $(cat "$TMP/pcfd.log")"
-log "$n WATCHDOG=1 so far"
+# WATCHDOG=1 every 300 ms (half of WATCHDOG_USEC): 7 of them, sent 300 ms
+# apart on the average (at most 400 ms, by the kernel's times of sending)
+wait_for 10 lines_ge "$TMP/notify.txt" 'WATCHDOG=1' 7 ||
+	fail "$(grep -c WATCHDOG=1 "$TMP/notify.txt") WATCHDOG=1 in 10 s: $(grep -c . "$TMP/notify.txt") datagrams; log: $(cat "$TMP/pcfd.log")"
+read -r mean max < <(awk '/^[0-9]+ WATCHDOG=1/ && n < 7 { t[n++] = $1 }
+	END { for (i = 1; i < n; i++) if (t[i] - t[i - 1] > max) max = t[i] - t[i - 1]
+	      printf "%d %d\n", (t[n - 1] - t[0]) / (n - 1), max }' "$TMP/notify.txt")
+[ "$mean" -le 400 ] ||
+	fail "WATCHDOG=1 every $mean ms on the average, not 300: $(grep WATCHDOG=1 "$TMP/notify.txt" | head -n 7 | tr '\n' ' ')"
+log "7 WATCHDOG=1, every $mean ms on the average, the longest gap $max ms"
 
 log "SIGHUP: default drop, stats-interval 2 from the file"
 sed -i 's/^default = pass/default = drop/; s/^stats-interval = 1/stats-interval = 2/' "$TMP/pcfd.conf"
@@ -125,7 +150,10 @@ ctl flow show >/dev/null || fail "pcfd does not answer after a bad reload"
 log "SIGTERM: STOPPING=1, a clean exit"
 kill -TERM $pid
 wait $pid || fail "pcfd exited $?: $(tail -n 5 "$TMP/pcfd.log")"
-grep -q 'STOPPING=1' "$TMP/notify.txt" || fail "no STOPPING=1"
+# pcfd sent STOPPING=1 before it exited; the receiver may not have read it
+# yet: wait for its line
+wait_for 10 grep -q 'STOPPING=1' "$TMP/notify.txt" ||
+	fail "no STOPPING=1: $(tail -n 3 "$TMP/notify.txt")"
 wait $rpid
 
 log "a restart applies the rules file again: replaced, not doubled"
@@ -152,9 +180,10 @@ wait_for 5 grep -q listening "$TMP/notify2.txt" || fail "the receiver did not st
 NOTIFY_SOCKET=$SOCK.2 nsenter --net=/run/netns/"$NS" "$PCFD" -f -i nosuch$ID \
 	--pin-dir "$PIN_DIR" --ctl-port "$CTL_PORT" >"$TMP/pcfd2.log" 2>&1 &&
 	fail "pcfd ran on an interface that does not exist"
-sleep 0.3
-kill $rpid 2>/dev/null # gone already if it saw STOPPING=1
-wait $rpid 2>/dev/null
+# pcfd is gone: the end marker comes after anything it sent
+notify_end "$SOCK.2"
+wait_exit 10 $rpid || fail "the receiver did not get to the end: $(cat "$TMP/notify2.txt")"
+wait $rpid
 ! grep -q 'READY=1' "$TMP/notify2.txt" || fail "READY=1 without XDP attached: $(cat "$TMP/notify2.txt")"
 rm -rf "$PIN_DIR"
 

@@ -19,10 +19,9 @@
 #     WATCHDOG=1 is tests/unit/test_notify.c's.)
 . "$(dirname "$0")/../lib/common.sh"
 need_root
-for t in systemd-nspawn debootstrap; do
-	command -v $t >/dev/null ||
-		skip "no $t: install the Debian packages systemd-container and debootstrap (scripts/deps.sh)"
-done
+need_tool systemd-nspawn systemd-container
+need_tool debootstrap debootstrap
+need_tool jq jq
 [ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
 
 CACHE=/var/cache/pcf-test
@@ -41,7 +40,7 @@ make_tree() {
 	if ! debootstrap --variant=minbase --include="$PKGS" bookworm "$TREE.new" \
 		"$MIRROR" >"$TMP/debootstrap.log" 2>&1; then
 		rm -rf "$TREE.new"
-		skip "debootstrap failed: $(tail -n 2 "$TMP/debootstrap.log" | tr '\n' ' ')"
+		fail "debootstrap failed: $(tail -n 2 "$TMP/debootstrap.log" | tr '\n' ' ')"
 	fi
 	echo "$PKGS" >"$TREE.new/.pcf-packages"
 	rm -rf "$TREE"
@@ -55,7 +54,7 @@ svc_cleanup() {
 	local rc=$?
 	if [ -n "$NSPAWN" ] && kill -0 "$NSPAWN" 2>/dev/null; then
 		kill "$NSPAWN" # nspawn powers the container off
-		for _ in $(seq 100); do kill -0 "$NSPAWN" 2>/dev/null || break; sleep 0.1; done
+		wait_exit 10 "$NSPAWN"
 		kill -9 "$NSPAWN" 2>/dev/null
 		[ -n "$LEADER" ] && kill -9 "$LEADER" 2>/dev/null
 		wait "$NSPAWN" 2>/dev/null
@@ -69,7 +68,7 @@ trap svc_cleanup EXIT
 
 mkdir -p "$TMP/upper" "$TMP/work" "$ROOT" "$BPFFS"
 mount -t overlay overlay -o "lowerdir=$TREE,upperdir=$TMP/upper,workdir=$TMP/work" "$ROOT" ||
-	skip "cannot mount an overlay on the cached tree"
+	fail "cannot mount an overlay on the cached tree $TREE"
 mount -t bpf bpf "$BPFFS" || fail "mount -t bpf"
 make -s --no-print-directory -C "$top" BUILD="$BUILD" install DESTDIR="$ROOT" >/dev/null ||
 	fail "make install DESTDIR=$ROOT"
@@ -92,12 +91,12 @@ systemd-nspawn -D "$ROOT" --boot --register=no --keep-unit -M "pcft$ID" \
 	</dev/null >"$TMP/boot.log" 2>&1 &
 NSPAWN=$!
 wait_for 20 sh -c "pgrep -P $NSPAWN >/dev/null" ||
-	skip "systemd-nspawn did not start a container: $(tail -n 3 "$TMP/boot.log" | tr '\n' ' ')"
+	fail "systemd-nspawn did not start a container: $(tail -n 3 "$TMP/boot.log" | tr '\n' ' ')"
 LEADER=$(pgrep -P "$NSPAWN" | head -n1)
 ct() { nsenter -t "$LEADER" -a "$@"; }
 booted() { case $(ct systemctl is-system-running 2>/dev/null) in running | degraded) return 0 ;; esac; return 1; }
 wait_for 60 booted ||
-	skip "systemd did not boot in the container: $(ct systemctl is-system-running 2>&1) $(tail -n 3 "$TMP/boot.log" | tr '\n' ' ')"
+	fail "systemd did not boot in the container: $(ct systemctl is-system-running 2>&1) $(tail -n 3 "$TMP/boot.log" | tr '\n' ' ')"
 log "container up: systemd $(ct systemctl --version | head -n1 | awk '{print $2}'), $(ct systemctl is-system-running)"
 
 prop() { ct systemctl show -p "$1" --value pcf; }
@@ -108,18 +107,7 @@ cat >"$ROOT/etc/pcf/pcfd.conf" <<CONF
 interface = $IF_A
 pin-dir = /sys/fs/bpf/pcf
 CONF
-if "$PCFD" --help 2>&1 | grep -q -- --config; then
-	log "A: pcf.service as installed, pcfd reading /etc/pcf/pcfd.conf"
-else
-	# pcfd does not read a configuration file (nor send READY=1) yet
-	log "A: pcf.service with its options on pcfd's command line (no -c in this pcfd yet), Type=simple"
-	dropin <<CONF
-[Service]
-Type=simple
-ExecStart=
-ExecStart=/usr/local/sbin/pcfd -f -i $IF_A --pin-dir /sys/fs/bpf/pcf
-CONF
-fi
+log "A: pcf.service as installed, pcfd reading /etc/pcf/pcfd.conf"
 timeout 60 nsenter -t "$LEADER" -a systemctl start pcf ||
 	fail "systemctl start pcf: $(ct journalctl -u pcf --no-pager | tail -n 5)"
 wait_for 10 ct /usr/local/sbin/pcfctl flow show >/dev/null 2>&1 ||
@@ -134,18 +122,19 @@ ct journalctl -u pcf --no-pager -o cat | grep -q "attached to $IF_A" || fail "jo
 ct systemctl stop pcf || fail "systemctl stop pcf"
 [ "$(prop ActiveState)" = inactive ] || fail "pcf is $(prop ActiveState) after stop"
 [ -e "$BPFFS/pcf" ] || fail "the pin directory is gone after stop"
-# the REDIRECT rule is still pinned, no socket on the queue: the kernel gets it
-ip netns exec "$NS" timeout 5 socat -u UDP4-RECV:5555,bind=198.18.9.1 - >"$TMP/udp" &
+# the REDIRECT rule is still pinned, no socket on the queue: the kernel gets
+# it.  A socket that ends with its first datagram; five sent, 0.1 s apart.
+UDP="python3 $top/tests/e2e/worker_sock.py"
+: >"$TMP/udp"
+ip netns exec "$NS" $UDP recv 198.18.9.1 5555 10 1 >"$TMP/udp" &
 rcv=$!
 track $rcv
-sleep 0.3
-for i in 1 2 3 4 5; do
-	echo "datagram $i" | ip netns exec "$PEER" socat -u - UDP4-SENDTO:198.18.9.1:5555
-	sleep 0.1
-	[ -s "$TMP/udp" ] && break
-done
+wait_for 10 grep -q listening "$TMP/udp" || fail "no UDP socket on 198.18.9.1"
+ip netns exec "$PEER" $UDP send 198.18.9.1 5555 5 0.1 || fail "sending to 198.18.9.1"
+wait_exit 10 $rcv
+kill $rcv 2>/dev/null
 wait $rcv
-grep -q '^datagram' "$TMP/udp" || fail "no UDP through the kernel after stop"
+grep -q '^198.18.9.2 ' "$TMP/udp" || fail "no UDP through the kernel after stop"
 log "stopped: the rule stays pinned, its flow reaches the kernel's socket"
 ct /usr/local/sbin/pcfd --unload -i $IF_A --pin-dir /sys/fs/bpf/pcf >/dev/null 2>&1
 
@@ -182,8 +171,19 @@ wait_for 10 worker_records ||
 	fail "no PCF_* counters record in journalctl -u pcf: $(jq -c '{MESSAGE, PCF_EVENT, _TRANSPORT}' "$TMP/journal.json" | tail -n 5)"
 log "journalctl -u pcf has the PCF_* records of the worker"
 
-sleep 5 # longer than WatchdogSec: the pings keep it alive
-[ "$(prop NRestarts)" = 0 ] && [ "$(prop ActiveState)" = active ] ||
+# The pings keep it alive: systemd takes a ping more than WatchdogSec
+# (4 s) after pcfd started, and has not restarted it.
+main=$(prop MainPID)
+# pinged_late: the last ping systemd took came 5 s or more after the start
+pinged_late() {
+	local started pinged
+	started=$(prop ExecMainStartTimestampMonotonic)
+	pinged=$(prop WatchdogTimestampMonotonic)
+	[ "${pinged:-0}" -ge $((started + 5000000)) ]
+}
+wait_for 15 pinged_late ||
+	fail "no ping 5 s after the start: $(ct systemctl show -p ExecMainStartTimestampMonotonic -p WatchdogTimestampMonotonic pcf)"
+[ "$(prop NRestarts)" = 0 ] && [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" = "$main" ] ||
 	fail "restarted while every heartbeat moved: $(ct journalctl -u pcf --no-pager | tail -n 5)"
 echo "default = drop" >>"$ROOT/etc/pcf/pcfd.conf"
 ct systemctl reload pcf || fail "systemctl reload pcf"

@@ -119,26 +119,32 @@ recv_start() {
 	wait_for 10 grep -q listening "$4" || fail "receiver on $1 $2"
 }
 
-# recv_end PID: give the receiver 2 s more (the sender is done), then stop it
+# recv_end PID [CMD...]: the sender is done.  Wait until the receiver has
+# its COUNT and is gone or, for datagrams that must not all arrive, until
+# CMD says where the others went (a counter has them); at most 10 s.  Then
+# stop it: it prints what its socket still holds and exits.
 recv_end() {
-	local i
-	for ((i = 0; i < 20; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
+	local pid=$1
+	shift
+	wait_for 10 recv_done "$pid" "$@"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 	return 0
 }
+# recv_done PID [CMD...]: PID is gone, or CMD succeeds
+recv_done() { gone "$1" || { [ $# -gt 1 ] && "${@:2}"; }; }
 
-# flow DST PORT COUNT [TTL]: COUNT datagrams from src, port 4000, to
-# DST:PORT; prints "SRC SPORT TTL SEQ" of what a socket bound to DST got.
-# Slow starts (a busy machine) cost time, never datagrams.
+# flow DST PORT COUNT [TTL [CMD...]]: COUNT datagrams from src, port 4000,
+# to DST:PORT; prints "SRC SPORT TTL SEQ" of what a socket bound to DST
+# got.  For datagrams that must not arrive, CMD says they are accounted
+# for elsewhere (e.g. counter_is drop_ttl_expired 10): the receiver stops
+# then.  Slow starts (a busy machine) cost time, never datagrams.
 flow() {
 	local dst_addr=$1 port=$2 count=$3 ttl=${4:-64} out=$TMP/recv.$2
+	shift $(($# < 4 ? $# : 4))
 	recv_start "$dst_addr" "$port" "$count" "$out"
 	in_ns "$src" $UDP send "$dst_addr" "$port" "$count" 0.01 "$ttl" 4000
-	recv_end $rpid
+	recv_end $rpid "$@"
 	grep -v listening "$out"
 }
 
@@ -153,7 +159,7 @@ refresh() {
 # mirror_packets (summed over the workers), drop_REASON (the workers' drops, summed),
 # returned_REASON (sent to the kernel through the return veth, summed),
 # xdp_VERDICT, xdp_reason_REASON and xdp_return_OUTCOME (packets),
-# rule_ID_worker_packets
+# rule_ID_worker_packets, rule_ID_packets (XDP's)
 fp_stat() {
 	python3 - "$1" "$TMP/stats.json" "$TMP/flows.json" <<'PY'
 import json, sys
@@ -169,22 +175,23 @@ elif key.startswith("xdp_reason_"):
     print(st["xdp"][key[11:]]["packets"])
 elif key.startswith("xdp_"):
     print(st["xdp"][key[4:]]["packets"])
-elif key.startswith("rule_") and key.endswith("_worker_packets"):
-    rid = int(key.split("_")[1])
-    print(next((r["worker_packets"] for r in fl if r["id"] == rid), "none"))
+elif key.startswith("rule_") and key.endswith("_packets"):
+    rid, field = int(key.split("_")[1]), key.split("_", 2)[2]
+    print(next((r[field] for r in fl if r["id"] == rid), "none"))
 else:
     sys.exit("unknown counter " + key)
 PY
 }
 
+# counter_is KEY VALUE: a fresh snapshot has fp_stat KEY = VALUE
+counter_is() {
+	refresh
+	[ "$(fp_stat "$1")" = "$2" ]
+}
+
 # workers_line: pcfctl's text of the workers (for the log)
 workers_line() {
 	ctl stats | sed -n '/^workers:/,$p' | tr -s ' \n' ' '
-}
-
-# lines_ge FILE PATTERN N: FILE has at least N lines matching PATTERN
-lines_ge() {
-	[ "$(grep -c -- "$2" "$1")" -ge "$3" ]
 }
 
 # fail_stats MSG: fail, showing pcfd's counters, log and dst's stack's
@@ -232,7 +239,9 @@ kill_under_traffic() {
 		fail_stats "the flow did not start through the workers"
 	kill -9 $fp
 	wait $s
-	recv_end $r
+	# the last one sent arrived: after the kill all go one way, the
+	# kernel's, in order; the others are there or lost
+	recv_end $r grep -q ' 299$' "$TMP/recv.kill"
 	n=$(grep -vc listening "$TMP/recv.kill")
 	fast=$(awk '$3 == 62' "$TMP/recv.kill" | wc -l)
 	kern=$(awk '$3 == 63' "$TMP/recv.kill" | wc -l)

@@ -54,7 +54,8 @@ got=$(flow 198.18.2.1 5003 20)
 log "dnat to 198.18.2.3: the socket bound there gets it, the other not"
 recv_start 198.18.2.3 5005 20 "$TMP/recv.dnat"
 r=$rpid
-got=$(flow 198.18.2.1 5005 20)
+# the socket on 198.18.2.1 waits until 198.18.2.3 has all 20
+got=$(flow 198.18.2.1 5005 20 64 lines_ge "$TMP/recv.dnat" '^198.18.1.1 ' 20)
 recv_end $r
 [ -z "$got" ] || fail_stats "the socket on 198.18.2.1 got: $got"
 [ "$(grep -vc listening "$TMP/recv.dnat")" = 20 ] ||
@@ -75,7 +76,7 @@ copies=$(( $(src_rx) - before ))
 log "TTL 1 and ttl-delta -1: dropped and counted"
 refresh
 before=$(fp_stat drop_ttl_expired)
-got=$(flow 198.18.2.1 5004 10 1)
+got=$(flow 198.18.2.1 5004 10 1 counter_is drop_ttl_expired $((before + 10)))
 [ -z "$got" ] || fail_stats "TTL 1 packets arrived: $got"
 refresh
 [ $(($(fp_stat drop_ttl_expired) - before)) = 10 ] ||
@@ -83,7 +84,7 @@ refresh
 log "$(workers_line)"
 
 log "dnat to 198.18.2.9, no neighbour entry: returned to the kernel"
-got=$(flow 198.18.2.1 5007 10)
+got=$(flow 198.18.2.1 5007 10 64 counter_is returned_no_neigh 10)
 [ -z "$got" ] || fail_stats "arrived: $got"
 refresh
 [ "$(fp_stat returned_no_neigh)" = 10 ] ||

@@ -21,7 +21,8 @@ gro-on IFNAME
     turn on GRO (what "ethtool -K IFNAME gro on" does).
 recv ADDR PORT SECONDS [COUNT]
     print "SRC SPORT TTL SEQ" per datagram until SECONDS of silence
-    (at most 10 * SECONDS in all) or COUNT datagrams.
+    (at most 10 * SECONDS in all), COUNT datagrams, or SIGTERM (then
+    what the socket holds first).
 """
 import socket
 import sys
@@ -100,6 +101,9 @@ def send_vlan(ifname, dmac, vids, src, dst, port, count, interval, ttl=64,
 
 
 def recv(addr, port, seconds, count=0):
+    import os
+    import select
+    import signal
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
     if fam == socket.AF_INET:
@@ -107,23 +111,35 @@ def recv(addr, port, seconds, count=0):
     else:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
     s.bind((addr, port))
-    s.settimeout(seconds)
+    s.setblocking(False)
+    # SIGTERM: the test is done waiting; print what the socket holds, exit
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGTERM, lambda *_: None)
     print("listening", flush=True)
+    left = count  # 0: no limit
     end = time.time() + 10 * seconds
     while time.time() < end:
-        try:
-            data, anc, _, src = s.recvmsg(2048, 64)
-        except socket.timeout:
-            break
-        ttl = -1
-        for level, typ, val in anc:
-            if typ in (socket.IP_TTL, socket.IPV6_HOPLIMIT):
-                ttl = int.from_bytes(val[:4], sys.byteorder)
-        seq = data.split()[1].decode() if data.startswith(b"seq ") else "?"
-        print(src[0], src[1], ttl, seq, flush=True)
-        count -= 1
-        if count == 0:
-            break
+        ready, _, _ = select.select([s, wake_r], [], [], seconds)
+        if not ready:
+            return  # seconds of silence
+        while True:
+            try:
+                data, anc, _, src = s.recvmsg(2048, 64)
+            except BlockingIOError:
+                break
+            ttl = -1
+            for level, typ, val in anc:
+                if typ in (socket.IP_TTL, socket.IPV6_HOPLIMIT):
+                    ttl = int.from_bytes(val[:4], sys.byteorder)
+            seq = data.split()[1].decode() if data.startswith(b"seq ") else "?"
+            print(src[0], src[1], ttl, seq, flush=True)
+            left -= 1
+            if left == 0:
+                return
+        if wake_r in ready:
+            return
 
 
 def family(addr):

@@ -5,8 +5,8 @@
 # 802.1ad tag outside) leave untagged: a tag names a VLAN of the link the
 # frame came in on.  src writes whole tagged IPv4 frames to its veth (a
 # packet socket: the tags are in the bytes XDP sees); dut has no VLAN
-# device, so without a rule its kernel drops them, which shows they are
-# tagged.  With a redirect rule, wire egress: the workers route them out
+# device, so without a redirect (a pass rule, as the default) its kernel
+# drops them, which shows they are tagged.  With a redirect rule, wire egress: the workers route them out
 # of the other veth untagged (TTL 64 - 1 - 1); kernel egress: returned
 # untagged through the return veth, pcf_return forwards them.  dst's
 # socket receives each datagram.
@@ -14,25 +14,33 @@
 
 mac_a=$(ip -n "$dut" -br link show $IF_A | awk '{print $3}')
 
-# flow_vlan PORT VIDS COUNT: COUNT tagged datagrams 198.18.1.1:4000 ->
-# 198.18.2.1:PORT; prints "SRC SPORT TTL SEQ" of what dst's socket got
+# flow_vlan PORT VIDS COUNT [CMD...]: COUNT tagged datagrams
+# 198.18.1.1:4000 -> 198.18.2.1:PORT; prints "SRC SPORT TTL SEQ" of what
+# dst's socket got (CMD: as flow's, for datagrams that must not arrive)
 flow_vlan() {
-	local out=$TMP/recv.$1.${2/,/_}
-	recv_start 198.18.2.1 "$1" "$3" "$out"
-	in_ns "$src" $UDP send-vlan $IF_S "$mac_a" "$2" 198.18.1.1 198.18.2.1 \
-		"$1" "$3" 0.01 64 4000 || fail "send-vlan"
-	recv_end $rpid
+	local out=$TMP/recv.$1.${2/,/_} port=$1 vids=$2 count=$3
+	shift 3
+	recv_start 198.18.2.1 "$port" "$count" "$out"
+	in_ns "$src" $UDP send-vlan $IF_S "$mac_a" "$vids" 198.18.1.1 198.18.2.1 \
+		"$port" "$count" 0.01 64 4000 || fail "send-vlan"
+	recv_end $rpid "$@"
 	grep -v listening "$out"
 }
 
 start_fp --egress wire \
 	--rule "dst 198.18.2.1 proto udp dport 5401 action redirect ttl-delta -1 egress wire" \
-	--rule "dst 198.18.2.1 proto udp dport 5402 action redirect ttl-delta -1 egress kernel"
+	--rule "dst 198.18.2.1 proto udp dport 5402 action redirect ttl-delta -1 egress kernel" \
+	--rule "dst 198.18.2.1 proto udp dport 5400 action pass"
 
+passed=0
 for vids in 100 200,100; do
-	log "tags $vids, no rule: dut's kernel has no VLAN device, drops them"
-	got=$(flow_vlan 5400 $vids 10)
+	log "tags $vids, pass (no redirect): dut's kernel has no VLAN device, drops them"
+	# the receiver stops once XDP passed all 10 up (rule 3 counts them)
+	passed=$((passed + 10))
+	got=$(flow_vlan 5400 $vids 10 counter_is rule_3_packets $passed)
 	[ -z "$got" ] || fail_stats "tagged frames passed without a rule: $got"
+	[ "$(fp_stat rule_3_packets)" = $passed ] ||
+		fail_stats "XDP passed $(fp_stat rule_3_packets) tagged frames up, not $passed"
 
 	log "tags $vids, redirect, wire egress: out untagged, TTL 62"
 	got=$(flow_vlan 5401 $vids 20)

@@ -22,6 +22,27 @@ TMP=$(mktemp -d /tmp/pcft-$ID.XXXX)
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
 fail() { log "FAIL: $*"; exit 1; }
+
+# What a test may skip, and what it must fail (tests/run.sh enforces it):
+#  - exit 77 (skip) only when this machine lacks a capability the test
+#    needs: a kernel feature, zero-copy AF_XDP on a driver.  skip_lacking
+#    names it; run.sh counts an exit 77 without its "SKIP: lacks" line as
+#    a failure, and lists each skip with its reason in the summary.
+#  - a missing tool is not a lacking capability: scripts/deps.sh installs
+#    it (CI runs `make check` on a fresh Debian 12).  need_tool fails, and
+#    says which Debian package to add to scripts/deps.sh if it is not there.
+#  - a broken environment (a container that does not boot, a daemon that
+#    does not start, an unexpected socket error, no root) is a failure:
+#    fail with the reason.
+# skip_lacking CAPABILITY WHY...: skip, this machine lacks CAPABILITY
+skip_lacking() {
+	local cap=$1
+	shift
+	log "SKIP: lacks $cap: $*"
+	exit 77
+}
+# skip WHY...: exit 77 without naming a capability; run.sh fails it (kept
+# for old callers: use skip_lacking, need_tool or fail)
 skip() { log "SKIP: $*"; exit 77; }
 
 cleanup() {
@@ -35,7 +56,25 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+# need_root: fail unless root (namespaces, XDP, bpffs need it; make check
+# runs as root)
+need_root() { [ "$(id -u)" = 0 ] || fail "needs root: run as root (make check does)"; }
+
+# deps_packages: the Debian packages scripts/deps.sh installs for make check
+deps_packages() {
+	sed -n '/^PKGS="/,/"$/p' "$top/scripts/deps.sh" | tr -d '"' |
+		sed 's/^PKGS=//' | tr -s ' \t' '\n'
+}
+
+# need_tool COMMAND PACKAGE: fail unless COMMAND (a name on PATH or a
+# path) is installed; PACKAGE, the Debian package that has it, must be in
+# scripts/deps.sh, or CI's fresh machine would not have it
+need_tool() {
+	deps_packages | grep -qxF -- "$2" ||
+		fail "$1 comes with the Debian package $2, which scripts/deps.sh does not install: add it there"
+	command -v "$1" >/dev/null ||
+		fail "no $1: install the Debian package $2 (make deps)"
+}
 
 # netns_add NAME: create namespace pcf<ID>NAME, print its full name
 # (a veth inside it goes with it; fail in a subshell does not stop the
@@ -67,4 +106,17 @@ wait_for() {
 	local t=$1 i; shift
 	for ((i = 0; i < t * 10; i++)); do "$@" && return 0; sleep 0.1; done
 	return 1
+}
+
+# gone PID: PID has exited (a child of this shell: bash reaps it at once)
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# wait_exit SECONDS PID: wait until PID has exited; 1 if it still runs
+wait_exit() { wait_for "$1" gone "$2"; }
+
+# lines_ge FILE PATTERN N: FILE has at least N lines matching PATTERN
+lines_ge() {
+	local n
+	n=$(grep -c -- "$2" "$1" 2>/dev/null)
+	[ "${n:-0}" -ge "$3" ]
 }
