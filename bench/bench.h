@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -42,19 +43,29 @@ struct bench_tuple {
 	struct in_addr src, dst;
 	__u16 sport, dport; /* flow 0's */
 	__u32 flows;
+	/* the frame's destination MAC: a receiving XDP program never
+	 * checks it, the receiver's kernel does */
+	__u8 dst_mac[ETH_ALEN];
 };
 
-/* The options -s SRC -d DST -S SPORT -D DPORT -f FLOWS; getopt string. */
-#define BENCH_TUPLE_OPTS  "s:d:S:D:f:"
-#define BENCH_TUPLE_USAGE "[-s SRC] [-d DST] [-S SPORT] [-D DPORT] [-f FLOWS]"
+/*
+ * The options -s SRC -d DST -S SPORT -D DPORT -f FLOWS -M DST_MAC; getopt
+ * string.
+ */
+#define BENCH_TUPLE_OPTS "s:d:S:D:f:M:"
+#define BENCH_TUPLE_USAGE                                                 \
+	"[-s SRC] [-d DST] [-S SPORT] [-D DPORT] [-f FLOWS] [-M DST_MAC]"
 
 static inline void bench_tuple_default(struct bench_tuple *t)
 {
+	static const __u8 dst_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 2 };
+
 	inet_pton(AF_INET, "198.18.0.1", &t->src);
 	inet_pton(AF_INET, "198.18.0.2", &t->dst);
 	t->sport = 9;
 	t->dport = 9;
 	t->flows = 1;
+	memcpy(t->dst_mac, dst_mac, ETH_ALEN);
 }
 
 /* Handle one getopt option c of BENCH_TUPLE_OPTS; -1: not valid. */
@@ -74,6 +85,13 @@ static inline int bench_tuple_opt(struct bench_tuple *t, int c, const char *arg)
 	case 'f':
 		t->flows = strtoul(arg, NULL, 0);
 		return 0;
+	case 'M':
+		return sscanf(arg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+			      &t->dst_mac[0], &t->dst_mac[1], &t->dst_mac[2],
+			      &t->dst_mac[3], &t->dst_mac[4],
+			      &t->dst_mac[5]) == ETH_ALEN ?
+			       0 :
+			       -1;
 	default:
 		return -1;
 	}
@@ -104,13 +122,12 @@ static inline __u16 bench_ip_checksum(const void *hdr, size_t len)
 static inline void bench_frame_build(struct bench_frame *f,
 				     const struct bench_tuple *t)
 {
-	/* locally administered MACs: the receiving XDP program never checks */
+	/* locally administered */
 	static const __u8 src_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
-	static const __u8 dst_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 2 };
 
 	memset(f, 0, sizeof(*f));
 	memcpy(f->eth.h_source, src_mac, ETH_ALEN);
-	memcpy(f->eth.h_dest, dst_mac, ETH_ALEN);
+	memcpy(f->eth.h_dest, t->dst_mac, ETH_ALEN);
 	f->eth.h_proto = htons(ETH_P_IP);
 	f->ip.version = 4;
 	f->ip.ihl = 5;
