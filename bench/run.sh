@@ -56,6 +56,13 @@
 # in the payload (gen -T -r): p50/p99 latency from the sink's histogram.
 # Rates of these cases are over the wall clock (two CPUs at work).
 #
+# Rule changes (issue 11), once per run, no traffic: bench/rule-churn on
+# a data plane of its own (1000 exact rules under one mask) times 20 000
+# replaces of one rule, 20 000 priority changes of a mask's best rule
+# (prio: as in a batch; prio-tidy: each one published at once, as when
+# pcfd is idle between changes) and 20 000 adds and deletes of the only
+# rule of a mask; goals: replaces >= 10 000/s, the others <= 1 ms each.
+#
 # Modes (where the receiving side runs, see docs/BENCHMARKS.md):
 #   same-cpu  receiver in softirq on the generator's CPU 0 (veth default);
 #             steady: the default
@@ -82,19 +89,21 @@ MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many"
 WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel dpdk-rx dpdk-echo dpdk-io"
-CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES}
+CHURN_CASES="churn"
+CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES $CHURN_CASES}
 for cse in $CASES; do
-	[[ " $STEER_CASES $WORKER_CASES " == *" $cse "* ]] ||
-		fail "no case $cse (cases: $STEER_CASES $WORKER_CASES)"
+	[[ " $STEER_CASES $WORKER_CASES $CHURN_CASES " == *" $cse "* ]] ||
+		fail "no case $cse (cases: $STEER_CASES $WORKER_CASES $CHURN_CASES)"
 done
 GEN=$BUILD/bench/gen
 SINK=$BUILD/bench/sink
 COST=$BUILD/bench/cost
 FLOW_RULES=$BUILD/bench/flow-rules
+RULE_CHURN=$BUILD/bench/rule-churn
 DROP_OBJ=$BUILD/bench/drop.bpf.o
 STEER=$BUILD/tests/tools/pcf-steer
-for f in "$GEN" "$COST" "$FLOW_RULES" "$DROP_OBJ" "$STEER" "$SINK" \
-	"$PCFD" "$PCFCTL"; do
+for f in "$GEN" "$COST" "$FLOW_RULES" "$RULE_CHURN" "$DROP_OBJ" "$STEER" \
+	"$SINK" "$PCFD" "$PCFCTL"; do
 	[ -e "$f" ] || fail "$f missing: run make BUILD=$BUILD all"
 done
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
@@ -268,6 +277,35 @@ measure() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+# churn_report: RUNS runs of bench/rule-churn, the median of each case
+churn_report() {
+	local run line name rate us
+	declare -A rates=() uss=()
+	for ((run = 1; run <= RUNS; run++)); do
+		"$RULE_CHURN" -p "$PIN_DIR/churn" -n 20000 >"$TMP/churn.out" ||
+			fail "rule-churn failed"
+		while read -r line; do
+			read -r name _ _ _ _ rate us _ <<<"$line"
+			rates[$name]+="${rate%/s} "
+			uss[$name]+="$us "
+		done <"$TMP/churn.out"
+		log "rule changes, run $run: $(tr '\n' ';' <"$TMP/churn.out")"
+	done
+	echo "rule changes: median of $RUNS runs of 20 000 changes, a table of 1000 rules, no traffic"
+	printf '  %-10s %10s %12s  %s\n' case "changes/s" "us/change" goal
+	for name in replace prio prio-tidy mask; do
+		# shellcheck disable=SC2086
+		rate=$(median ${rates[$name]}) us=$(median ${uss[$name]})
+		if [ "$name" = replace ]; then
+			g=$(awk -v r="$rate" 'BEGIN { print (r >= 10000 ? "met" : "MISSED") " (>=10000/s)" }')
+		else
+			g=$(awk -v u="$us" 'BEGIN { print (u <= 1000 ? "met" : "MISSED") " (<=1000 us)" }')
+		fi
+		printf '  %-10s %10s %12s  %s\n' "$name" "$rate" "$us" "$g"
+	done
+	echo
+}
+
 declare -A RESULT COSTNS
 log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -275,6 +313,7 @@ workers_setup
 for mode in $MODES; do
 	for ((run = 1; run <= RUNS; run++)); do
 		for cse in $CASES; do
+			[ "$cse" = churn ] && continue
 			if is_worker_case "$cse"; then
 				[ "$mode" = same-cpu ] || continue
 				mpps=$(measure_worker "$cse") || exit 1
@@ -311,7 +350,7 @@ for mode in $MODES; do
 	ceil=$(median ${RESULT[$mode,ceiling]:-})
 	steer_cases=
 	for cse in $CASES; do
-		is_worker_case "$cse" || steer_cases+="$cse "
+		is_worker_case "$cse" || [ "$cse" = churn ] || steer_cases+="$cse "
 	done
 	[ -n "$steer_cases" ] || continue
 	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP, -many: $FLOWS flows"
@@ -335,4 +374,5 @@ for mode in $MODES; do
 	echo
 done
 [[ " $MODES " == *" same-cpu "* ]] && workers_report
+[[ " $CASES " == *" churn "* ]] && churn_report
 true

@@ -221,7 +221,7 @@ measure_latency() {
 # workers_report: the table of the worker cases, the ratios and goals
 workers_report() {
 	local cse r
-	declare -A M
+	declare -A M=()
 	for cse in $WORKER_CASES; do
 		# shellcheck disable=SC2086
 		[ -n "${RESULT[same-cpu,$cse]:-}" ] &&

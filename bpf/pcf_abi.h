@@ -257,7 +257,7 @@ static inline __u64 pcf_rank(__u32 prio, __u32 id)
  * current (pcf_state.mask_buf), so a packet never sees a half-updated
  * list; a buffer is written again only after a grace period.
  */
-#define PCF_MASK_BUFS 128
+#define PCF_MASK_BUFS 512
 
 struct pcf_mask_table {
 	__u32 count;

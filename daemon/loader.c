@@ -2,6 +2,7 @@
 /*
  * loader.c - open or adopt the pinned steering object and attach it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -100,28 +101,46 @@ static void *map_mmap(int fd, size_t len, size_t *ret_len)
 
 /*
  * Maps an older pcf pinned have another layout, which libbpf would refuse
- * with a bare EINVAL: tell it apart (pcf_rules with another value size, or
- * pcf_state missing beside it).
+ * with a bare EINVAL: tell it apart.  The maps whose layout changed, as
+ * this pcf makes them (a map not pinned yet is made anew).
  */
+static const struct {
+	const char *name;
+	__u32 value_size, max_entries;
+} layout[] = {
+	{ "pcf_rules", sizeof(struct pcf_rule), PCF_RULE_SLOTS },
+	{ "pcf_flows", sizeof(struct pcf_flow), PCF_MAX_RULES },
+	{ "pcf_masks", sizeof(struct pcf_mask_table), PCF_MASK_BUFS },
+	{ "pcf_rule_stats", sizeof(struct pcf_counter), PCF_RULE_SLOTS },
+};
+
 static int check_layout(const char *pin_dir)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
+	struct bpf_map_info info;
 	char path[PATH_MAX];
+	unsigned int i;
 	int fd, err = 0;
+	__u32 len;
 
 	snprintf(path, sizeof(path), "%s/pcf_rules", pin_dir);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
+	if (access(path, F_OK))
 		return 0; /* nothing pinned yet */
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
-	    info.value_size != sizeof(struct pcf_rule) ||
-	    info.max_entries != PCF_RULE_SLOTS)
-		err = -EPROTO;
-	close(fd);
 	snprintf(path, sizeof(path), "%s/pcf_state", pin_dir);
 	if (access(path, F_OK))
-		err = -EPROTO;
+		return -EPROTO;
+	for (i = 0; !err && i < sizeof(layout) / sizeof(layout[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, layout[i].name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return -EPROTO;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    info.value_size != layout[i].value_size ||
+		    info.max_entries != layout[i].max_entries)
+			err = -EPROTO;
+		close(fd);
+	}
 	return err;
 }
 
@@ -543,6 +562,36 @@ int pcf_dp_unpin(struct pcf_dp *dp)
 	if (rmdir(dp->pin_dir))
 		return -errno; /* -ENOTEMPTY: links of other interfaces */
 	return 0;
+}
+
+int pcf_pins_remove(const char *pin_dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	int fd, err = 0;
+	DIR *dir;
+
+	dir = opendir(pin_dir);
+	if (!dir)
+		return -errno;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, e->d_name);
+		if (!strncmp(e->d_name, "link_", 5)) {
+			fd = bpf_obj_get(path);
+			if (fd >= 0) {
+				bpf_link_detach(fd);
+				close(fd);
+			}
+		}
+		if (unlink(path) && !err)
+			err = -errno;
+	}
+	closedir(dir);
+	if (!err && rmdir(pin_dir))
+		err = -errno;
+	return err;
 }
 
 int pcf_dp_set_default(struct pcf_dp *dp, enum pcf_verdict verdict)

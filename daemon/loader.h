@@ -66,6 +66,11 @@ bool pcf_dp_attached(const struct pcf_dp *dp, const char *ifname);
 
 /* Remove every pinned map and the pin directory (after detaching). */
 int pcf_dp_unpin(struct pcf_dp *dp);
+/*
+ * Without opening anything (the maps may be of an older layout): detach
+ * every link pinned in pin_dir, remove every pin and the directory.
+ */
+int pcf_pins_remove(const char *pin_dir);
 
 /*
  * The return path: attach pcf_return to peer (the kernel's end of the

@@ -39,7 +39,7 @@
 #include "workers.h"
 
 #define MAX_SOURCES 8
-#define RECLAIM_MS  20 /* how often retired rule slots are looked at */
+#define RECLAIM_MS  20 /* rule table work left for later: looked at so often */
 
 struct pcfd;
 
@@ -79,6 +79,14 @@ static int open_dp(struct pcfd *d)
 		    "pcfd: %s is not on a bpf filesystem: mount one (mount -t bpf bpf /sys/fs/bpf) or give --pin-dir on a bpffs. "
 		    "`ip netns exec` hides /sys/fs/bpf: start pcfd with nsenter --net=/run/netns/NAME instead\n",
 		    d->o.pin_dir);
+	else if (err == -EPROTO)
+		pr_warn(
+		    "pcfd: the maps pinned in %s were made by another version of pcf (another layout): save the rules with that version's pcfctl flow save if you need them, then pcfd --unload (it removes them), or give another --pin-dir\n",
+		    d->o.pin_dir);
+	else if (err == -EUCLEAN)
+		pr_warn(
+		    "pcfd: the rules pinned in %s are not a table pcf wrote: pcfd --unload removes them\n",
+		    d->o.pin_dir);
 	else if (err)
 		pr_warn("pcfd: cannot open the data plane in %s: %s\n",
 			d->o.pin_dir, strerror(-err));
@@ -117,11 +125,31 @@ static int unload_return(struct pcfd *d)
 	return gone && gone != -ENODEV ? gone : err == -ENOENT ? 0 : err;
 }
 
+/* Maps pcfd cannot open: take everything in the pin directory away. */
+static int unload_unknown(struct pcfd *d)
+{
+	int err = pcf_pins_remove(d->o.pin_dir);
+
+	if (d->o.ret_name[0])
+		pcf_retveth_remove(d->o.ret_name);
+	if (err) {
+		pr_warn("pcfd: cannot remove %s: %s\n", d->o.pin_dir,
+			strerror(-err));
+		return 1;
+	}
+	pr_info("pcfd: detached and removed everything pinned in %s\n",
+		d->o.pin_dir);
+	return 0;
+}
+
 static int unload(struct pcfd *d)
 {
 	int i, err, ret = 0;
 
-	if (open_dp(d))
+	err = open_dp(d);
+	if (err == -EPROTO || err == -EUCLEAN)
+		return unload_unknown(d);
+	if (err)
 		return 1;
 	ret = unload_return(d) != 0;
 	for (i = 0; i < d->o.nifs; i++) {
@@ -612,6 +640,7 @@ static int run(struct pcfd *d)
 	struct epoll_event evs[MAX_SOURCES];
 	struct pcfd_source *src;
 	sigset_t set;
+	struct pcf_table *table = pcf_dp_table(d->dp);
 	int sfd, n, i, err, timeout;
 
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -634,9 +663,17 @@ static int run(struct pcfd *d)
 			  "ready: XDP on %s, %u workers", d->ifaces,
 			  pcf_workers_count(d->ws));
 	while (!d->stop) {
-		/* slots of changed rules wait for grace periods: look again */
-		timeout = pcf_table_reclaim(pcf_dp_table(d->dp)) ? RECLAIM_MS : -1;
+		/*
+		 * Slots of changed rules wait for grace periods, and a best
+		 * rank that went up waits for a quiet moment: look again soon.
+		 */
+		timeout = pcf_table_reclaim(table) ||
+				  pcf_table_tidy_pending(table) ?
+			      RECLAIM_MS :
+			      -1;
 		n = epoll_wait(d->epfd, evs, MAX_SOURCES, timeout);
+		if (n == 0)
+			pcf_table_tidy(table);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

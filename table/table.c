@@ -27,7 +27,14 @@ enum mask_use { MASK_FREE = 0, MASK_USED, MASK_NEW, MASK_RETIRED };
 
 struct mask_state {
 	struct pcf_key mask;
-	__u64 best_rank;
+	__u64 best_rank; /* the lowest rank of the rules under it */
+	/*
+	 * What the current mask list says (~0: not in it).  A lower one is
+	 * only slower: a rank that went up is published at the next change
+	 * that publishes, or by pcf_table_tidy(); one that went down before
+	 * an entry with it appears.
+	 */
+	__u64 pub_rank;
 	__u32 *members; /* ctrs of the live rules under this mask */
 	__u32 nmembers;
 	enum mask_use use;
@@ -73,6 +80,7 @@ struct pcf_table {
 
 	__u32 cur_buf;
 	bool buf_busy[PCF_MASK_BUFS]; /* current, or waiting for a grace */
+	bool stale; /* a best rank went up since the last publish */
 
 	__u32 nrules;
 	__u32 next_id;
@@ -314,7 +322,9 @@ static void release(struct pcf_table *t, const struct retired *r)
 		fifo_push(&t->free_ctrs, r->what);
 		break;
 	case RETIRE_MASK:
-		t->masks[r->what].use = MASK_FREE;
+		/* unless an insert took it back (the same mask again) */
+		if (t->masks[r->what].use == MASK_RETIRED)
+			t->masks[r->what].use = MASK_FREE;
 		break;
 	case RETIRE_BUF:
 		t->buf_busy[r->what] = false;
@@ -464,8 +474,29 @@ static int publish(struct pcf_table *t)
 	t->ops->masks_switch(t->be.ctx, b);
 	t->buf_busy[b] = true;
 	t->cur_buf = b;
+	for (i = 0; i < PCF_MAX_MASKS; i++)
+		t->masks[i].pub_rank =
+		    t->masks[i].use == MASK_USED ? t->masks[i].best_rank : ~0ULL;
+	t->stale = false;
 	retire(t, RETIRE_BUF, old, t->ops->grace_start(t->be.ctx));
 	return 0;
+}
+
+int pcf_table_tidy(struct pcf_table *t)
+{
+	return t->stale ? publish(t) : 0;
+}
+
+bool pcf_table_tidy_pending(const struct pcf_table *t)
+{
+	return t->stale;
+}
+
+/* Mask m's best rank after rule ctr (NONE: none) left or got worse. */
+static void raise_best(struct pcf_table *t, __u32 m, __u32 skip)
+{
+	t->masks[m].best_rank = best_rank(t, m, skip);
+	t->stale = true; /* published later: lower is only slower */
 }
 
 /* ---- the IPv4 filter ---- */
@@ -629,12 +660,13 @@ static __u32 new_id(const struct pcf_table *t)
 }
 
 /* Give back what a failed insert took before anything could see it. */
-static void unalloc(struct pcf_table *t, __u32 slot, __u32 ctr, int new_mask)
+static void unalloc(struct pcf_table *t, __u32 slot, __u32 ctr, int new_mask,
+		    enum mask_use was)
 {
 	fifo_push(&t->free_slots, slot);
 	fifo_push(&t->free_ctrs, ctr);
 	if (new_mask >= 0)
-		t->masks[new_mask].use = MASK_FREE;
+		t->masks[new_mask].use = was;
 }
 
 /*
@@ -652,6 +684,7 @@ static void unpublish_slot(struct pcf_table *t, __u32 slot, __u32 ctr)
 	retire(t, RETIRE_CTR, ctr, ticket);
 }
 
+/* A rule of rank is coming under mask m: lowered before its entry is. */
 static int lower_best(struct pcf_table *t, __u32 m, __u64 rank)
 {
 	struct mask_state *ms = &t->masks[m];
@@ -661,15 +694,30 @@ static int lower_best(struct pcf_table *t, __u32 m, __u64 rank)
 	if (rank >= ms->best_rank)
 		return 0;
 	ms->best_rank = rank;
+	if (rank >= ms->pub_rank)
+		return 0; /* the list already says lower */
 	err = publish(t);
 	if (err)
 		ms->best_rank = saved;
 	return err;
 }
 
+/* A retired mask id that held this very mask: take it back. */
+static int revive_mask(struct pcf_table *t, const struct pcf_key *mask)
+{
+	int i;
+
+	for (i = 0; i < PCF_MAX_MASKS; i++)
+		if (t->masks[i].use == MASK_RETIRED &&
+		    !memcmp(&t->masks[i].mask, mask, sizeof(*mask)))
+			return i;
+	return -1;
+}
+
 /* r->id: the id to give (a restore), or 0 for a new one. */
 static int insert_rule(struct pcf_table *t, struct pcf_rule *r)
 {
+	enum mask_use was = MASK_FREE; /* a new mask's id, before */
 	struct mask_state *ms;
 	int m, new_mask = -1, err;
 	__u32 slot, ctr;
@@ -678,23 +726,32 @@ static int insert_rule(struct pcf_table *t, struct pcf_rule *r)
 		return -ENOSPC;
 	m = find_mask(t, &r->mask);
 	if (m < 0) {
-		m = new_mask = alloc_mask(t);
+		/*
+		 * A packet that still sees the mask's last list finds this
+		 * rule's entry under it: the new table's answer.
+		 */
+		m = revive_mask(t, &r->mask);
+		if (m >= 0)
+			was = MASK_RETIRED; /* still waits for its grace */
+		else
+			m = alloc_mask(t);
 		if (m < 0)
 			return m;
+		new_mask = m;
 		t->masks[m].use = MASK_NEW;
 		t->masks[m].nmembers = 0;
 	}
 	err = alloc_ctr(t, &ctr);
 	if (err) {
 		if (new_mask >= 0)
-			t->masks[m].use = MASK_FREE;
+			t->masks[m].use = was;
 		return err;
 	}
 	err = alloc_slot(t, &slot);
 	if (err) {
 		fifo_push(&t->free_ctrs, ctr);
 		if (new_mask >= 0)
-			t->masks[m].use = MASK_FREE;
+			t->masks[m].use = was;
 		return err;
 	}
 	if (!r->id)
@@ -738,16 +795,16 @@ static int insert_rule(struct pcf_table *t, struct pcf_rule *r)
 	return 0;
 
 unpublish:
-	/* a new mask never reached the list: its id is free at once */
+	/* a new mask never reached the list: its id is as it was */
 	if (new_mask >= 0)
-		t->masks[m].use = MASK_FREE;
+		t->masks[m].use = was;
 	id_del(t, r->id);
 	unpublish_slot(t, slot, ctr);
 	return err;
 unid:
 	id_del(t, r->id);
 unalloc:
-	unalloc(t, slot, ctr, new_mask);
+	unalloc(t, slot, ctr, new_mask, was);
 	return err;
 }
 
@@ -758,7 +815,7 @@ static int replace_rule(struct pcf_table *t, __u32 ctr, struct pcf_rule *r)
 	const struct pcf_rule *old = &t->slots[old_slot];
 	struct pcf_rule was = *old;
 	struct mask_state *ms = &t->masks[old->mask_id];
-	__u64 old_rank = rank_of(old), saved = ms->best_rank;
+	__u64 old_rank = rank_of(old);
 	int err;
 
 	r->id = old->id;
@@ -771,14 +828,9 @@ static int replace_rule(struct pcf_table *t, __u32 ctr, struct pcf_rule *r)
 	err = t->ops->slot_write(t->be.ctx, slot, r);
 	if (err)
 		goto undo_slot;
-	if (rank_of(r) < ms->best_rank) {
-		ms->best_rank = rank_of(r);
-		err = publish(t);
-		if (err) {
-			ms->best_rank = saved;
-			goto undo_write;
-		}
-	}
+	err = lower_best(t, was.mask_id, rank_of(r));
+	if (err)
+		goto undo_write;
 	/* a restart finds the new slot used, the old one retired */
 	t->ops->slot_flags(t->be.ctx, old_slot, PCF_RULE_RETIRED);
 	err = flows_switch(t, &was, old_slot, r, slot);
@@ -787,10 +839,8 @@ static int replace_rule(struct pcf_table *t, __u32 ctr, struct pcf_rule *r)
 		goto undo_write;
 	}
 	t->ctr_slot[ctr] = slot;
-	if (old_rank == ms->best_rank && rank_of(r) > old_rank) {
-		ms->best_rank = best_rank(t, was.mask_id, NONE);
-		publish(t); /* a stale lower rank is only slower */
-	}
+	if (old_rank == ms->best_rank && rank_of(r) > old_rank)
+		raise_best(t, was.mask_id, NONE);
 	changed(t);
 	retire(t, RETIRE_SLOT, old_slot, t->ops->grace_start(t->be.ctx));
 	return 0;
@@ -909,10 +959,8 @@ static int delete_rule(struct pcf_table *t, __u32 ctr,
 		changed(t);
 		return err;
 	}
-	if (!last && rank_of(&r) == ms->best_rank) {
-		ms->best_rank = best_rank(t, r.mask_id, ctr);
-		publish(t); /* a stale lower rank is only slower */
-	}
+	if (!last && rank_of(&r) == ms->best_rank)
+		raise_best(t, r.mask_id, ctr);
 	forget_rule(t, ctr, &g);
 	changed(t);
 	ticket = t->ops->grace_start(t->be.ctx);

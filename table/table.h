@@ -29,8 +29,8 @@
  *  - a mask enters the list after its first entry exists and leaves it
  *    before its last entry goes;
  *  - a mask's best rank is lowered before a better rule's entry appears
- *    and raised only after the entry is gone, so the early stop of the
- *    search never skips a match;
+ *    and raised only after the entry is gone (lazily: pcf_table_tidy),
+ *    so the early stop of the search never skips a match;
  *  - a filter bit is set before the first entry behind it is written and
  *    cleared only after the last one is gone;
  *  - a rule keeps its counter index across replaces; an index is reset
@@ -176,6 +176,13 @@ int pcf_table_foreach(const struct pcf_table *t, __u32 first_id,
  * when there is nothing to do.  Returns how many are still waiting.
  */
 unsigned int pcf_table_reclaim(struct pcf_table *t);
+/*
+ * Publish what was left for later: a mask's best rank that went up
+ * (until then, the search looks at that mask for more packets than it
+ * must).  Call when idle; pcf_table_tidy_pending() says whether to.
+ */
+int pcf_table_tidy(struct pcf_table *t);
+bool pcf_table_tidy_pending(const struct pcf_table *t);
 
 struct pcf_table_info {
 	__u32 rules;

@@ -522,6 +522,8 @@ static void one_round(__u64 seed)
 			pcf_mem_grace_end(M.mem);
 			pcf_table_reclaim(M.t);
 		}
+		if (gen_chance(&M.g, 20))
+			assert_int_equal(pcf_table_tidy(M.t), 0);
 	}
 	pcf_table_free(M.t);
 	pcf_mem_free(M.mem);
