@@ -73,26 +73,32 @@ recv_start() {
 	wait_for 10 grep -q listening "$TMP/recv.$1" || fail "no receiver on port $1"
 }
 
-# recv_end PORT: the sender is done; what is on its way arrives within
-# 1.5 s (a receiver with its COUNT is gone already); print what arrived
+# recv_end PORT [CMD...]: the sender is done; the receiver ends on its
+# COUNT, or once CMD says the rest will not come (bounded: 10 s); print
+# what arrived
 recv_end() {
-	local i
-	for ((i = 0; i < 15; i++)); do
-		kill -0 $rpid 2>/dev/null || break
-		sleep 0.1
-	done
+	local port=$1
+	shift
+	receiver_done() { ! kill -0 $rpid 2>/dev/null || { [ $# -gt 0 ] && "$@"; }; }
+	wait_for 10 receiver_done "$@"
 	kill $rpid 2>/dev/null
 	wait $rpid 2>/dev/null
-	grep -v listening "$TMP/recv.$1"
+	grep -v listening "$TMP/recv.$port"
 }
 
-# flow PORT [COUNT]: COUNT datagrams src:4000 -> dst:PORT with TTL 64;
-# prints what the socket in dst received
+# flow PORT [COUNT [CMD...]]: COUNT datagrams src:4000 -> dst:PORT with
+# TTL 64; prints what the socket in dst received (see recv_end for CMD)
 flow() {
-	local count=${2:-$N}
-	recv_start "$1" "$count"
-	in_ns "$src" $SOCK send 198.18.2.1 "$1" "$count" 0.005 64 4000
-	recv_end "$1"
+	local port=$1 count=${2:-$N}
+	shift 2 2>/dev/null || shift
+	recv_start "$port" "$count"
+	in_ns "$src" $SOCK send 198.18.2.1 "$port" "$count" 0.005 64 4000
+	recv_end "$port" "$@"
+}
+
+# drops_reach N: pcf's XDP drop counter is at least N
+drops_reach() {
+	[ "$(ctl -j stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["xdp"]["drop"]["packets"])')" -ge "$1" ]
 }
 count() { [ -n "$1" ] && echo "$1" | wc -l || echo 0; }
 # what arrived, as "N x SRC:SPORT TTL T" lines
@@ -109,10 +115,8 @@ got=$(flow 6000 5)
 say "5 datagrams sent with TTL 64, 5 arrived with TTL $(echo "$got" | awk '{print $3}' | sort -u) (one hop)"
 
 section "2. pcfd starts in dut"
-workers=
-"$PCFD" --help 2>&1 | grep -q -- '--egress' && workers=1
-args=(-f -i "$IF_A" -i "$IF_B" --pin-dir "$PIN_DIR" --ctl-port "$CTL_PORT")
-[ -n "$workers" ] && args+=(--egress wire)
+args=(-f -i "$IF_A" -i "$IF_B" --pin-dir "$PIN_DIR" --ctl-port "$CTL_PORT"
+	--egress wire)
 say "pcfd ${args[*]}"
 # nsenter execs pcfd: $! is pcfd's pid
 nsenter --net=/run/netns/"$dut" "$PCFD" "${args[@]}" >"$TMP/pcfd.log" 2>&1 &
@@ -125,7 +129,8 @@ say "(every pcfctl below runs as: pcfctl -n $dut --ctl-port $CTL_PORT ...)"
 section "3. A DROP rule stops exactly one flow"
 show_ctl flow add dst 198.18.2.1 proto udp dport 6001 action drop ||
 	fail "flow add"
-a=$(count "$(flow 6001)")
+# nothing arrives: the receiver ends once XDP has dropped all of them
+a=$(count "$(flow 6001 $N drops_reach $N)")
 b=$(count "$(flow 6002)")
 say "udp to port 6001: $a of $N arrived"
 say "udp to port 6002: $b of $N arrived"
@@ -142,26 +147,22 @@ summary "$got" | sed 's/^/     /'
 say "62, not 63: XDP lowered it by one before the kernel forwarded it"
 
 section "5. A REDIRECT rule through the AF_XDP fast path"
-if [ -z "$workers" ]; then
-	say "SKIPPED: this pcfd has no --egress option: it does not run AF_XDP"
-	say "workers yet (see $BUILD/pcfd --help); the rest of the demo goes on"
-else
-	show_ctl flow add dst 198.18.2.1 proto udp dport 6004 action redirect \
-		snat 198.18.2.77:7777 ttl-delta -1 || fail "flow add"
-	got=$(flow 6004)
-	say "sent from 198.18.1.1:4000 with TTL 64, seen by the receiving socket:"
-	summary "$got" | sed 's/^/     /'
-	[ "$(count "$got")" = $N ] &&
-		[ "$(echo "$got" | awk '{print $1, $2, $3}' | sort -u)" = "198.18.2.77 7777 62" ] ||
-		fail "expected $N datagrams from 198.18.2.77:7777 with TTL 62"
-	say "a worker in pcfd rewrote source and TTL and sent it out of $IF_B"
-fi
+show_ctl flow add dst 198.18.2.1 proto udp dport 6004 action redirect \
+	snat 198.18.2.77:7777 ttl-delta -1 || fail "flow add"
+got=$(flow 6004)
+say "sent from 198.18.1.1:4000 with TTL 64, seen by the receiving socket:"
+summary "$got" | sed 's/^/     /'
+[ "$(count "$got")" = $N ] &&
+	[ "$(echo "$got" | awk '{print $1, $2, $3}' | sort -u)" = "198.18.2.77 7777 62" ] ||
+	fail "expected $N datagrams from 198.18.2.77:7777 with TTL 62"
+say "a worker in pcfd rewrote source and TTL and sent it out of $IF_B"
 
 section "6. Counters"
 ctl -j stats >"$TMP/stats0" || fail "stats"
 show_ctl -s flow show || fail "flow show"
 show_ctl stats || fail "stats"
-flow 6001 >/dev/null
+before=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["xdp"]["drop"]["packets"])' "$TMP/stats0")
+flow 6001 $N drops_reach $((before + N)) >/dev/null
 ctl -j stats >"$TMP/stats1" || fail "stats"
 moved=$(python3 - "$TMP/stats0" "$TMP/stats1" <<'PY'
 import json, sys
@@ -173,15 +174,9 @@ say "$N more datagrams to port 6001: the drop counter moved by $moved"
 [ "$moved" = $N ] || fail "the drop counter moved by $moved, not $N"
 
 section "7. kill -9 pcfd: the kernel takes over"
-if [ -n "$workers" ]; then
-	port=6004
-	say "a flow of 200 datagrams to port 6004 (the REDIRECT rule); pcfd is"
-	say "killed once some went through the workers"
-else
-	port=6003
-	say "a flow of 200 datagrams to port 6003 (the PASS rule); pcfd is"
-	say "killed half way"
-fi
+port=6004
+say "a flow of 200 datagrams to port 6004 (the REDIRECT rule); pcfd is"
+say "killed once some went through the workers"
 recv_start $port 200
 in_ns "$src" $SOCK send 198.18.2.1 $port 200 0.01 64 4000 &
 spid=$!
@@ -192,19 +187,16 @@ kill -9 $pcfd_pid
 wait $pcfd_pid 2>/dev/null
 say "pcfd killed (signal 9)"
 wait $spid
-got=$(recv_end $port)
+# datagrams lost while pcfd died never come: the last one ends it
+last_seq() { [ "$(grep -v listening "$TMP/recv.$port" | awk '{s = $4} END {print s}')" = 199 ]; }
+got=$(recv_end $port last_seq)
 say "what arrived:"
 summary "$got" | sort -rn | sed 's/^/     /'
 n=$(count "$got")
-if [ -n "$workers" ]; then
-	k=$(echo "$got" | awk '$1 == "198.18.1.1" && $3 == 63' | wc -l)
-	say "$n of 200 arrived; $k after the kill, forwarded by the kernel"
-	say "(source and TTL untouched: no worker is left to rewrite them)"
-	[ "$k" -gt 0 ] || fail "nothing came through the kernel after the kill"
-else
-	say "$n of 200 arrived: the XDP program and its rules stay (pinned in"
-	say "$PIN_DIR), only what needs pcfd's workers stops"
-fi
+k=$(echo "$got" | awk '$1 == "198.18.1.1" && $3 == 63' | wc -l)
+say "$n of 200 arrived; $k after the kill, forwarded by the kernel"
+say "(source and TTL untouched: no worker is left to rewrite them)"
+[ "$k" -gt 0 ] || fail "nothing came through the kernel after the kill"
 [ "$n" -ge 180 ] || fail "only $n of 200 arrived"
 [ "$(echo "$got" | awk '{s = $4} END {print s}')" = 199 ] ||
 	fail "the flow did not reach its end"

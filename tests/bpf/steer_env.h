@@ -49,11 +49,21 @@ struct steer_env {
 
 static struct steer_env env;
 
-static inline void skip_all(const char *why, int err)
+/* This machine lacks capability (tests/run.sh lists it as a skip). */
+static inline void skip_lacking(const char *capability, const char *why,
+				int err)
 {
-	printf("SKIP: %s%s%s\n", why, err ? ": " : "",
+	printf("SKIP: lacks %s: %s%s%s\n", capability, why, err ? ": " : "",
 	       err ? strerror(-err) : "");
 	exit(SKIP_EXIT);
+}
+
+/* A broken environment: a failure, with its reason. */
+static inline void env_broken(const char *why, int err)
+{
+	fprintf(stderr, "FAIL: %s%s%s\n", why, err ? ": " : "",
+		err ? strerror(-err) : "");
+	exit(1);
 }
 
 /* Async-signal-safe: unlink and rmdir only. */
@@ -152,20 +162,21 @@ static inline void env_atexit(void)
 }
 
 /*
- * Open the data plane on /sys/fs/bpf/pcft-PID-NAME, or exit 77 when this
- * host cannot run the tests.
+ * Open the data plane on /sys/fs/bpf/pcft-PID-NAME.  Exit 77 only when the
+ * kernel cannot load BPF programs at all; anything else in the way (no
+ * root, no bpffs) is a failure.
  */
 static inline void env_init(const char *name)
 {
 	int err;
 
 	if (geteuid() != 0)
-		skip_all("BPF tests need root", 0);
+		env_broken("BPF tests need root: run make check as root", 0);
 	if (!pcf_is_bpffs("/sys/fs/bpf"))
-		skip_all("no bpffs on /sys/fs/bpf (make deps mounts it)", 0);
+		env_broken("no bpffs on /sys/fs/bpf (make deps mounts it)", 0);
 	env.lo = if_nametoindex("lo");
 	if (!env.lo)
-		skip_all("no loopback device", -errno);
+		env_broken("no loopback device", -errno);
 
 	snprintf(env.pin_dir, sizeof(env.pin_dir), "/sys/fs/bpf/pcft-%d-%s",
 		 getpid(), name);
@@ -173,12 +184,11 @@ static inline void env_init(const char *name)
 	signal(SIGTERM, env_on_signal);
 	signal(SIGINT, env_on_signal);
 
-	/* a verifier rejection is a failure; only missing rights skip */
+	/* only a kernel without BPF skips; anything else fails */
 	err = env_open();
-	if (err == -EPERM || err == -ENOTSUP || err == -EOPNOTSUPP ||
-	    err == -ENOSYS) {
+	if (err == -ENOSYS || err == -EOPNOTSUPP) {
 		env_remove_pins();
-		skip_all("cannot load BPF programs here", err);
+		skip_lacking("BPF program loading", "pcf_dp_open", err);
 	}
 	if (err) {
 		fprintf(stderr, "pcf_dp_open %s: %s\n", env.pin_dir,

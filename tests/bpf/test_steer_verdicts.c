@@ -221,12 +221,15 @@ static void test_redirect_socket(void **state)
 
 	register_lo();
 	err = xsk_lo_open(&x);
+	if (err == -EAFNOSUPPORT || err == -EOPNOTSUPP) {
+		xsk_lo_close(&x);
+		/* tests/run.sh lists the skipped case with this reason */
+		printf("SKIP: lacks AF_XDP on lo: %s\n", strerror(-err));
+		skip();
+	}
 	if (err) {
 		xsk_lo_close(&x);
-		printf(
-		    "no AF_XDP socket on lo (%s): REDIRECT itself untested\n",
-		    strerror(-err));
-		skip();
+		fail_msg("an AF_XDP socket on lo: %s", strerror(-err));
 	}
 	fd = xsk_socket__fd(x.xsk);
 	err = bpf_map_update_elem(pcf_dp_xskmap_fd(env.dp), &key, &fd, BPF_ANY);
