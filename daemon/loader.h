@@ -17,6 +17,8 @@
 #include "pcf_abi.h"
 
 #define PCF_PIN_DIR_DEFAULT "/sys/fs/bpf/pcf"
+/* the longest pin directory: room is left for "/link_IFNAME" and the like */
+#define PCF_PIN_DIR_MAX 223
 
 enum pcf_xdp_mode {
 	PCF_XDP_AUTO = 0, /* native, or generic when native is refused */
@@ -38,7 +40,7 @@ struct pcf_return;
 struct pcf_dp {
 	struct pcf_steer *skel;
 	struct pcf_return *ret_skel; /* pcf_return, its maps pinned beside */
-	char pin_dir[256];
+	char pin_dir[PCF_PIN_DIR_MAX + 33];
 	bool adopted; /* the maps were already pinned */
 	int ncpus;
 
