@@ -292,8 +292,7 @@ const struct pcf_text_limits pcf_conf_limits = {
 	.bytes_max = PCF_CONF_BYTES_MAX,
 };
 
-static int read_settings(struct pcf_lines *in,
-			 const struct pcf_conf_spec *spec,
+static int read_settings(struct pcf_lines *in, const struct pcf_conf_spec *spec,
 			 struct conf_builder *b, char *err, size_t errlen)
 {
 	int *first_line = calloc(count_opts(spec->longopts) + 1, sizeof(int));

@@ -103,15 +103,14 @@ static void usage(FILE *f)
 	    "  --idle-polls N      adaptive: empty polls in a row before a worker\n"
 	    "                      thread sleeps (default 1000)\n"
 	    "  --bind-mode MODE    AF_XDP bind mode (default auto: zero-copy, else copy)\n"
-	    "  --batch N           packets per rx batch, 1.." STR(PCF_BATCH_MAX) " (default 64)\n"
-	    "  --frames N          UMEM frames per worker, " STR(PCF_WORKERS_FRAMES_MIN) ".." STR(
-		PCF_WORKERS_FRAMES_MAX) " (default " STR(PCF_WORKERS_FRAMES_DEFAULT) ")\n"
+	    "  --batch N           packets per rx batch, 1..%u (default 64)\n"
+	    "  --frames N          UMEM frames per worker, %u..%u (default %u)\n"
 	    "  --cpus LIST         pin workers to these CPUs (\"0,2-3\"; default not\n"
 	    "                      pinned); workers on one CPU share one thread\n"
 	    "  --pipeline on|off   off, for benchmarks only: workers send every packet\n"
 	    "                      out of the next interface untouched (default on)\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
-	    "                      seconds, 0.." STR(PCFD_STATS_INTERVAL_MAX) " (default %u; 0: only on SIGUSR1)\n"
+	    "                      seconds, 0..%u (default %u; 0: only on SIGUSR1)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
 	    "  -v, --verbose       debug messages\n"
 	    "  --check             check the configuration file (and the rules file it\n"
@@ -119,7 +118,9 @@ static void usage(FILE *f)
 	    "Signals: SIGHUP re-reads the configuration file (default verdict,\n"
 	    "stats interval and verbosity change at run time), SIGUSR1 logs the\n"
 	    "counters, SIGTERM/SIGINT stop (rules and XDP stay pinned).\n",
-	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT,
+	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT, PCF_BATCH_MAX,
+	    PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX,
+	    PCF_WORKERS_FRAMES_DEFAULT, PCFD_STATS_INTERVAL_MAX,
 	    PCFD_STATS_INTERVAL_DEFAULT);
 }
 
@@ -342,8 +343,7 @@ static int add_interface(struct pcfd_opts *o, const char *name,
 		if (!strcmp(o->ifnames[i], name))
 			return bad(at, "this interface is given twice", name);
 	if (o->nifs == PCF_MAX_IFACES)
-		return bad(at,
-			   "more than " STR(PCF_MAX_IFACES) " interfaces",
+		return bad(at, "more than " STR(PCF_MAX_IFACES) " interfaces",
 			   name);
 	o->ifnames[o->nifs++] = name;
 	return 0;

@@ -292,7 +292,7 @@ struct parser {
 	char **argv;
 	char *err;
 	size_t errlen;
-	unsigned int seen;	    /* keywords given, by bit */
+	unsigned int seen;	   /* keywords given, by bit */
 	const char *val[KW_COUNT]; /* their values as given */
 };
 
@@ -309,7 +309,8 @@ struct keyword {
 };
 
 static int refuse_word(struct parser *p, const char *kw, const char *val,
-		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* KEYWORD "VALUE": why */
 static int refuse_word(struct parser *p, const char *kw, const char *val,
@@ -346,7 +347,8 @@ static int kw_prefix(struct parser *p, const char *kw, const char *val,
 		    pcf_text_prefix(addr, mask, family, buf, sizeof(buf)));
 	if (r->key.family && r->key.family != family)
 		return refuse_word(
-		    p, kw, val, "src and dst must be of the same address family");
+		    p, kw, val,
+		    "src and dst must be of the same address family");
 	r->key.family = family;
 	r->mask.family = 0xff;
 	return 0;
@@ -403,8 +405,7 @@ static int kw_proto(struct parser *p, const char *kw, const char *v,
 	return 0;
 }
 
-static int ifindex(struct parser *p, const char *kw, const char *v,
-		   __u32 *ret)
+static int ifindex(struct parser *p, const char *kw, const char *v, __u32 *ret)
 {
 	*ret = if_nametoindex(v);
 	if (!*ret)
@@ -449,8 +450,8 @@ static int kw_ttl(struct parser *p, const char *kw, const char *v,
 	unsigned long n;
 
 	if (pcf_text_dec(v + minus, minus ? 128 : 127, &n) || !n)
-		return refuse_word(
-		    p, kw, v, "not a decimal number -128..-1 or 1..127");
+		return refuse_word(p, kw, v,
+				   "not a decimal number -128..-1 or 1..127");
 	r->action.ttl_delta = minus ? -(long)n : (long)n;
 	r->action.flags |= PCF_ACT_TTL;
 	return 0;
@@ -525,8 +526,7 @@ static int kw_queue(struct parser *p, const char *kw, const char *v,
 	unsigned long n;
 
 	if (pcf_text_dec(v, 65535, &n))
-		return refuse_word(p, kw, v,
-				   "not a decimal number 0..65535");
+		return refuse_word(p, kw, v, "not a decimal number 0..65535");
 	r->action.queue = n;
 	r->action.flags |= PCF_ACT_QUEUE;
 	return 0;
@@ -608,8 +608,7 @@ static int check_match(struct parser *p, const struct pcf_rule *r)
 	    (k->proto == IPPROTO_ICMP) != (k->family == 4))
 		return refuse_kw(p, KW_PROTO,
 				 "the rule's addresses are IPv%u: use %s",
-				 k->family,
-				 k->family == 4 ? "icmp" : "icmpv6");
+				 k->family, k->family == 4 ? "icmp" : "icmpv6");
 	return 0;
 }
 
@@ -655,7 +654,9 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
 {
-	struct parser p = { .argc = argc, .argv = argv, .err = err, .errlen = errlen };
+	struct parser p = {
+		.argc = argc, .argv = argv, .err = err, .errlen = errlen
+	};
 	unsigned long n;
 
 	if (argc != 2 || strcmp(argv[0], "id"))
@@ -670,7 +671,9 @@ int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
 int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 			 char *err, size_t errlen)
 {
-	struct parser p = { .argc = argc, .argv = argv, .err = err, .errlen = errlen };
+	struct parser p = {
+		.argc = argc, .argv = argv, .err = err, .errlen = errlen
+	};
 	struct pcf_flow_change c = {};
 	const char *cmd = argc ? argv[0] : "";
 	int rc;

@@ -121,7 +121,6 @@ int pcf_text_change(const struct pcf_flow_change *c, char *buf, size_t len);
  * Why pcfd could not make change c (pcf_rule_add, _del, _del_match,
  * _flush returned err), in words: no rule with this id, table full...
  */
-const char *pcf_text_change_strerror(const struct pcf_flow_change *c,
-				     int err);
+const char *pcf_text_change_strerror(const struct pcf_flow_change *c, int err);
 
 #endif /* PCF_RULE_TEXT_H */

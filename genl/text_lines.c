@@ -179,8 +179,8 @@ static int read_failed(struct pcf_lines *l, char *err, size_t errlen)
 {
 	int r = errno ? -errno : -EIO;
 
-	return say(err, errlen, r, "%s:%u: cannot read: %s", l->name,
-		   l->lineno, strerror(-r));
+	return say(err, errlen, r, "%s:%u: cannot read: %s", l->name, l->lineno,
+		   strerror(-r));
 }
 
 int pcf_lines_next(struct pcf_lines *l, char **ret_line, char *err,
@@ -203,10 +203,10 @@ int pcf_lines_next(struct pcf_lines *l, char **ret_line, char *err,
 		if (++l->bytes > lim->bytes_max)
 			return over_bytes(l, err, errlen);
 		if (n == lim->line_max)
-			return say(err, errlen, -E2BIG,
-				   "%s:%u: line longer than %zu bytes, the limit of %s",
-				   l->name, l->lineno, lim->line_max,
-				   lim->what);
+			return say(
+			    err, errlen, -E2BIG,
+			    "%s:%u: line longer than %zu bytes, the limit of %s",
+			    l->name, l->lineno, lim->line_max, lim->what);
 		if (!c) /* binary: say so now, not after a line of it */
 			return say(err, errlen, -EILSEQ,
 				   "%s:%u:%zu: a NUL byte: not a text file",

@@ -388,9 +388,10 @@ static int batch_line(struct batch *b, int argc, char **argv, int lineno,
 		if (rc)
 			return rc;
 		b->failed_line = lineno;
-		return bad_usage(argc < 0 ? "more than " STR(
-					      PCF_TEXT_WORDS_MAX) " words in a line"
-					: err);
+		return bad_usage(
+		    argc < 0 ? "more than " STR(
+				   PCF_TEXT_WORDS_MAX) " words in a line"
+			     : err);
 	}
 	if (!force && packable(&req))
 		return batch_add(b, &req, lineno);
@@ -437,9 +438,11 @@ static int run_batch(struct pcfctl *p, const char *file, bool force)
 		abort();
 	b->p = p;
 	b->file = in.name;
-	while (!stop && (got = pcf_lines_next(&in, &line, err, sizeof(err))) == 1) {
+	while (!stop &&
+	       (got = pcf_lines_next(&in, &line, err, sizeof(err))) == 1) {
 		argc = pcf_text_split_line(line, argv, PCF_TEXT_WORDS_MAX);
-		if (argc && (rc = batch_line(b, argc, argv, in.lineno, force))) {
+		if (argc &&
+		    (rc = batch_line(b, argc, argv, in.lineno, force))) {
 			ret = report_failure(b, rc);
 			stop = !force;
 		}

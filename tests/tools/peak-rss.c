@@ -23,8 +23,7 @@
 #include <sys/wait.h>
 
 /* Wait for pid, killing it once the deadline (0: none) has passed. */
-static int wait_child(pid_t pid, double secs, int *status,
-		      struct rusage *ru)
+static int wait_child(pid_t pid, double secs, int *status, struct rusage *ru)
 {
 	struct timespec start, now, nap = { 0, 10 * 1000 * 1000 };
 	bool killed = false;
@@ -63,7 +62,8 @@ int main(int argc, char **argv)
 		argc -= 2, argv += 2;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: peak-rss [-t SECONDS] FILE COMMAND...\n");
+		fprintf(stderr,
+			"usage: peak-rss [-t SECONDS] FILE COMMAND...\n");
 		return 2;
 	}
 	pid = fork();
@@ -82,6 +82,5 @@ int main(int argc, char **argv)
 		return perror(argv[1]), 2;
 	if (killed)
 		return 124;
-	return WIFEXITED(status) ? WEXITSTATUS(status)
-				 : 128 + WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -321,9 +321,10 @@ static void test_long_line(void **state)
 	write_file(text, strlen(text));
 	assert_int_equal(pcf_conf_load(path, &spec, &c, err, sizeof(err)),
 			 -E2BIG);
-	snprintf(want, sizeof(want),
-		 "%s:2: line longer than %d bytes, the limit of a configuration file",
-		 path, PCF_CONF_LINE_MAX);
+	snprintf(
+	    want, sizeof(want),
+	    "%s:2: line longer than %d bytes, the limit of a configuration file",
+	    path, PCF_CONF_LINE_MAX);
 	assert_string_equal(err, want);
 }
 
@@ -386,7 +387,8 @@ static void test_rules_file_bad(void **state)
 		  "flow add action drop snat 198.18.0.1: a dropped packet cannot "
 		  "be rewritten, marked, mirrored or sent anywhere" },
 		{ "flow add dst 198.18.0.0/16 action pass\n"
-		  "flow add dst 198.18.1.1/24 action pass\n", 2,
+		  "flow add dst 198.18.1.1/24 action pass\n",
+		  2,
 		  "dst \"198.18.1.1/24\": host bits set beyond the prefix length "
 		  "(the prefix is 198.18.1.0/24)" },
 		{ "flow del id 0x10\n", 1,
@@ -395,7 +397,8 @@ static void test_rules_file_bad(void **state)
 		  "sport \"300\": with proto icmp, sport is the type: 0..255" },
 		{ "flow add a b c d e f g h i j k l m n o p q r s t u v w x y z "
 		  "a b c d e f g h i j k l m n o p q r s t u v w x y z "
-		  "a b c d e f g h i j k l m\n", 1, "more than 64 words" },
+		  "a b c d e f g h i j k l m\n",
+		  1, "more than 64 words" },
 	};
 	struct pcf_rules_file rf = { .n = 42 };
 	char err[PCF_CONF_ERR_MAX], want[PCF_CONF_ERR_MAX];
@@ -508,16 +511,18 @@ static void test_rules_file_error(void **state)
 		 "%s:3: flow del id 999999: no rule with this id", path);
 	assert_string_equal(
 	    pcf_rules_file_error(&rf, 1, -ENOENT, err, sizeof(err)), want);
-	snprintf(want, sizeof(want),
-		 "%s:4: flow del dst 198.18.0.0/24 proto udp: no rule with this match",
-		 path);
+	snprintf(
+	    want, sizeof(want),
+	    "%s:4: flow del dst 198.18.0.0/24 proto udp: no rule with this match",
+	    path);
 	assert_string_equal(
 	    pcf_rules_file_error(&rf, 2, -ENOENT, err, sizeof(err)), want);
-	snprintf(want, sizeof(want),
-		 "%s:5: flow add prio 32768 dst 198.18.0.1 action drop: the rule "
-		 "table is full (16384 rules, 32 distinct match masks): delete "
-		 "rules first",
-		 path);
+	snprintf(
+	    want, sizeof(want),
+	    "%s:5: flow add prio 32768 dst 198.18.0.1 action drop: the rule "
+	    "table is full (16384 rules, 32 distinct match masks): delete "
+	    "rules first",
+	    path);
 	assert_string_equal(
 	    pcf_rules_file_error(&rf, 3, -ENOSPC, err, sizeof(err)), want);
 	snprintf(want, sizeof(want), "%s:2: flow flush: %s", path,

@@ -332,8 +332,8 @@ static void test_conf_interfaces(void **state)
 	unlink(path);
 	/* the command line may not repeat one either */
 	write_conf("interface = v\n");
-	REFUSED("pcfd: this interface is given twice: w", "-c", path, "-i",
-		"w", "-i", "w");
+	REFUSED("pcfd: this interface is given twice: w", "-c", path, "-i", "w",
+		"-i", "w");
 	unlink(path);
 }
 

@@ -125,7 +125,8 @@ static void test_refusals(void **state)
 		{ "add src 198.18.0.1 src 198.18.0.2 action pass",
 		  "\"src\" given twice" },
 		{ "add action", "\"action\" needs a value" },
-		{ "add src 198.18.0.1", "a rule needs \"action pass|drop|redirect\"" },
+		{ "add src 198.18.0.1",
+		  "a rule needs \"action pass|drop|redirect\"" },
 		{ "del", "flow del needs id N or match words" },
 		{ "del src 198.18.0.1 action drop",
 		  "flow del takes id N or match words only, not \"action\"" },
@@ -194,8 +195,10 @@ static void test_refusals(void **state)
 		{ "add dev nosuchdev0 action pass",
 		  "dev \"nosuchdev0\": no such interface here" },
 		/* the action's words */
-		{ "add prio many action pass", "prio \"many\": not a decimal number" },
-		{ "add prio 0x10 action pass", "prio \"0x10\": not a decimal number" },
+		{ "add prio many action pass",
+		  "prio \"many\": not a decimal number" },
+		{ "add prio 0x10 action pass",
+		  "prio \"0x10\": not a decimal number" },
 		{ "add action pass ttl-delta 128",
 		  "ttl-delta \"128\": not a decimal number -128..-1 or 1..127" },
 		{ "add action pass ttl-delta -129",
@@ -220,8 +223,10 @@ static void test_refusals(void **state)
 		  "egress \"default\": not kernel or wire" },
 		{ "add action redirect queue 65536",
 		  "queue \"65536\": not a decimal number 0..65535" },
-		{ "del id 0", "id \"0\": not a rule id (a decimal number from 1)" },
-		{ "del id 0x10", "id \"0x10\": not a rule id (a decimal number from 1)" },
+		{ "del id 0",
+		  "id \"0\": not a rule id (a decimal number from 1)" },
+		{ "del id 0x10",
+		  "id \"0x10\": not a rule id (a decimal number from 1)" },
 		{ "del id 4294967296",
 		  "id \"4294967296\": not a rule id (a decimal number from 1)" },
 	};
@@ -245,15 +250,14 @@ static void test_accepted(void **state)
 	char err[256];
 
 	/* df-clear with no family: the data plane applies it to IPv4 */
-	assert_int_equal(change("add proto udp dport 31765 action pass df-clear",
-				&c, err),
-			 0);
+	assert_int_equal(
+	    change("add proto udp dport 31765 action pass df-clear", &c, err),
+	    0);
 	assert_int_equal(c.rule.mask.family, 0);
 	assert_true(c.rule.action.flags & PCF_ACT_DF_CLEAR);
 	/* ports given before the protocol; ICMP type and code up to 255 */
-	assert_int_equal(change("add sport 255 dport 0 proto icmp action pass",
-				&c, err),
-			 0);
+	assert_int_equal(
+	    change("add sport 255 dport 0 proto icmp action pass", &c, err), 0);
 	assert_int_equal(ntohs(c.rule.key.sport), 255);
 	assert_int_equal(change("add proto 6 dport 65535 action pass", &c, err),
 			 0);
@@ -324,8 +328,8 @@ static void test_change_words(void **state)
 	assert_int_equal(change("replace dst 198.18.0.1 action drop", &c, err),
 			 0);
 	pcf_text_change(&c, text, sizeof(text));
-	assert_string_equal(text,
-			    "flow replace prio 32768 dst 198.18.0.1 action drop");
+	assert_string_equal(
+	    text, "flow replace prio 32768 dst 198.18.0.1 action drop");
 	assert_string_equal(pcf_text_change_strerror(&c, -ENOENT),
 			    "no rule with this match to replace");
 	assert_string_equal(pcf_text_change_strerror(&c, -ENOSPC),

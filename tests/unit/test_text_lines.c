@@ -47,21 +47,21 @@ static int read_all(const char *text, size_t len,
 	return r;
 }
 
-#define READS(text, lim, want_got)                                            \
-	do {                                                                  \
-		char got[256], err[256];                                      \
-		int r_ = read_all(text, sizeof(text) - 1, lim, got, err);     \
-		if (r_)                                                       \
-			fail_msg("\"%s\" refused: %s", text, err);            \
-		assert_string_equal(got, want_got);                           \
+#define READS(text, lim, want_got)                                        \
+	do {                                                              \
+		char got[256], err[256];                                  \
+		int r_ = read_all(text, sizeof(text) - 1, lim, got, err); \
+		if (r_)                                                   \
+			fail_msg("\"%s\" refused: %s", text, err);        \
+		assert_string_equal(got, want_got);                       \
 	} while (0)
 
-#define REFUSES(text, lim, want_rc, want_err)                                 \
-	do {                                                                  \
-		char got[256], err[256];                                      \
-		int r_ = read_all(text, sizeof(text) - 1, lim, got, err);     \
-		assert_int_equal(r_, want_rc);                                \
-		assert_string_equal(err, want_err);                           \
+#define REFUSES(text, lim, want_rc, want_err)                             \
+	do {                                                              \
+		char got[256], err[256];                                  \
+		int r_ = read_all(text, sizeof(text) - 1, lim, got, err); \
+		assert_int_equal(r_, want_rc);                            \
+		assert_string_equal(err, want_err);                       \
 	} while (0)
 
 static void test_lines(void **state)
@@ -70,7 +70,9 @@ static void test_lines(void **state)
 	READS("a\nb", &small, "a|b"); /* the last line needs no newline */
 	READS("a\n\nb\n", &small, "a||b");
 	READS("a\r\n\tb \n", &small, "a\r|\tb ");
-	READS("\xef\xbb\xbf" "a\n", &small, "a"); /* a byte order mark */
+	READS("\xef\xbb\xbf"
+	      "a\n",
+	      &small, "a"); /* a byte order mark */
 	READS("a\n\xef\xbb\xbf", &small, "a|\xef\xbb\xbf"); /* only first */
 }
 
@@ -102,10 +104,12 @@ static void test_not_text(void **state)
 	REFUSES("a\vb\n", &small, -EILSEQ, "t:1:2: control character 0x0b");
 	REFUSES("a\xc2\x85\n", &small, -EILSEQ,
 		"t:1:2: control character U+0085");
-	REFUSES("\xe2\x80\xae", &small, -EILSEQ,
-		"t:1:1: U+202E, which makes a line show otherwise than it reads");
-	REFUSES("\xe2\x81\xa6", &small, -EILSEQ,
-		"t:1:1: U+2066, which makes a line show otherwise than it reads");
+	REFUSES(
+	    "\xe2\x80\xae", &small, -EILSEQ,
+	    "t:1:1: U+202E, which makes a line show otherwise than it reads");
+	REFUSES(
+	    "\xe2\x81\xa6", &small, -EILSEQ,
+	    "t:1:1: U+2066, which makes a line show otherwise than it reads");
 	REFUSES("a\xff\n", &small, -EILSEQ, "t:1:2: invalid UTF-8");
 	REFUSES("\xe9t\xe9\n", &small, -EILSEQ, "t:1:1: invalid UTF-8");
 	REFUSES("\xc0\xaf", &small, -EILSEQ, "t:1:1: invalid UTF-8"); /* '/' */
@@ -137,8 +141,7 @@ static void test_files(void **state)
 	assert_int_equal(pcf_lines_next(&l, &line, err, sizeof(err)), -EILSEQ);
 	assert_string_equal(err, "/dev/zero:1:1: a NUL byte: not a text file");
 	pcf_lines_close(&l);
-	assert_int_equal(pcf_lines_open(&l, "/tmp", &small, err, 256),
-			 -EISDIR);
+	assert_int_equal(pcf_lines_open(&l, "/tmp", &small, err, 256), -EISDIR);
 	assert_string_equal(err, "/tmp: is a directory, not a file");
 	assert_int_equal(pcf_lines_open(&l, "/nonexistent", &small, err, 256),
 			 -ENOENT);
