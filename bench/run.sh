@@ -75,7 +75,10 @@
 # PCF_BENCH_FLOWS (16384, at most pcf's 16384 rules),
 # PCF_BENCH_CASES (all; a space-separated list picks cases; the latency
 # run comes with fwd), PCF_BENCH_PCFD_ARGS (more pcfd options for every
-# pcfd case, e.g. "--batch 256").
+# pcfd case, e.g. "--batch 256"), PCF_BENCH_REF (the build directory of
+# another pcf, e.g. the commit before a change: every pcf case then runs
+# with it too, interleaved in each run, and a last table sets the two
+# side by side: before and after, from the same run).
 BUILD=${1:-build}
 export BUILD
 cd "$(dirname "$0")/.." || exit 1
@@ -106,6 +109,15 @@ for f in "$GEN" "$COST" "$FLOW_RULES" "$RULE_CHURN" "$DROP_OBJ" "$STEER" \
 	"$SINK" "$PCFD" "$PCFCTL"; do
 	[ -e "$f" ] || fail "$f missing: run make BUILD=$BUILD all"
 done
+REF=${PCF_BENCH_REF:-}
+LABELS=now
+if [ -n "$REF" ]; then
+	case $REF in /*) ;; *) REF=$PWD/$REF ;; esac
+	for f in bench/cost bench/flow-rules tests/tools/pcf-steer pcfd pcfctl; do
+		[ -x "$REF/$f" ] || fail "PCF_BENCH_REF: no $REF/$f"
+	done
+	LABELS="now ref"
+fi
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
 
 SRC=198.18.0.1 DST=198.18.0.2 SPORT=9 DPORT=9 # what gen sends (flow 0)
@@ -129,6 +141,19 @@ done
 mkdir -p "$PIN_DIR" # pcf-steer's, pcfd's and the sink's pins under it
 # shellcheck disable=SC2034 # FP_PIN, SINK_PIN: workers.bash's
 STEER_PIN=$PIN_DIR/steer FP_PIN=$PIN_DIR/fp SINK_PIN=$PIN_DIR/sink_hist
+
+# use_build LABEL: the pcf tools of this build ("now") or of PCF_BENCH_REF
+# ("ref"), each with pin directories of its own (their layouts may differ)
+use_build() {
+	local dir=$BUILD
+	[ "$1" = ref ] && dir=$REF
+	STEER=$dir/tests/tools/pcf-steer FLOW_RULES=$dir/bench/flow-rules
+	COST=$dir/bench/cost PCFD=$dir/pcfd PCFCTL=$dir/pcfctl
+	# shellcheck disable=SC2034 # FP_PIN: workers.bash's
+	STEER_PIN=$PIN_DIR/steer-$1 FP_PIN=$PIN_DIR/fp-$1
+}
+# is_pcf_case CASE: does it run pcf (and so run again with the reference)?
+is_pcf_case() { [[ $1 != ceiling && $1 != dpdk-* && $1 != churn ]]; }
 
 steer() { in_ns "$NS_RX" "$STEER" --pin-dir "$STEER_PIN" "$@"; }
 rx_sysfs() { ip netns exec "$NS_RX" cat "/sys/class/net/$IF_RX/$1"; }
@@ -277,6 +302,32 @@ measure() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+# ref_report: every pcf case, this build and the reference, same run
+ref_report() {
+	local mode cse now ref rn rr
+	echo "before and after: this build (now) and PCF_BENCH_REF=$REF (ref), medians of the same $RUNS runs (Mpps; steering cases also / ceiling)"
+	printf '  %-9s %-14s %7s %7s %7s %7s %9s\n' mode case now ref \
+		"now/ceil" "ref/ceil" "now/ref"
+	for mode in $MODES; do
+		# shellcheck disable=SC2086
+		ceil=$(median ${RESULT[$mode,ceiling]:-})
+		for cse in $CASES; do
+			is_pcf_case "$cse" || continue
+			[ -n "${RESULT[$mode,$cse]:-}" ] || continue
+			# shellcheck disable=SC2086
+			now=$(median ${RESULT[$mode,$cse]}) ref=$(median ${RESULT[$mode,$cse@ref]})
+			if is_worker_case "$cse"; then
+				rn=- rr=-
+			else
+				rn=$(ratio "$now" "$ceil") rr=$(ratio "$ref" "$ceil")
+			fi
+			printf '  %-9s %-14s %7s %7s %7s %7s %9s\n' "$mode" "$cse" \
+				"$now" "$ref" "$rn" "$rr" "$(ratio "$now" "$ref")"
+		done
+	done
+	echo
+}
+
 # churn_report: RUNS runs of bench/rule-churn, the median of each case
 churn_report() {
 	local run line name rate us
@@ -314,18 +365,25 @@ for mode in $MODES; do
 	for ((run = 1; run <= RUNS; run++)); do
 		for cse in $CASES; do
 			[ "$cse" = churn ] && continue
-			if is_worker_case "$cse"; then
-				[ "$mode" = same-cpu ] || continue
-				mpps=$(measure_worker "$cse") || exit 1
-				RESULT[$mode,$cse]+="$mpps "
-				continue
-			fi
-			read -r mpps sent ns ksi <<<"$(measure "$mode" "$cse")"
-			[ -n "$ksi" ] || exit 1
-			log "$mode run $run $cse: $mpps Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
-			RESULT[$mode,$cse]+="$mpps "
-			COSTNS[$mode,$cse]+="$ns "
+			for label in $LABELS; do
+				[ "$label" = ref ] && ! is_pcf_case "$cse" && continue
+				use_build "$label"
+				key=$mode,$cse
+				[ "$label" = ref ] && key+=@ref
+				if is_worker_case "$cse"; then
+					[ "$mode" = same-cpu ] || continue
+					mpps=$(measure_worker "$cse") || exit 1
+					RESULT[$key]+="$mpps "
+					continue
+				fi
+				read -r mpps sent ns ksi <<<"$(measure "$mode" "$cse")"
+				[ -n "$ksi" ] || exit 1
+				log "$mode run $run $cse ($label): $mpps Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
+				RESULT[$key]+="$mpps "
+				COSTNS[$key]+="$ns "
+			done
 		done
+		use_build now
 	done
 done
 if [[ " $CASES " == *" fwd "* && " $MODES " == *" same-cpu "* ]]; then
@@ -375,4 +433,5 @@ for mode in $MODES; do
 done
 [[ " $MODES " == *" same-cpu "* ]] && workers_report
 [[ " $CASES " == *" churn "* ]] && churn_report
+[ -n "$REF" ] && ref_report
 true

@@ -285,53 +285,41 @@ static int add_setting(struct conf_builder *b, const struct pcf_conf_spec *spec,
 	return on ? push_arg(b, make_arg(kv->key, NULL), line) : 0;
 }
 
-static int read_settings(FILE *f, const char *path,
-			 const struct pcf_conf_spec *spec,
+const struct pcf_text_limits pcf_conf_limits = {
+	.what = "a configuration file",
+	.line_max = PCF_CONF_LINE_MAX,
+	.lines_max = PCF_CONF_LINES_MAX,
+	.bytes_max = PCF_CONF_BYTES_MAX,
+};
+
+static int read_settings(struct pcf_lines *in, const struct pcf_conf_spec *spec,
 			 struct conf_builder *b, char *err, size_t errlen)
 {
 	int *first_line = calloc(count_opts(spec->longopts) + 1, sizeof(int));
-	char *line = NULL, msg[PCF_CONF_ERR_MAX];
+	char *line, msg[PCF_CONF_ERR_MAX];
 	const char *why = NULL;
 	struct conf_line kv;
-	size_t cap = 0;
-	ssize_t len;
-	int lineno = 0, r = 0;
+	int r;
 
 	if (!first_line)
 		return -ENOMEM;
-	while (!r && (len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len > PCF_CONF_LINE_MAX) {
-			set_err(err, errlen,
-				"%s:%d: line longer than %d characters", path,
-				lineno, PCF_CONF_LINE_MAX);
-			r = -EINVAL;
+	while ((r = pcf_lines_next(in, &line, err, errlen)) == 1) {
+		r = parse_line(line, &kv, &why);
+		if (r < 0) {
+			set_err(err, errlen, "%s:%u: %s", in->name, in->lineno,
+				why);
 			break;
 		}
-		if (strlen(line) != (size_t)len)
-			why = "a NUL byte in the line";
-		else
-			r = parse_line(line, &kv, &why);
-		if (why) {
-			set_err(err, errlen, "%s:%d: %s", path, lineno, why);
-			r = -EINVAL;
-		} else if (!r) {
-			r = add_setting(b, spec, first_line, &kv, lineno, msg,
-					sizeof(msg));
-			if (r == -EINVAL)
-				set_err(err, errlen, "%s:%d: %s", path, lineno,
-					msg);
-		}
-		r = r < 0 ? r : 0;
+		if (r)
+			continue; /* blank or comment */
+		r = add_setting(b, spec, first_line, &kv, in->lineno, msg,
+				sizeof(msg));
+		if (r == -EINVAL)
+			set_err(err, errlen, "%s:%u: %s", in->name, in->lineno,
+				msg);
+		if (r)
+			break;
 	}
-	if (!r && ferror(f)) {
-		r = -errno;
-		set_err(err, errlen, "%s: cannot read: %s", path,
-			strerror(errno));
-	}
-	free(line);
 	free(first_line);
 	return r;
 }
@@ -352,20 +340,17 @@ int pcf_conf_load(const char *path, const struct pcf_conf_spec *spec,
 		  struct pcf_conf *ret, char *err, size_t errlen)
 {
 	struct conf_builder b = {};
-	FILE *f;
+	struct pcf_lines in;
 	int r;
 
-	f = fopen(path, "re");
-	if (!f) {
-		r = -errno;
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(-r));
+	r = pcf_lines_open(&in, path, &pcf_conf_limits, err, errlen);
+	if (r)
 		return r;
-	}
 	b.c.path = strdup(path);
 	r = b.c.path ? push_arg(&b, strdup("pcfd"), 0) : -ENOMEM;
 	if (!r)
-		r = read_settings(f, path, spec, &b, err, errlen);
-	fclose(f);
+		r = read_settings(&in, spec, &b, err, errlen);
+	pcf_lines_close(&in);
 	if (r == -ENOMEM)
 		set_err(err, errlen, "%s: out of memory", path);
 	if (r) {
@@ -407,6 +392,14 @@ const char *pcf_conf_path(int argc, char *const *argv, const char *optstring,
 
 /* ---- the rules file ---- */
 
+/* A batch file's limits, named as what pcfd reads. */
+static const struct pcf_text_limits rules_limits = {
+	.what = "a rules file",
+	.line_max = PCF_BATCH_LINE_MAX,
+	.lines_max = PCF_BATCH_LINES_MAX,
+	.bytes_max = PCF_BATCH_BYTES_MAX,
+};
+
 static int push_change(struct pcf_rules_file *rf, int *cap,
 		       const struct pcf_flow_change *change, int line)
 {
@@ -429,11 +422,24 @@ static int push_change(struct pcf_rules_file *rf, int *cap,
 	return 0;
 }
 
+/* The words of a line again, one blank apart (for a message about it). */
+static const char *join_words(char **words, int n, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? " " : "",
+				 words[i]);
+	return buf;
+}
+
 /* One line: 0 (request appended or nothing to do) or -errno with err. */
 static int rules_line(struct pcf_rules_file *rf, int *cap, char *line,
 		      const char *path, int lineno, char *err, size_t errlen)
 {
-	char *words[PCF_TEXT_WORDS_MAX], why[256];
+	char *words[PCF_TEXT_WORDS_MAX], why[256], text[PCF_TEXT_RULE_MAX];
 	struct pcf_flow_change change;
 	const char *invalid;
 	int n = pcf_text_split_line(line, words, PCF_TEXT_WORDS_MAX), r;
@@ -463,7 +469,8 @@ static int rules_line(struct pcf_rules_file *rf, int *cap, char *line,
 	/* what the daemon would refuse, refused before the first rule */
 	if ((change.op == PCF_FLOW_ADD || change.op == PCF_FLOW_REPLACE) &&
 	    pcf_rule_validate(&change.rule, &invalid)) {
-		set_err(err, errlen, "%s:%d: %s", path, lineno, invalid);
+		set_err(err, errlen, "%s:%d: %s: %s", path, lineno,
+			join_words(words, n, text, sizeof(text)), invalid);
 		return -EINVAL;
 	}
 	return push_change(rf, cap, &change, lineno);
@@ -473,37 +480,49 @@ void pcf_rules_file_free(struct pcf_rules_file *rf)
 {
 	free(rf->changes);
 	free(rf->lines);
+	free(rf->path);
 	*rf = (struct pcf_rules_file){};
 }
 
 int pcf_rules_file_load(const char *path, struct pcf_rules_file *ret, char *err,
 			size_t errlen)
 {
-	struct pcf_rules_file rf = {};
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0, ncap = 0, r = 0;
+	struct pcf_rules_file rf = { .path = strdup(path) };
+	struct pcf_lines in;
+	int ncap = 0, r;
+	char *line;
 
-	if (!f) {
-		r = -errno;
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(-r));
+	if (!rf.path)
+		r = -ENOMEM;
+	else
+		r = pcf_lines_open(&in, path, &rules_limits, err, errlen);
+	if (r) {
+		pcf_rules_file_free(&rf);
 		return r;
 	}
-	while (!r && getline(&line, &cap, f) >= 0)
-		r = rules_line(&rf, &ncap, line, path, ++lineno, err, errlen);
-	if (!r && ferror(f)) {
-		r = -errno;
-		set_err(err, errlen, "%s: cannot read: %s", path, strerror(-r));
+	while ((r = pcf_lines_next(&in, &line, err, errlen)) == 1) {
+		r = rules_line(&rf, &ncap, line, path, in.lineno, err, errlen);
+		if (r)
+			break;
 	}
 	if (r == -ENOMEM)
 		set_err(err, errlen, "%s: out of memory", path);
-	free(line);
-	fclose(f);
+	pcf_lines_close(&in);
 	if (r) {
 		pcf_rules_file_free(&rf);
 		return r;
 	}
 	*ret = rf;
 	return 0;
+}
+
+const char *pcf_rules_file_error(const struct pcf_rules_file *rf, int i,
+				 int err, char *buf, size_t len)
+{
+	char text[PCF_TEXT_RULE_MAX + 32];
+
+	pcf_text_change(&rf->changes[i], text, sizeof(text));
+	snprintf(buf, len, "%s:%d: %s: %s", rf->path, rf->lines[i], text,
+		 pcf_text_change_strerror(&rf->changes[i], err));
+	return buf;
 }

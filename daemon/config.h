@@ -12,6 +12,10 @@
  * The rules file is a pcfctl batch file (`pcfctl flow save` prints one):
  * it is read and parsed completely with the grammar pcfctl uses too
  * (genl/rule_text.h), so pcfd can refuse it before touching the rule table.
+ *
+ * Both are read within limits (genl/text_lines.h): a line, the lines and
+ * the bytes of a file; beyond one, or on what is not text, reading stops
+ * with "FILE:LINE: why", so memory stays bounded whatever the file is.
  */
 #ifndef PCF_CONFIG_H
 #define PCF_CONFIG_H
@@ -20,10 +24,15 @@
 #include <stddef.h>
 
 #include "rule_text.h"
+#include "text_lines.h"
 
-#define PCF_CONF_DEFAULT  "/etc/pcf/pcfd.conf"
-#define PCF_CONF_LINE_MAX 1024 /* longer lines are refused */
-#define PCF_CONF_ERR_MAX  512
+#define PCF_CONF_DEFAULT "/etc/pcf/pcfd.conf"
+/* the configuration file's limits; the rules file has a batch file's */
+#define PCF_CONF_LINE_MAX  1024 /* bytes */
+#define PCF_CONF_LINES_MAX 16384
+#define PCF_CONF_BYTES_MAX (1U << 20)
+extern const struct pcf_text_limits pcf_conf_limits;
+#define PCF_CONF_ERR_MAX 512
 
 /* What the file may hold, from the caller's option table. */
 struct pcf_conf_spec {
@@ -49,8 +58,9 @@ struct pcf_conf {
 /*
  * Read and check path.  On error, *ret is left empty, err holds
  * "PATH:LINE: what is wrong" (or "PATH: ..." when the file cannot be read)
- * and a negative errno is returned: -EINVAL for a bad line, the open/read
- * error otherwise.
+ * and a negative errno is returned: -EINVAL for a bad setting, -E2BIG
+ * beyond a limit, -EILSEQ for what is not text, -EISDIR for a directory,
+ * the open/read error otherwise.
  *
  * Values: `key = value`, `key = "value"` or `key = 'value'` (in double
  * quotes, \" and \\ stand for " and \).  Options without argument take a
@@ -77,20 +87,31 @@ const char *pcf_conf_path(int argc, char *const *argv, const char *optstring,
 
 /* A rules file, parsed: one change per command line. */
 struct pcf_rules_file {
+	char *path;
 	struct pcf_flow_change *changes;
 	int *lines; /* lines[i]: the file line of changes[i] */
 	int n;
 };
 
 /*
- * Read a pcfctl batch file: blank lines and # comments skipped, every
- * other line parsed by pcf_text_flow_change.  Only `flow
- * add|replace|del|flush` may appear (a start-up file changes rules, nothing
- * else). All or nothing: on error *ret is left empty, err says "PATH:LINE:
- * ...".
+ * Read a pcfctl batch file (within a batch file's limits): blank lines
+ * and # comments skipped, every other line parsed by pcf_text_flow_change
+ * and, for add and replace, checked by pcf_rule_validate.  Only `flow
+ * add|replace|del|flush` may appear (a start-up file changes rules,
+ * nothing else).  All or nothing: on error *ret is left empty, err says
+ * "PATH:LINE: ..." (with the line's words when the rule is refused), and
+ * the return is as pcf_conf_load's.
  */
 int pcf_rules_file_load(const char *path, struct pcf_rules_file *ret, char *err,
 			size_t errlen);
 void pcf_rules_file_free(struct pcf_rules_file *rf);
+
+/*
+ * Applying changes[i] failed with err (pcf_rule_add, _del, _del_match or
+ * _flush): "PATH:LINE: flow del id 999999: no rule with this id" into
+ * buf.  Returns buf.
+ */
+const char *pcf_rules_file_error(const struct pcf_rules_file *rf, int i,
+				 int err, char *buf, size_t len);
 
 #endif /* PCF_CONFIG_H */

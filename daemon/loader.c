@@ -210,7 +210,7 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 
 	if (!pin_dir)
 		pin_dir = PCF_PIN_DIR_DEFAULT;
-	if (strlen(pin_dir) >= sizeof(dp->pin_dir) - 32)
+	if (strlen(pin_dir) > PCF_PIN_DIR_MAX)
 		return -ENAMETOOLONG;
 	err = prepare_pin_dir(pin_dir);
 	if (err)

@@ -19,6 +19,8 @@
 #include "rule_maps.h"
 
 #define PCF_PIN_DIR_DEFAULT "/sys/fs/bpf/pcf"
+/* the longest pin directory: room is left for "/link_IFNAME" and the like */
+#define PCF_PIN_DIR_MAX 223
 
 enum pcf_xdp_mode {
 	PCF_XDP_AUTO = 0, /* native, or generic when native is refused */
@@ -34,7 +36,7 @@ struct pcf_table;
 struct pcf_dp {
 	struct pcf_steer *skel;
 	struct pcf_return *ret_skel; /* pcf_return, its maps pinned beside */
-	char pin_dir[256];
+	char pin_dir[PCF_PIN_DIR_MAX + 33];
 	bool adopted; /* the maps were already pinned */
 	int ncpus;
 

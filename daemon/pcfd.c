@@ -209,29 +209,19 @@ static int attach_all(struct pcfd *d)
 
 /* ---- the rules file ---- */
 
-/* Every rule of the file is valid: checked before anything is touched. */
+/*
+ * The file read and every rule of it valid (the loader validates them):
+ * checked before anything is touched.
+ */
 static int check_rules(struct pcfd *d)
 {
 	char err[PCF_CONF_ERR_MAX];
-	const char *why;
-	int i;
 
 	if (!d->o.rules_file)
 		return 0;
 	if (pcf_rules_file_load(d->o.rules_file, &d->rules, err, sizeof(err))) {
 		pr_warn("pcfd: %s\n", err);
 		return 2;
-	}
-	for (i = 0; i < d->rules.n; i++) {
-		const struct pcf_flow_change *r = &d->rules.changes[i];
-
-		if (r->op != PCF_FLOW_ADD && r->op != PCF_FLOW_REPLACE)
-			continue;
-		if (pcf_rule_validate(&r->rule, &why)) {
-			pr_warn("pcfd: %s:%d: %s\n", d->o.rules_file,
-				d->rules.lines[i], why);
-			return 2;
-		}
 	}
 	return 0;
 }
@@ -251,7 +241,7 @@ static int check_only(struct pcfd *d)
 /* The whole file, or nothing of it (rules_apply.h). */
 static int apply_rules(struct pcfd *d)
 {
-	char why[256];
+	char why[512], text[PCF_TEXT_RULE_MAX + 32];
 	int failed, err;
 
 	if (!d->rules.n)
@@ -259,8 +249,9 @@ static int apply_rules(struct pcfd *d)
 	err = pcf_rules_apply(pcf_dp_table(d->dp), d->rules.changes,
 			      d->rules.n, &failed, why, sizeof(why));
 	if (err) {
-		pr_warn("pcfd: %s:%d: %s; nothing of %s was applied\n",
-			d->o.rules_file, d->rules.lines[failed], why,
+		pcf_text_change(&d->rules.changes[failed], text, sizeof(text));
+		pr_warn("pcfd: %s:%d: %s: %s; nothing of %s was applied\n",
+			d->o.rules_file, d->rules.lines[failed], text, why,
 			d->o.rules_file);
 		return err;
 	}

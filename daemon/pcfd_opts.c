@@ -5,6 +5,7 @@
  * "--key=value" words first, the command line second, so the command line
  * wins.  An -i on the command line replaces the file's interfaces.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,8 +16,11 @@
 #include "log.h"
 #include "pcfd_opts.h"
 #include "retveth.h"
+#include "worker.h" /* PCF_BATCH_MAX */
 
 #define OPTSTRING "c:i:fvh"
+#define STR(x)	  STR_(x)
+#define STR_(x)	  #x
 
 enum {
 	OPT_PIN = 256,
@@ -99,14 +103,14 @@ static void usage(FILE *f)
 	    "  --idle-polls N      adaptive: empty polls in a row before a worker\n"
 	    "                      thread sleeps (default 1000)\n"
 	    "  --bind-mode MODE    AF_XDP bind mode (default auto: zero-copy, else copy)\n"
-	    "  --batch N           packets per rx batch, at most 256 (default 64)\n"
-	    "  --frames N          UMEM frames per worker, at least 128 (default 4096)\n"
+	    "  --batch N           packets per rx batch, 1..%u (default 64)\n"
+	    "  --frames N          UMEM frames per worker, %u..%u (default %u)\n"
 	    "  --cpus LIST         pin workers to these CPUs (\"0,2-3\"; default not\n"
 	    "                      pinned); workers on one CPU share one thread\n"
 	    "  --pipeline on|off   off, for benchmarks only: workers send every packet\n"
 	    "                      out of the next interface untouched (default on)\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
-	    "                      seconds (default %u; 0: only on SIGUSR1)\n"
+	    "                      seconds, 0..%u (default %u; 0: only on SIGUSR1)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
 	    "  -v, --verbose       debug messages\n"
 	    "  --check             check the configuration file (and the rules file it\n"
@@ -114,7 +118,9 @@ static void usage(FILE *f)
 	    "Signals: SIGHUP re-reads the configuration file (default verdict,\n"
 	    "stats interval and verbosity change at run time), SIGUSR1 logs the\n"
 	    "counters, SIGTERM/SIGINT stop (rules and XDP stay pinned).\n",
-	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT,
+	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT, PCF_BATCH_MAX,
+	    PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX,
+	    PCF_WORKERS_FRAMES_DEFAULT, PCFD_STATS_INTERVAL_MAX,
 	    PCFD_STATS_INTERVAL_DEFAULT);
 }
 
@@ -140,15 +146,50 @@ static int bad(const struct origin *at, const char *msg, const char *arg)
 	return 2;
 }
 
-static int parse_u32(const char *s, __u32 *ret)
-{
-	unsigned long long v;
-	char *end;
+/*
+ * The numbers pcfd takes and their ranges, one table for a start and for
+ * --check alike: what is refused here never reaches the data plane.
+ * Decimal, or hex after 0x (the control port id is written so).
+ */
+struct range {
+	int opt;
+	__u32 min, max;
+};
 
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || !*s || v > 0xffffffffULL || s[0] == '-')
-		return -EINVAL;
+static const struct range ranges[] = {
+	{ OPT_PORT, 1, UINT32_MAX },
+	{ OPT_STATS, 0, PCFD_STATS_INTERVAL_MAX },
+	{ OPT_QUEUES, 1, PCF_MAX_QUEUES },
+	{ OPT_BATCH, 1, PCF_BATCH_MAX },
+	{ OPT_IDLE_POLLS, 1, UINT32_MAX },
+	{ OPT_FRAMES, PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX },
+};
+
+static const char *opt_name(int c)
+{
+	int i;
+
+	for (i = 0; longopts[i].name; i++)
+		if (longopts[i].val == c)
+			return longopts[i].name;
+	return "?";
+}
+
+/* The number of option c (in ranges[]) into *ret; 2 with the reason said. */
+static int opt_number(int c, const char *arg, __u32 *ret,
+		      const struct origin *at)
+{
+	const struct range *r = ranges;
+	unsigned long v;
+	char msg[96];
+
+	while (r->opt != c)
+		r++;
+	if (pcf_text_ulong(arg, r->max, &v) || v < r->min) {
+		snprintf(msg, sizeof(msg), "--%s wants a number %u..%u",
+			 opt_name(c), r->min, r->max);
+		return bad(at, msg, arg);
+	}
 	*ret = v;
 	return 0;
 }
@@ -206,12 +247,11 @@ static int worker_opt(int c, const char *arg, struct pcf_workers_cfg *w,
 
 	switch (c) {
 	case OPT_QUEUES:
-		if (!strcmp(arg, "all"))
+		if (!strcmp(arg, "all")) {
 			w->queues = PCF_WORKERS_QUEUES_ALL;
-		else if (parse_u32(arg, &w->queues) || !w->queues ||
-			 w->queues > PCF_MAX_QUEUES)
-			return bad(at, "--queues wants all or 1..64", arg);
-		return 0;
+			return 0;
+		}
+		return opt_number(c, arg, &w->queues, at);
 	case OPT_EGRESS:
 		v = opt_egress(arg);
 		if (v < 0)
@@ -234,17 +274,11 @@ static int worker_opt(int c, const char *arg, struct pcf_workers_cfg *w,
 		w->bind_mode = v;
 		return 0;
 	case OPT_BATCH:
-		if (parse_u32(arg, &w->batch) || !w->batch || w->batch > 256)
-			return bad(at, "--batch wants 1..256", arg);
-		return 0;
+		return opt_number(c, arg, &w->batch, at);
 	case OPT_IDLE_POLLS:
-		if (parse_u32(arg, &w->idle_polls) || !w->idle_polls)
-			return bad(at, "--idle-polls wants a number >= 1", arg);
-		return 0;
+		return opt_number(c, arg, &w->idle_polls, at);
 	case OPT_FRAMES:
-		if (parse_u32(arg, &w->frames) || w->frames < 128)
-			return bad(at, "--frames wants a number >= 128", arg);
-		return 0;
+		return opt_number(c, arg, &w->frames, at);
 	case OPT_CPUS:
 		if (pcf_workers_parse_cpus(w, arg))
 			return bad(at, "--cpus wants a list such as 0,2-3",
@@ -259,6 +293,24 @@ static int worker_opt(int c, const char *arg, struct pcf_workers_cfg *w,
 	return bad(at, "unknown option", NULL);
 }
 
+/* A name the kernel takes for a device (as dev_valid_name judges). */
+static bool ifname_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= IF_NAMESIZE || (s[0] == '.' && len == 1) ||
+	    (len == 2 && !strncmp(s, "..", 2)))
+		return false;
+	for (i = 0; i < len; i++)
+		if (s[i] == '/' || s[i] == ':' || isspace((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+#define IFNAME_RULE \
+	"an interface name is 1..15 bytes, without '/', ':' or blanks"
+_Static_assert(IF_NAMESIZE == 16, "IFNAME_RULE says 15 bytes");
+
 /* "NAME,PEER" or "none" into o->ret_name, o->ret_peer. */
 static int opt_return(const char *s, struct pcfd_opts *o)
 {
@@ -269,13 +321,31 @@ static int opt_return(const char *s, struct pcfd_opts *o)
 		o->ret_name[0] = o->ret_peer[0] = '\0';
 		return 0;
 	}
-	if (!comma || !n || n >= IF_NAMESIZE || !comma[1] ||
-	    strlen(comma + 1) >= IF_NAMESIZE || strchr(comma + 1, ',') ||
+	if (!comma || !ifname_valid(s, n) || strchr(comma + 1, ',') ||
+	    !ifname_valid(comma + 1, strlen(comma + 1)) ||
 	    (strlen(comma + 1) == n && !strncmp(s, comma + 1, n)))
 		return -EINVAL;
 	memcpy(o->ret_name, s, n);
 	o->ret_name[n] = '\0';
 	snprintf(o->ret_peer, sizeof(o->ret_peer), "%s", comma + 1);
+	return 0;
+}
+
+/* One more interface; the same one twice is refused, as is a bad name. */
+static int add_interface(struct pcfd_opts *o, const char *name,
+			 const struct origin *at)
+{
+	int i;
+
+	if (!ifname_valid(name, strlen(name)))
+		return bad(at, IFNAME_RULE, name);
+	for (i = 0; i < o->nifs; i++)
+		if (!strcmp(o->ifnames[i], name))
+			return bad(at, "this interface is given twice", name);
+	if (o->nifs == PCF_MAX_IFACES)
+		return bad(at, "more than " STR(PCF_MAX_IFACES) " interfaces",
+			   name);
+	o->ifnames[o->nifs++] = name;
 	return 0;
 }
 
@@ -287,12 +357,15 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 
 	switch (c) {
 	case OPT_PIN:
+		if (!*arg || strlen(arg) > PCF_PIN_DIR_MAX)
+			return bad(at,
+				   "--pin-dir wants a path of 1.." STR(
+				       PCF_PIN_DIR_MAX) " bytes",
+				   arg);
 		o->pin_dir = arg;
 		return 0;
 	case OPT_PORT:
-		if (parse_u32(arg, &o->ctl_port) || !o->ctl_port)
-			return bad(at, "--ctl-port wants a non-zero u32", arg);
-		return 0;
+		return opt_number(c, arg, &o->ctl_port, at);
 	case OPT_MODE:
 		v = opt_xdp_mode(arg);
 		if (v < 0)
@@ -310,11 +383,7 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		o->rules_file = arg;
 		return 0;
 	case OPT_STATS:
-		if (parse_u32(arg, &o->stats_interval) ||
-		    o->stats_interval > 86400)
-			return bad(
-			    at, "--stats-interval wants 0..86400 seconds", arg);
-		return 0;
+		return opt_number(c, arg, &o->stats_interval, at);
 	case OPT_UNLOAD:
 		o->unload = true;
 		return 0;
@@ -322,7 +391,7 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		if (opt_return(arg, o))
 			return bad(
 			    at,
-			    "--return-veth wants NAME,PEER (two interface names) or none",
+			    "--return-veth wants NAME,PEER (two interface names) or none; " IFNAME_RULE,
 			    arg);
 		return 0;
 	case OPT_CHECK:
@@ -371,9 +440,9 @@ static int parse_pass(int argc, char **argv, struct pcfd_opts *o,
 			o->nifs = 0; /* -i replaces the file's interfaces */
 			replaced_ifs = true;
 		}
-		if (o->nifs == PCF_MAX_IFACES)
-			return bad(&at, "too many interfaces", optarg);
-		o->ifnames[o->nifs++] = optarg;
+		err = add_interface(o, optarg, &at);
+		if (err)
+			return err;
 	}
 	if (optind < argc)
 		return bad(&at, "unexpected argument", argv[optind]);
@@ -395,6 +464,25 @@ static int load_conf(const char *path, struct pcfd_opts *o)
 		return 2;
 	}
 	return parse_pass(o->conf.argc, o->conf.argv, o, &o->conf);
+}
+
+/* What the options say together, once all are read. */
+static int check_together(const struct pcfd_opts *o)
+{
+	const struct origin cmdline = {};
+	int i;
+
+	if (!o->nifs && !o->check)
+		return bad(&cmdline, "give at least one interface with -i",
+			   NULL);
+	for (i = 0; o->ret_name[0] && i < o->nifs; i++)
+		if (!strcmp(o->ifnames[i], o->ret_name) ||
+		    !strcmp(o->ifnames[i], o->ret_peer))
+			return bad(
+			    &cmdline,
+			    "an interface to steer is also an end of the return veth (--return-veth)",
+			    o->ifnames[i]);
+	return 0;
 }
 
 int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o)
@@ -420,12 +508,7 @@ int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o)
 	err = parse_pass(argc, argv, o, NULL);
 	if (err)
 		return err;
-	if (!o->nifs && !o->check) {
-		struct origin at = {};
-
-		return bad(&at, "give at least one interface with -i", NULL);
-	}
-	return 0;
+	return check_together(o);
 }
 
 void pcfd_opts_free(struct pcfd_opts *o)

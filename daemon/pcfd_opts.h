@@ -17,6 +17,7 @@
 #include "workers.h"
 
 #define PCFD_STATS_INTERVAL_DEFAULT 60 /* seconds */
+#define PCFD_STATS_INTERVAL_MAX	    86400
 
 struct pcfd_opts {
 	const char *ifnames[PCF_MAX_IFACES];
@@ -42,6 +43,14 @@ struct pcfd_opts {
  * Fill o from the file named by -c (if any), then from argv.  0, or the
  * exit status pcfd should end with (2) once the reason is printed; --help
  * prints the usage and exits.  Free with pcfd_opts_free, also on error.
+ *
+ * Every value is checked here against its limit, so a start and --check
+ * refuse the same: numbers against their ranges, interface names as the
+ * kernel takes them (1..15 bytes), each interface once (in the file, or
+ * on the command line, whose -i replace the file's), at most
+ * PCF_MAX_IFACES, none of them an end of the return veth, the pin
+ * directory's length.  What needs the system (does the interface exist,
+ * is the pin directory on a bpffs) is left to the start.
  */
 int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o);
 void pcfd_opts_free(struct pcfd_opts *o);

@@ -145,38 +145,13 @@ static void say_why(const struct pcf_flow_change *c, int err, char *why,
 {
 	const char *vwhy = NULL;
 
-	switch (err) {
-	case -ENOENT:
-		if (c->op == PCF_FLOW_DEL && c->id)
-			snprintf(why, len, "no rule has id %u", c->id);
-		else if (c->op == PCF_FLOW_DEL)
-			snprintf(why, len, "no rule has this match");
-		else
-			snprintf(
-			    why, len,
-			    "no rule has this match: `flow replace` changes a rule that exists (`flow add` adds it)");
-		break;
-	case -EINVAL:
-		pcf_rule_validate(&c->rule, &vwhy);
-		snprintf(why, len, "%s", vwhy ? vwhy : "not a valid rule");
-		break;
-	case -ENOSPC:
-		snprintf(
-		    why, len,
-		    "the rule table is full (%d rules): delete rules first",
-		    PCF_MAX_RULES);
-		break;
-	case -ETOOMANYREFS:
-		snprintf(
-		    why, len,
-		    "this rule would need a match mask beyond the %d distinct ones pcf searches (which fields it matches, and the prefix lengths)",
-		    PCF_MAX_MASKS);
-		break;
-	default:
-		snprintf(why, len, "the rule table refused it: %s",
+	if (err == -EINVAL && pcf_rule_validate(&c->rule, &vwhy) && vwhy)
+		snprintf(why, len, "%s", vwhy);
+	else if (err == -EIO || err == -ENOMEM || err == -EFAULT)
+		snprintf(why, len, "the kernel refused a map update: %s",
 			 strerror(-err));
-		break;
-	}
+	else
+		snprintf(why, len, "%s", pcf_text_change_strerror(c, err));
 }
 
 /* Every change on a copy of t: does the whole list go through? */

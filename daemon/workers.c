@@ -19,8 +19,6 @@
 #include "worker.h"
 #include "workers.h"
 
-#define FRAMES_DEFAULT 4096
-#define FRAMES_MIN     128 /* a fill ring of 64 and as many in flight */
 #define RING_MAX       2048
 
 struct pcf_workers {
@@ -65,7 +63,7 @@ void pcf_workers_cfg_init(struct pcf_workers_cfg *cfg)
 	cfg->rx_mode = PCF_RX_ADAPTIVE;
 	cfg->bind_mode = PCF_BIND_AUTO;
 	cfg->batch = 64;
-	cfg->frames = FRAMES_DEFAULT;
+	cfg->frames = PCF_WORKERS_FRAMES_DEFAULT;
 }
 
 int pcf_workers_parse_cpus(struct pcf_workers_cfg *cfg, const char *list)
@@ -239,7 +237,7 @@ static int open_return(struct pcf_workers *ws,
 static int open_all(struct pcf_workers *ws, const struct pcf_workers_cfg *cfg,
 		    enum pcf_bind_mode mode)
 {
-	__u32 frames = cfg->frames ? cfg->frames : FRAMES_DEFAULT;
+	__u32 frames = cfg->frames ? cfg->frames : PCF_WORKERS_FRAMES_DEFAULT;
 	struct pcf_counter *rows;
 	unsigned int i;
 	int err;
@@ -497,7 +495,8 @@ int pcf_workers_start(struct pcf_dp *dp, const char *const *ifnames, int n,
 
 	if (cfg->rx_mode >= PCF_RX_MAX ||
 	    cfg->default_egress >= PCF_EGRESS_MAX ||
-	    (cfg->frames && cfg->frames < FRAMES_MIN))
+	    (cfg->frames && (cfg->frames < PCF_WORKERS_FRAMES_MIN ||
+			     cfg->frames > PCF_WORKERS_FRAMES_MAX)))
 		return -EINVAL;
 	if (cfg->bind_mode == PCF_BIND_AUTO) {
 		modes[0] = PCF_BIND_ZEROCOPY;

@@ -33,6 +33,11 @@ enum pcf_rx_mode {
 
 #define PCF_WORKERS_QUEUES_ALL 0
 #define PCF_WORKERS_MAX_CPUS   64
+/* UMEM frames per worker: a fill ring of 64 and as many in flight at the
+ * least; at the most 128 MiB (256 MiB with 4 KiB frames) a worker */
+#define PCF_WORKERS_FRAMES_MIN	   128
+#define PCF_WORKERS_FRAMES_MAX	   65536
+#define PCF_WORKERS_FRAMES_DEFAULT 4096
 
 struct pcf_workers_cfg {
 	__u32 queues; /* rx queues per interface; PCF_WORKERS_QUEUES_ALL */
@@ -47,7 +52,8 @@ struct pcf_workers_cfg {
 	__u32 idle_polls; /* adaptive; 0: the default */
 	enum pcf_bind_mode bind_mode;
 	__u32 batch;  /* packets per rx batch; 0: default, max 256 */
-	__u32 frames; /* UMEM frames per worker, >= 128; 0: default */
+	__u32 frames; /* UMEM frames per worker, PCF_WORKERS_FRAMES_MIN..MAX;
+		       * 0: the default */
 	int cpus[PCF_WORKERS_MAX_CPUS]; /* worker i runs on cpus[i % ncpus] */
 	unsigned int ncpus;		/* 0: not pinned */
 	/* benchmarks only (pcfd --pipeline off): every packet goes out of

@@ -3,8 +3,10 @@
  * rule_text.c - flow rules from words and back (see rule_text.h).  One
  * table of keywords drives the parser; the printer writes the same
  * keywords in the same order, so a printed rule reads back as itself.
+ * A refusal names the words it is about: KEYWORD "VALUE": why.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +16,6 @@
 #include "pcf_addr.h"
 #include "pcf_genl.h"
 #include "rule_text.h"
-
-struct parser {
-	int argc;
-	char **argv;
-	char *err;
-	size_t errlen;
-	unsigned int seen; /* keywords given, by bit */
-};
 
 int pcf_text_refuse(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -33,21 +27,50 @@ int pcf_text_refuse(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-#define usage_error(p, ...) pcf_text_refuse((p)->err, (p)->errlen, __VA_ARGS__)
+/* ---- numbers ---- */
+
+static int digits(const char *s, unsigned int base, unsigned long max,
+		  unsigned long *ret)
+{
+	unsigned long v = 0;
+	bool big = false;
+	unsigned int d;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -EINVAL;
+		if (big || v > (ULONG_MAX - d) / base)
+			big = true;
+		else
+			v = v * base + d;
+	}
+	if (big || v > max)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+int pcf_text_dec(const char *s, unsigned long max, unsigned long *ret)
+{
+	/* no sign, no blank, no leading zero (C would read octal) */
+	if (s[0] == '0' && s[1])
+		return -EINVAL;
+	return digits(s, 10, max, ret);
+}
 
 int pcf_text_ulong(const char *s, unsigned long max, unsigned long *ret)
 {
-	unsigned long v;
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || v > max)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return digits(s + 2, 16, max, ret);
+	return pcf_text_dec(s, max, ret);
 }
 
 int pcf_text_split_line(char *line, char **argv, int max)
@@ -96,14 +119,18 @@ static int parse_addr(const char *s, __u8 *addr, __u8 *family)
 	return inet_pton(AF_INET6, s, addr) == 1 ? 0 : -EINVAL;
 }
 
-int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
-			  __u8 *ret_family)
+/*
+ * ADDR[/LEN] into addr and mask (16 bytes each) and family; -EINVAL: no
+ * address; -ERANGE: a bad length (family set); -EDOM: host bits set
+ * beyond the length (everything set, addr to the prefix's address).
+ */
+static int parse_prefix(const char *s, __u8 *addr, __u8 *mask, __u8 *family)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	unsigned long plen;
-	__u8 a[16] = {}, family;
+	unsigned int alen, i;
 	char *slash;
-	unsigned int alen;
+	int err = 0;
 
 	if (strlen(s) >= sizeof(buf))
 		return -EINVAL;
@@ -111,16 +138,33 @@ int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
 	slash = strchr(buf, '/');
 	if (slash)
 		*slash++ = '\0';
-	if (parse_addr(buf, a, &family))
-		return -EINVAL;
-	alen = pcf_addr_len(family);
-	plen = alen * 8;
-	if (slash && pcf_text_ulong(slash, alen * 8, &plen))
-		return -ERANGE;
 	memset(addr, 0, 16);
 	memset(mask, 0, 16);
-	memcpy(addr, a, alen);
+	if (parse_addr(buf, addr, family))
+		return -EINVAL;
+	alen = pcf_addr_len(*family);
+	plen = alen * 8;
+	if (slash && pcf_text_dec(slash, alen * 8, &plen))
+		return -ERANGE;
 	pcf_genl_prefix_mask(mask, alen, plen);
+	for (i = 0; i < alen; i++) {
+		if (addr[i] & ~mask[i])
+			err = -EDOM;
+		addr[i] &= mask[i];
+	}
+	return err;
+}
+
+int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
+			  __u8 *ret_family)
+{
+	__u8 a[16], m[16], family;
+	int err = parse_prefix(s, a, m, &family);
+
+	if (err)
+		return err;
+	memcpy(addr, a, 16);
+	memcpy(mask, m, 16);
 	*ret_family = family;
 	return 0;
 }
@@ -146,7 +190,7 @@ int pcf_text_nat_parse(const char *s, struct pcf_nat *ret)
 	}
 	if (parse_addr(buf, nat.addr, &nat.family))
 		return -EINVAL;
-	if (colon && (pcf_text_ulong(colon, 65535, &port) || !port))
+	if (colon && (pcf_text_dec(colon, 65535, &port) || !port))
 		return -ERANGE;
 	nat.port = htons(port);
 	*ret = nat;
@@ -218,232 +262,354 @@ static int proto_parse(const char *s, unsigned long *ret)
 			*ret = proto_names[i].num;
 			return 0;
 		}
-	return pcf_text_ulong(s, 255, ret);
+	return pcf_text_dec(s, 255, ret);
 }
 
 /* ---- flow keywords ---- */
 
-enum kw_kind { KW_MATCH, KW_ACTION };
+enum kw_id {
+	KW_SRC,
+	KW_DST,
+	KW_SPORT,
+	KW_DPORT,
+	KW_PROTO,
+	KW_DEV,
+	KW_PRIO,
+	KW_ACTION,
+	KW_TTL,
+	KW_DF_CLEAR,
+	KW_SNAT,
+	KW_DNAT,
+	KW_MARK,
+	KW_MIRROR,
+	KW_EGRESS,
+	KW_QUEUE,
+	KW_COUNT,
+};
+
+struct parser {
+	int argc;
+	char **argv;
+	char *err;
+	size_t errlen;
+	unsigned int seen;	   /* keywords given, by bit */
+	const char *val[KW_COUNT]; /* their values as given */
+};
+
+#define usage_error(p, ...) pcf_text_refuse((p)->err, (p)->errlen, __VA_ARGS__)
+
+enum kw_kind { KIND_MATCH, KIND_ACTION };
 
 struct keyword {
 	const char *name;
 	enum kw_kind kind;
 	bool flag; /* takes no value */
-	int (*parse)(struct parser *p, const char *val, struct pcf_rule *r);
+	int (*parse)(struct parser *p, const char *kw, const char *val,
+		     struct pcf_rule *r);
 };
 
-static int kw_prefix(struct parser *p, const char *val, __u8 *addr, __u8 *mask,
-		     struct pcf_rule *r, const char *what)
-{
-	__u8 family;
+static int refuse_word(struct parser *p, const char *kw, const char *val,
+		       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-	if (pcf_text_prefix_parse(val, addr, mask, &family))
-		return usage_error(
-		    p,
-		    "%s: \"%s\" is not an IPv4 or IPv6 address with an optional /length",
-		    what, val);
+/* KEYWORD "VALUE": why */
+static int refuse_word(struct parser *p, const char *kw, const char *val,
+		       const char *fmt, ...)
+{
+	char why[PCF_TEXT_VALUE_MAX * 4];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return usage_error(p, "%s \"%s\": %s", kw, val, why);
+}
+
+static int kw_prefix(struct parser *p, const char *kw, const char *val,
+		     __u8 *addr, __u8 *mask, struct pcf_rule *r)
+{
+	char buf[PCF_TEXT_VALUE_MAX];
+	__u8 family;
+	int err = parse_prefix(val, addr, mask, &family);
+
+	if (err == -EINVAL)
+		return refuse_word(
+		    p, kw, val,
+		    "not an IPv4 or IPv6 address with an optional /LENGTH");
+	if (err == -ERANGE)
+		return refuse_word(
+		    p, kw, val, "the length after / is a decimal number 0..%u",
+		    pcf_addr_len(family) * 8);
+	if (err == -EDOM)
+		return refuse_word(
+		    p, kw, val,
+		    "host bits set beyond the prefix length (the prefix is %s)",
+		    pcf_text_prefix(addr, mask, family, buf, sizeof(buf)));
 	if (r->key.family && r->key.family != family)
-		return usage_error(
-		    p, "src and dst must be of the same address family");
+		return refuse_word(
+		    p, kw, val,
+		    "src and dst must be of the same address family");
 	r->key.family = family;
 	r->mask.family = 0xff;
 	return 0;
 }
 
-static int kw_src(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_src(struct parser *p, const char *kw, const char *v,
+		  struct pcf_rule *r)
 {
-	return kw_prefix(p, v, r->key.src, r->mask.src, r, "src");
+	return kw_prefix(p, kw, v, r->key.src, r->mask.src, r);
 }
 
-static int kw_dst(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_dst(struct parser *p, const char *kw, const char *v,
+		  struct pcf_rule *r)
 {
-	return kw_prefix(p, v, r->key.dst, r->mask.dst, r, "dst");
+	return kw_prefix(p, kw, v, r->key.dst, r->mask.dst, r);
 }
 
-static int port(struct parser *p, const char *v, __be16 *key, __be16 *mask)
+static int port(struct parser *p, const char *kw, const char *v, __be16 *key,
+		__be16 *mask)
 {
 	unsigned long n;
 
-	if (pcf_text_ulong(v, 65535, &n))
-		return usage_error(p, "\"%s\" is not a port (0..65535)", v);
+	if (pcf_text_dec(v, 65535, &n))
+		return refuse_word(p, kw, v,
+				   "not a port (a decimal number 0..65535)");
 	*key = htons(n);
 	*mask = 0xffff;
 	return 0;
 }
 
-static int kw_sport(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_sport(struct parser *p, const char *kw, const char *v,
+		    struct pcf_rule *r)
 {
-	return port(p, v, &r->key.sport, &r->mask.sport);
+	return port(p, kw, v, &r->key.sport, &r->mask.sport);
 }
 
-static int kw_dport(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_dport(struct parser *p, const char *kw, const char *v,
+		    struct pcf_rule *r)
 {
-	return port(p, v, &r->key.dport, &r->mask.dport);
+	return port(p, kw, v, &r->key.dport, &r->mask.dport);
 }
 
-static int kw_proto(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_proto(struct parser *p, const char *kw, const char *v,
+		    struct pcf_rule *r)
 {
 	unsigned long n;
 
 	if (proto_parse(v, &n))
-		return usage_error(
-		    p,
-		    "proto is tcp, udp, icmp, icmpv6 or a number 0..255, not \"%s\"",
-		    v);
+		return refuse_word(
+		    p, kw, v,
+		    "not tcp, udp, icmp, icmpv6 or a decimal number 0..255");
 	r->key.proto = n;
 	r->mask.proto = 0xff;
 	return 0;
 }
 
-static int ifindex(struct parser *p, const char *v, __u32 *ret)
+static int ifindex(struct parser *p, const char *kw, const char *v, __u32 *ret)
 {
 	*ret = if_nametoindex(v);
 	if (!*ret)
-		return usage_error(p, "no interface \"%s\" here", v);
+		return refuse_word(p, kw, v, "no such interface here");
 	return 0;
 }
 
-static int kw_dev(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_dev(struct parser *p, const char *kw, const char *v,
+		  struct pcf_rule *r)
 {
 	r->mask.ifindex = 0xffffffff;
-	return ifindex(p, v, &r->key.ifindex);
+	return ifindex(p, kw, v, &r->key.ifindex);
 }
 
-static int kw_prio(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_prio(struct parser *p, const char *kw, const char *v,
+		   struct pcf_rule *r)
 {
 	unsigned long n;
 
 	/* the range is pcfd's to judge; here only "a number" */
-	if (pcf_text_ulong(v, 0xffffffff, &n))
-		return usage_error(p, "prio wants a number, not \"%s\"", v);
+	if (pcf_text_dec(v, 0xffffffff, &n))
+		return refuse_word(p, kw, v, "not a decimal number");
 	r->prio = n;
 	return 0;
 }
 
-static int kw_action(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_action(struct parser *p, const char *kw, const char *v,
+		     struct pcf_rule *r)
 {
 	int verdict = pcf_genl_verdict_parse(v);
 
 	if (verdict < 0)
-		return usage_error(
-		    p, "action is pass, drop or redirect, not \"%s\"", v);
+		return refuse_word(p, kw, v, "not pass, drop or redirect");
 	r->action.verdict = verdict;
 	return 0;
 }
 
-static int kw_ttl(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_ttl(struct parser *p, const char *kw, const char *v,
+		  struct pcf_rule *r)
 {
-	long n;
-	char *end;
+	bool minus = v[0] == '-';
+	unsigned long n;
 
-	errno = 0;
-	n = strtol(v, &end, 0);
-	if (errno || *end || !*v || n < -128 || n > 127)
-		return usage_error(
-		    p, "ttl-delta is a number -128..127, not \"%s\"", v);
-	r->action.ttl_delta = n;
+	if (pcf_text_dec(v + minus, minus ? 128 : 127, &n) || !n)
+		return refuse_word(p, kw, v,
+				   "not a decimal number -128..-1 or 1..127");
+	r->action.ttl_delta = minus ? -(long)n : (long)n;
 	r->action.flags |= PCF_ACT_TTL;
 	return 0;
 }
 
-static int kw_df_clear(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_df_clear(struct parser *p, const char *kw, const char *v,
+		       struct pcf_rule *r)
 {
+	/* a rule without a family takes it too: it acts on IPv4 packets */
 	r->action.flags |= PCF_ACT_DF_CLEAR;
 	return 0;
 }
 
-static int nat(struct parser *p, const char *v, struct pcf_nat *ret,
-	       const char *what)
+static int nat(struct parser *p, const char *kw, const char *v,
+	       struct pcf_nat *ret)
 {
 	if (pcf_text_nat_parse(v, ret))
-		return usage_error(
-		    p, "%s wants ADDR, ADDR:PORT or [IPV6]:PORT, not \"%s\"",
-		    what, v);
+		return refuse_word(
+		    p, kw, v,
+		    "not ADDR, ADDR:PORT or [IPV6]:PORT (PORT a decimal number 1..65535)");
 	return 0;
 }
 
-static int kw_snat(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_snat(struct parser *p, const char *kw, const char *v,
+		   struct pcf_rule *r)
 {
 	r->action.flags |= PCF_ACT_SNAT;
-	return nat(p, v, &r->action.snat, "snat");
+	return nat(p, kw, v, &r->action.snat);
 }
 
-static int kw_dnat(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_dnat(struct parser *p, const char *kw, const char *v,
+		   struct pcf_rule *r)
 {
 	r->action.flags |= PCF_ACT_DNAT;
-	return nat(p, v, &r->action.dnat, "dnat");
+	return nat(p, kw, v, &r->action.dnat);
 }
 
-static int kw_mark(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_mark(struct parser *p, const char *kw, const char *v,
+		   struct pcf_rule *r)
 {
 	unsigned long n;
 
 	if (pcf_text_ulong(v, 0xffffffff, &n))
-		return usage_error(p, "mark wants a 32-bit number, not \"%s\"",
-				   v);
+		return refuse_word(
+		    p, kw, v, "not a 32-bit number (decimal, or hex after 0x)");
 	r->action.mark = n;
 	r->action.flags |= PCF_ACT_MARK;
 	return 0;
 }
 
-static int kw_mirror(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_mirror(struct parser *p, const char *kw, const char *v,
+		     struct pcf_rule *r)
 {
 	r->action.flags |= PCF_ACT_MIRROR;
-	return ifindex(p, v, &r->action.mirror_ifindex);
+	return ifindex(p, kw, v, &r->action.mirror_ifindex);
 }
 
-static int kw_egress(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_egress(struct parser *p, const char *kw, const char *v,
+		     struct pcf_rule *r)
 {
 	int e = pcf_genl_egress_parse(v);
 
 	if (e <= PCF_EGRESS_DEFAULT)
-		return usage_error(p, "egress is kernel or wire, not \"%s\"",
-				   v);
+		return refuse_word(p, kw, v, "not kernel or wire");
 	r->action.egress = e;
 	return 0;
 }
 
-static int kw_queue(struct parser *p, const char *v, struct pcf_rule *r)
+static int kw_queue(struct parser *p, const char *kw, const char *v,
+		    struct pcf_rule *r)
 {
 	unsigned long n;
 
-	if (pcf_text_ulong(v, 65535, &n))
-		return usage_error(p, "queue is a number 0..65535, not \"%s\"",
-				   v);
+	if (pcf_text_dec(v, 65535, &n))
+		return refuse_word(p, kw, v, "not a decimal number 0..65535");
 	r->action.queue = n;
 	r->action.flags |= PCF_ACT_QUEUE;
 	return 0;
 }
 
-static const struct keyword keywords[] = {
-	{ "src", KW_MATCH, false, kw_src },
-	{ "dst", KW_MATCH, false, kw_dst },
-	{ "sport", KW_MATCH, false, kw_sport },
-	{ "dport", KW_MATCH, false, kw_dport },
-	{ "proto", KW_MATCH, false, kw_proto },
-	{ "dev", KW_MATCH, false, kw_dev },
-	{ "prio", KW_ACTION, false, kw_prio },
-	{ "action", KW_ACTION, false, kw_action },
-	{ "ttl-delta", KW_ACTION, false, kw_ttl },
-	{ "df-clear", KW_ACTION, true, kw_df_clear },
-	{ "snat", KW_ACTION, false, kw_snat },
-	{ "dnat", KW_ACTION, false, kw_dnat },
-	{ "mark", KW_ACTION, false, kw_mark },
-	{ "mirror", KW_ACTION, false, kw_mirror },
-	{ "egress", KW_ACTION, false, kw_egress },
-	{ "queue", KW_ACTION, false, kw_queue },
+static const struct keyword keywords[KW_COUNT] = {
+	[KW_SRC] = { "src", KIND_MATCH, false, kw_src },
+	[KW_DST] = { "dst", KIND_MATCH, false, kw_dst },
+	[KW_SPORT] = { "sport", KIND_MATCH, false, kw_sport },
+	[KW_DPORT] = { "dport", KIND_MATCH, false, kw_dport },
+	[KW_PROTO] = { "proto", KIND_MATCH, false, kw_proto },
+	[KW_DEV] = { "dev", KIND_MATCH, false, kw_dev },
+	[KW_PRIO] = { "prio", KIND_ACTION, false, kw_prio },
+	[KW_ACTION] = { "action", KIND_ACTION, false, kw_action },
+	[KW_TTL] = { "ttl-delta", KIND_ACTION, false, kw_ttl },
+	[KW_DF_CLEAR] = { "df-clear", KIND_ACTION, true, kw_df_clear },
+	[KW_SNAT] = { "snat", KIND_ACTION, false, kw_snat },
+	[KW_DNAT] = { "dnat", KIND_ACTION, false, kw_dnat },
+	[KW_MARK] = { "mark", KIND_ACTION, false, kw_mark },
+	[KW_MIRROR] = { "mirror", KIND_ACTION, false, kw_mirror },
+	[KW_EGRESS] = { "egress", KIND_ACTION, false, kw_egress },
+	[KW_QUEUE] = { "queue", KIND_ACTION, false, kw_queue },
 };
-
-#define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
 static int find_keyword(const char *word)
 {
 	unsigned int i;
 
-	for (i = 0; i < NKEYWORDS; i++)
+	for (i = 0; i < KW_COUNT; i++)
 		if (!strcmp(word, keywords[i].name))
 			return i;
 	return -1;
+}
+
+static bool given(const struct parser *p, enum kw_id k)
+{
+	return p->seen & (1U << k);
+}
+
+/* Refuse keyword k of the line, named with its value as given. */
+#define refuse_kw(p, k, ...) \
+	refuse_word(p, keywords[k].name, (p)->val[k], __VA_ARGS__)
+
+static bool has_ports(__u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+/*
+ * What a match must say together, checked once all its words are read
+ * (they come in any order): what pcfd would refuse as well, said here
+ * with the word it is about, and what could never match a packet.
+ */
+static int check_match(struct parser *p, const struct pcf_rule *r)
+{
+	enum kw_id port = given(p, KW_SPORT) ? KW_SPORT : KW_DPORT;
+	const struct pcf_key *k = &r->key;
+	bool icmp = k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6;
+	char buf[8];
+
+	if (given(p, port) && !given(p, KW_PROTO))
+		return refuse_kw(p, port,
+				 "a port needs proto tcp, udp, icmp or icmpv6");
+	if (given(p, port) && !has_ports(k->proto))
+		return refuse_kw(
+		    p, port,
+		    "proto %s has no ports (tcp, udp, icmp and icmpv6 have)",
+		    pcf_text_proto(k->proto, buf, sizeof(buf)));
+	if (icmp && given(p, KW_SPORT) && ntohs(k->sport) > 255)
+		return refuse_kw(p, KW_SPORT,
+				 "with proto %s, sport is the type: 0..255",
+				 p->val[KW_PROTO]);
+	if (icmp && given(p, KW_DPORT) && ntohs(k->dport) > 255)
+		return refuse_kw(p, KW_DPORT,
+				 "with proto %s, dport is the code: 0..255",
+				 p->val[KW_PROTO]);
+	if (icmp && r->mask.family &&
+	    (k->proto == IPPROTO_ICMP) != (k->family == 4))
+		return refuse_kw(p, KW_PROTO,
+				 "the rule's addresses are IPv%u: use %s",
+				 k->family, k->family == 4 ? "icmp" : "icmpv6");
+	return 0;
 }
 
 /* The rule words of add/replace (match_only: of del), from argv[i] on. */
@@ -461,41 +627,43 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 			    p, "unknown word \"%s\" (try \"pcfctl flow help\")",
 			    p->argv[i]);
 		kw = &keywords[k];
-		if (match_only && kw->kind != KW_MATCH)
+		if (match_only && kw->kind != KIND_MATCH)
 			return usage_error(
 			    p,
 			    "flow del takes id N or match words only, not \"%s\"",
 			    kw->name);
-		if (p->seen & (1U << k))
+		if (given(p, k))
 			return usage_error(p, "\"%s\" given twice", kw->name);
 		p->seen |= 1U << k;
 		if (!kw->flag && i + 1 >= p->argc)
 			return usage_error(p, "\"%s\" needs a value", kw->name);
-		err = kw->parse(p, kw->flag ? NULL : p->argv[i + 1], r);
+		p->val[k] = kw->flag ? NULL : p->argv[i + 1];
+		err = kw->parse(p, kw->name, p->val[k], r);
 		if (err)
 			return err;
 		if (!kw->flag)
 			i++;
 	}
-	if (!match_only && !(p->seen & (1U << find_keyword("action"))))
+	if (!match_only && !given(p, KW_ACTION))
 		return usage_error(
 		    p, "a rule needs \"action pass|drop|redirect\"");
 	if (match_only && !p->seen)
 		return usage_error(p, "flow del needs id N or match words");
-	return 0;
+	return check_match(p, r);
 }
 
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
 {
-	struct parser p = { argc, argv, err, errlen, 0 };
+	struct parser p = {
+		.argc = argc, .argv = argv, .err = err, .errlen = errlen
+	};
 	unsigned long n;
 
 	if (argc != 2 || strcmp(argv[0], "id"))
 		return -ENOENT;
-	if (pcf_text_ulong(argv[1], 0xffffffff, &n) || !n)
-		return usage_error(
-		    &p, "id wants a rule id (a number from 1), not \"%s\"",
-		    argv[1]);
+	if (pcf_text_dec(argv[1], 0xffffffff, &n) || !n)
+		return refuse_word(&p, "id", argv[1],
+				   "not a rule id (a decimal number from 1)");
 	*ret = n;
 	return 0;
 }
@@ -503,7 +671,9 @@ int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
 int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 			 char *err, size_t errlen)
 {
-	struct parser p = { argc, argv, err, errlen, 0 };
+	struct parser p = {
+		.argc = argc, .argv = argv, .err = err, .errlen = errlen
+	};
 	struct pcf_flow_change c = {};
 	const char *cmd = argc ? argv[0] : "";
 	int rc;
@@ -616,15 +786,74 @@ static bool put_action(struct text *t, const struct pcf_action *a)
 	       if_indextoname(a->mirror_ifindex, buf);
 }
 
+/* "prio N", the match, the action: false when an interface has no name. */
+static bool put_rule(struct text *t, const struct pcf_rule *r)
+{
+	bool named;
+
+	put(t, "prio %u", r->prio);
+	named = put_match(t, r);
+	return put_action(t, &r->action) && named;
+}
+
 int pcf_text_rule(const struct pcf_rule *r, char *buf, size_t len)
 {
 	struct text t = { buf, len, 0 };
-	bool named;
+	bool named = put_rule(&t, r);
 
-	put(&t, "prio %u", r->prio);
-	named = put_match(&t, r);
-	named = put_action(&t, &r->action) && named;
 	if (t.used >= len)
 		return -ENOSPC;
 	return named ? (int)t.used : -ENODEV;
+}
+
+int pcf_text_change(const struct pcf_flow_change *c, char *buf, size_t len)
+{
+	struct text t = { buf, len, 0 };
+
+	switch (c->op) {
+	case PCF_FLOW_ADD:
+	case PCF_FLOW_REPLACE:
+		put(&t, "flow %s ", c->op == PCF_FLOW_ADD ? "add" : "replace");
+		put_rule(&t, &c->rule);
+		break;
+	case PCF_FLOW_DEL:
+		put(&t, "flow del");
+		if (c->id)
+			put(&t, " id %u", c->id);
+		else
+			put_match(&t, &c->rule);
+		break;
+	case PCF_FLOW_FLUSH:
+		put(&t, "flow flush");
+		break;
+	}
+	return t.used >= len ? -ENOSPC : (int)t.used;
+}
+
+#define STR(x)	STR_(x)
+#define STR_(x) #x
+
+const char *pcf_text_change_strerror(const struct pcf_flow_change *c, int err)
+{
+	switch (err) {
+	case -EEXIST:
+		return "a rule with this match exists: use `flow replace` to change it";
+	case -ENOSPC:
+		return "the rule table is full (" STR(
+		    PCF_MAX_RULES) " rules): delete rules first";
+	case -ETOOMANYREFS:
+		return "this rule needs a match mask beyond the " STR(
+		    PCF_MAX_MASKS) " distinct ones pcf searches (which fields a rule matches, and its prefix lengths): match like existing rules, or delete the rules of another mask";
+	case -EBUSY:
+	case -ETIMEDOUT:
+		return "the rule table is busy: old slots are still in use by packets in flight (a worker may be stuck); try again";
+	case -ENOENT:
+		if (c->op == PCF_FLOW_REPLACE)
+			return "no rule with this match to replace";
+		if (c->op == PCF_FLOW_DEL)
+			return c->id ? "no rule with this id"
+				     : "no rule with this match";
+		break;
+	}
+	return strerror(-err);
 }

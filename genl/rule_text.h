@@ -5,10 +5,16 @@
  * batch files and pcfd from its rules file, and the words pcfctl prints
  * (`flow show`, `flow save`), which read back as the same rule.
  *
- * Keywords each followed by their value, as iproute2 does.  Only the
- * syntax is checked here; what makes sense as a rule is pcfd's to judge
- * (pcf_rule_validate).  Parsers return -EINVAL (or -ERANGE where said)
- * with a message for a person in err.
+ * Keywords each followed by their value, as iproute2 does.  Numbers are
+ * decimal (no sign but ttl-delta's minus, no leading zero: nothing reads
+ * as octal); a mark may also be hex after 0x, as flow save prints it.
+ * Here is checked what the words say on their own and what a match says
+ * together: a prefix has no host bits set, ports need a protocol that
+ * has them, an ICMP type or code is 0..255, icmp goes with IPv4 and
+ * icmpv6 with IPv6.  What depends on the action or on the table is
+ * pcfd's to judge (pcf_rule_validate).  Parsers return -EINVAL (or other
+ * codes where said) with a message for a person in err that names the
+ * offending words: KEYWORD "VALUE": why.
  */
 #ifndef PCF_RULE_TEXT_H
 #define PCF_RULE_TEXT_H
@@ -62,9 +68,17 @@ int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 /* "id N" (N from 1) as the whole of argv; -ENOENT if argv is not that form. */
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen);
 
-/* A number as the grammar reads it (0x hex, 0 octal, no sign), at most max. */
+/*
+ * Numbers as the grammar reads them, at most max: decimal digits ("0", or
+ * no leading zero), no sign, no blank; pcf_text_ulong also takes hex
+ * after 0x.  -EINVAL if s is not such a number, -ERANGE above max.
+ */
+int pcf_text_dec(const char *s, unsigned long max, unsigned long *ret);
 int pcf_text_ulong(const char *s, unsigned long max, unsigned long *ret);
-/* ADDR[/LEN], ADDR bracketed or not: key address and mask, family 4/6. */
+/*
+ * ADDR[/LEN], ADDR bracketed or not: key address and mask, family 4/6.
+ * -EINVAL: not an address; -ERANGE: a bad length; -EDOM: host bits set.
+ */
 int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
 			  __u8 *ret_family);
 /* ADDR[:PORT], an IPv6 address with a port as [ADDR]:PORT. */
@@ -95,5 +109,18 @@ bool pcf_text_has_dst(const struct pcf_rule *r);
  * which does not read back.
  */
 int pcf_text_rule(const struct pcf_rule *r, char *buf, size_t len);
+
+/*
+ * A change as the words that make it, "flow add prio ...", "flow del id
+ * N", "flow del MATCH", "flow flush", for messages about it; the length,
+ * or -ENOSPC if len is too small (the text cut short all the same).
+ */
+int pcf_text_change(const struct pcf_flow_change *c, char *buf, size_t len);
+
+/*
+ * Why pcfd could not make change c (pcf_rule_add, _del, _del_match,
+ * _flush returned err), in words: no rule with this id, table full...
+ */
+const char *pcf_text_change_strerror(const struct pcf_flow_change *c, int err);
 
 #endif /* PCF_RULE_TEXT_H */

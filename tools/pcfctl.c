@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "pcfctl.h"
+#include "text_lines.h"
 
-#define MAX_WORDS 64
+#define STR(x)	STR_(x)
+#define STR_(x) #x
 
 struct pcfctl {
 	struct pcfctl_out out;
@@ -386,7 +388,10 @@ static int batch_line(struct batch *b, int argc, char **argv, int lineno,
 		if (rc)
 			return rc;
 		b->failed_line = lineno;
-		return bad_usage(argc < 0 ? "too many words" : err);
+		return bad_usage(
+		    argc < 0 ? "more than " STR(
+				   PCF_TEXT_WORDS_MAX) " words in a line"
+			     : err);
 	}
 	if (!force && packable(&req))
 		return batch_add(b, &req, lineno);
@@ -406,39 +411,50 @@ static int report_failure(struct batch *b, int rc)
 	return rc;
 }
 
+/*
+ * The batch's lines, read within a batch file's limits: memory holds one
+ * line whatever the input.  A line the reader refuses (too long, too
+ * many, not text) ends the batch, -force or not: what follows it cannot
+ * be trusted to be lines.  Exit status 2 then, 1 if it could not be read.
+ */
 static int run_batch(struct pcfctl *p, const char *file, bool force)
 {
-	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
-	char *line = NULL, *argv[MAX_WORDS];
-	int argc, lineno = 0, rc, ret = 0;
-	bool stop = false;
+	bool is_stdin = !strcmp(file, "-"), stop = false;
+	char *line, *argv[PCF_TEXT_WORDS_MAX], err[512];
+	struct pcf_lines in;
+	int argc, rc, got = 0, ret = 0;
 	struct batch *b;
-	size_t cap = 0;
 
-	if (!f) {
-		fprintf(stderr, "Error: cannot open %s: %s\n", file,
-			strerror(errno));
-		return 1;
+	rc = is_stdin ? pcf_lines_from(&in, stdin, "stdin", &pcf_batch_limits,
+				       err, sizeof(err))
+		      : pcf_lines_open(&in, file, &pcf_batch_limits, err,
+				       sizeof(err));
+	if (rc) {
+		fprintf(stderr, "Error: %s\n", err);
+		return rc == -EISDIR ? 2 : 1;
 	}
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		abort();
 	b->p = p;
-	b->file = file;
-	while (!stop && getline(&line, &cap, f) > 0) {
-		lineno++;
-		argc = pcf_text_split_line(line, argv, MAX_WORDS);
-		if (argc && (rc = batch_line(b, argc, argv, lineno, force))) {
+	b->file = in.name;
+	while (!stop &&
+	       (got = pcf_lines_next(&in, &line, err, sizeof(err))) == 1) {
+		argc = pcf_text_split_line(line, argv, PCF_TEXT_WORDS_MAX);
+		if (argc &&
+		    (rc = batch_line(b, argc, argv, in.lineno, force))) {
 			ret = report_failure(b, rc);
 			stop = !force;
 		}
 	}
 	if (!stop && (rc = batch_flush(b)))
 		ret = report_failure(b, rc);
-	free(line);
+	if (!stop && got < 0) { /* the line the reader refused */
+		fprintf(stderr, "Error: %s\n", err);
+		ret = got == -E2BIG || got == -EILSEQ ? 2 : 1;
+	}
 	free(b);
-	if (f != stdin)
-		fclose(f);
+	pcf_lines_close(&in);
 	return ret;
 }
 

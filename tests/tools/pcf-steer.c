@@ -16,16 +16,16 @@
  *
  * MATCH: src PREFIX, dst PREFIX, sport N, dport N,
  *        proto udp|tcp|icmp|icmpv6|NUM, prio N
+ * (the words of pcfctl flow add: genl/rule_text.h reads them)
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include "loader.h"
 #include "pcf_genl.h"
+#include "rule_text.h"
 #include "table.h"
 
 static const char *prog = "pcf-steer";
@@ -47,171 +47,25 @@ static int usage(void)
 	return 2;
 }
 
-static int parse_num(const char *s, long min, long max, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || end == s || *end || v < min || v > max)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-static int parse_verdict(const char *s, enum pcf_verdict *ret)
-{
-	enum pcf_verdict v;
-
-	for (v = 0; v < PCF_VERDICT_MAX; v++) {
-		if (!strcmp(s, pcf_genl_verdict_name(v))) {
-			*ret = v;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/* "ADDR[/LEN]" into addr and mask (16 bytes each); sets *family. */
-static int parse_prefix(const char *s, __u8 *addr, __u8 *mask, __u8 *family)
-{
-	char buf[INET6_ADDRSTRLEN + 4];
-	unsigned int alen;
-	long plen = -1;
-	char *slash;
-	__u8 fam;
-
-	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
-		return -EINVAL;
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		fam = 4;
-	else if (inet_pton(AF_INET6, buf, addr) == 1)
-		fam = 6;
-	else
-		return -EINVAL;
-	alen = fam == 4 ? 4 : 16;
-	if (slash && parse_num(slash, 0, alen * 8, &plen))
-		return -EINVAL;
-	if (*family && *family != fam)
-		return -EINVAL; /* src and dst of different families */
-	*family = fam;
-	pcf_genl_prefix_mask(mask, alen, plen < 0 ? alen * 8 : plen);
-	return 0;
-}
-
-static int parse_proto(const char *s, __u8 *ret)
-{
-	static const struct {
-		const char *name;
-		__u8 proto;
-	} names[] = {
-		{ "tcp", IPPROTO_TCP },
-		{ "udp", IPPROTO_UDP },
-		{ "icmp", IPPROTO_ICMP },
-		{ "icmpv6", IPPROTO_ICMPV6 },
-	};
-	unsigned int i;
-	long v;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i].name)) {
-			*ret = names[i].proto;
-			return 0;
-		}
-	}
-	if (parse_num(s, 0, 255, &v))
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-/* One "KEYWORD VALUE" pair of `add`; returns the words consumed or <0. */
-static int parse_rule_arg(struct pcf_rule *r, int argc, char **argv)
-{
-	struct pcf_key *k = &r->key, *m = &r->mask;
-	const char *kw = argv[0], *val = argc > 1 ? argv[1] : NULL;
-	enum pcf_verdict verdict;
-	long v;
-
-	if (!strcmp(kw, "df-clear")) {
-		r->action.flags |= PCF_ACT_DF_CLEAR;
-		return 1;
-	}
-	if (!val)
-		return -EINVAL;
-	if (!strcmp(kw, "src") || !strcmp(kw, "dst")) {
-		bool src = kw[0] == 's';
-
-		if (parse_prefix(val, src ? k->src : k->dst,
-				 src ? m->src : m->dst, &k->family))
-			return -EINVAL;
-		m->family = 0xff;
-	} else if (!strcmp(kw, "sport") || !strcmp(kw, "dport")) {
-		if (parse_num(val, 0, 65535, &v))
-			return -EINVAL;
-		if (kw[0] == 's') {
-			k->sport = htons(v);
-			m->sport = 0xffff;
-		} else {
-			k->dport = htons(v);
-			m->dport = 0xffff;
-		}
-	} else if (!strcmp(kw, "proto")) {
-		if (parse_proto(val, &k->proto))
-			return -EINVAL;
-		m->proto = 0xff;
-	} else if (!strcmp(kw, "prio")) {
-		if (parse_num(val, 0, PCF_PRIO_MAX, &v))
-			return -EINVAL;
-		r->prio = v;
-	} else if (!strcmp(kw, "action")) {
-		if (parse_verdict(val, &verdict))
-			return -EINVAL;
-		r->action.verdict = verdict;
-	} else if (!strcmp(kw, "ttl-delta")) {
-		if (parse_num(val, -128, 127, &v))
-			return -EINVAL;
-		r->action.ttl_delta = v;
-		r->action.flags |= PCF_ACT_TTL;
-	} else {
-		return -EINVAL;
-	}
-	return 2;
-}
-
+/* The words after "add" are pcfctl's, read by genl's one grammar. */
 static int cmd_add(struct pcf_dp *dp, int argc, char **argv)
 {
-	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT };
+	struct pcf_flow_change c;
 	const char *why = NULL;
-	bool have_action = false;
+	char msg[256];
 	__u32 id;
-	int n, err;
+	int err;
 
-	while (argc > 0) {
-		n = parse_rule_arg(&r, argc, argv);
-		if (n < 0) {
-			fprintf(stderr, "%s: bad argument \"%s\"\n", prog,
-				argv[0]);
-			return usage();
-		}
-		have_action |= !strcmp(argv[0], "action");
-		argc -= n;
-		argv += n;
-	}
-	if (!have_action) {
-		fprintf(stderr, "%s: add needs \"action pass|drop|redirect\"\n",
-			prog);
+	/* argv[-1] is "add", the word the grammar starts from */
+	if (pcf_text_flow_change(argc + 1, argv - 1, &c, msg, sizeof(msg))) {
+		fprintf(stderr, "%s: %s\n", prog, msg);
 		return 2;
 	}
-	if (pcf_rule_validate(&r, &why)) {
+	if (pcf_rule_validate(&c.rule, &why)) {
 		fprintf(stderr, "%s: invalid rule: %s\n", prog, why);
 		return 1;
 	}
-	err = pcf_table_add(pcf_dp_table(dp), &r, 0, &id);
+	err = pcf_table_add(pcf_dp_table(dp), &c.rule, 0, &id);
 	if (err) {
 		fprintf(stderr, "%s: add: %s\n", prog, strerror(-err));
 		return 1;
@@ -222,14 +76,14 @@ static int cmd_add(struct pcf_dp *dp, int argc, char **argv)
 
 static int cmd_del(struct pcf_dp *dp, int argc, char **argv)
 {
-	long id;
+	unsigned long id;
 	int err;
 
-	if (argc != 1 || parse_num(argv[0], 1, 0xffffffffL, &id))
+	if (argc != 1 || pcf_text_dec(argv[0], 0xffffffff, &id) || !id)
 		return usage();
 	err = pcf_table_del(pcf_dp_table(dp), id, NULL);
 	if (err) {
-		fprintf(stderr, "%s: del %ld: %s\n", prog, id, strerror(-err));
+		fprintf(stderr, "%s: del %lu: %s\n", prog, id, strerror(-err));
 		return 1;
 	}
 	return 0;
@@ -277,10 +131,10 @@ static int cmd_detach(struct pcf_dp *dp, int argc, char **argv)
 
 static int cmd_default(struct pcf_dp *dp, int argc, char **argv)
 {
-	enum pcf_verdict v;
+	int v = argc == 1 ? pcf_genl_verdict_parse(argv[0]) : -EINVAL;
 	int err;
 
-	if (argc != 1 || parse_verdict(argv[0], &v))
+	if (v < 0)
 		return usage();
 	err = pcf_dp_set_default(dp, v);
 	if (err) {

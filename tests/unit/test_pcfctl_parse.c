@@ -161,39 +161,45 @@ static void test_bad_usage(void **state)
 	parse_bad("route show", "unknown object");
 	parse_bad("flow frobnicate", "unknown command");
 	parse_bad("flow add src 198.18.0.1", "needs \"action");
-	parse_bad("flow add action maybe", "action is pass, drop or redirect");
+	parse_bad("flow add action maybe", "action \"maybe\": not pass, drop or redirect");
 	parse_bad("flow add action", "needs a value");
 	parse_bad("flow add color red action pass", "unknown word \"color\"");
 	parse_bad("flow add src 198.18.0.1 src 198.18.0.2 action pass",
 		  "given twice");
-	parse_bad("flow add src 198.18.0.1/33 action pass", "src:");
-	parse_bad("flow add src 2001:db8::/129 action pass", "src:");
-	parse_bad("flow add src 198.18.0 action pass", "src:");
+	parse_bad("flow add src 198.18.0.1/33 action pass", "src \"198.18.0.1/33\": ");
+	parse_bad("flow add src 2001:db8::/129 action pass", "src \"2001:db8::/129\": ");
+	parse_bad("flow add src 198.18.0 action pass", "src \"198.18.0\": ");
 	parse_bad("flow add src 198.18.0.1 dst 2001:db8::1 action pass",
 		  "same address family");
 	parse_bad("flow add dport 65536 proto tcp action pass", "not a port");
-	parse_bad("flow add sport -1 action pass", "not a port");
-	parse_bad("flow add proto sctpx action pass", "proto is");
-	parse_bad("flow add proto 256 action pass", "proto is");
-	parse_bad("flow add dev nosuchdev0 action pass", "no interface");
-	parse_bad("flow add prio many action pass", "prio wants a number");
+	parse_bad("flow add sport -1 proto tcp action pass", "not a port");
+	parse_bad("flow add proto sctpx action pass", "proto \"sctpx\": not tcp");
+	parse_bad("flow add proto 256 action pass", "proto \"256\": not tcp");
+	parse_bad("flow add dev nosuchdev0 action pass", "no such interface");
+	parse_bad("flow add prio many action pass", "prio \"many\": not a decimal number");
 	parse_bad("flow add action pass ttl-delta 128", "ttl-delta");
 	parse_bad("flow add action pass ttl-delta x", "ttl-delta");
-	parse_bad("flow add action redirect snat 1.2.3.4:0", "snat wants");
-	parse_bad("flow add action redirect snat 1.2.3.4:99999", "snat wants");
-	parse_bad("flow add action redirect dnat nowhere", "dnat wants");
-	parse_bad("flow add action redirect mark 0x100000000", "mark wants");
+	parse_bad("flow add action redirect snat 1.2.3.4:0", "snat \"1.2.3.4:0\": not ADDR");
+	parse_bad("flow add action redirect snat 1.2.3.4:99999", "snat \"1.2.3.4:99999\": not ADDR");
+	parse_bad("flow add action redirect dnat nowhere", "dnat \"nowhere\": not ADDR");
+	parse_bad("flow add action redirect mark 0x100000000", "mark \"0x100000000\": not a 32-bit number");
 	parse_bad("flow add action redirect egress default",
-		  "egress is kernel or wire");
-	parse_bad("flow add action redirect queue 65536", "queue is");
+		  "egress \"default\": not kernel or wire");
+	parse_bad("flow add action redirect queue 65536", "queue \"65536\": not a decimal");
 	parse_bad("flow del", "needs id N or match words");
-	parse_bad("flow del id 0", "id wants");
-	parse_bad("flow del id x", "id wants");
+	parse_bad("flow del id 0", "id \"0\": not a rule id");
+	parse_bad("flow del id x", "id \"x\": not a rule id");
 	parse_bad("flow del src 198.18.0.1 action drop", "match words only");
 	parse_bad("flow show id", "flow show takes");
 	parse_bad("flow show all", "flow show takes");
 	parse_bad("flow flush now", "takes no arguments");
 	parse_bad("stats now", "takes no arguments");
+	/* the strict grammar, through pcfctl (test_rule_text has them all) */
+	parse_bad("flow add dst 198.18.1.1/24 action pass", "host bits set");
+	parse_bad("flow add dport 0x50 proto tcp action pass", "not a port");
+	parse_bad("flow add dport 80 action pass", "a port needs proto");
+	parse_bad("flow add proto icmp sport 300 action pass", "0..255");
+	parse_bad("flow show id 0x1", "id \"0x1\": not a rule id");
 }
 
 static void test_split_line(void **state)

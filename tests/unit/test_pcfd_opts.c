@@ -3,7 +3,10 @@
  * test_pcfd_opts: pcfd's options from a configuration file and the
  * command line: the command line wins, an -i there replaces the file's
  * interfaces, a bad value in the file is refused (exit status 2), and
- * --check needs no interface.
+ * --check needs no interface.  Every limit at its edge, the same for a
+ * start and for --check, refused one beyond with its message: the
+ * numbers' ranges, interface names, an interface given twice (in the file
+ * or on the command line), the number of interfaces, the pin directory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <fcntl.h>
 
 #include "pcfd_opts.h"
 
@@ -166,6 +170,190 @@ static void test_check_needs_no_interface(void **state)
 	unlink(path);
 }
 
+/*
+ * Parse argv (NULL-ended, after "pcfd") with and without --check: both
+ * must exit 2 and print want_fmt (%s: the configuration file's path) as
+ * the first line on standard error.
+ */
+static void refused(const char *want_fmt, char **words)
+{
+	char *argv[40] = { "pcfd" }, want[512], got[512] = "";
+	int argc = 1, pass, saved = dup(2), fd;
+	struct pcfd_opts o;
+	FILE *f;
+
+	while (words[argc - 1])
+		argv[argc] = words[argc - 1], argc++;
+	snprintf(want, sizeof(want), want_fmt, path);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			argv[argc++] = "--check";
+		fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+		assert_true(fd >= 0);
+		fflush(stderr);
+		dup2(fd, 2);
+		assert_int_equal(pcfd_opts_parse(argc, argv, &o), 2);
+		fflush(stderr);
+		dup2(saved, 2);
+		pcfd_opts_free(&o);
+		f = fdopen(fd, "r");
+		rewind(f);
+		if (!fgets(got, sizeof(got), f))
+			got[0] = '\0';
+		fclose(f);
+		got[strcspn(got, "\n")] = '\0';
+		if (strcmp(got, want))
+			fail_msg("%s%s:\n got \"%s\"\nwant \"%s\"", words[0],
+				 pass ? " --check" : "", got, want);
+	}
+	close(saved);
+}
+
+#define REFUSED(want, ...) refused(want, (char *[]){ __VA_ARGS__, NULL })
+
+static void accepted(char **words)
+{
+	char *argv[40] = { "pcfd" };
+	struct pcfd_opts o;
+	int argc = 1;
+
+	while (words[argc - 1])
+		argv[argc] = words[argc - 1], argc++;
+	if (pcfd_opts_parse(argc, argv, &o))
+		fail_msg("%s %s refused", argv[1], argv[2]);
+	pcfd_opts_free(&o);
+}
+
+#define ACCEPTED(...) accepted((char *[]){ __VA_ARGS__, NULL })
+
+static void test_number_ranges(void **state)
+{
+	static const struct {
+		const char *opt, *val, *range;
+	} cases[] = {
+		{ "--frames", "127", "128..65536" },
+		{ "--frames", "65537", "128..65536" },
+		{ "--frames", "1000000000", "128..65536" },
+		{ "--batch", "0", "1..256" },
+		{ "--batch", "257", "1..256" },
+		{ "--queues", "0", "1..64" },
+		{ "--queues", "65", "1..64" },
+		{ "--idle-polls", "0", "1..4294967295" },
+		{ "--idle-polls", "4294967296", "1..4294967295" },
+		{ "--stats-interval", "86401", "0..86400" },
+		{ "--ctl-port", "0", "1..4294967295" },
+		/* no octal, no sign, no blank, no suffix */
+		{ "--stats-interval", "010", "0..86400" },
+		{ "--batch", "+8", "1..256" },
+		{ "--batch", " 8", "1..256" },
+		{ "--frames", "4096k", "128..65536" },
+	};
+	char want[128];
+	unsigned int i;
+
+	ACCEPTED("-i", "x", "--frames", "128", "--batch", "1", "--queues", "1",
+		 "--idle-polls", "1", "--stats-interval", "0", "--ctl-port",
+		 "1");
+	ACCEPTED("-i", "x", "--frames", "65536", "--batch", "256", "--queues",
+		 "64", "--idle-polls", "4294967295", "--stats-interval",
+		 "86400", "--ctl-port", "0xffffffff");
+	ACCEPTED("-i", "x", "--frames", "0x1000", "--queues", "all");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(want, sizeof(want), "pcfd: --%s wants a number %s: %s",
+			 cases[i].opt + 2, cases[i].range, cases[i].val);
+		REFUSED(want, "-i", "x", (char *)cases[i].opt,
+			(char *)cases[i].val);
+	}
+}
+
+static void test_interfaces(void **state)
+{
+	char *many[40], names[17][8];
+	int i;
+
+	ACCEPTED("-i", "abcdefghijklmno"); /* 15 bytes */
+	REFUSED("pcfd: an interface name is 1..15 bytes, without '/', ':' or "
+		"blanks: abcdefghijklmnop",
+		"-i", "abcdefghijklmnop");
+	REFUSED("pcfd: an interface name is 1..15 bytes, without '/', ':' or "
+		"blanks: ",
+		"-i", "");
+	REFUSED("pcfd: an interface name is 1..15 bytes, without '/', ':' or "
+		"blanks: a/b",
+		"-i", "a/b");
+	REFUSED("pcfd: an interface name is 1..15 bytes, without '/', ':' or "
+		"blanks: ..",
+		"-i", "..");
+	REFUSED("pcfd: an interface name is 1..15 bytes, without '/', ':' or "
+		"blanks: a b",
+		"-i", "x", "-i", "a b");
+	REFUSED("pcfd: this interface is given twice: v", "-i", "v", "-i", "w",
+		"-i", "v");
+	REFUSED("pcfd: an interface to steer is also an end of the return veth "
+		"(--return-veth): pcfr1",
+		"-i", "pcfr1");
+	REFUSED("pcfd: an interface to steer is also an end of the return veth "
+		"(--return-veth): v",
+		"-i", "v", "--return-veth", "u,v");
+	ACCEPTED("-i", "pcfr1", "--return-veth", "none");
+	REFUSED("pcfd: --return-veth wants NAME,PEER (two interface names) or "
+		"none; an interface name is 1..15 bytes, without '/', ':' or "
+		"blanks: a,b:c",
+		"-i", "x", "--return-veth", "a,b:c");
+	/* PCF_MAX_IFACES interfaces, not one more */
+	for (i = 0; i < PCF_MAX_IFACES + 1; i++) {
+		snprintf(names[i], sizeof(names[i]), "if%d", i);
+		many[2 * i] = "-i";
+		many[2 * i + 1] = names[i];
+	}
+	many[2 * PCF_MAX_IFACES] = NULL;
+	accepted(many);
+	many[2 * PCF_MAX_IFACES] = "-i";
+	many[2 * PCF_MAX_IFACES + 2] = NULL;
+	refused("pcfd: more than 16 interfaces: if16", many);
+}
+
+static void test_conf_interfaces(void **state)
+{
+	write_conf("interface = v\n# again\ninterface = v\n");
+	REFUSED("pcfd: %s:3: this interface is given twice: v", "-c", path);
+	/* the file is checked whole, even when -i replaces its interfaces */
+	REFUSED("pcfd: %s:3: this interface is given twice: v", "-c", path,
+		"-i", "w");
+	unlink(path);
+	write_conf("interface = v\ninterface = abcdefghijklmnop\n");
+	REFUSED("pcfd: %s:2: an interface name is 1..15 bytes, without '/', "
+		"':' or blanks: abcdefghijklmnop",
+		"-c", path);
+	unlink(path);
+	write_conf("interface = v\nframes = 1000000000\n");
+	REFUSED("pcfd: %s:2: --frames wants a number 128..65536: 1000000000",
+		"-c", path);
+	unlink(path);
+	/* the command line may not repeat one either */
+	write_conf("interface = v\n");
+	REFUSED("pcfd: this interface is given twice: w", "-c", path, "-i", "w",
+		"-i", "w");
+	unlink(path);
+}
+
+static void test_pin_dir(void **state)
+{
+	char dir[PCF_PIN_DIR_MAX + 2], want[PCF_PIN_DIR_MAX + 64];
+
+	memset(dir, 'd', sizeof(dir));
+	dir[0] = '/';
+	dir[PCF_PIN_DIR_MAX] = '\0';
+	ACCEPTED("-i", "x", "--pin-dir", dir);
+	dir[PCF_PIN_DIR_MAX] = 'd';
+	dir[PCF_PIN_DIR_MAX + 1] = '\0';
+	snprintf(want, sizeof(want),
+		 "pcfd: --pin-dir wants a path of 1..223 bytes: %s", dir);
+	REFUSED(want, "-i", "x", "--pin-dir", dir);
+	REFUSED("pcfd: --pin-dir wants a path of 1..223 bytes: ", "-i", "x",
+		"--pin-dir", "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +363,10 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_return_veth),
 		cmocka_unit_test(test_check_needs_no_interface),
+		cmocka_unit_test(test_number_ranges),
+		cmocka_unit_test(test_interfaces),
+		cmocka_unit_test(test_conf_interfaces),
+		cmocka_unit_test(test_pin_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

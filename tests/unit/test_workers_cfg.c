@@ -64,7 +64,9 @@ static void test_start_refuses(void **state)
 	struct pcf_workers_cfg cfg;
 
 	pcf_workers_cfg_init(&cfg);
-	cfg.frames = 64;
+	cfg.frames = PCF_WORKERS_FRAMES_MIN - 1;
+	assert_int_equal(pcf_workers_start(NULL, ifs, 1, &cfg, &ws), -EINVAL);
+	cfg.frames = PCF_WORKERS_FRAMES_MAX + 1;
 	assert_int_equal(pcf_workers_start(NULL, ifs, 1, &cfg, &ws), -EINVAL);
 	pcf_workers_cfg_init(&cfg);
 	cfg.rx_mode = PCF_RX_MAX;
