@@ -520,8 +520,7 @@ static void test_rules_file_error(void **state)
 	snprintf(
 	    want, sizeof(want),
 	    "%s:5: flow add prio 32768 dst 198.18.0.1 action drop: the rule "
-	    "table is full (16384 rules, 32 distinct match masks): delete "
-	    "rules first",
+	    "table is full (16384 rules): delete rules first",
 	    path);
 	assert_string_equal(
 	    pcf_rules_file_error(&rf, 3, -ENOSPC, err, sizeof(err)), want);
