@@ -2,6 +2,7 @@
 /*
  * nat.c - stateless SNAT/DNAT with incremental checksum updates.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <netinet/in.h>
 #include <linux/ip.h>
@@ -97,7 +98,7 @@ int pcf_nat_apply(struct pcf_pkt_ref *p, const struct pcf_nat *nat,
 		  enum pcf_nat_dir dir)
 {
 	if (nat->family != p->family)
-		return PCF_WDROP_NAT_FAMILY;
+		return -EAFNOSUPPORT;
 	nat_addr(p, nat, dir);
 	if (nat->port && p->l4_off &&
 	    (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP))

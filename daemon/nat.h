@@ -14,7 +14,8 @@
 
 #include <stdbool.h>
 
-#include "pipeline.h"
+#include "pcf_abi.h"
+#include "pkt.h"
 
 enum pcf_nat_dir {
 	PCF_NAT_SRC,
@@ -24,7 +25,7 @@ enum pcf_nat_dir {
 /*
  * Rewrite the source or destination address (and port, when nat->port is
  * not 0 and the packet has a TCP/UDP header) of a checked packet.
- * Returns 0 or PCF_WDROP_NAT_FAMILY.
+ * Returns 0, or -EAFNOSUPPORT if nat is of the other address family.
  */
 int pcf_nat_apply(struct pcf_pkt_ref *p, const struct pcf_nat *nat,
 		  enum pcf_nat_dir dir);

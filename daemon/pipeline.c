@@ -152,7 +152,7 @@ static int nat(struct pcf_pkt_ref *p, const struct pcf_action *act)
 		err = pcf_nat_apply(p, &act->snat, PCF_NAT_SRC);
 	if (!err && (act->flags & PCF_ACT_DNAT))
 		err = pcf_nat_apply(p, &act->dnat, PCF_NAT_DST);
-	return err;
+	return err ? PCF_WDROP_NAT_FAMILY : 0;
 }
 
 static int fib_drop_reason(__u8 fib)

@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 #include "pcf_abi.h"
+#include "pkt.h"
 
 /* Why a worker dropped a packet; each has its own counter. */
 enum pcf_wdrop {
@@ -36,29 +37,6 @@ enum pcf_wdrop {
 
 const char *pcf_wdrop_name(enum pcf_wdrop r);
 
-/* A packet whose L3/L4 offsets have been checked against its length. */
-struct pcf_pkt_ref {
-	__u8 *data; /* Ethernet header */
-	__u32 len;
-	__u16 l3_off;
-	__u16 l4_off; /* 0: no L4 header to touch (fragment, other proto) */
-	__u8 family;  /* 4 or 6 */
-	__u8 proto;
-};
-
-/* Packet fields need not be aligned: access them through memcpy. */
-static inline __u16 pcf_get16(const __u8 *p)
-{
-	__u16 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline void pcf_put16(__u8 *p, __u16 v)
-{
-	memcpy(p, &v, sizeof(v));
-}
 
 /* One worker's pipeline. */
 struct pcf_pipeline {

@@ -6,7 +6,8 @@
 #ifndef PCF_REWRITE_H
 #define PCF_REWRITE_H
 
-#include "pipeline.h"
+#include "pcf_abi.h"
+#include "pkt.h"
 
 /*
  * Add delta to the TTL (IPv4, header checksum updated) or hop limit (IPv6);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "pipeline.h" /* pcf_pkt_check */
 #include "rewrite.h"
 #include "pkt_csum.h"
 
