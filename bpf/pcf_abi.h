@@ -157,6 +157,8 @@ struct pcf_cached {
 	struct pcf_key4 key; /* mask_id 0 */
 	__s32 slot; /* -1: no rule matched */
 	__u64 gen;
+	__u32 ctr; /* the rule's counter index and verdict: its pcf_flow's */
+	__u32 verdict;
 };
 
 /*
@@ -165,8 +167,14 @@ struct pcf_cached {
  */
 struct pcf_flow {
 	__u64 rank;
-	__u32 slot;
-	__u32 pad;
+	__u16 slot;
+	/*
+	 * The rule's verdict and counter index, as in its slot: a DROP needs
+	 * nothing else, so the steering program does not read the rule.
+	 */
+	__u8 verdict;
+	__u8 pad;
+	__u32 ctr;
 };
 
 enum pcf_egress {
@@ -220,20 +228,25 @@ struct pcf_action {
  * may: a replace writes a new slot and switches to it.
  */
 struct pcf_rule {
-	struct pcf_key key;
-	struct pcf_key mask;
+	/* what the steering program reads of a rule: its first cache line */
 	struct pcf_action action;
-	__u32 id; /* the id the operator sees; never 0 */
-	__u32 prio; /* lower wins */
-	__u32 mask_id;
-	__u32 flags;
 	/*
 	 * Index of the rule's counters in pcf_rule_stats and the workers'
 	 * pcf_wrule_stats: kept across replaces, so no packet is missed.
 	 */
 	__u32 ctr;
+	__u32 id; /* the id the operator sees; never 0 */
+	/* the rest is user space's */
+	__u32 prio; /* lower wins */
+	__u32 mask_id;
+	__u32 flags;
 	__u32 pad;
+	struct pcf_key key;
+	struct pcf_key mask;
 };
+
+_Static_assert(__builtin_offsetof(struct pcf_rule, id) + 4 <= 64,
+	       "action, ctr and id share the rule's first cache line");
 
 /* One entry of the priority-ordered mask list. */
 struct pcf_mask {

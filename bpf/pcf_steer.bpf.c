@@ -153,10 +153,17 @@ static __always_inline __u32 default_verdict(void)
 
 #define KEY_WORDS (sizeof(struct pcf_key) / sizeof(__u32))
 
+/* The rule a packet matched: slot -1 for none. */
+struct hit {
+	int slot;
+	__u32 ctr;
+	__u32 verdict;
+};
+
 /* The best match of a search so far. */
 struct best {
 	__u64 rank;
-	int slot;
+	const struct pcf_flow *f; /* NULL: none */
 };
 
 /* IPv4: the packet's compact key under mask m, in pcf_flows4. */
@@ -186,7 +193,7 @@ static __always_inline void lookup4(const struct pcf_key4 *pk,
 	f = bpf_map_lookup_elem(&pcf_flows4, &lk);
 	if (f && f->rank < b->rank) {
 		b->rank = f->rank;
-		b->slot = f->slot;
+		b->f = f;
 	}
 }
 
@@ -206,7 +213,7 @@ static __always_inline void lookup6(const struct pcf_key *key,
 	f = bpf_map_lookup_elem(&pcf_flows, &lk);
 	if (f && f->rank < b->rank) {
 		b->rank = f->rank;
-		b->slot = f->slot;
+		b->f = f;
 	}
 }
 
@@ -214,18 +221,22 @@ static __always_inline void lookup6(const struct pcf_key *key,
  * Tuple-space search: one hash lookup per distinct mask, masks in order of
  * the best rank they hold, stopping as soon as no later mask can beat the
  * best match so far.  pk: the compact key of an IPv4 packet, NULL for
- * IPv6.  Returns the slot of the winning rule, or -1.
+ * IPv6.  The winning rule's slot, counter and verdict (from its hash
+ * entry, which an RCU grace period keeps alive while it is read) go to
+ * ret; slot -1 when no rule matched.
  */
-static __always_inline int search(const struct pcf_key *key,
-				  const struct pcf_key4 *pk, __u32 buf)
+static __always_inline void search(const struct pcf_key *key,
+				   const struct pcf_key4 *pk, __u32 buf,
+				   struct hit *ret)
 {
-	struct best best = { .rank = ~0ULL, .slot = -1 };
+	struct best best = { .rank = ~0ULL, .f = NULL };
 	struct pcf_mask_table *tbl;
 	__u32 i;
 
+	ret->slot = -1;
 	tbl = bpf_map_lookup_elem(&pcf_masks, &buf);
 	if (!tbl)
-		return -1;
+		return;
 
 	for (i = 0; i < PCF_MAX_MASKS; i++) {
 		const struct pcf_mask *m;
@@ -240,7 +251,11 @@ static __always_inline int search(const struct pcf_key *key,
 		else
 			lookup6(key, m, &best);
 	}
-	return best.slot;
+	if (best.f) {
+		ret->slot = best.f->slot;
+		ret->ctr = best.f->ctr;
+		ret->verdict = best.f->verdict;
+	}
 }
 
 static __always_inline int key4_equal(const struct pcf_key4 *a,
@@ -253,25 +268,25 @@ static __always_inline int key4_equal(const struct pcf_key4 *a,
 }
 
 /*
- * The winning rule's slot, or -1: IPv4 from this CPU's flow cache when it
- * holds a result of the current rule table, else from the search, whose
- * result then takes the cache entry (a store: cheap enough for every
- * packet of ever new flows).  A subprogram: inlined, it left clang short of
- * registers in pcf_steer(), which then kept ctx + 12 (ingress_ifindex) in
- * one, a ctx access the verifier refuses.
+ * The winning rule (see search), or slot -1: IPv4 from this CPU's flow
+ * cache when it holds a result of the current rule table, else from the
+ * search, whose result then takes the cache entry (a store: cheap enough
+ * for every packet of ever new flows).  A subprogram: inlined, it left
+ * clang short of registers in pcf_steer(), which then kept ctx + 12
+ * (ingress_ifindex) in one, a ctx access the verifier refuses.
  */
-static __noinline int classify(const struct pcf_key *key)
+static __noinline void classify(const struct pcf_key *key, struct hit *ret)
 {
 	struct pcf_table_state *st;
 	struct pcf_cached *c;
 	struct pcf_key4 pk;
 	__u32 zero = 0, idx, buf;
 	__u64 g;
-	int slot;
 
+	ret->slot = -1;
 	st = bpf_map_lookup_elem(&pcf_state, &zero);
 	if (!st)
-		return -1;
+		return;
 	/*
 	 * The generation before the mask list and the search: a cached
 	 * result is never older than its tag (pcfd moves the generation on
@@ -280,20 +295,29 @@ static __noinline int classify(const struct pcf_key *key)
 	g = READ_ONCE(st->gen);
 	barrier();
 	buf = READ_ONCE(st->mask_buf);
-	if (key->family != 4)
-		return search(key, NULL, buf);
+	if (key->family != 4) {
+		search(key, NULL, buf, ret);
+		return;
+	}
 	pcf_key4_of(&pk, key);
 	idx = pcf_hash4(&pk) >> (64 - PCF_FLOW_CACHE_BITS);
 	c = bpf_map_lookup_elem(&pcf_flow_cache, &idx);
-	if (!c)
-		return search(key, &pk, buf);
-	if (c->gen == g && key4_equal(&c->key, &pk))
-		return c->slot;
-	slot = search(key, &pk, buf);
+	if (!c) {
+		search(key, &pk, buf, ret);
+		return;
+	}
+	if (c->gen == g && key4_equal(&c->key, &pk)) {
+		ret->slot = c->slot;
+		ret->ctr = c->ctr;
+		ret->verdict = c->verdict;
+		return;
+	}
+	search(key, &pk, buf, ret);
 	c->key = pk;
-	c->slot = slot;
+	c->slot = ret->slot;
+	c->ctr = ret->ctr;
+	c->verdict = ret->verdict;
 	c->gen = g;
-	return slot;
 }
 
 /* TTL / hop limit and DF rewrites for a PASS rule; false: TTL expired. */
@@ -462,8 +486,9 @@ int pcf_steer(struct xdp_md *ctx)
 	__u64 bytes = ctx->data_end - ctx->data;
 	struct pcf_pkt pkt = {};
 	struct pcf_rule *rule;
+	struct hit hit;
 	__u32 slot;
-	int ret, s;
+	int ret;
 
 	ret = pcf_parse(ctx, &pkt);
 	if (ret == PCF_PARSE_NOT_IP) {
@@ -479,16 +504,18 @@ int pcf_steer(struct xdp_md *ctx)
 		count(PCF_STAT_REASON(PCF_REASON_FRAGMENT), bytes);
 
 	pkt.key.ifindex = ctx->ingress_ifindex;
-	s = classify(&pkt.key);
-	if (s < 0) {
+	classify(&pkt.key, &hit);
+	if (hit.slot < 0) {
 		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);
 		return finish(default_verdict(), bytes);
 	}
-	slot = s;
+	count_rule(hit.ctr, bytes);
+	if (hit.verdict == PCF_VERDICT_DROP)
+		return finish(PCF_VERDICT_DROP, bytes); /* the rule unread */
+	slot = hit.slot;
 	rule = bpf_map_lookup_elem(&pcf_rules, &slot);
 	if (!rule)
 		return finish(default_verdict(), bytes);
-	count_rule(rule->ctr, bytes);
 
 	switch (rule->action.verdict) {
 	case PCF_VERDICT_DROP:

@@ -406,6 +406,7 @@ static const struct pcf_table_ops mem_ops = {
 struct best {
 	__u64 rank;
 	int slot;
+	__u32 ctr, verdict; /* what the entry says of its rule */
 };
 
 static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
@@ -430,10 +431,8 @@ static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
 	      1ULL << (h % 64)))
 		return;
 	f = hmap_get(&m->flows4, &lk);
-	if (f && f->rank < b->rank) {
-		b->rank = f->rank;
-		b->slot = f->slot;
-	}
+	if (f && f->rank < b->rank)
+		*b = (struct best){ f->rank, f->slot, f->ctr, f->verdict };
 }
 
 static void search6(const struct pcf_mem *m, const struct pcf_key *pkt,
@@ -449,10 +448,8 @@ static void search6(const struct pcf_mem *m, const struct pcf_key *pkt,
 		((__u8 *)&lk.key)[i] = kb[i] & mb[i];
 	lk.mask_id = mask->mask_id;
 	f = hmap_get(&m->flows6, &lk);
-	if (f && f->rank < b->rank) {
-		b->rank = f->rank;
-		b->slot = f->slot;
-	}
+	if (f && f->rank < b->rank)
+		*b = (struct best){ f->rank, f->slot, f->ctr, f->verdict };
 }
 
 static int search(const struct pcf_mem *m, const struct pcf_key *pkt, __u32 buf)
@@ -469,6 +466,10 @@ static int search(const struct pcf_mem *m, const struct pcf_key *pkt, __u32 buf)
 		else
 			search6(m, pkt, &tbl->masks[i], &b);
 	}
+	/* pcf_steer takes a DROP's verdict and counter from the entry */
+	if (b.slot >= 0 && (m->slots[b.slot].ctr != b.ctr ||
+			    m->slots[b.slot].action.verdict != b.verdict))
+		return PCF_MEM_ENTRY_WRONG;
 	return b.slot;
 }
 

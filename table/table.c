@@ -198,6 +198,15 @@ static __u64 rank_of(const struct pcf_rule *r)
 	return pcf_rank(r->prio, r->id);
 }
 
+/* The hash entry's value for rule r in slot. */
+static struct pcf_flow flow_of(const struct pcf_rule *r, __u32 slot)
+{
+	return (struct pcf_flow){ .rank = rank_of(r),
+				  .slot = slot,
+				  .verdict = r->action.verdict,
+				  .ctr = r->ctr };
+}
+
 /* ---- the match index: (mask id, masked key) -> live rule ---- */
 
 static __u32 match_hash(const struct pcf_key *k, __u32 mask_id)
@@ -557,7 +566,7 @@ static int put_err(int err)
 /* New entries of r leading to slot; all or nothing. */
 static int flows_add(struct pcf_table *t, const struct pcf_rule *r, __u32 slot)
 {
-	struct pcf_flow f = { .rank = rank_of(r), .slot = slot };
+	struct pcf_flow f = flow_of(r, slot);
 	struct pcf_lookup_key k6;
 	struct pcf_key4 k4;
 	int err;
@@ -587,8 +596,7 @@ static int flows_add(struct pcf_table *t, const struct pcf_rule *r, __u32 slot)
 static int flows_switch(struct pcf_table *t, const struct pcf_rule *old,
 			__u32 from, const struct pcf_rule *r, __u32 to)
 {
-	struct pcf_flow f = { .rank = rank_of(r), .slot = to };
-	struct pcf_flow back = { .rank = rank_of(old), .slot = from };
+	struct pcf_flow f = flow_of(r, to), back = flow_of(old, from);
 	struct pcf_lookup_key k6;
 	struct pcf_key4 k4;
 	int err;
@@ -615,7 +623,7 @@ static int flows_switch(struct pcf_table *t, const struct pcf_rule *old,
  */
 static int flows_del(struct pcf_table *t, const struct pcf_rule *r, __u32 slot)
 {
-	struct pcf_flow f = { .rank = rank_of(r), .slot = slot };
+	struct pcf_flow f = flow_of(r, slot);
 	struct pcf_lookup_key k6;
 	struct pcf_key4 k4;
 	int err;
@@ -1312,8 +1320,7 @@ static int rewrite_entries(struct pcf_table *t)
 			__u32 slot = t->ctr_slot[ms->members[i]];
 			const struct pcf_rule *r = &t->slots[slot];
 
-			f = (struct pcf_flow){ .rank = rank_of(r),
-					       .slot = slot };
+			f = flow_of(r, slot);
 			key4_of(r, &k4);
 			key6_of(r, &k6);
 			if (in_flows6(r))

@@ -271,7 +271,9 @@ static void torn_replace(bool switched)
 		pcf_key4_of(&k4, &newer.key);
 		k4.mask_id = newer.mask_id;
 		f = (struct pcf_flow){ .rank = pcf_rank(newer.prio, id),
-				       .slot = spare };
+				       .slot = spare,
+				       .verdict = newer.action.verdict,
+				       .ctr = newer.ctr };
 		assert_int_equal(
 		    be.ops->flow4_put(be.ctx, &k4, &f, PCF_PUT_EXIST), 0);
 	}
@@ -394,6 +396,7 @@ static void snapshot(struct snap *s)
 	assert_int_equal(pcf_table_foreach(E.t, 0, snap_rule, s), 0);
 	for (i = 0; i < FAULT_PROBES; i++) {
 		slot = pcf_mem_classify(E.mem, &probes[i]);
+		assert_int_not_equal(slot, PCF_MEM_ENTRY_WRONG);
 		s->answer[i] = slot < 0 ? 0 : pcf_mem_slot(E.mem, slot)->id;
 		want = gen_reference(s->rules, s->n, &probes[i]);
 		assert_int_equal(s->answer[i],

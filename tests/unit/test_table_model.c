@@ -107,6 +107,8 @@ static struct want want_of(const struct pcf_rule *rules, unsigned int n,
 
 static bool got_is(const struct want *w, int slot)
 {
+	if (slot == PCF_MEM_ENTRY_WRONG)
+		fail_msg("a hash entry's verdict or counter is not its rule's");
 	if (slot < 0)
 		return w->none;
 	return !w->none && same_new_rule(&w->r, pcf_mem_slot(M.mem, slot));
@@ -454,6 +456,7 @@ static void check_packets(void)
 			gen_packet(&M.g, &k);
 		want = gen_reference(M.live, M.n, &k);
 		slot = pcf_mem_classify(M.mem, &k);
+		assert_int_not_equal(slot, PCF_MEM_ENTRY_WRONG);
 		if (want < 0) {
 			if (slot >= 0)
 				fail_msg("a packet no rule matches got rule %u",
