@@ -231,6 +231,56 @@ static void iface_unregister(struct pcf_dp *dp, __u32 ifindex)
 	bpf_map_delete_elem(fd, &ifindex);
 }
 
+/*
+ * Forget the pcf_ifaces entries (and their xskmap slots) of interfaces
+ * that no longer exist here: a device that went away while no pcfd
+ * watched leaves its entry behind.
+ */
+static void iface_gc(struct pcf_dp *dp)
+{
+	int fd = bpf_map__fd(dp->skel->maps.pcf_ifaces);
+	__u32 key, next, *prev = NULL, gone[PCF_MAX_IFACES];
+	char name[IF_NAMESIZE];
+	unsigned int i, n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!if_indextoname(next, name) && n < PCF_MAX_IFACES)
+			gone[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	for (i = 0; i < n; i++)
+		iface_unregister(dp, gone[i]);
+}
+
+/*
+ * The XDP link pinned at path, when it still holds ifindex.  A link whose
+ * device went away (deleted, or its namespace: "Link has been severed"),
+ * or that followed a device renamed since, is no attachment of ifname:
+ * detach it (nothing to do on a severed one), unpin it and forget its
+ * interface, so that a new link takes its place.  -ENOENT: none to adopt.
+ */
+static int adopt_link(struct pcf_dp *dp, const char *path, __u32 ifindex)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return -ENOENT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.type != BPF_LINK_TYPE_XDP || info.xdp.ifindex == ifindex)
+		return fd; /* ours, or nothing better known: adopt */
+	bpf_link_detach(fd);
+	close(fd);
+	unlink(path);
+	if (info.xdp.ifindex)
+		iface_unregister(dp, info.xdp.ifindex);
+	else
+		iface_gc(dp);
+	return -ENOENT;
+}
+
 static int link_create(int prog_fd, int ifindex, __u32 xdp_flags)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = xdp_flags);
@@ -253,7 +303,7 @@ int pcf_dp_attach(struct pcf_dp *dp, const char *ifname,
 		return -ENODEV;
 	link_path(dp, ifname, path, sizeof(path));
 
-	fd = bpf_obj_get(path);
+	fd = adopt_link(dp, path, ifindex);
 	if (fd >= 0) {
 		/* adopt the link of an earlier pcfd: swap in our program */
 		err = bpf_link_update(fd, prog_fd, NULL);
@@ -296,24 +346,44 @@ registered:
 	return 0;
 }
 
-int pcf_dp_detach(struct pcf_dp *dp, const char *ifname)
+/*
+ * Detach the link pinned for name (even if someone else still holds it;
+ * nothing to do on a severed one) and unpin it; -ENOENT: none pinned.
+ */
+static int link_unpin(const struct pcf_dp *dp, const char *name)
 {
 	char path[PATH_MAX];
-	int fd, ifindex;
+	int fd;
 
-	link_path(dp, ifname, path, sizeof(path));
+	link_path(dp, name, path, sizeof(path));
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -ENOENT;
-	/* detach even if someone else still holds the link */
 	bpf_link_detach(fd);
 	close(fd);
-	unlink(path);
+	return unlink(path) ? -errno : 0;
+}
 
+int pcf_dp_detach(struct pcf_dp *dp, const char *ifname)
+{
+	int ifindex, err = link_unpin(dp, ifname);
+
+	if (err)
+		return err;
 	ifindex = if_nametoindex(ifname);
 	if (ifindex)
 		iface_unregister(dp, ifindex);
 	return 0;
+}
+
+int pcf_dp_iface_gone(struct pcf_dp *dp, const char *ifname, __u32 ifindex)
+{
+	int ret_fd = bpf_map__fd(dp->ret_skel->maps.pcf_ret_devmap);
+	int err = link_unpin(dp, ifname);
+
+	iface_unregister(dp, ifindex);
+	bpf_map_delete_elem(ret_fd, &ifindex);
+	return err == -ENOENT ? 0 : err;
 }
 
 int pcf_dp_unpin(struct pcf_dp *dp)
@@ -494,19 +564,11 @@ int pcf_dp_return_attach(struct pcf_dp *dp, const char *peer)
 
 int pcf_dp_return_detach(struct pcf_dp *dp, const char *peer)
 {
-	char path[PATH_MAX];
-	int fd, ifindex = if_nametoindex(peer);
+	int ifindex = if_nametoindex(peer);
 
 	if (ifindex)
 		tc_detach(ifindex);
-	link_path(dp, peer, path, sizeof(path));
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -ENOENT;
-	bpf_link_detach(fd);
-	close(fd);
-	unlink(path);
-	return 0;
+	return link_unpin(dp, peer);
 }
 
 int pcf_dp_return_allow(struct pcf_dp *dp, __u32 ifindex)

@@ -64,12 +64,21 @@ void pcf_dp_close(struct pcf_dp *dp);
 
 /*
  * Attach to ifname through a bpf_link pinned as PIN_DIR/link_IFNAME; a link
- * pinned by an earlier pcfd is adopted and switched to this program.
+ * pinned by an earlier pcfd is adopted and switched to this program, unless
+ * it no longer holds ifname's device (the device was deleted or renamed
+ * since: the kernel's "Link has been severed"): then a new link replaces
+ * it.
  * *ret_mode tells which mode the program runs in.
  */
 int pcf_dp_attach(struct pcf_dp *dp, const char *ifname,
 		  enum pcf_xdp_mode mode, enum pcf_xdp_mode *ret_mode);
 int pcf_dp_detach(struct pcf_dp *dp, const char *ifname);
+/*
+ * ifname (attached as ifindex) went away or was renamed: unpin its link
+ * (detaching it from a renamed device), forget its xskmap slots and take
+ * it out of pcf_return's devmap.
+ */
+int pcf_dp_iface_gone(struct pcf_dp *dp, const char *ifname, __u32 ifindex);
 /* Is ifname attached (a link is pinned for it)? */
 bool pcf_dp_attached(const struct pcf_dp *dp, const char *ifname);
 
