@@ -31,6 +31,8 @@ static const char *const reason_names[PCF_REASON_MAX] = {
 	[PCF_REASON_REDIRECT_FALLBACK] = "redirect_fallback",
 	[PCF_REASON_TTL_EXPIRED] = "ttl_expired",
 	[PCF_REASON_META_FAILED] = "meta_failed",
+	[PCF_REASON_TOO_BIG] = "too_big",
+	[PCF_REASON_WORKER_STALLED] = "worker_stalled",
 };
 
 const char *pcf_reason_name(enum pcf_reason r)
@@ -75,19 +77,39 @@ static int prepare_pin_dir(const char *dir)
 	return pcf_is_bpffs(dir) ? 0 : -ENOTSUP;
 }
 
-static int mmap_rules(struct pcf_dp *dp)
+/* mmap len bytes (rounded up to pages) of a BPF_F_MMAPABLE array. */
+static int map_mmap(int fd, size_t len, int prot, void **ret,
+		    size_t *ret_len)
 {
-	size_t len = sizeof(struct pcf_rule) * PCF_MAX_RULES;
 	long page = sysconf(_SC_PAGESIZE);
 	void *p;
 
 	len = (len + page - 1) / page * page;
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED,
-		 bpf_map__fd(dp->skel->maps.pcf_rules), 0);
+	p = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
+	*ret = p;
+	*ret_len = len;
+	return 0;
+}
+
+static int mmap_maps(struct pcf_dp *dp)
+{
+	void *p;
+	int err;
+
+	err = map_mmap(bpf_map__fd(dp->skel->maps.pcf_rules),
+		       sizeof(struct pcf_rule) * PCF_MAX_RULES, PROT_READ, &p,
+		       &dp->rules_len);
+	if (err)
+		return err;
 	dp->rules = p;
-	dp->rules_len = len;
+	err = map_mmap(bpf_map__fd(dp->skel->maps.pcf_heartbeat),
+		       sizeof(__u64) * PCF_XSKMAP_SIZE, PROT_READ | PROT_WRITE,
+		       &p, &dp->heartbeats_len);
+	if (err)
+		return err;
+	dp->heartbeats = p;
 	return 0;
 }
 
@@ -145,7 +167,7 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 	err = pcf_return__load(dp->ret_skel);
 	if (err)
 		goto fail;
-	err = mmap_rules(dp);
+	err = mmap_maps(dp);
 	if (err)
 		goto fail;
 	err = pcf_rules_load(dp);
@@ -166,6 +188,8 @@ void pcf_dp_close(struct pcf_dp *dp)
 	pcf_rules_free(dp);
 	if (dp->rules)
 		munmap((void *)dp->rules, dp->rules_len);
+	if (dp->heartbeats)
+		munmap((void *)dp->heartbeats, dp->heartbeats_len);
 	pcf_return__destroy(dp->ret_skel);
 	pcf_steer__destroy(dp->skel);
 	free(dp);
@@ -400,29 +424,65 @@ int pcf_dp_unpin(struct pcf_dp *dp)
 	return 0;
 }
 
+static int config_read(struct pcf_dp *dp, struct pcf_config *ret)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.pcf_config),
+				   &zero, ret)
+		   ? -errno
+		   : 0;
+}
+
+static int config_write(struct pcf_dp *dp, const struct pcf_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(dp->skel->maps.pcf_config),
+				   &zero, cfg, BPF_ANY)
+		   ? -errno
+		   : 0;
+}
+
+/*
+ * pcfd is the only writer of pcf_config, from its main thread: read,
+ * change one field, write back keeps the others.
+ */
 int pcf_dp_set_default(struct pcf_dp *dp, enum pcf_verdict verdict)
 {
-	struct pcf_config cfg = { .default_verdict = verdict };
-	__u32 zero = 0;
+	struct pcf_config cfg;
+	int err;
 
 	if (verdict != PCF_VERDICT_PASS && verdict != PCF_VERDICT_DROP)
 		return -EINVAL;
-	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.pcf_config), &zero,
-				&cfg, BPF_ANY))
-		return -errno;
-	return 0;
+	err = config_read(dp, &cfg);
+	if (err)
+		return err;
+	cfg.default_verdict = verdict;
+	return config_write(dp, &cfg);
 }
 
 int pcf_dp_get_default(struct pcf_dp *dp, enum pcf_verdict *ret_verdict)
 {
 	struct pcf_config cfg;
-	__u32 zero = 0;
+	int err = config_read(dp, &cfg);
 
-	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.pcf_config), &zero,
-				&cfg))
-		return -errno;
-	*ret_verdict = cfg.default_verdict;
-	return 0;
+	if (!err)
+		*ret_verdict = cfg.default_verdict;
+	return err;
+}
+
+int pcf_dp_set_redirect_limits(struct pcf_dp *dp, __u32 max_packet,
+			       __u64 worker_timeout_ns)
+{
+	struct pcf_config cfg;
+	int err = config_read(dp, &cfg);
+
+	if (err)
+		return err;
+	cfg.max_packet = max_packet;
+	cfg.worker_timeout_ns = worker_timeout_ns;
+	return config_write(dp, &cfg);
 }
 
 /* Sum one key of a per-CPU counter map. */

@@ -44,6 +44,9 @@ struct pcf_dp {
 
 	const struct pcf_rule *rules; /* mmap of pcf_rules, read-only */
 	size_t rules_len;
+	/* mmap of pcf_heartbeat: PCF_XSKMAP_SIZE entries the workers write */
+	volatile __u64 *heartbeats;
+	size_t heartbeats_len;
 
 	/* cache rebuilt from pcf_rules at open */
 	struct pcf_mask_state masks[PCF_MAX_MASKS];
@@ -103,6 +106,13 @@ const char *pcf_ret_stat_name(enum pcf_ret_stat s);
 /* Verdict for packets no rule matches: PASS or DROP. */
 int pcf_dp_set_default(struct pcf_dp *dp, enum pcf_verdict verdict);
 int pcf_dp_get_default(struct pcf_dp *dp, enum pcf_verdict *ret_verdict);
+/*
+ * What REDIRECT rules send to a worker (pcf_config): frames of at most
+ * max_packet bytes (0: any), to queues whose worker beat within
+ * worker_timeout_ns (0: no check); the rest go to the kernel.
+ */
+int pcf_dp_set_redirect_limits(struct pcf_dp *dp, __u32 max_packet,
+			       __u64 worker_timeout_ns);
 
 /* XDP counters, summed over CPUs: ret has PCF_STAT_MAX entries. */
 int pcf_dp_read_stats(struct pcf_dp *dp, struct pcf_counter *ret);
