@@ -257,9 +257,9 @@ static void test_redirect_socket(void **state)
  */
 static void expect_refused(const struct frame *f, enum pcf_reason reason)
 {
-	const enum pcf_reason reasons[] = {
-		reason, PCF_REASON_REDIRECT_FALLBACK, PCF_REASON_NONE
-	};
+	const enum pcf_reason reasons[] = { reason,
+					    PCF_REASON_REDIRECT_FALLBACK,
+					    PCF_REASON_NONE };
 	struct stats before;
 	struct result res;
 
