@@ -78,8 +78,7 @@ static int prepare_pin_dir(const char *dir)
 }
 
 /* mmap len bytes (rounded up to pages) of a BPF_F_MMAPABLE array. */
-static int map_mmap(int fd, size_t len, int prot, void **ret,
-		    size_t *ret_len)
+static int map_mmap(int fd, size_t len, int prot, void **ret, size_t *ret_len)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	void *p;
@@ -550,12 +549,16 @@ const char *pcf_ret_stat_name(enum pcf_ret_stat s)
 	return (unsigned int)s < PCF_RET_STAT_MAX ? ret_stat_names[s] : "?";
 }
 
-/* Adopt the XDP link pinned at path (switch it to prog_fd), or create one. */
-static int pin_or_adopt(const char *path, int prog_fd, int ifindex)
+/*
+ * Adopt the XDP link pinned at path (switch it to prog_fd) unless it is
+ * stale (adopt_link), or create one.
+ */
+static int pin_or_adopt(struct pcf_dp *dp, const char *path, int prog_fd,
+			int ifindex)
 {
 	int fd, err;
 
-	fd = bpf_obj_get(path);
+	fd = adopt_link(dp, path, ifindex);
 	if (fd >= 0) {
 		err = bpf_link_update(fd, prog_fd, NULL) ? -errno : 0;
 		close(fd);
@@ -612,7 +615,7 @@ int pcf_dp_return_attach(struct pcf_dp *dp, const char *peer)
 	if (!ifindex)
 		return -ENODEV;
 	link_path(dp, peer, path, sizeof(path));
-	err = pin_or_adopt(path, pcf_dp_return_prog_fd(dp), ifindex);
+	err = pin_or_adopt(dp, path, pcf_dp_return_prog_fd(dp), ifindex);
 	if (err)
 		return err;
 	err = tc_attach(bpf_program__fd(dp->ret_skel->progs.pcf_return_mark),
