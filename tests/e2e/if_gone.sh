@@ -9,6 +9,7 @@
 #    workers, or the kernel while they restart);
 #  - the veth made again: pcfd attaches, the workers are back, and
 #    redirect rules on $IF_A reach them again (TTL 62);
+#  - the return veth deleted: pcfd makes it again, the flows go on;
 #  - pcfd stopped, $IF_A deleted and made again, pcfd started on the same
 #    pins: no "Link has been severed", redirected again;
 #  - pcfd stopped, the namespace rebuilt (every link of it new, the return
@@ -68,6 +69,14 @@ n=$(grep -vc listening "$TMP/recv.b")
 fast=$(awk '$3 == 63' "$TMP/recv.b" | wc -l)
 log "the flow on $IF_B: $n of 400, $fast through the workers, $((n - fast)) through the kernel"
 [ "$n" = 400 ] || fail_stats "the flow on $IF_B lost $((400 - n))"
+
+log "the return veth deleted: pcfd makes it again"
+ip -n "$dut" link del $RET_A || fail "ip link del $RET_A"
+wait_for 10 grep -q "the return veth $RET_A went away: making it again" "$TMP/fp.err" ||
+	fail_stats "pcfd said nothing"
+wait_for 10 ip -n "$dut" link show $RET_A >/dev/null 2>&1 || fail "no $RET_A again"
+wait_for 10 has_worker $IF_A || fail_stats "no workers after the return veth came back"
+through_pcf "after the return veth came back"
 
 log "pcfd stopped, $IF_A deleted and made again, pcfd started"
 kill -TERM $fp

@@ -2,8 +2,8 @@
 /*
  * test_pcfd_opts: pcfd's options from a configuration file and the
  * command line: the command line wins, an -i there replaces the file's
- * interfaces, a bad value in the file is refused (exit status 2), and
- * --check needs no interface.
+ * interfaces, a bad value in the file is refused (exit status 2),
+ * --check needs no interface, --worker-timeout's range.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,6 +166,33 @@ static void test_check_needs_no_interface(void **state)
 	unlink(path);
 }
 
+/* --worker-timeout: 1000 unless set; 0 (off) or 500..3600000 ms. */
+static void test_worker_timeout(void **state)
+{
+	static const char *const bad[] = { "100", "499", "3600001",
+					   "1s",  "-1",	 NULL };
+	struct pcfd_opts o;
+	int i;
+
+	assert_int_equal(parse(&o, "-i", "x", NULL), 0);
+	assert_int_equal(o.worker_timeout_ms, PCF_WORKER_TIMEOUT_MS_DEFAULT);
+	pcfd_opts_free(&o);
+	write_conf("interface = a\nworker-timeout = 0\n");
+	assert_int_equal(parse(&o, "-c", path, NULL), 0);
+	assert_int_equal(o.worker_timeout_ms, 0);
+	pcfd_opts_free(&o);
+	assert_int_equal(
+	    parse(&o, "-c", path, "--worker-timeout", "2500", NULL), 0);
+	assert_int_equal(o.worker_timeout_ms, 2500);
+	pcfd_opts_free(&o);
+	unlink(path);
+	for (i = 0; bad[i]; i++) {
+		assert_int_equal(
+		    parse(&o, "--worker-timeout", bad[i], "-i", "x", NULL), 2);
+		pcfd_opts_free(&o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_return_veth),
 		cmocka_unit_test(test_check_needs_no_interface),
+		cmocka_unit_test(test_worker_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
