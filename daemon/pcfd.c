@@ -532,16 +532,17 @@ static void iface_gone(struct pcfd *d, int i)
 	d->ifs[i].ifindex = 0;
 }
 
-/* An interface of the name of i is there (again): attach.  Attached? */
+/*
+ * An interface of the name of i is there (again): attach.  Attached?  A
+ * device pcfd could not attach to is tried once (a new one, again).
+ */
 static bool iface_back(struct pcfd *d, int i, const struct pcf_link *l)
 {
 	int err;
 
 	if (d->ifs[i].refused == l->ifindex)
-		return false; /* said already */
+		return false;
 	err = attach_one(d, i, l);
-	if (!err && d->o.ret_name[0])
-		err = pcf_dp_return_allow(d->dp, l->ifindex);
 	if (err) {
 		d->ifs[i].refused = l->ifindex;
 		pcf_journal_event(LOG_ERR, "attach_failed", d->o.ifnames[i],
@@ -550,6 +551,11 @@ static bool iface_back(struct pcfd *d, int i, const struct pcf_link *l)
 		return false;
 	}
 	d->ifs[i].refused = 0;
+	err = d->o.ret_name[0] ? pcf_dp_return_allow(d->dp, l->ifindex) : 0;
+	if (err)
+		pr_warn(
+		    "pcfd: %s: pcf_return cannot redirect to it: %s (the kernel forwards what the workers return for it)\n",
+		    d->o.ifnames[i], strerror(-err));
 	return true;
 }
 
@@ -907,8 +913,8 @@ static int on_watchdog_tick(struct pcfd *d, struct pcfd_source *src)
 /*
  * SIGHUP: read the configuration again; what changes at run time is the
  * default verdict, the stats interval, the worker timeout and the
- * verbosity.  The rest
- * (interfaces, workers, pin dir, control port) needs a restart.
+ * verbosity.  The rest (interfaces, workers, pin dir, control port)
+ * needs a restart.
  */
 static void reload(struct pcfd *d)
 {

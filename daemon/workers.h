@@ -10,7 +10,10 @@
  * transmits on the AF_XDP socket of the interface the kernel's FIB chose.
  * Closing a socket empties its xskmap slot: the steering program then
  * passes the flow to the kernel, so stopping (or killing) the workers
- * never blackholes traffic.
+ * never blackholes traffic.  Nor does stopping pcfd without closing them
+ * (SIGSTOP): each thread writes a heartbeat per queue (pcf_heartbeat),
+ * and the steering program passes the flows of a queue whose heartbeat
+ * is too old to the kernel.
  */
 #ifndef PCF_WORKERS_H
 #define PCF_WORKERS_H
