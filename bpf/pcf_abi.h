@@ -48,6 +48,11 @@ enum pcf_reason {
 	PCF_REASON_REDIRECT_FALLBACK, /* no AF_XDP socket on the queue: PASS */
 	PCF_REASON_TTL_EXPIRED, /* ttl-delta took TTL/hop limit to 0 */
 	PCF_REASON_META_FAILED, /* no headroom for metadata: PASS */
+	/* longer than a worker's frame takes (pcf_config.max_packet): PASS */
+	PCF_REASON_TOO_BIG,
+	/* the queue's worker did not beat within pcf_config.worker_timeout_ns
+	 * (pcfd stopped or stuck): PASS */
+	PCF_REASON_WORKER_STALLED,
 	PCF_REASON_MAX,
 };
 
@@ -294,6 +299,20 @@ struct pcf_table_state {
 struct pcf_config {
 	__u32 default_verdict; /* enum pcf_verdict for a miss */
 	__u32 pad;
+	/*
+	 * The longest frame (from its Ethernet header) a worker's UMEM frame
+	 * takes: a longer packet of a REDIRECT rule goes to the kernel
+	 * (PCF_REASON_TOO_BIG) instead of into a socket that would drop it.
+	 * 0: no limit.
+	 */
+	__u32 max_packet;
+	__u32 pad2;
+	/*
+	 * REDIRECT only to a queue whose worker wrote its pcf_heartbeat
+	 * entry less than this long ago, else to the kernel
+	 * (PCF_REASON_WORKER_STALLED); 0: no check.
+	 */
+	__u64 worker_timeout_ns;
 };
 
 /* Per interface state, keyed by ifindex. */
@@ -369,5 +388,17 @@ struct pcf_ret_meta {
 	__u32 mark;
 	__u32 magic; /* PCF_RET_META_MAGIC, last: right before the frame */
 };
+
+/*
+ * Worker heartbeats: the pinned array pcf_heartbeat (BPF_F_MMAPABLE, one
+ * __u64 per pcf_xskmap slot, same index) holds the CLOCK_MONOTONIC_COARSE
+ * time in ns (bpf_ktime_get_coarse_ns()) at which the worker of that
+ * queue last went round its loop; an idle worker still goes round at
+ * least every PCF_HEARTBEAT_PERIOD_MS.  A REDIRECT to a queue whose
+ * heartbeat is older than pcf_config.worker_timeout_ns passes to the
+ * kernel, so a stopped pcfd (SIGSTOP, a debugger) never blackholes.
+ */
+#define PCF_HEARTBEAT_PERIOD_MS	     100
+#define PCF_WORKER_TIMEOUT_MS_DEFAULT 1000
 
 #endif /* PCF_ABI_H */

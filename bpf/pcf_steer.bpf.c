@@ -120,6 +120,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_xskmap SEC(".maps");
 
+/* Worker heartbeats, indexed like pcf_xskmap (pcf_abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PCF_XSKMAP_SIZE);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_heartbeat SEC(".maps");
+
 static __always_inline void count(__u32 slot, __u64 bytes)
 {
 	struct pcf_counter *c = bpf_map_lookup_elem(&pcf_stats, &slot);
@@ -438,9 +448,29 @@ static __always_inline int redirect(struct xdp_md *ctx,
 	void *data;
 	__u8 fib_rc;
 
+	__u64 len = ctx->data_end - ctx->data, *beat;
+	const struct pcf_config *cfg;
+	__u32 key, zero = 0;
+
 	iface = bpf_map_lookup_elem(&pcf_ifaces, &ifindex);
 	if (!iface || ctx->rx_queue_index >= PCF_MAX_QUEUES)
 		return XDP_PASS;
+	key = iface->xsk_base + ctx->rx_queue_index;
+	cfg = bpf_map_lookup_elem(&pcf_config, &zero);
+	/* the socket would drop what its frame cannot take: the kernel */
+	if (cfg && cfg->max_packet && len > cfg->max_packet) {
+		count(PCF_STAT_REASON(PCF_REASON_TOO_BIG), len);
+		return XDP_PASS;
+	}
+	/* a socket nobody reads (pcfd stopped) is a blackhole: the kernel */
+	if (cfg && cfg->worker_timeout_ns) {
+		beat = bpf_map_lookup_elem(&pcf_heartbeat, &key);
+		if (!beat || bpf_ktime_get_coarse_ns() - *beat >
+				 cfg->worker_timeout_ns) {
+			count(PCF_STAT_REASON(PCF_REASON_WORKER_STALLED), len);
+			return XDP_PASS;
+		}
+	}
 	fib_rc = fib_next_hop(ctx, pkt, &rule->action, &fib);
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta))) {
 		count(PCF_STAT_REASON(PCF_REASON_META_FAILED), 0);
@@ -462,9 +492,7 @@ static __always_inline int redirect(struct xdp_md *ctx,
 	__builtin_memcpy(meta->smac, fib.smac, 6);
 	meta->magic = PCF_META_MAGIC;
 
-	return bpf_redirect_map(&pcf_xskmap,
-				iface->xsk_base + ctx->rx_queue_index,
-				XDP_PASS);
+	return bpf_redirect_map(&pcf_xskmap, key, XDP_PASS);
 }
 
 static __always_inline int finish(__u32 verdict, __u64 bytes)

@@ -18,6 +18,7 @@
 #include "pcf_nlsock.h"
 #include "ctl.h"
 #include "log.h"
+#include "ifwatch.h" /* struct pcf_link only: no code of it */
 #include "table.h"
 #include "workers.h" /* struct pcf_worker_info only: no code of it */
 
@@ -498,6 +499,25 @@ static bool put_u64s(struct nlmsghdr *nlh, size_t size,
 #define DROPS_MAX \
 	(sizeof(((struct pcf_worker_stats *)0)->drops) / sizeof(__u64))
 
+/* An AF_XDP socket's counters, as a nest of type attr. */
+static bool put_xsk(struct nlmsghdr *nlh, size_t size, __u16 attr,
+		    const struct xdp_statistics *st)
+{
+	__u64 v[PCF_A_XSK_MAX + 1];
+	struct nlattr *nest;
+	unsigned int a;
+
+	pcf_genl_xsk_values(st, v);
+	nest = mnl_attr_nest_start_check(nlh, size, attr);
+	if (!nest)
+		return false;
+	for (a = PCF_A_XSK_RX_DROPPED; a <= PCF_A_XSK_MAX; a++)
+		if (!mnl_attr_put_u64_check(nlh, size, a, v[a]))
+			return false;
+	mnl_attr_nest_end(nlh, nest);
+	return true;
+}
+
 /* One worker's nest: identity, counters, and its drops by reason. */
 static bool put_worker(struct nlmsghdr *nlh, size_t size,
 		       const struct pcf_ctl_workers *w,
@@ -519,7 +539,14 @@ static bool put_worker(struct nlmsghdr *nlh, size_t size,
 	    !mnl_attr_put_u32_check(nlh, size, PCF_A_WORKER_BIND_MODE,
 				    in->zerocopy ? PCF_GENL_BIND_ZEROCOPY
 						 : PCF_GENL_BIND_COPY) ||
-	    !put_u64s(nlh, size, &in->stats))
+	    !put_u64s(nlh, size, &in->stats) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_L4_CSUM_SAMPLED,
+				    in->stats.csum_sampled) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_WORKER_BAD_L4_CSUM,
+				    in->stats.csum_bad) ||
+	    !put_xsk(nlh, size, PCF_A_WORKER_SOCKET, &in->sock) ||
+	    (in->has_ret_sock &&
+	     !put_xsk(nlh, size, PCF_A_WORKER_RETURN_SOCKET, &in->ret_sock)))
 		return false;
 	for (r = 1; r < w->ndrops && r < DROPS_MAX; r++) {
 		drop.packets = in->stats.drops[r];
@@ -560,9 +587,52 @@ static int put_workers(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
 	return 0;
 }
 
+static bool put_link(struct nlmsghdr *nlh, size_t size,
+		     const struct pcf_link *l)
+{
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_LINKS_LINK);
+	if (!nest ||
+	    !mnl_attr_put_strz_check(nlh, size, PCF_A_LINK_IFNAME, l->name) ||
+	    !mnl_attr_put_u32_check(nlh, size, PCF_A_LINK_MTU, l->mtu) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_LINK_RX_PACKETS,
+				    l->rx_packets) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_LINK_RX_DROPPED,
+				    l->rx_dropped) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_LINK_TX_PACKETS,
+				    l->tx_packets) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_LINK_TX_DROPPED,
+				    l->tx_dropped))
+		return false;
+	mnl_attr_nest_end(nlh, nest);
+	return true;
+}
+
+static int put_links(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
+{
+	const struct pcf_ctl_workers *w = req->ctl->workers;
+	struct pcf_link l;
+	struct nlattr *nest;
+	unsigned int i;
+	int err;
+
+	if (!w || !w->link)
+		return 0;
+	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_STATS_LINKS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; (err = w->link(w->ctx, i, &l)) != -ENOENT; i++)
+		if (!err && !put_link(nlh, size, &l))
+			return -EMSGSIZE;
+	mnl_attr_nest_end(nlh, nest);
+	return 0;
+}
+
 /*
  * The reply: PCF_A_STATS_XDP with one counter nest per verdict and reason,
- * and PCF_A_STATS_WORKERS with one nest per worker (empty without any).
+ * PCF_A_STATS_WORKERS with one nest per worker (empty without any), and
+ * PCF_A_STATS_LINKS with one nest per interface.
  */
 static int do_stats_get(struct ctl_req *req)
 {
@@ -598,6 +668,8 @@ static int do_stats_get(struct ctl_req *req)
 		return -EMSGSIZE;
 	mnl_attr_nest_end(nlh, xdp);
 	err = put_workers(req, nlh, size);
+	if (!err)
+		err = put_links(req, nlh, size);
 	if (err)
 		return err;
 	reply_commit(req, nlh);

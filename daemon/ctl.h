@@ -19,6 +19,7 @@
 struct pcf_ctl;
 struct pcf_table;
 struct pcf_worker_info;
+struct pcf_link;
 
 /*
  * Where the AF_XDP workers' counters come from: pcfd hands its workers in
@@ -31,6 +32,9 @@ struct pcf_ctl_workers {
 		    struct pcf_worker_info *ret);
 	const char *(*drop_name)(unsigned int reason);
 	unsigned int ndrops; /* drop reasons: 1 .. ndrops - 1 */
+	/* the interfaces pcfd uses, with their counters; -ENOENT past the
+	 * end, another error: skip that one */
+	int (*link)(const void *ctx, unsigned int i, struct pcf_link *ret);
 	const void *ctx;
 };
 

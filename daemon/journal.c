@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
 
+#include "pcf_genl.h"
 #include "journal.h"
 #include "loader.h"
 
@@ -62,6 +63,12 @@ static void add_field(struct pcf_journal_record *rec, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rec->fields[rec->n++], PCF_JOURNAL_FIELD_LEN, fmt, ap);
 	va_end(ap);
+}
+
+/* PCF_<name>=v */
+static void add_u64(struct pcf_journal_record *rec, const char *name, __u64 v)
+{
+	add_field(rec, "PCF_%s=%llu", name, (unsigned long long)v);
 }
 
 /* "ttl_expired" -> "TTL_EXPIRED": journal field names are upper case */
@@ -142,15 +149,43 @@ static void xdp_fields(const struct pcf_journal_counters *c,
 	add_field(rec, "PCF_SCOPE=xdp");
 	if (c->iface)
 		add_field(rec, "PCF_IFACE=%s", c->iface);
-	add_field(rec, "PCF_RX_PACKETS=%llu",
-		  (unsigned long long)c->rx_packets);
-	add_field(rec, "PCF_PASS_PACKETS=%llu",
-		  (unsigned long long)c->pass_packets);
-	add_field(rec, "PCF_REDIRECT_PACKETS=%llu",
-		  (unsigned long long)c->redirect_packets);
-	add_field(rec, "PCF_DROP_PACKETS=%llu",
-		  (unsigned long long)c->drop_packets);
+	add_u64(rec, "RX_PACKETS", c->rx_packets);
+	add_u64(rec, "PASS_PACKETS", c->pass_packets);
+	add_u64(rec, "REDIRECT_PACKETS", c->redirect_packets);
+	add_u64(rec, "DROP_PACKETS", c->drop_packets);
 	add_reasons(rec, m, "REASON", c->reasons, PCF_REASON_MAX, reason_name);
+}
+
+/*
+ * A socket's counters: a field each (PCF_<PREFIX>_<NAME>), and the
+ * non-zero losses in the message, as "(what: name N, ...)".
+ */
+static void add_xsk(struct pcf_journal_record *rec, struct msg *m,
+		    const char *prefix, const char *what,
+		    const struct xdp_statistics *st)
+{
+	char upper[64], key[64], lower[64];
+	__u64 v[PCF_A_XSK_MAX + 1];
+	unsigned int a, i, shown = 0;
+
+	pcf_genl_xsk_values(st, v);
+	for (a = PCF_A_XSK_RX_DROPPED; a <= PCF_A_XSK_MAX; a++) {
+		const char *name = pcf_xsk_set.policy[a].name;
+
+		add_field(rec, "PCF_%s_%s=%llu",
+			  field_name(prefix, upper, sizeof(upper)),
+			  field_name(name, key, sizeof(key)),
+			  (unsigned long long)v[a]);
+		if (!v[a] || !pcf_genl_xsk_is_loss(a))
+			continue;
+		for (i = 0; name[i] && i + 1 < sizeof(lower); i++)
+			lower[i] = name[i] == '-' ? '_' : name[i];
+		lower[i] = '\0';
+		msg_add(m, "%s%s %llu", shown++ ? ", " : what, lower,
+			(unsigned long long)v[a]);
+	}
+	if (shown)
+		msg_add(m, ")");
 }
 
 static void worker_fields(const struct pcf_journal_counters *c,
@@ -165,13 +200,37 @@ static void worker_fields(const struct pcf_journal_counters *c,
 	add_field(rec, "PCF_SCOPE=worker");
 	add_field(rec, "PCF_IFACE=%s", iface);
 	add_field(rec, "PCF_QUEUE=%d", c->queue);
-	add_field(rec, "PCF_RX_PACKETS=%llu",
-		  (unsigned long long)c->rx_packets);
-	add_field(rec, "PCF_TX_PACKETS=%llu",
-		  (unsigned long long)c->tx_packets);
-	add_field(rec, "PCF_DROP_PACKETS=%llu",
-		  (unsigned long long)c->drop_packets);
+	add_u64(rec, "RX_PACKETS", c->rx_packets);
+	add_u64(rec, "TX_PACKETS", c->tx_packets);
+	add_u64(rec, "DROP_PACKETS", c->drop_packets);
 	add_reasons(rec, m, "DROP", c->drops, PCF_WDROP_MAX, wdrop_name);
+	add_u64(rec, "L4_CSUM_SAMPLED", c->csum_sampled);
+	add_u64(rec, "BAD_L4_CSUM", c->csum_bad);
+	if (c->sock)
+		add_xsk(rec, m, "socket", " (socket drops: ", c->sock);
+	if (c->ret_sock)
+		add_xsk(rec, m, "return-socket",
+			" (return socket drops: ", c->ret_sock);
+}
+
+static void link_fields(const struct pcf_journal_counters *c,
+			struct pcf_journal_record *rec, struct msg *m)
+{
+	const char *iface = c->iface ? c->iface : "?";
+
+	msg_add(
+	    m, "link %s (mtu %u): %llu rx, %llu dropped; %llu tx, %llu dropped",
+	    iface, c->mtu, (unsigned long long)c->rx_packets,
+	    (unsigned long long)c->rx_dropped,
+	    (unsigned long long)c->tx_packets,
+	    (unsigned long long)c->tx_dropped);
+	add_field(rec, "PCF_SCOPE=link");
+	add_field(rec, "PCF_IFACE=%s", iface);
+	add_field(rec, "PCF_MTU=%u", c->mtu);
+	add_u64(rec, "RX_PACKETS", c->rx_packets);
+	add_u64(rec, "RX_DROPPED", c->rx_dropped);
+	add_u64(rec, "TX_PACKETS", c->tx_packets);
+	add_u64(rec, "TX_DROPPED", c->tx_dropped);
 }
 
 /* MESSAGE= is fields[0], filled in once the other fields are known. */
@@ -194,6 +253,8 @@ void pcf_journal_counters_record(const struct pcf_journal_counters *c,
 	msg_add(&m, "MESSAGE=");
 	if (c->scope == PCF_JOURNAL_WORKER)
 		worker_fields(c, ret, &m);
+	else if (c->scope == PCF_JOURNAL_LINK)
+		link_fields(c, ret, &m);
 	else
 		xdp_fields(c, ret, &m);
 }

@@ -39,7 +39,10 @@ enum pcf_journal_dest pcf_journal_dest(void);
 enum pcf_journal_scope {
 	PCF_JOURNAL_XDP = 0, /* the steering program, all interfaces */
 	PCF_JOURNAL_WORKER,  /* one AF_XDP worker: one (interface, queue) */
+	PCF_JOURNAL_LINK,    /* one interface pcfd uses: the kernel's view */
 };
+
+struct xdp_statistics;
 
 /* One snapshot of counters, as plain numbers (summed by the caller). */
 struct pcf_journal_counters {
@@ -53,9 +56,15 @@ struct pcf_journal_counters {
 	__u64 drop_packets;	/* XDP: verdict DROP; worker: all drops */
 	__u64 reasons[PCF_REASON_MAX]; /* XDP: packets per enum pcf_reason */
 	__u64 drops[PCF_WDROP_MAX];    /* worker: packets per enum pcf_wdrop */
+	/* worker: the kernel's counters of its socket and of its socket on
+	 * the return veth (NULL: none) */
+	const struct xdp_statistics *sock, *ret_sock;
+	__u64 csum_sampled, csum_bad; /* worker: TCP/UDP checksums checked */
+	__u32 mtu;		      /* link */
+	__u64 rx_dropped, tx_dropped; /* link: the kernel's drops */
 };
 
-#define PCF_JOURNAL_MAX_FIELDS 48
+#define PCF_JOURNAL_MAX_FIELDS 64
 #define PCF_JOURNAL_FIELD_LEN  320
 
 /* A record: "FIELD=value" strings, MESSAGE= first. */
@@ -66,11 +75,15 @@ struct pcf_journal_record {
 
 /*
  * Build the record for c (pure).  Fields: MESSAGE, MESSAGE_ID, PRIORITY,
- * SYSLOG_IDENTIFIER, PCF_EVENT=counters, PCF_SCOPE (xdp|worker),
- * PCF_IFACE, PCF_QUEUE (worker), PCF_RX_PACKETS, PCF_TX_PACKETS (worker),
- * PCF_PASS_PACKETS and PCF_REDIRECT_PACKETS (XDP), PCF_DROP_PACKETS, and
- * one per reason: PCF_REASON_<NAME>_PACKETS (XDP, pcf_reason_name) or
- * PCF_DROP_<NAME>_PACKETS (worker, pcf_wdrop_name), names in upper case.
+ * SYSLOG_IDENTIFIER, PCF_EVENT=counters, PCF_SCOPE (xdp|worker|link),
+ * PCF_IFACE, PCF_QUEUE (worker), PCF_RX_PACKETS, PCF_TX_PACKETS (worker,
+ * link), PCF_PASS_PACKETS and PCF_REDIRECT_PACKETS (XDP), PCF_DROP_PACKETS
+ * (XDP, worker), and one per reason: PCF_REASON_<NAME>_PACKETS (XDP,
+ * pcf_reason_name) or PCF_DROP_<NAME>_PACKETS (worker, pcf_wdrop_name),
+ * names in upper case.  A worker's sockets: PCF_SOCKET_<NAME> and
+ * PCF_RETURN_SOCKET_<NAME> (the protocol's xsk attribute names:
+ * RX_DROPPED, RX_RING_FULL, ...), PCF_L4_CSUM_SAMPLED, PCF_BAD_L4_CSUM.
+ * A link: PCF_MTU, PCF_RX_DROPPED, PCF_TX_DROPPED.
  */
 void pcf_journal_counters_record(const struct pcf_journal_counters *c,
 				 struct pcf_journal_record *ret);

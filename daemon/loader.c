@@ -35,6 +35,8 @@ static const char *const reason_names[PCF_REASON_MAX] = {
 	[PCF_REASON_REDIRECT_FALLBACK] = "redirect_fallback",
 	[PCF_REASON_TTL_EXPIRED] = "ttl_expired",
 	[PCF_REASON_META_FAILED] = "meta_failed",
+	[PCF_REASON_TOO_BIG] = "too_big",
+	[PCF_REASON_WORKER_STALLED] = "worker_stalled",
 };
 
 const char *pcf_reason_name(enum pcf_reason r)
@@ -112,6 +114,7 @@ static const struct {
 	{ "pcf_flows", sizeof(struct pcf_flow), PCF_MAX_RULES },
 	{ "pcf_masks", sizeof(struct pcf_mask_table), PCF_MASK_BUFS },
 	{ "pcf_rule_stats", sizeof(struct pcf_counter), PCF_RULE_SLOTS },
+	{ "pcf_config", sizeof(struct pcf_config), 1 },
 };
 
 static int check_layout(const char *pin_dir)
@@ -126,6 +129,9 @@ static int check_layout(const char *pin_dir)
 	if (access(path, F_OK))
 		return 0; /* nothing pinned yet */
 	snprintf(path, sizeof(path), "%s/pcf_state", pin_dir);
+	if (access(path, F_OK))
+		return -EPROTO;
+	snprintf(path, sizeof(path), "%s/pcf_heartbeat", pin_dir);
 	if (access(path, F_OK))
 		return -EPROTO;
 	for (i = 0; !err && i < sizeof(layout) / sizeof(layout[0]); i++) {
@@ -167,6 +173,11 @@ static int open_maps(struct pcf_dp *dp)
 	/* generation 0 never tags a cached result */
 	if (!m->state->gen)
 		__atomic_store_n(&m->state->gen, 1, __ATOMIC_RELEASE);
+	dp->heartbeats = map_mmap(bpf_map__fd(sk->maps.pcf_heartbeat),
+				  sizeof(__u64) * PCF_XSKMAP_SIZE,
+				  &dp->heartbeats_len);
+	if (!dp->heartbeats)
+		return -errno;
 	return pcf_grace_new(&m->grace);
 }
 
@@ -198,6 +209,7 @@ static int adopt_wctr(struct pcf_dp *dp)
 out:
 	close(fd);
 	return err;
+
 }
 
 int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
@@ -288,6 +300,8 @@ void pcf_dp_close(struct pcf_dp *dp)
 		munmap(dp->maps.state, dp->state_len);
 	if (dp->maps.wctr)
 		munmap(dp->maps.wctr, dp->wctr_len);
+	if (dp->heartbeats)
+		munmap((void *)dp->heartbeats, dp->heartbeats_len);
 	pcf_return__destroy(dp->ret_skel);
 	pcf_steer__destroy(dp->skel);
 	free(dp);
@@ -461,6 +475,56 @@ static void iface_unregister(struct pcf_dp *dp, __u32 ifindex)
 	bpf_map_delete_elem(fd, &ifindex);
 }
 
+/*
+ * Forget the pcf_ifaces entries (and their xskmap slots) of interfaces
+ * that no longer exist here: a device that went away while no pcfd
+ * watched leaves its entry behind.
+ */
+static void iface_gc(struct pcf_dp *dp)
+{
+	int fd = bpf_map__fd(dp->skel->maps.pcf_ifaces);
+	__u32 key, next, *prev = NULL, gone[PCF_MAX_IFACES];
+	char name[IF_NAMESIZE];
+	unsigned int i, n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!if_indextoname(next, name) && n < PCF_MAX_IFACES)
+			gone[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	for (i = 0; i < n; i++)
+		iface_unregister(dp, gone[i]);
+}
+
+/*
+ * The XDP link pinned at path, when it still holds ifindex.  A link whose
+ * device went away (deleted, or its namespace: "Link has been severed"),
+ * or that followed a device renamed since, is no attachment of ifname:
+ * detach it (nothing to do on a severed one), unpin it and forget its
+ * interface, so that a new link takes its place.  -ENOENT: none to adopt.
+ */
+static int adopt_link(struct pcf_dp *dp, const char *path, __u32 ifindex)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return -ENOENT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.type != BPF_LINK_TYPE_XDP || info.xdp.ifindex == ifindex)
+		return fd; /* ours, or nothing better known: adopt */
+	bpf_link_detach(fd);
+	close(fd);
+	unlink(path);
+	if (info.xdp.ifindex)
+		iface_unregister(dp, info.xdp.ifindex);
+	else
+		iface_gc(dp);
+	return -ENOENT;
+}
+
 static int link_create(int prog_fd, int ifindex, __u32 xdp_flags)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = xdp_flags);
@@ -483,7 +547,7 @@ int pcf_dp_attach(struct pcf_dp *dp, const char *ifname,
 		return -ENODEV;
 	link_path(dp, ifname, path, sizeof(path));
 
-	fd = bpf_obj_get(path);
+	fd = adopt_link(dp, path, ifindex);
 	if (fd >= 0) {
 		/* adopt the link of an earlier pcfd: swap in our program */
 		err = bpf_link_update(fd, prog_fd, NULL);
@@ -526,24 +590,44 @@ registered:
 	return 0;
 }
 
-int pcf_dp_detach(struct pcf_dp *dp, const char *ifname)
+/*
+ * Detach the link pinned for name (even if someone else still holds it;
+ * nothing to do on a severed one) and unpin it; -ENOENT: none pinned.
+ */
+static int link_unpin(const struct pcf_dp *dp, const char *name)
 {
 	char path[PATH_MAX];
-	int fd, ifindex;
+	int fd;
 
-	link_path(dp, ifname, path, sizeof(path));
+	link_path(dp, name, path, sizeof(path));
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -ENOENT;
-	/* detach even if someone else still holds the link */
 	bpf_link_detach(fd);
 	close(fd);
-	unlink(path);
+	return unlink(path) ? -errno : 0;
+}
 
+int pcf_dp_detach(struct pcf_dp *dp, const char *ifname)
+{
+	int ifindex, err = link_unpin(dp, ifname);
+
+	if (err)
+		return err;
 	ifindex = if_nametoindex(ifname);
 	if (ifindex)
 		iface_unregister(dp, ifindex);
 	return 0;
+}
+
+int pcf_dp_iface_gone(struct pcf_dp *dp, const char *ifname, __u32 ifindex)
+{
+	int ret_fd = bpf_map__fd(dp->ret_skel->maps.pcf_ret_devmap);
+	int err = link_unpin(dp, ifname);
+
+	iface_unregister(dp, ifindex);
+	bpf_map_delete_elem(ret_fd, &ifindex);
+	return err == -ENOENT ? 0 : err;
 }
 
 int pcf_dp_unpin(struct pcf_dp *dp)
@@ -594,29 +678,65 @@ int pcf_pins_remove(const char *pin_dir)
 	return err;
 }
 
+static int config_read(struct pcf_dp *dp, struct pcf_config *ret)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.pcf_config),
+				   &zero, ret)
+		   ? -errno
+		   : 0;
+}
+
+static int config_write(struct pcf_dp *dp, const struct pcf_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(dp->skel->maps.pcf_config),
+				   &zero, cfg, BPF_ANY)
+		   ? -errno
+		   : 0;
+}
+
+/*
+ * pcfd is the only writer of pcf_config, from its main thread: read,
+ * change one field, write back keeps the others.
+ */
 int pcf_dp_set_default(struct pcf_dp *dp, enum pcf_verdict verdict)
 {
-	struct pcf_config cfg = { .default_verdict = verdict };
-	__u32 zero = 0;
+	struct pcf_config cfg;
+	int err;
 
 	if (verdict != PCF_VERDICT_PASS && verdict != PCF_VERDICT_DROP)
 		return -EINVAL;
-	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.pcf_config), &zero,
-				&cfg, BPF_ANY))
-		return -errno;
-	return 0;
+	err = config_read(dp, &cfg);
+	if (err)
+		return err;
+	cfg.default_verdict = verdict;
+	return config_write(dp, &cfg);
 }
 
 int pcf_dp_get_default(struct pcf_dp *dp, enum pcf_verdict *ret_verdict)
 {
 	struct pcf_config cfg;
-	__u32 zero = 0;
+	int err = config_read(dp, &cfg);
 
-	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.pcf_config), &zero,
-				&cfg))
-		return -errno;
-	*ret_verdict = cfg.default_verdict;
-	return 0;
+	if (!err)
+		*ret_verdict = cfg.default_verdict;
+	return err;
+}
+
+int pcf_dp_set_redirect_limits(struct pcf_dp *dp, __u32 max_packet,
+			       __u64 worker_timeout_ns)
+{
+	struct pcf_config cfg;
+	int err = config_read(dp, &cfg);
+
+	if (err)
+		return err;
+	cfg.max_packet = max_packet;
+	cfg.worker_timeout_ns = worker_timeout_ns;
+	return config_write(dp, &cfg);
 }
 
 /* Sum one key of a per-CPU counter map. */
@@ -684,12 +804,16 @@ const char *pcf_ret_stat_name(enum pcf_ret_stat s)
 	return (unsigned int)s < PCF_RET_STAT_MAX ? ret_stat_names[s] : "?";
 }
 
-/* Adopt the XDP link pinned at path (switch it to prog_fd), or create one. */
-static int pin_or_adopt(const char *path, int prog_fd, int ifindex)
+/*
+ * Adopt the XDP link pinned at path (switch it to prog_fd) unless it is
+ * stale (adopt_link), or create one.
+ */
+static int pin_or_adopt(struct pcf_dp *dp, const char *path, int prog_fd,
+			int ifindex)
 {
 	int fd, err;
 
-	fd = bpf_obj_get(path);
+	fd = adopt_link(dp, path, ifindex);
 	if (fd >= 0) {
 		err = bpf_link_update(fd, prog_fd, NULL) ? -errno : 0;
 		close(fd);
@@ -746,7 +870,7 @@ int pcf_dp_return_attach(struct pcf_dp *dp, const char *peer)
 	if (!ifindex)
 		return -ENODEV;
 	link_path(dp, peer, path, sizeof(path));
-	err = pin_or_adopt(path, pcf_dp_return_prog_fd(dp), ifindex);
+	err = pin_or_adopt(dp, path, pcf_dp_return_prog_fd(dp), ifindex);
 	if (err)
 		return err;
 	err = tc_attach(bpf_program__fd(dp->ret_skel->progs.pcf_return_mark),
@@ -758,19 +882,11 @@ int pcf_dp_return_attach(struct pcf_dp *dp, const char *peer)
 
 int pcf_dp_return_detach(struct pcf_dp *dp, const char *peer)
 {
-	char path[PATH_MAX];
-	int fd, ifindex = if_nametoindex(peer);
+	int ifindex = if_nametoindex(peer);
 
 	if (ifindex)
 		tc_detach(ifindex);
-	link_path(dp, peer, path, sizeof(path));
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -ENOENT;
-	bpf_link_detach(fd);
-	close(fd);
-	unlink(path);
-	return 0;
+	return link_unpin(dp, peer);
 }
 
 int pcf_dp_return_allow(struct pcf_dp *dp, __u32 ifindex)

@@ -43,6 +43,9 @@ struct pcf_dp {
 	struct pcf_rule_maps maps; /* what the table writes through */
 	struct pcf_table *table;
 	size_t rules_len, state_len, wctr_len; /* of the mmaps in maps */
+	/* mmap of pcf_heartbeat: PCF_XSKMAP_SIZE entries the workers write */
+	volatile __u64 *heartbeats;
+	size_t heartbeats_len;
 };
 
 /*
@@ -57,12 +60,21 @@ void pcf_dp_close(struct pcf_dp *dp);
 
 /*
  * Attach to ifname through a bpf_link pinned as PIN_DIR/link_IFNAME; a link
- * pinned by an earlier pcfd is adopted and switched to this program.
+ * pinned by an earlier pcfd is adopted and switched to this program, unless
+ * it no longer holds ifname's device (the device was deleted or renamed
+ * since: the kernel's "Link has been severed"): then a new link replaces
+ * it.
  * *ret_mode tells which mode the program runs in.
  */
 int pcf_dp_attach(struct pcf_dp *dp, const char *ifname,
 		  enum pcf_xdp_mode mode, enum pcf_xdp_mode *ret_mode);
 int pcf_dp_detach(struct pcf_dp *dp, const char *ifname);
+/*
+ * ifname (attached as ifindex) went away or was renamed: unpin its link
+ * (detaching it from a renamed device), forget its xskmap slots and take
+ * it out of pcf_return's devmap.
+ */
+int pcf_dp_iface_gone(struct pcf_dp *dp, const char *ifname, __u32 ifindex);
 /* Is ifname attached (a link is pinned for it)? */
 bool pcf_dp_attached(const struct pcf_dp *dp, const char *ifname);
 
@@ -113,6 +125,13 @@ int pcf_dp_worker_counters(struct pcf_dp *dp, unsigned int nrows,
 /* Verdict for packets no rule matches: PASS or DROP. */
 int pcf_dp_set_default(struct pcf_dp *dp, enum pcf_verdict verdict);
 int pcf_dp_get_default(struct pcf_dp *dp, enum pcf_verdict *ret_verdict);
+/*
+ * What REDIRECT rules send to a worker (pcf_config): frames of at most
+ * max_packet bytes (0: any), to queues whose worker beat within
+ * worker_timeout_ns (0: no check); the rest go to the kernel.
+ */
+int pcf_dp_set_redirect_limits(struct pcf_dp *dp, __u32 max_packet,
+			       __u64 worker_timeout_ns);
 
 /* XDP counters, summed over CPUs: ret has PCF_STAT_MAX entries. */
 int pcf_dp_read_stats(struct pcf_dp *dp, struct pcf_counter *ret);

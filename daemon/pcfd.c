@@ -4,9 +4,11 @@
  * rule table, runs the AF_XDP workers and serves the control channel.
  *
  * The main loop is one epoll set: each thing pcfd waits for (the control
- * socket, signals, the stats and watchdog timers) is a pcfd_source with a
- * handler; adding one is a pcfd_watch() call.  The workers run on their
- * own threads; the main loop only reads their counters.
+ * socket, signals, the stats, watchdog and one-second timers, interface
+ * events) is a pcfd_source with a handler; adding one is a pcfd_watch()
+ * call.  The workers run on their own threads; the main loop only reads
+ * their counters, and restarts them as a whole when the interfaces change
+ * (one gone or back, an MTU that needs other frames).
  *
  * Start-up order: options and the rules file are checked whole before
  * anything is touched; then the data plane, the control socket (bound
@@ -28,6 +30,7 @@
 
 #include "pcf_genl.h"
 #include "ctl.h"
+#include "ifwatch.h"
 #include "journal.h"
 #include "loader.h"
 #include "log.h"
@@ -50,6 +53,14 @@ struct pcfd_source {
 	void *ctx; /* the handler's own state */
 };
 
+/* One interface of o.ifnames, as pcfd attached it. */
+struct pcfd_iface {
+	__u32 ifindex; /* attached as; 0: not attached (it is not there) */
+	__u32 mtu;
+	__u32 refused; /* an ifindex attaching failed for: said once */
+	bool csum_warned;
+};
+
 struct pcfd {
 	struct pcfd_opts o;
 	int argc; /* the command line, parsed again on SIGHUP */
@@ -59,8 +70,13 @@ struct pcfd {
 	struct pcf_ctl *ctl;
 	struct pcf_workers *ws;
 	struct pcf_ctl_workers ctl_workers;
-	int epfd, stats_fd, watchdog_fd;
+	int epfd, stats_fd, watchdog_fd, tick_fd;
 	bool stop;
+	struct pcf_ifwatch *watch;
+	struct pcfd_iface ifs[PCF_MAX_IFACES];
+	bool look_again;   /* an interface event named one of ours */
+	__u32 ret_mtu;	   /* the return veth's, once set */
+	bool ret_mtu_said; /* its MTU is less than asked: said once */
 	struct pcfd_source sources[MAX_SOURCES];
 	int nsources;
 	struct pcf_watchdog_gate gate;
@@ -180,21 +196,42 @@ static int unload(struct pcfd *d)
 	return ret;
 }
 
+/* Attach to interface i (it is there: link); remember how. */
+static int attach_one(struct pcfd *d, int i, const struct pcf_link *l)
+{
+	const char *name = d->o.ifnames[i];
+	enum pcf_xdp_mode got;
+	int err;
+
+	err = pcf_dp_attach(d->dp, name, d->o.mode, &got);
+	if (err) {
+		pr_warn("pcfd: cannot attach to %s: %s\n", name,
+			strerror(-err));
+		return err;
+	}
+	d->ifs[i].ifindex = l->ifindex;
+	d->ifs[i].mtu = l->mtu;
+	pcf_journal_event(LOG_INFO, "attached", name,
+			  "attached to %s (%s mode)", name,
+			  pcf_xdp_mode_name(got));
+	return 0;
+}
+
 static int attach_all(struct pcfd *d)
 {
-	enum pcf_xdp_mode got;
+	struct pcf_link l;
 	int i, err;
 
 	for (i = 0; i < d->o.nifs; i++) {
-		err = pcf_dp_attach(d->dp, d->o.ifnames[i], d->o.mode, &got);
+		err = pcf_link_get(d->o.ifnames[i], &l);
 		if (err) {
 			pr_warn("pcfd: cannot attach to %s: %s\n",
 				d->o.ifnames[i], strerror(-err));
 			return err;
 		}
-		pcf_journal_event(LOG_INFO, "attached", d->o.ifnames[i],
-				  "attached to %s (%s mode)", d->o.ifnames[i],
-				  pcf_xdp_mode_name(got));
+		err = attach_one(d, i, &l);
+		if (err)
+			return err;
 	}
 	if (d->o.default_verdict >= 0) {
 		err = pcf_dp_set_default(d->dp, d->o.default_verdict);
@@ -260,6 +297,48 @@ static int apply_rules(struct pcfd *d)
 	return 0;
 }
 
+static __u32 largest_mtu(const struct pcfd *d)
+{
+	__u32 mtu = 0;
+	int i;
+
+	for (i = 0; i < d->o.nifs; i++)
+		if (d->ifs[i].ifindex && d->ifs[i].mtu > mtu)
+			mtu = d->ifs[i].mtu;
+	return mtu;
+}
+
+/*
+ * The return veth takes what the steered interfaces take: a packet for
+ * the kernel longer than its MTU would be dropped (its tx_dropped).
+ */
+static void follow_mtu(struct pcfd *d)
+{
+	__u32 want = largest_mtu(d), got;
+	int err;
+
+	if (!d->o.ret_name[0] || !want)
+		return;
+	err = pcf_retveth_set_mtu(d->o.ret_name, d->o.ret_peer, want, &got);
+	if (err) {
+		if (!d->ret_mtu_said)
+			pr_warn(
+			    "pcfd: cannot give the return veth %s the MTU %u: %s\n",
+			    d->o.ret_name, want, strerror(-err));
+		d->ret_mtu_said = true;
+		return;
+	}
+	if (got != d->ret_mtu)
+		pr_info("pcfd: return veth %s: MTU %u\n", d->o.ret_name, got);
+	if (got < want && !d->ret_mtu_said)
+		pcf_journal_event(
+		    LOG_WARNING, "return_mtu", d->o.ret_name,
+		    "the return veth %s takes an MTU of %u at most, not %u: packets for the kernel longer than that are dropped (its tx_dropped)",
+		    d->o.ret_name, got, want);
+	d->ret_mtu_said = got < want;
+	d->ret_mtu = got;
+}
+
 /*
  * The return veth (created, or adopted from an earlier pcfd), pcf_return
  * on its kernel end, and our interfaces in its devmap: workers send it
@@ -280,8 +359,8 @@ static int setup_return(struct pcfd *d)
 	if (!err)
 		err = pcf_dp_return_attach(d->dp, d->o.ret_peer);
 	for (i = 0; !err && i < d->o.nifs; i++)
-		err =
-		    pcf_dp_return_allow(d->dp, if_nametoindex(d->o.ifnames[i]));
+		if (d->ifs[i].ifindex)
+			err = pcf_dp_return_allow(d->dp, d->ifs[i].ifindex);
 	if (err) {
 		pr_warn(
 		    "pcfd: cannot set up the return veth %s,%s: %s (another name with --return-veth, or none)\n",
@@ -297,19 +376,26 @@ static int setup_return(struct pcfd *d)
 	memcpy(w->ret_smac, rv.mac, sizeof(w->ret_smac));
 	pcf_journal_event(LOG_INFO, "return", rv.name,
 			  "return veth %s, pcf_return on %s", rv.name, rv.peer);
+	d->ret_mtu = 0;
+	follow_mtu(d);
 	return 0;
 }
 
 /* ---- the workers ---- */
 
+/* The control server's view of the workers and links: ctx is the pcfd. */
 static unsigned int ws_count(const void *ctx)
 {
-	return pcf_workers_count(ctx);
+	const struct pcfd *d = ctx;
+
+	return d->ws ? pcf_workers_count(d->ws) : 0;
 }
 
 static int ws_info(const void *ctx, unsigned int i, struct pcf_worker_info *ret)
 {
-	return pcf_workers_info(ctx, i, ret);
+	const struct pcfd *d = ctx;
+
+	return d->ws ? pcf_workers_info(d->ws, i, ret) : -ENOENT;
 }
 
 static const char *ws_drop_name(unsigned int reason)
@@ -317,14 +403,58 @@ static const char *ws_drop_name(unsigned int reason)
 	return pcf_wdrop_name(reason);
 }
 
+/* Link i: the attached interfaces, then both ends of the return veth. */
+static int ws_link(const void *ctx, unsigned int i, struct pcf_link *ret)
+{
+	const struct pcfd *d = ctx;
+	const char *name;
+
+	if (i < (unsigned int)d->o.nifs) {
+		if (!d->ifs[i].ifindex)
+			return -ENODEV;
+		name = d->o.ifnames[i];
+	} else if (i - d->o.nifs < 2 && d->o.ret_name[0]) {
+		name = i == (unsigned int)d->o.nifs ? d->o.ret_name
+						    : d->o.ret_peer;
+	} else {
+		return -ENOENT;
+	}
+	return pcf_link_get(name, ret);
+}
+
+static void serve_workers(struct pcfd *d)
+{
+	d->ctl_workers = (struct pcf_ctl_workers){
+		.count = ws_count,
+		.info = ws_info,
+		.drop_name = ws_drop_name,
+		.ndrops = PCF_WDROP_MAX,
+		.link = ws_link,
+		.ctx = d,
+	};
+	pcf_ctl_set_workers(d->ctl, &d->ctl_workers);
+}
+
+/*
+ * Workers on every attached interface (none is there: none).  pcf_steer
+ * then sends them only what their frames take, and only while they beat.
+ */
 static int start_workers(struct pcfd *d)
 {
+	const char *names[PCF_MAX_IFACES];
 	struct pcf_worker_info in;
 	unsigned int i;
-	int err;
+	int n = 0, err;
 
-	err = pcf_workers_start(d->dp, d->o.ifnames, d->o.nifs, &d->o.workers,
-				&d->ws);
+	for (i = 0; i < (unsigned int)d->o.nifs; i++)
+		if (d->ifs[i].ifindex)
+			names[n++] = d->o.ifnames[i];
+	if (!n) {
+		pr_warn(
+		    "pcfd: none of the interfaces is there: no workers until one comes back\n");
+		return 0;
+	}
+	err = pcf_workers_start(d->dp, names, n, &d->o.workers, &d->ws);
 	if (err) {
 		pr_warn("pcfd: cannot start the AF_XDP workers: %s\n",
 			strerror(-err));
@@ -339,14 +469,12 @@ static int start_workers(struct pcfd *d)
 		pcf_workers_count(d->ws), pcf_workers_threads(d->ws),
 		pcf_rx_mode_name(d->o.workers.rx_mode),
 		pcf_workers_max_packet(d->ws));
-	d->ctl_workers = (struct pcf_ctl_workers){
-		.count = ws_count,
-		.info = ws_info,
-		.drop_name = ws_drop_name,
-		.ndrops = PCF_WDROP_MAX,
-		.ctx = d->ws,
-	};
-	pcf_ctl_set_workers(d->ctl, &d->ctl_workers);
+	err = pcf_dp_set_redirect_limits(d->dp, pcf_workers_max_packet(d->ws),
+					 (__u64)d->o.worker_timeout_ms * 1000 *
+					     1000);
+	if (err)
+		pr_warn("pcfd: cannot tell pcf_steer the workers' limits: %s\n",
+			strerror(-err));
 	return 0;
 }
 
@@ -355,9 +483,239 @@ static void stop_workers(struct pcfd *d)
 {
 	if (!d->ws)
 		return;
-	pcf_ctl_set_workers(d->ctl, NULL);
 	pcf_workers_stop(d->ws);
 	d->ws = NULL;
+}
+
+/*
+ * All the workers again, on the interfaces there are now (they share one
+ * UMEM and reach each other: restarting one interface alone would mean
+ * rewiring the rest).  Meanwhile REDIRECTed flows of every interface pass
+ * to the kernel (redirect_fallback); what the old sockets' rings held is
+ * forwarded first (the threads drain them).  The workers' counters start
+ * again from 0.
+ */
+static void restart_workers(struct pcfd *d)
+{
+	pr_info("pcfd: restarting the workers\n");
+	stop_workers(d);
+	d->gate = (struct pcf_watchdog_gate){}; /* other workers now */
+	if (start_workers(d))
+		pcf_journal_event(
+		    LOG_ERR, "no_workers", d->ifaces,
+		    "no AF_XDP workers: REDIRECTed flows go through the kernel (redirect_fallback)");
+}
+
+/* ---- interfaces that come and go ---- */
+
+/* Interface i is gone, or now names another device: forget it. */
+static void iface_gone(struct pcfd *d, int i)
+{
+	const char *name = d->o.ifnames[i];
+	int err;
+
+	pcf_journal_event(
+	    LOG_WARNING, "gone", name,
+	    "%s went away: its workers stop, its XDP link is unpinned; pcfd attaches again when an interface of that name comes",
+	    name);
+	err = pcf_dp_iface_gone(d->dp, name, d->ifs[i].ifindex);
+	if (err)
+		pr_warn("pcfd: %s: cannot unpin its link: %s\n", name,
+			strerror(-err));
+	d->ifs[i].ifindex = 0;
+}
+
+/*
+ * An interface of the name of i is there (again): attach.  Attached?  A
+ * device pcfd could not attach to is tried once (a new one, again).
+ */
+static bool iface_back(struct pcfd *d, int i, const struct pcf_link *l)
+{
+	int err;
+
+	if (d->ifs[i].refused == l->ifindex)
+		return false;
+	err = attach_one(d, i, l);
+	if (err) {
+		d->ifs[i].refused = l->ifindex;
+		pcf_journal_event(LOG_ERR, "attach_failed", d->o.ifnames[i],
+				  "%s is back, but pcfd cannot attach: %s",
+				  d->o.ifnames[i], strerror(-err));
+		return false;
+	}
+	d->ifs[i].refused = 0;
+	err = d->o.ret_name[0] ? pcf_dp_return_allow(d->dp, l->ifindex) : 0;
+	if (err)
+		pr_warn(
+		    "pcfd: %s: pcf_return cannot redirect to it: %s (the kernel forwards what the workers return for it)\n",
+		    d->o.ifnames[i], strerror(-err));
+	return true;
+}
+
+/*
+ * Look again at interface i: gone, back, or its MTU changed (*old_mtu:
+ * the one before, else 0).  Returns whether the set of attached
+ * interfaces changed.
+ */
+static bool sync_iface(struct pcfd *d, int i, __u32 *old_mtu)
+{
+	struct pcfd_iface *f = &d->ifs[i];
+	bool there, changed = false;
+	struct pcf_link l;
+
+	there = !pcf_link_get(d->o.ifnames[i], &l);
+	*old_mtu = 0;
+	if (f->ifindex && (!there || l.ifindex != f->ifindex)) {
+		iface_gone(d, i);
+		changed = true;
+	}
+	if (!there)
+		return changed;
+	if (!f->ifindex)
+		return iface_back(d, i, &l) || changed;
+	if (l.mtu != f->mtu) {
+		*old_mtu = f->mtu;
+		f->mtu = l.mtu;
+	}
+	return changed;
+}
+
+/* What an MTU of interface i means for REDIRECTed packets, in words. */
+static void say_mtu(struct pcfd *d, int i, __u32 old_mtu, bool restarting)
+{
+	__u32 frame = d->ifs[i].mtu + 14 + 8; /* two VLAN tags */
+	__u32 size = pcf_workers_frame_size(largest_mtu(d));
+	__u32 room = pcf_workers_frame_room(size);
+	char again[64] = "";
+
+	if (restarting)
+		snprintf(again, sizeof(again),
+			 " (they restart with %u-byte frames)", size);
+	if (frame > room)
+		pcf_journal_event(
+		    LOG_WARNING, "mtu", d->o.ifnames[i],
+		    "%s: MTU %u -> %u: its frames reach %u bytes, the workers take %u%s: longer packets of redirect rules go to the kernel, counted as too_big",
+		    d->o.ifnames[i], old_mtu, d->ifs[i].mtu, frame, room,
+		    again);
+	else
+		pcf_journal_event(
+		    LOG_NOTICE, "mtu", d->o.ifnames[i],
+		    "%s: MTU %u -> %u: its frames reach %u bytes, "
+		    "the workers take %u%s",
+		    d->o.ifnames[i], old_mtu, d->ifs[i].mtu, frame, room,
+		    again);
+}
+
+/* The return veth went away (someone deleted it): make it again. */
+static bool return_gone(struct pcfd *d)
+{
+	if (!d->o.ret_name[0] ||
+	    (if_nametoindex(d->o.ret_name) && if_nametoindex(d->o.ret_peer)))
+		return false;
+	pcf_journal_event(LOG_WARNING, "return_gone", d->o.ret_name,
+			  "the return veth %s went away: making it again",
+			  d->o.ret_name);
+	if (setup_return(d))
+		pcf_journal_event(
+		    LOG_ERR, "return_gone", d->o.ret_name,
+		    "no return veth: packets for the kernel are dropped (egress_kernel)");
+	return true;
+}
+
+/*
+ * Bring what pcfd runs in line with the interfaces there are: attach to
+ * those back, forget those gone, follow MTUs (the return veth's, the
+ * workers' frames), and restart the workers when their set changed.
+ */
+static void reconcile(struct pcfd *d)
+{
+	__u32 old_mtu[PCF_MAX_IFACES], room;
+	bool restart = false, mtu_changed = false;
+	int i;
+
+	for (i = 0; i < d->o.nifs; i++) {
+		restart |= sync_iface(d, i, &old_mtu[i]);
+		mtu_changed |= old_mtu[i] != 0;
+	}
+	restart |= return_gone(d);
+	if (restart || mtu_changed)
+		follow_mtu(d);
+	room = pcf_workers_frame_room(pcf_workers_frame_size(largest_mtu(d)));
+	if (d->ws && room != pcf_workers_max_packet(d->ws))
+		restart = true; /* frames of another size now */
+	for (i = 0; i < d->o.nifs; i++)
+		if (old_mtu[i])
+			say_mtu(d, i, old_mtu[i], restart);
+	if (restart || (!d->ws && mtu_changed))
+		restart_workers(d);
+}
+
+/* Is l one of the interfaces pcfd uses? */
+static bool is_ours(const struct pcfd *d, const struct pcf_link *l)
+{
+	int i;
+
+	for (i = 0; i < d->o.nifs; i++)
+		if (!strcmp(l->name, d->o.ifnames[i]) ||
+		    (d->ifs[i].ifindex && l->ifindex == d->ifs[i].ifindex))
+			return true;
+	return d->o.ret_name[0] && (!strcmp(l->name, d->o.ret_name) ||
+				    !strcmp(l->name, d->o.ret_peer));
+}
+
+static void on_link_event(void *ctx, bool deleted, const struct pcf_link *l)
+{
+	struct pcfd *d = ctx;
+
+	if (is_ours(d, l))
+		d->look_again = true;
+}
+
+static int on_ifwatch(struct pcfd *d, struct pcfd_source *src)
+{
+	int err = pcf_ifwatch_read(d->watch, on_link_event, d);
+
+	if (err == -ENOBUFS)
+		d->look_again = true; /* events lost: look at everything */
+	else if (err)
+		pr_warn("pcfd: interface events: %s\n", strerror(-err));
+	if (d->look_again) {
+		d->look_again = false;
+		reconcile(d);
+	}
+	return 0;
+}
+
+/*
+ * Senders that leave TCP/UDP checksums to an offload (a veth, a
+ * container) send packets AF_XDP passes on as they are, and the receiver
+ * drops: say so once per interface, when most of what the workers
+ * checked there was bad.
+ */
+static void check_csums(struct pcfd *d)
+{
+	__u64 bad[PCF_MAX_IFACES] = {}, sampled[PCF_MAX_IFACES] = {};
+	struct pcf_worker_info in;
+	unsigned int w;
+	int i;
+
+	for (w = 0; d->ws && !pcf_workers_info(d->ws, w, &in); w++)
+		for (i = 0; i < d->o.nifs; i++)
+			if (!strcmp(in.ifname, d->o.ifnames[i])) {
+				bad[i] += in.stats.csum_bad;
+				sampled[i] += in.stats.csum_sampled;
+			}
+	for (i = 0; i < d->o.nifs; i++) {
+		if (d->ifs[i].csum_warned || bad[i] < 3 ||
+		    2 * bad[i] <= sampled[i])
+			continue;
+		d->ifs[i].csum_warned = true;
+		pcf_journal_event(
+		    LOG_WARNING, "bad_checksums", d->o.ifnames[i],
+		    "%s: TCP/UDP packets arrive with bad checksums (%llu of %llu checked): the sender leaves them to checksum offload (a veth or a container does) and AF_XDP forwards them as they are, so receivers drop them; turn the offload off on the sending interface: ethtool -K IFNAME tx off",
+		    d->o.ifnames[i], (unsigned long long)bad[i],
+		    (unsigned long long)sampled[i]);
+	}
 }
 
 /* ---- counters: STATUS= and the journal ---- */
@@ -415,7 +773,9 @@ static void journal_counters(struct pcfd *d)
 {
 	struct pcf_journal_counters jc;
 	struct pcf_worker_info in;
+	struct pcf_link l;
 	unsigned int i, r;
+	int err;
 
 	xdp_counters(d, &jc);
 	pcf_journal_counters(&jc);
@@ -426,11 +786,29 @@ static void journal_counters(struct pcfd *d)
 			.queue = in.queue,
 			.rx_packets = in.stats.rx_packets,
 			.tx_packets = in.stats.tx_packets,
+			.sock = &in.sock,
+			.ret_sock = in.has_ret_sock ? &in.ret_sock : NULL,
+			.csum_sampled = in.stats.csum_sampled,
+			.csum_bad = in.stats.csum_bad,
 		};
 		for (r = 1; r < PCF_WDROP_MAX; r++) {
 			jc.drops[r] = in.stats.drops[r];
 			jc.drop_packets += in.stats.drops[r];
 		}
+		pcf_journal_counters(&jc);
+	}
+	for (i = 0; (err = ws_link(d, i, &l)) != -ENOENT; i++) {
+		if (err)
+			continue;
+		jc = (struct pcf_journal_counters){
+			.scope = PCF_JOURNAL_LINK,
+			.iface = l.name,
+			.mtu = l.mtu,
+			.rx_packets = l.rx_packets,
+			.rx_dropped = l.rx_dropped,
+			.tx_packets = l.tx_packets,
+			.tx_dropped = l.tx_dropped,
+		};
 		pcf_journal_counters(&jc);
 	}
 }
@@ -485,6 +863,13 @@ static int on_stats_tick(struct pcfd *d, struct pcfd_source *src)
 	return 0;
 }
 
+static int on_tick(struct pcfd *d, struct pcfd_source *src)
+{
+	timer_ack(src->fd);
+	check_csums(d);
+	return 0;
+}
+
 /*
  * WATCHDOG=1 only while every worker's heartbeat moved since the last
  * ping: a stuck worker makes systemd restart pcfd.
@@ -515,8 +900,9 @@ static int on_watchdog_tick(struct pcfd *d, struct pcfd_source *src)
 
 /*
  * SIGHUP: read the configuration again; what changes at run time is the
- * default verdict, the stats interval and the verbosity.  The rest
- * (interfaces, workers, pin dir, control port) needs a restart.
+ * default verdict, the stats interval, the worker timeout and the
+ * verbosity.  The rest (interfaces, workers, pin dir, control port)
+ * needs a restart.
  */
 static void reload(struct pcfd *d)
 {
@@ -536,15 +922,21 @@ static void reload(struct pcfd *d)
 			d->o.default_verdict = n.default_verdict;
 		d->o.stats_interval = n.stats_interval;
 		timer_set(d->stats_fd, (__u64)n.stats_interval * 1000000);
+		d->o.worker_timeout_ms = n.worker_timeout_ms;
+		if (d->ws)
+			pcf_dp_set_redirect_limits(
+			    d->dp, pcf_workers_max_packet(d->ws),
+			    (__u64)n.worker_timeout_ms * 1000 * 1000);
 		d->o.verbose = n.verbose;
 		pcf_log_set_level(n.verbose ? PCF_LOG_DEBUG : PCF_LOG_INFO);
 		pcf_journal_event(
 		    LOG_INFO, "reloaded", NULL,
-		    "reloaded: default %s, stats-interval %u s, verbose %s",
+		    "reloaded: default %s, stats-interval %u s, worker-timeout %u ms, verbose %s",
 		    d->o.default_verdict < 0
 			? "as pinned"
 			: pcf_genl_verdict_name(d->o.default_verdict),
-		    d->o.stats_interval, d->o.verbose ? "yes" : "no");
+		    d->o.stats_interval, d->o.worker_timeout_ms,
+		    d->o.verbose ? "yes" : "no");
 	}
 	pcfd_opts_free(&n);
 	update_status(d, true);
@@ -611,9 +1003,12 @@ static int open_timers(struct pcfd *d)
 
 	d->stats_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	d->watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (d->stats_fd < 0 || d->watchdog_fd < 0)
+	d->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (d->stats_fd < 0 || d->watchdog_fd < 0 || d->tick_fd < 0)
 		return -errno;
 	err = timer_set(d->stats_fd, (__u64)d->o.stats_interval * 1000000);
+	if (!err)
+		err = timer_set(d->tick_fd, 1000000);
 	if (!err && !pcf_watchdog_period(&wd_usec) && wd_usec) {
 		pr_info("pcfd: watchdog: WATCHDOG=1 every %llu ms\n",
 			(unsigned long long)wd_usec / 1000);
@@ -623,6 +1018,8 @@ static int open_timers(struct pcfd *d)
 		err = pcfd_watch(d, d->stats_fd, on_stats_tick, NULL);
 	if (!err)
 		err = pcfd_watch(d, d->watchdog_fd, on_watchdog_tick, NULL);
+	if (!err)
+		err = pcfd_watch(d, d->tick_fd, on_tick, NULL);
 	return err;
 }
 
@@ -645,6 +1042,8 @@ static int run(struct pcfd *d)
 	if (!err)
 		err = pcfd_watch(d, pcf_ctl_fd(d->ctl), on_ctl, d->ctl);
 	if (!err)
+		err = pcfd_watch(d, pcf_ifwatch_fd(d->watch), on_ifwatch, NULL);
+	if (!err)
 		err = open_timers(d);
 	if (err)
 		return err;
@@ -652,7 +1051,8 @@ static int run(struct pcfd *d)
 	update_status(d, true);
 	pcf_journal_event(LOG_NOTICE, "ready", d->ifaces,
 			  "ready: XDP on %s, %u workers", d->ifaces,
-			  pcf_workers_count(d->ws));
+			  ws_count(d));
+	reconcile(d); /* what changed before the watcher was read */
 	while (!d->stop) {
 		/*
 		 * Slots of changed rules wait for grace periods, and a best
@@ -708,6 +1108,20 @@ static int open_ctl(struct pcfd *d)
 	return err;
 }
 
+/*
+ * Interface events, from before the first attach: nothing that happens
+ * to our interfaces from then on goes unseen.
+ */
+static int open_ifwatch(struct pcfd *d)
+{
+	int err = pcf_ifwatch_open(&d->watch);
+
+	if (err)
+		pr_warn("pcfd: cannot watch the interfaces (rtnetlink): %s\n",
+			strerror(-err));
+	return err;
+}
+
 /* Go to the background (before the worker threads: fork keeps none). */
 static int background(struct pcfd *d)
 {
@@ -735,6 +1149,8 @@ static int serve(struct pcfd *d)
 	if (!err)
 		err = open_ctl(d);
 	if (!err)
+		err = open_ifwatch(d);
+	if (!err)
 		err = attach_all(d);
 	if (!err)
 		err = setup_return(d);
@@ -742,6 +1158,8 @@ static int serve(struct pcfd *d)
 		err = apply_rules(d);
 	if (!err)
 		err = background(d);
+	if (!err)
+		serve_workers(d);
 	if (!err)
 		err = start_workers(d);
 	if (!err)
@@ -751,6 +1169,7 @@ static int serve(struct pcfd *d)
 			  "stopping: workers end, XDP and rules stay pinned");
 	stop_workers(d);
 	pcf_ctl_close(d->ctl);
+	pcf_ifwatch_close(d->watch);
 	pcf_dp_close(d->dp);
 	if (d->epfd >= 0)
 		close(d->epfd);
@@ -758,6 +1177,8 @@ static int serve(struct pcfd *d)
 		close(d->stats_fd);
 	if (d->watchdog_fd >= 0)
 		close(d->watchdog_fd);
+	if (d->tick_fd >= 0)
+		close(d->tick_fd);
 	return err ? 1 : 0;
 }
 
@@ -766,6 +1187,7 @@ int main(int argc, char **argv)
 	struct pcfd d = { .epfd = -1,
 			  .stats_fd = -1,
 			  .watchdog_fd = -1,
+			  .tick_fd = -1,
 			  .argc = argc,
 			  .argv = argv };
 	int err;

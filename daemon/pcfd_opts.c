@@ -41,6 +41,7 @@ enum {
 	OPT_PIPELINE,
 	OPT_RETURN,
 	OPT_CHECK,
+	OPT_WORKER_TIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "pipeline", required_argument, NULL, OPT_PIPELINE },
 	{ "return-veth", required_argument, NULL, OPT_RETURN },
+	{ "worker-timeout", required_argument, NULL, OPT_WORKER_TIMEOUT },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "unload", no_argument, NULL, OPT_UNLOAD },
@@ -80,7 +82,7 @@ static void usage(FILE *f)
 	    "            [--rx-mode poll|interrupt|adaptive] [--idle-polls N]\n"
 	    "            [--bind-mode auto|copy|zerocopy] [--batch N] [--frames N]\n"
 	    "            [--cpus LIST] [--stats-interval SEC] [--return-veth NAME,PEER|none]\n"
-	    "            [--pipeline on|off]\n"
+	    "            [--pipeline on|off] [--worker-timeout MS]\n"
 	    "            [-f] [-v]\n"
 	    "       pcfd --unload [--pin-dir DIR] -i IFNAME\n"
 	    "       pcfd -c FILE --check\n"
@@ -109,6 +111,9 @@ static void usage(FILE *f)
 	    "                      pinned); workers on one CPU share one thread\n"
 	    "  --pipeline on|off   off, for benchmarks only: workers send every packet\n"
 	    "                      out of the next interface untouched (default on)\n"
+	    "  --worker-timeout MS  REDIRECTed packets go to the kernel while their\n"
+	    "                      worker has not gone round its loop for MS ms\n"
+	    "                      (pcfd stopped or stuck; default %u, 0: never)\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
 	    "                      seconds, 0..%u (default %u; 0: only on SIGUSR1)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -120,8 +125,8 @@ static void usage(FILE *f)
 	    "counters, SIGTERM/SIGINT stop (rules and XDP stay pinned).\n",
 	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT, PCF_BATCH_MAX,
 	    PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX,
-	    PCF_WORKERS_FRAMES_DEFAULT, PCFD_STATS_INTERVAL_MAX,
-	    PCFD_STATS_INTERVAL_DEFAULT);
+	    PCF_WORKERS_FRAMES_DEFAULT, PCF_WORKER_TIMEOUT_MS_DEFAULT,
+	    PCFD_STATS_INTERVAL_MAX, PCFD_STATS_INTERVAL_DEFAULT);
 }
 
 /* Where the option being parsed came from, for messages. */
@@ -163,6 +168,7 @@ static const struct range ranges[] = {
 	{ OPT_BATCH, 1, PCF_BATCH_MAX },
 	{ OPT_IDLE_POLLS, 1, UINT32_MAX },
 	{ OPT_FRAMES, PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX },
+	{ OPT_WORKER_TIMEOUT, 0, 3600000 },
 };
 
 static const char *opt_name(int c)
@@ -387,6 +393,16 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 	case OPT_UNLOAD:
 		o->unload = true;
 		return 0;
+	case OPT_WORKER_TIMEOUT:
+		if (opt_number(c, arg, &o->worker_timeout_ms, at))
+			return 2;
+		/* a sleeping worker beats every PCF_HEARTBEAT_PERIOD_MS */
+		if (o->worker_timeout_ms &&
+		    o->worker_timeout_ms < 5 * PCF_HEARTBEAT_PERIOD_MS)
+			return bad(
+			    at, "--worker-timeout wants 0 or 500..3600000 ms",
+			    arg);
+		return 0;
 	case OPT_RETURN:
 		if (opt_return(arg, o))
 			return bad(
@@ -495,6 +511,7 @@ int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o)
 				.ctl_port = PCF_CTL_PORT_DEFAULT,
 				.default_verdict = -1,
 				.stats_interval = PCFD_STATS_INTERVAL_DEFAULT };
+	o->worker_timeout_ms = PCF_WORKER_TIMEOUT_MS_DEFAULT;
 	snprintf(o->ret_name, sizeof(o->ret_name), "%s",
 		 PCF_RETVETH_NAME_DEFAULT);
 	snprintf(o->ret_peer, sizeof(o->ret_peer), "%s",

@@ -30,9 +30,10 @@ struct pcfd_opts {
 	bool verbose;
 	bool unload;
 	bool check; /* --check: check the file(s), print the settings, exit */
-	const char *config;	/* -c FILE, or NULL */
-	const char *rules_file; /* --rules-file FILE, or NULL */
-	__u32 stats_interval;	/* seconds; 0: only on SIGUSR1 */
+	const char *config;	 /* -c FILE, or NULL */
+	const char *rules_file;	 /* --rules-file FILE, or NULL */
+	__u32 stats_interval;	 /* seconds; 0: only on SIGUSR1 */
+	__u32 worker_timeout_ms; /* 0: REDIRECT whatever the heartbeats */
 	/* the return veth: the workers' end, the kernel's end; "": none */
 	char ret_name[IF_NAMESIZE], ret_peer[IF_NAMESIZE];
 	struct pcf_workers_cfg workers;

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -16,51 +15,10 @@
 #include <linux/veth.h>
 #include <libmnl/libmnl.h>
 
+#include "ifwatch.h"
 #include "retveth.h"
 
 #define MSG_SIZE 1024 /* our requests; replies are acks */
-
-/* Send one request and wait for its acknowledgement. */
-static int rtnl_request(struct nlmsghdr *nlh)
-{
-	char buf[8192];
-	struct mnl_socket *nl;
-	__u32 seq = time(NULL), port;
-	int n, err;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto out;
-	}
-	port = mnl_socket_get_portid(nl);
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err = -errno;
-		goto out;
-	}
-	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	err = n < 0 ? -errno : mnl_cb_run(buf, n, seq, port, NULL, NULL);
-	err = err < 0 ? -errno : 0;
-out:
-	mnl_socket_close(nl);
-	return err;
-}
-
-static struct nlmsghdr *link_msg(char *buf, __u16 type, __u16 flags,
-				 struct ifinfomsg **ret_ifm)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	*ret_ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(**ret_ifm));
-	(*ret_ifm)->ifi_family = AF_UNSPEC;
-	return nlh;
-}
 
 static int create_pair(const char *name, const char *peer)
 {
@@ -69,7 +27,7 @@ static int create_pair(const char *name, const char *peer)
 	struct ifinfomsg *ifm, *pifm;
 	struct nlmsghdr *nlh;
 
-	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifm);
+	nlh = pcf_link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifm);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, PCF_RETVETH_QUEUES);
 	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, PCF_RETVETH_QUEUES);
@@ -86,7 +44,7 @@ static int create_pair(const char *name, const char *peer)
 	mnl_attr_nest_end(nlh, pinfo);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return rtnl_request(nlh);
+	return pcf_rtnl_talk(nlh, NULL, NULL);
 }
 
 /* Up, and no ARP: nothing but pcf talks on this link. */
@@ -96,11 +54,11 @@ static int set_up(__u32 ifindex)
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh;
 
-	nlh = link_msg(buf, RTM_NEWLINK, 0, &ifm);
+	nlh = pcf_link_msg(buf, RTM_NEWLINK, 0, &ifm);
 	ifm->ifi_index = ifindex;
 	ifm->ifi_flags = IFF_UP | IFF_NOARP;
 	ifm->ifi_change = IFF_UP | IFF_NOARP;
-	return rtnl_request(nlh);
+	return pcf_rtnl_talk(nlh, NULL, NULL);
 }
 
 int pcf_retveth_remove(const char *name)
@@ -109,11 +67,11 @@ int pcf_retveth_remove(const char *name)
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh;
 
-	nlh = link_msg(buf, RTM_DELLINK, 0, &ifm);
+	nlh = pcf_link_msg(buf, RTM_DELLINK, 0, &ifm);
 	ifm->ifi_index = if_nametoindex(name);
 	if (!ifm->ifi_index)
 		return -ENODEV;
-	return rtnl_request(nlh);
+	return pcf_rtnl_talk(nlh, NULL, NULL);
 }
 
 static int sysctl_write(const char *fmt, const char *ifname, const char *val)
@@ -210,5 +168,44 @@ int pcf_retveth_setup(const char *name, const char *peer,
 		err = get_mac(name, ret->mac);
 	if (!err)
 		err = get_mac(peer, ret->peer_mac);
+	return err;
+}
+
+static int set_mtu(__u32 ifindex, __u32 mtu)
+{
+	char buf[MSG_SIZE];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+
+	nlh = pcf_link_msg(buf, RTM_NEWLINK, 0, &ifm);
+	ifm->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return pcf_rtnl_talk(nlh, NULL, NULL);
+}
+
+/* mtu, or less if the device cannot take it */
+static __u32 mtu_cap(__u32 mtu, const struct pcf_link *l)
+{
+	return l->max_mtu && l->max_mtu < mtu ? l->max_mtu : mtu;
+}
+
+int pcf_retveth_set_mtu(const char *name, const char *peer, __u32 mtu,
+			__u32 *ret_mtu)
+{
+	struct pcf_link a, b;
+	int err;
+
+	err = pcf_link_get(name, &a);
+	if (!err)
+		err = pcf_link_get(peer, &b);
+	if (err)
+		return err;
+	mtu = mtu_cap(mtu_cap(mtu, &a), &b);
+	*ret_mtu = mtu;
+	if (a.mtu == mtu && b.mtu == mtu)
+		return 0;
+	err = set_mtu(b.ifindex, mtu);
+	if (!err)
+		err = set_mtu(a.ifindex, mtu);
 	return err;
 }

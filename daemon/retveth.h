@@ -33,6 +33,14 @@ struct pcf_retveth {
  */
 int pcf_retveth_setup(const char *name, const char *peer,
 		      struct pcf_retveth *ret);
+/*
+ * Give both ends the MTU mtu, or the largest they take if less (a veth
+ * whose peer runs a non-multi-buffer XDP program takes about a page):
+ * *ret_mtu says which.  A frame longer than the kernel's end takes is
+ * dropped (the tx_dropped of name).
+ */
+int pcf_retveth_set_mtu(const char *name, const char *peer, __u32 mtu,
+			__u32 *ret_mtu);
 /* Delete the pair (deleting one end deletes both); -ENODEV if absent. */
 int pcf_retveth_remove(const char *name);
 

@@ -17,7 +17,11 @@
 #include <sys/socket.h>
 #include <linux/bpf.h>
 
+#include "l4csum.h"
 #include "worker.h"
+
+/* Received TCP/UDP checksums checked: the first packet, then one in this */
+#define CSUM_SAMPLE_EVERY 64
 
 _Static_assert(PCF_WDROP_MAX <= sizeof(((struct pcf_worker_stats *)0)->drops) /
 				    sizeof(__u64),
@@ -212,6 +216,32 @@ static struct pcf_egress_port *to_kernel(struct pcf_worker *w, __u8 *data,
 	return &w->ret;
 }
 
+/*
+ * Check the TCP/UDP checksum of a packet as it arrived (before the
+ * pipeline rewrites it): senders that leave checksums to an offload (a
+ * veth, a container) send packets that the receiver will drop.  Counted;
+ * pcfd tells the operator.
+ */
+static void sample_csum(struct pcf_worker *w, __u8 *data, __u32 len,
+			__u64 headroom)
+{
+	struct pcf_pkt_ref p;
+	struct pcf_meta m;
+	enum pcf_l4csum r;
+
+	if (headroom < sizeof(m))
+		return;
+	memcpy(&m, data - sizeof(m), sizeof(m));
+	if (m.magic != PCF_META_MAGIC || pcf_pkt_check(data, len, &m, &p))
+		return;
+	r = pcf_l4csum_check(&p);
+	if (r == PCF_L4CSUM_NA)
+		return;
+	w->st.csum_sampled++;
+	if (r == PCF_L4CSUM_BAD)
+		w->st.csum_bad++;
+}
+
 static void process(struct pcf_worker *w, const struct xdp_desc *d)
 {
 	__u64 headroom = d->addr - chunk_of(w, d->addr);
@@ -228,6 +258,8 @@ static void process(struct pcf_worker *w, const struct xdp_desc *d)
 		drop(w, PCF_WDROP_MALFORMED, d->addr);
 		return;
 	}
+	if (w->st.rx_packets % CSUM_SAMPLE_EVERY == 1)
+		sample_csum(w, data, d->len, headroom);
 	rc = pcf_pipeline_run(&w->pl, data, d->len, headroom, &out);
 	if (rc && !(out.to_kernel && w->ret_xsk.fd >= 0)) {
 		drop(w, rc, d->addr);

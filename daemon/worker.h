@@ -76,6 +76,9 @@ struct pcf_worker {
 	__u32 batch;
 	bool raw; /* pipeline off: forward to egress[1] untouched */
 	struct pcf_wthread *t; /* the thread running us; NULL in tests */
+	/* our pcf_heartbeat slot (NULL: none, as in tests): the thread
+	 * writes pcf_heartbeat_now() there as it goes round */
+	volatile __u64 *beat;
 
 	struct pcf_worker_stats st;
 };

@@ -128,11 +128,23 @@ static __u32 rx_queues(const char *ifname)
  * half the cache lines the kernel's copy and the workers fight over:
  * make bench's (b) gains about 10 %.
  */
+__u32 pcf_workers_frame_size(__u32 mtu)
+{
+	/* Ethernet header and two VLAN tags on top of the MTU */
+	return mtu + 14 + 8 <= pcf_workers_frame_room(2048) ? 2048 : 4096;
+}
+
+__u32 pcf_workers_frame_room(__u32 frame_size)
+{
+	return frame_size - XDP_PACKET_HEADROOM;
+}
+
 static __u32 frame_size_for(const struct pcf_workers *ws)
 {
 	struct ifreq ifr = {};
 	unsigned int i;
-	int fd, mtu = 0;
+	__u32 mtu = 0;
+	int fd;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -144,12 +156,11 @@ static __u32 frame_size_for(const struct pcf_workers *ws)
 			mtu = INT_MAX;
 			break;
 		}
-		if (ifr.ifr_mtu > mtu)
+		if ((__u32)ifr.ifr_mtu > mtu)
 			mtu = ifr.ifr_mtu;
 	}
 	close(fd);
-	/* Ethernet header and two VLAN tags on top of the MTU */
-	return mtu <= 2048 - XDP_PACKET_HEADROOM - 14 - 8 ? 2048 : 4096;
+	return pcf_workers_frame_size(mtu);
 }
 
 static __u32 ring_size(__u32 frames)
@@ -326,6 +337,7 @@ static int link_all(struct pcf_workers *ws)
 static int publish_all(struct pcf_workers *ws)
 {
 	int map = pcf_dp_xskmap_fd(ws->dp), ifaces = pcf_dp_ifaces_fd(ws->dp);
+	volatile __u64 *beats = ws->dp->heartbeats;
 	unsigned int i;
 	int err;
 
@@ -333,10 +345,12 @@ static int publish_all(struct pcf_workers *ws)
 		struct pcf_worker *w = &ws->w[i];
 
 		pcf_worker_step(w); /* fill the fill ring first */
-		err =
-		    pcf_xsk_publish(&w->xsk, map, ifaces, w->ifindex, w->queue);
+		err = pcf_xsk_publish(&w->xsk, map, ifaces, w->ifindex,
+				      w->queue, beats);
 		if (err)
 			return err;
+		if (beats)
+			w->beat = &beats[w->xsk.map_key];
 	}
 	return 0;
 }
@@ -557,7 +571,7 @@ unsigned int pcf_workers_threads(const struct pcf_workers *ws)
 
 __u32 pcf_workers_max_packet(const struct pcf_workers *ws)
 {
-	return ws->umem.frame_size - XDP_PACKET_HEADROOM;
+	return pcf_workers_frame_room(ws->umem.frame_size);
 }
 
 int pcf_workers_info(const struct pcf_workers *ws, unsigned int i,
@@ -575,6 +589,8 @@ int pcf_workers_info(const struct pcf_workers *ws, unsigned int i,
 	ret->cpu = w->cpu;
 	ret->zerocopy = w->xsk.zerocopy;
 	ret->stats = w->st; /* plain reads of another thread's u64s */
+	pcf_xsk_stats(&w->xsk, &ret->sock);
+	ret->has_ret_sock = !pcf_xsk_stats(&w->ret_xsk, &ret->ret_sock);
 	return 0;
 }
 
@@ -599,5 +615,7 @@ void pcf_workers_stats_sum(const struct pcf_workers *ws,
 		ret->heartbeat += s->heartbeat;
 		ret->sleeps += s->sleeps;
 		ret->kicks += s->kicks;
+		ret->csum_sampled += s->csum_sampled;
+		ret->csum_bad += s->csum_bad;
 	}
 }

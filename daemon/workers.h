@@ -10,7 +10,10 @@
  * transmits on the AF_XDP socket of the interface the kernel's FIB chose.
  * Closing a socket empties its xskmap slot: the steering program then
  * passes the flow to the kernel, so stopping (or killing) the workers
- * never blackholes traffic.
+ * never blackholes traffic.  Nor does stopping pcfd without closing them
+ * (SIGSTOP): each thread writes a heartbeat per queue (pcf_heartbeat),
+ * and the steering program passes the flows of a queue whose heartbeat
+ * is too old to the kernel.
  */
 #ifndef PCF_WORKERS_H
 #define PCF_WORKERS_H
@@ -95,6 +98,8 @@ struct pcf_worker_stats {
 	__u64 sleeps;	 /* times its thread slept in poll() (counted on
 			    the thread's first worker) */
 	__u64 kicks;	 /* sendto()/recvfrom() wake-ups of the kernel */
+	/* received TCP/UDP checksums checked (a sample), and found bad */
+	__u64 csum_sampled, csum_bad;
 };
 
 struct pcf_worker_info {
@@ -104,6 +109,11 @@ struct pcf_worker_info {
 	int cpu;       /* -1: not pinned */
 	bool zerocopy; /* bind mode in use */
 	struct pcf_worker_stats stats;
+	/* the kernel's counters of its socket, and of its socket on the
+	 * return veth (with has_ret_sock): what the kernel dropped before
+	 * the worker saw it (rx ring full, no free frame, too long) */
+	struct xdp_statistics sock, ret_sock;
+	bool has_ret_sock;
 };
 
 unsigned int pcf_workers_count(const struct pcf_workers *w);
@@ -111,10 +121,19 @@ unsigned int pcf_workers_count(const struct pcf_workers *w);
 unsigned int pcf_workers_threads(const struct pcf_workers *w);
 /*
  * The largest packet a worker can receive (its UMEM frame less the XDP
- * headroom: 2048 - 256 unless an interface's MTU needs 4096); the kernel
- * drops larger ones of REDIRECTed flows.
+ * headroom: 2048 - 256 unless an interface's MTU needs 4096); pcfd passes
+ * it to pcf_steer, which gives longer ones of REDIRECTed flows to the
+ * kernel (too_big).
  */
 __u32 pcf_workers_max_packet(const struct pcf_workers *w);
+/*
+ * The UMEM frame size workers use for interfaces whose largest MTU is
+ * mtu: 2048 when a frame of that MTU (with Ethernet header and two VLAN
+ * tags) fits after the XDP headroom, else 4096.
+ */
+__u32 pcf_workers_frame_size(__u32 mtu);
+/* What a frame of frame_size bytes takes: frame_size less the headroom. */
+__u32 pcf_workers_frame_room(__u32 frame_size);
 /* Copy out worker i's identity and counters; -ENOENT past the end. */
 int pcf_workers_info(const struct pcf_workers *w, unsigned int i,
 		     struct pcf_worker_info *ret);

@@ -18,7 +18,19 @@
 #include "worker.h"
 
 #define IDLE_POLLS_DEFAULT 1000
-#define SLEEP_MS	   100 /* longest sleep: how soon stop is noticed */
+/* longest sleep: how soon stop is noticed, and the heartbeat's period */
+#define SLEEP_MS    PCF_HEARTBEAT_PERIOD_MS
+#define DRAIN_TURNS 64 /* on stop, at most: a gone device never drains */
+
+static bool all_idle(struct pcf_wthread *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (!pcf_worker_idle(t->w[i]))
+			return false;
+	return true;
+}
 
 /*
  * Sleep until a socket has packets, another thread rings our eventfd,
@@ -27,14 +39,10 @@
  */
 static void sleep_idle(struct pcf_wthread *t)
 {
-	unsigned int i;
 	__u64 v;
 
 	__atomic_store_n(&t->sleeping, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < t->n; i++)
-		if (!pcf_worker_idle(t->w[i]))
-			break;
-	if (i == t->n && !__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
+	if (all_idle(t) && !__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
 		t->w[0]->st.sleeps++;
 		poll(t->pfd, t->n + 1, SLEEP_MS);
 		if (t->pfd[t->n].revents & POLLIN)
@@ -57,6 +65,34 @@ static void name_thread(const struct pcf_wthread *t)
 	pthread_setname_np(pthread_self(), name);
 }
 
+/*
+ * Tell the steering program that our workers live (pcf_heartbeat).  The
+ * clock is coarse: the slot changes once a tick, not once a turn, so the
+ * cache line the steering program reads stays put.
+ */
+static void beat(struct pcf_wthread *t)
+{
+	__u64 now = pcf_heartbeat_now();
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->w[i]->beat && *t->w[i]->beat != now)
+			*t->w[i]->beat = now;
+}
+
+/*
+ * Stopping: our sockets are out of the xskmap already; finish what their
+ * rings and hand-offs still hold, so that a restart loses nothing.
+ */
+static void drain(struct pcf_wthread *t)
+{
+	unsigned int i, turn;
+
+	for (turn = 0; turn < DRAIN_TURNS && !all_idle(t); turn++)
+		for (i = 0; i < t->n; i++)
+			pcf_worker_step(t->w[i]);
+}
+
 void *pcf_wthread_run(void *arg)
 {
 	struct pcf_wthread *t = arg;
@@ -72,6 +108,7 @@ void *pcf_wthread_run(void *arg)
 		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	}
 	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
+		beat(t);
 		for (moved = 0, i = 0; i < t->n; i++)
 			moved += pcf_worker_step(t->w[i]);
 		if (moved) {
@@ -85,6 +122,7 @@ void *pcf_wthread_run(void *arg)
 		idle = 0;
 		sleep_idle(t);
 	}
+	drain(t);
 	return NULL;
 }
 

@@ -194,7 +194,7 @@ int pcf_xsk_open(struct pcf_xsk *x, struct pcf_umem *u, bool first,
 }
 
 int pcf_xsk_publish(struct pcf_xsk *x, int xskmap_fd, int ifaces_fd,
-		    __u32 ifindex, __u32 queue)
+		    __u32 ifindex, __u32 queue, volatile __u64 *heartbeats)
 {
 	struct pcf_iface iface;
 
@@ -203,6 +203,10 @@ int pcf_xsk_publish(struct pcf_xsk *x, int xskmap_fd, int ifaces_fd,
 	if (bpf_map_lookup_elem(ifaces_fd, &ifindex, &iface))
 		return -ENODEV; /* not attached by pcf */
 	x->map_key = iface.xsk_base + queue;
+	if (x->map_key >= PCF_XSKMAP_SIZE)
+		return -ERANGE;
+	if (heartbeats)
+		heartbeats[x->map_key] = pcf_heartbeat_now();
 	if (bpf_map_update_elem(xskmap_fd, &x->map_key, &x->fd, BPF_ANY))
 		return -errno;
 	x->published = true;
@@ -223,4 +227,15 @@ void pcf_xsk_close(struct pcf_xsk *x, int xskmap_fd)
 		xsk_socket__delete(x->xsk);
 	x->xsk = NULL;
 	x->fd = -1;
+}
+
+int pcf_xsk_stats(const struct pcf_xsk *x, struct xdp_statistics *ret)
+{
+	socklen_t len = sizeof(*ret);
+
+	memset(ret, 0, sizeof(*ret));
+	if (x->fd < 0)
+		return -EBADF;
+	return getsockopt(x->fd, SOL_XDP, XDP_STATISTICS, ret, &len) ? -errno
+								     : 0;
 }

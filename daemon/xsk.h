@@ -10,6 +10,7 @@
 #define PCF_XSK_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <xdp/xsk.h>
 
 enum pcf_bind_mode {
@@ -101,11 +102,26 @@ void pcf_umem_destroy(struct pcf_umem *u);
 int pcf_xsk_open(struct pcf_xsk *x, struct pcf_umem *u, bool first,
 		 const char *ifname, __u32 queue, enum pcf_bind_mode mode,
 		 __u32 tx_budget);
-/* Insert the socket into pcf_xskmap at pcf_ifaces[ifindex].xsk_base + queue. */
+/*
+ * Insert the socket into pcf_xskmap at pcf_ifaces[ifindex].xsk_base +
+ * queue; heartbeats (the mmapped pcf_heartbeat, or NULL) gets the slot's
+ * first beat before, so that the steering program finds it alive.
+ */
 int pcf_xsk_publish(struct pcf_xsk *x, int xskmap_fd, int ifaces_fd,
-		    __u32 ifindex, __u32 queue);
+		    __u32 ifindex, __u32 queue, volatile __u64 *heartbeats);
 /* Take the socket out of pcf_xskmap (if there). */
 void pcf_xsk_unpublish(struct pcf_xsk *x, int xskmap_fd);
 void pcf_xsk_close(struct pcf_xsk *x, int xskmap_fd);
+/* The kernel's counters of the socket (getsockopt XDP_STATISTICS). */
+int pcf_xsk_stats(const struct pcf_xsk *x, struct xdp_statistics *ret);
+
+/* A heartbeat: the clock of bpf_ktime_get_coarse_ns(), in ns (pcf_abi.h). */
+static inline __u64 pcf_heartbeat_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 #endif /* PCF_XSK_H */

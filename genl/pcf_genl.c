@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/if_xdp.h>
+
 #include "pcf_genl.h"
 
 #define U32_RANGE(n, lo, hi)                                              \
@@ -126,6 +128,88 @@ static const struct pcf_policy worker_policy[PCF_A_WORKER_MAX + 1] = {
 				   .type = PCF_AT_NEST,
 				   .nest = &pcf_counter_set,
 				   .multi = true },
+	[PCF_A_WORKER_SOCKET] = { .name = "socket",
+				  .type = PCF_AT_NEST,
+				  .nest = &pcf_xsk_set },
+	[PCF_A_WORKER_RETURN_SOCKET] = { .name = "return-socket",
+					 .type = PCF_AT_NEST,
+					 .nest = &pcf_xsk_set },
+	[PCF_A_WORKER_L4_CSUM_SAMPLED] = { .name = "l4-csum-sampled",
+					   .type = PCF_AT_U64 },
+	[PCF_A_WORKER_BAD_L4_CSUM] = { .name = "bad-l4-csum",
+				       .type = PCF_AT_U64 },
+};
+
+#define U64_ATTR(n)                           \
+	{                                     \
+		.name = n, .type = PCF_AT_U64 \
+	}
+
+static const struct pcf_policy xsk_policy[PCF_A_XSK_MAX + 1] = {
+	[PCF_A_XSK_PAD] = { .name = "pad", .type = PCF_AT_PAD },
+	[PCF_A_XSK_RX_DROPPED] = U64_ATTR("rx-dropped"),
+	[PCF_A_XSK_RX_INVALID_DESCS] = U64_ATTR("rx-invalid-descs"),
+	[PCF_A_XSK_TX_INVALID_DESCS] = U64_ATTR("tx-invalid-descs"),
+	[PCF_A_XSK_RX_RING_FULL] = U64_ATTR("rx-ring-full"),
+	[PCF_A_XSK_RX_FILL_RING_EMPTY_DESCS] =
+	    U64_ATTR("rx-fill-ring-empty-descs"),
+	[PCF_A_XSK_TX_RING_EMPTY_DESCS] = U64_ATTR("tx-ring-empty-descs"),
+};
+
+const struct pcf_attr_set pcf_xsk_set = {
+	.name = "xsk",
+	.max = PCF_A_XSK_MAX,
+	.policy = xsk_policy,
+};
+
+void pcf_genl_xsk_values(const struct xdp_statistics *s, __u64 *ret)
+{
+	memset(ret, 0, sizeof(*ret) * (PCF_A_XSK_MAX + 1));
+	ret[PCF_A_XSK_RX_DROPPED] = s->rx_dropped;
+	ret[PCF_A_XSK_RX_INVALID_DESCS] = s->rx_invalid_descs;
+	ret[PCF_A_XSK_TX_INVALID_DESCS] = s->tx_invalid_descs;
+	ret[PCF_A_XSK_RX_RING_FULL] = s->rx_ring_full;
+	ret[PCF_A_XSK_RX_FILL_RING_EMPTY_DESCS] = s->rx_fill_ring_empty_descs;
+	ret[PCF_A_XSK_TX_RING_EMPTY_DESCS] = s->tx_ring_empty_descs;
+}
+
+bool pcf_genl_xsk_is_loss(unsigned int attr)
+{
+	return attr == PCF_A_XSK_RX_DROPPED ||
+	       attr == PCF_A_XSK_RX_INVALID_DESCS ||
+	       attr == PCF_A_XSK_TX_INVALID_DESCS ||
+	       attr == PCF_A_XSK_RX_RING_FULL;
+}
+
+static const struct pcf_policy link_policy[PCF_A_LINK_MAX + 1] = {
+	[PCF_A_LINK_PAD] = { .name = "pad", .type = PCF_AT_PAD },
+	[PCF_A_LINK_IFNAME] = { .name = "ifname",
+				.type = PCF_AT_STRING,
+				.max = 16 },
+	[PCF_A_LINK_MTU] = { .name = "mtu", .type = PCF_AT_U32 },
+	[PCF_A_LINK_RX_PACKETS] = U64_ATTR("rx-packets"),
+	[PCF_A_LINK_RX_DROPPED] = U64_ATTR("rx-dropped"),
+	[PCF_A_LINK_TX_PACKETS] = U64_ATTR("tx-packets"),
+	[PCF_A_LINK_TX_DROPPED] = U64_ATTR("tx-dropped"),
+};
+
+const struct pcf_attr_set pcf_link_set = {
+	.name = "link",
+	.max = PCF_A_LINK_MAX,
+	.policy = link_policy,
+};
+
+static const struct pcf_policy links_policy[PCF_A_LINKS_MAX + 1] = {
+	[PCF_A_LINKS_LINK] = { .name = "link",
+			       .type = PCF_AT_NEST,
+			       .nest = &pcf_link_set,
+			       .multi = true },
+};
+
+const struct pcf_attr_set pcf_links_set = {
+	.name = "links",
+	.max = PCF_A_LINKS_MAX,
+	.policy = links_policy,
 };
 
 const struct pcf_attr_set pcf_worker_set = {
@@ -169,6 +253,9 @@ static const struct pcf_policy flow_policy[PCF_A_MAX + 1] = {
 					.type = PCF_AT_U64 },
 	[PCF_A_FLOW_WORKER_BYTES] = { .name = "worker-bytes",
 				      .type = PCF_AT_U64 },
+	[PCF_A_STATS_LINKS] = { .name = "stats-links",
+				.type = PCF_AT_NEST,
+				.nest = &pcf_links_set },
 };
 
 const struct pcf_attr_set pcf_flow_set = {
@@ -200,12 +287,16 @@ _Static_assert(PCF_A_MAX <= PCF_A_ANY_MAX && PCF_A_MATCH_MAX <= PCF_A_ANY_MAX &&
 		   PCF_A_STATS_MAX <= PCF_A_ANY_MAX &&
 		   PCF_A_COUNTER_MAX <= PCF_A_ANY_MAX &&
 		   PCF_A_WORKERS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_WORKER_MAX <= PCF_A_ANY_MAX,
+		   PCF_A_WORKER_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_XSK_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_LINKS_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_LINK_MAX <= PCF_A_ANY_MAX,
 	       "check_attr's sub[] must hold every set");
 
 static const struct pcf_attr_set *const all_sets[] = {
 	&pcf_flow_set,	&pcf_match_set,	  &pcf_action_set,  &pcf_nat_set,
 	&pcf_stats_set, &pcf_counter_set, &pcf_workers_set, &pcf_worker_set,
+	&pcf_xsk_set,	&pcf_links_set,	  &pcf_link_set,
 };
 
 static int refuse(struct pcf_extack *ext, const struct nlattr *attr, int err,

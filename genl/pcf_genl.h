@@ -65,6 +65,7 @@ enum pcf_attr {
 	/* a rule's packets and bytes through the workers' pipelines */
 	PCF_A_FLOW_WORKER_PACKETS, /* u64 */
 	PCF_A_FLOW_WORKER_BYTES,   /* u64 */
+	PCF_A_STATS_LINKS,	   /* nest: PCF_A_LINKS_LINK, repeated */
 	__PCF_A_MAX,
 };
 #define PCF_A_MAX (__PCF_A_MAX - 1)
@@ -147,21 +148,67 @@ enum pcf_workers_attr {
 enum pcf_worker_attr {
 	PCF_A_WORKER_UNSPEC,
 	PCF_A_WORKER_PAD,
-	PCF_A_WORKER_IFNAME,	 /* string */
-	PCF_A_WORKER_IFINDEX,	 /* u32 */
-	PCF_A_WORKER_QUEUE,	 /* u32 */
-	PCF_A_WORKER_CPU,	 /* s32, -1: not pinned */
-	PCF_A_WORKER_BIND_MODE,	 /* u32: enum pcf_genl_bind_mode */
-	PCF_A_WORKER_RX_PACKETS, /* u64 */
-	PCF_A_WORKER_RX_BYTES,	 /* u64 */
-	PCF_A_WORKER_TX_PACKETS, /* u64 */
-	PCF_A_WORKER_TX_BYTES,	 /* u64 */
-	PCF_A_WORKER_HEARTBEAT,	 /* u64: moves while the thread lives */
-	PCF_A_WORKER_COUNTER,	 /* nest: drops per reason, repeated */
+	PCF_A_WORKER_IFNAME,	     /* string */
+	PCF_A_WORKER_IFINDEX,	     /* u32 */
+	PCF_A_WORKER_QUEUE,	     /* u32 */
+	PCF_A_WORKER_CPU,	     /* s32, -1: not pinned */
+	PCF_A_WORKER_BIND_MODE,	     /* u32: enum pcf_genl_bind_mode */
+	PCF_A_WORKER_RX_PACKETS,     /* u64 */
+	PCF_A_WORKER_RX_BYTES,	     /* u64 */
+	PCF_A_WORKER_TX_PACKETS,     /* u64 */
+	PCF_A_WORKER_TX_BYTES,	     /* u64 */
+	PCF_A_WORKER_HEARTBEAT,	     /* u64: moves while the thread lives */
+	PCF_A_WORKER_COUNTER,	     /* nest: drops per reason, repeated */
 	PCF_A_WORKER_MIRROR_PACKETS, /* u64: mirror copies sent */
+	PCF_A_WORKER_SOCKET,	     /* nest: enum pcf_xsk_attr */
+	PCF_A_WORKER_RETURN_SOCKET,  /* nest: enum pcf_xsk_attr */
+	/* received TCP/UDP checksums checked (a sample), found bad */
+	PCF_A_WORKER_L4_CSUM_SAMPLED, /* u64 */
+	PCF_A_WORKER_BAD_L4_CSUM,     /* u64 */
 	__PCF_A_WORKER_MAX,
 };
 #define PCF_A_WORKER_MAX (__PCF_A_WORKER_MAX - 1)
+
+/*
+ * The kernel's counters of one AF_XDP socket (getsockopt XDP_STATISTICS,
+ * struct xdp_statistics, the same names): what it dropped before the
+ * worker saw it (rx-dropped: no free frame or too long; rx-ring-full),
+ * and how often it found a ring empty.  All u64.
+ */
+enum pcf_xsk_attr {
+	PCF_A_XSK_UNSPEC,
+	PCF_A_XSK_PAD,
+	PCF_A_XSK_RX_DROPPED,
+	PCF_A_XSK_RX_INVALID_DESCS,
+	PCF_A_XSK_TX_INVALID_DESCS,
+	PCF_A_XSK_RX_RING_FULL,
+	PCF_A_XSK_RX_FILL_RING_EMPTY_DESCS,
+	PCF_A_XSK_TX_RING_EMPTY_DESCS,
+	__PCF_A_XSK_MAX,
+};
+#define PCF_A_XSK_MAX (__PCF_A_XSK_MAX - 1)
+
+/* The stats reply: PCF_A_STATS_LINKS holds one nest per interface. */
+enum pcf_links_attr {
+	PCF_A_LINKS_UNSPEC,
+	PCF_A_LINKS_LINK, /* nest: enum pcf_link_attr */
+	__PCF_A_LINKS_MAX,
+};
+#define PCF_A_LINKS_MAX (__PCF_A_LINKS_MAX - 1)
+
+/* An interface pcfd uses (steered, or an end of the return veth). */
+enum pcf_link_attr {
+	PCF_A_LINK_UNSPEC,
+	PCF_A_LINK_PAD,
+	PCF_A_LINK_IFNAME,     /* string */
+	PCF_A_LINK_MTU,	       /* u32 */
+	PCF_A_LINK_RX_PACKETS, /* u64, the kernel's counters of the device */
+	PCF_A_LINK_RX_DROPPED, /* u64 */
+	PCF_A_LINK_TX_PACKETS, /* u64 */
+	PCF_A_LINK_TX_DROPPED, /* u64 */
+	__PCF_A_LINK_MAX,
+};
+#define PCF_A_LINK_MAX (__PCF_A_LINK_MAX - 1)
 
 /* The AF_XDP bind mode a worker's socket got. */
 enum pcf_genl_bind_mode {
@@ -209,6 +256,9 @@ extern const struct pcf_attr_set pcf_stats_set;
 extern const struct pcf_attr_set pcf_counter_set;
 extern const struct pcf_attr_set pcf_workers_set;
 extern const struct pcf_attr_set pcf_worker_set;
+extern const struct pcf_attr_set pcf_xsk_set;
+extern const struct pcf_attr_set pcf_links_set;
+extern const struct pcf_attr_set pcf_link_set;
 
 /* Every attribute set of the family (for the spec test). */
 const struct pcf_attr_set *const *pcf_genl_sets(unsigned int *ret_n);
@@ -237,7 +287,7 @@ struct pcf_extack {
 
 #define PCF_TB_SIZE(set_max) ((set_max) + 1)
 /* At least the highest attribute type of any set (pcf_genl.c checks). */
-#define PCF_A_ANY_MAX 16
+#define PCF_A_ANY_MAX 24
 
 /*
  * Validate the attributes in [payload, payload + len) against set, nested
@@ -292,5 +342,11 @@ const char *pcf_genl_egress_name(unsigned int e);
 int pcf_genl_egress_parse(const char *name);
 const char *pcf_genl_cmd_name(unsigned int cmd);
 const char *pcf_genl_bind_mode_name(unsigned int m);
+
+struct xdp_statistics;
+/* s's counters by attribute type: ret[PCF_A_XSK_*], PCF_A_XSK_MAX + 1. */
+void pcf_genl_xsk_values(const struct xdp_statistics *s, __u64 *ret);
+/* Does the counter PCF_A_XSK_* count lost packets (not empty rings)? */
+bool pcf_genl_xsk_is_loss(unsigned int attr);
 
 #endif /* PCF_GENL_H */

@@ -192,7 +192,10 @@ struct worker {
 	__u32 queue, bind_mode;
 	int cpu;
 	__u64 rx_packets, rx_bytes, tx_packets, tx_bytes, heartbeat, mirrors;
+	__u64 csum_sampled, csum_bad;
 	const struct nlattr *nest; /* for its drop counters */
+	/* nests of its sockets' kernel counters, or NULL */
+	const struct nlattr *sock, *ret_sock;
 };
 
 static __u64 get_u64(const struct nlattr *a)
@@ -224,8 +227,79 @@ static bool read_worker(const struct nlattr *nest, struct worker *ret)
 	ret->tx_bytes = get_u64(tb[PCF_A_WORKER_TX_BYTES]);
 	ret->heartbeat = get_u64(tb[PCF_A_WORKER_HEARTBEAT]);
 	ret->mirrors = get_u64(tb[PCF_A_WORKER_MIRROR_PACKETS]);
+	ret->csum_sampled = get_u64(tb[PCF_A_WORKER_L4_CSUM_SAMPLED]);
+	ret->csum_bad = get_u64(tb[PCF_A_WORKER_BAD_L4_CSUM]);
+	ret->sock = tb[PCF_A_WORKER_SOCKET];
+	ret->ret_sock = tb[PCF_A_WORKER_RETURN_SOCKET];
 	ret->nest = nest;
 	return true;
+}
+
+/* A protocol name as a JSON key: "rx-ring-full" -> "rx_ring_full". */
+static const char *key_of(const char *name, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < len; i++)
+		buf[i] = name[i] == '-' ? '_' : name[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/* The u64 attributes of a nest of set, by attribute type (0: absent). */
+static bool read_u64s(const struct nlattr *nest, const struct pcf_attr_set *set,
+		      __u64 *ret)
+{
+	const struct nlattr *tb[PCF_A_ANY_MAX + 1];
+	struct pcf_extack ext = {};
+	unsigned int a;
+
+	if (pcf_attr_parse_nested(nest, set, tb, &ext))
+		return false;
+	for (a = 0; a <= set->max; a++)
+		ret[a] = set->policy[a].type == PCF_AT_U64 && tb[a]
+			     ? mnl_attr_get_u64(tb[a])
+			     : 0;
+	return true;
+}
+
+/* A socket's counters as a JSON object, all of them. */
+static json_object *xsk_json(const struct nlattr *nest)
+{
+	json_object *o = json_object_new_object();
+	__u64 v[PCF_A_XSK_MAX + 1];
+	char key[64];
+	unsigned int a;
+
+	if (!read_u64s(nest, &pcf_xsk_set, v))
+		return o;
+	for (a = PCF_A_XSK_RX_DROPPED; a <= PCF_A_XSK_MAX; a++)
+		json_object_object_add(
+		    o, key_of(pcf_xsk_set.policy[a].name, key, sizeof(key)),
+		    json_object_new_uint64(v[a]));
+	return o;
+}
+
+/* "    LABEL: name N, name N" of a socket's non-zero losses (-j: all) */
+static void print_xsk(FILE *f, const struct nlattr *nest, const char *label)
+{
+	__u64 v[PCF_A_XSK_MAX + 1];
+	char key[64];
+	unsigned int a;
+	bool any = false;
+
+	if (!nest || !read_u64s(nest, &pcf_xsk_set, v))
+		return;
+	for (a = PCF_A_XSK_RX_DROPPED; a <= PCF_A_XSK_MAX; a++) {
+		if (!v[a] || !pcf_genl_xsk_is_loss(a))
+			continue;
+		fprintf(f, "%s %s %llu", any ? "," : label,
+			key_of(pcf_xsk_set.policy[a].name, key, sizeof(key)),
+			(unsigned long long)v[a]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
 }
 
 #define for_each_worker(a, tb)         \
@@ -255,6 +329,13 @@ static json_object *worker_json(const struct worker *w)
 	add_u64(o, "tx_bytes", w->tx_bytes);
 	add_u64(o, "heartbeat", w->heartbeat);
 	add_u64(o, "mirror_packets", w->mirrors);
+	add_u64(o, "l4_csum_sampled", w->csum_sampled);
+	add_u64(o, "bad_l4_csum", w->csum_bad);
+	if (w->sock)
+		json_object_object_add(o, "socket", xsk_json(w->sock));
+	if (w->ret_sock)
+		json_object_object_add(o, "return_socket",
+				       xsk_json(w->ret_sock));
 	drops = json_object_new_object();
 	json_object_object_add(o, "drops", drops);
 	returned = json_object_new_object();
@@ -302,14 +383,72 @@ static void print_worker(FILE *f, const struct worker *w)
 			(unsigned long long)w->mirrors);
 	print_worker_counters(f, w, PCF_COUNTER_DROP, "    drops:");
 	print_worker_counters(f, w, PCF_COUNTER_RETURN, "    returned:");
+	print_xsk(f, w->sock, "    socket drops:");
+	print_xsk(f, w->ret_sock, "    return socket drops:");
+	if (w->csum_bad)
+		fprintf(f, "    bad_l4_csum %llu of %llu checked\n",
+			(unsigned long long)w->csum_bad,
+			(unsigned long long)w->csum_sampled);
+}
+
+/* One interface's nest, read. */
+struct link {
+	const char *ifname;
+	__u64 v[PCF_A_LINK_MAX + 1]; /* the u64s, by attribute type */
+	__u32 mtu;
+};
+
+static bool read_link(const struct nlattr *nest, struct link *ret)
+{
+	const struct nlattr *tb[PCF_A_LINK_MAX + 1];
+	struct pcf_extack ext = {};
+
+	if (pcf_attr_parse_nested(nest, &pcf_link_set, tb, &ext) ||
+	    !tb[PCF_A_LINK_IFNAME] || !read_u64s(nest, &pcf_link_set, ret->v))
+		return false;
+	ret->ifname = mnl_attr_get_str(tb[PCF_A_LINK_IFNAME]);
+	ret->mtu =
+	    tb[PCF_A_LINK_MTU] ? mnl_attr_get_u32(tb[PCF_A_LINK_MTU]) : 0;
+	return true;
+}
+
+#define for_each_link(a, tb)         \
+	if ((tb)[PCF_A_STATS_LINKS]) \
+		mnl_attr_for_each_nested(a, (tb)[PCF_A_STATS_LINKS])
+
+static json_object *link_json(const struct link *l)
+{
+	json_object *o = json_object_new_object();
+	char key[64];
+	unsigned int a;
+
+	json_object_object_add(o, "ifname", json_object_new_string(l->ifname));
+	json_object_object_add(o, "mtu", json_object_new_int64(l->mtu));
+	for (a = PCF_A_LINK_RX_PACKETS; a <= PCF_A_LINK_MAX; a++)
+		add_u64(o,
+			key_of(pcf_link_set.policy[a].name, key, sizeof(key)),
+			l->v[a]);
+	return o;
+}
+
+static void print_link(FILE *f, const struct link *l)
+{
+	fprintf(
+	    f,
+	    "  %s mtu %u: rx %llu packets, %llu dropped; tx %llu packets, %llu dropped\n",
+	    l->ifname, l->mtu, (unsigned long long)l->v[PCF_A_LINK_RX_PACKETS],
+	    (unsigned long long)l->v[PCF_A_LINK_RX_DROPPED],
+	    (unsigned long long)l->v[PCF_A_LINK_TX_PACKETS],
+	    (unsigned long long)l->v[PCF_A_LINK_TX_DROPPED]);
 }
 
 json_object *pcfctl_stats_json(const struct nlattr *const *tb)
 {
-	json_object *o = json_object_new_object(), *xdp, *one, *workers;
+	json_object *o = json_object_new_object(), *xdp, *one, *workers, *links;
 	const struct nlattr *a;
 	struct counter c;
 	struct worker w;
+	struct link l;
 
 	xdp = json_object_new_object();
 	json_object_object_add(o, "xdp", xdp);
@@ -319,6 +458,13 @@ json_object *pcfctl_stats_json(const struct nlattr *const *tb)
 	{
 		if (read_worker(a, &w))
 			json_object_array_add(workers, worker_json(&w));
+	}
+	links = json_object_new_array();
+	json_object_object_add(o, "links", links);
+	for_each_link(a, tb)
+	{
+		if (read_link(a, &l))
+			json_object_array_add(links, link_json(&l));
 	}
 	if (!tb[PCF_A_STATS_XDP])
 		return o;
@@ -341,6 +487,7 @@ void pcfctl_print_stats(const struct pcfctl_out *o,
 	const struct nlattr *a;
 	struct counter c;
 	struct worker w;
+	struct link l;
 
 	if (o->json) {
 		json_object *obj = pcfctl_stats_json(tb);
@@ -362,5 +509,13 @@ void pcfctl_print_stats(const struct pcfctl_out *o,
 	{
 		if (read_worker(a, &w))
 			print_worker(o->f, &w);
+	}
+	if (!tb[PCF_A_STATS_LINKS])
+		return;
+	fprintf(o->f, "links:\n");
+	for_each_link(a, tb)
+	{
+		if (read_link(a, &l))
+			print_link(o->f, &l);
 	}
 }

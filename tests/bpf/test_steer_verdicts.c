@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * test_steer_verdicts - the real pcf_steer in the kernel: every verdict,
- * the default verdict on a miss, REDIRECT's fallback to PASS, the TTL /
+ * the default verdict on a miss, REDIRECT's fallback to PASS (no socket,
+ * a frame too long for a worker, a worker whose heartbeat stopped), the TTL /
  * hop limit / DF rewrites checked byte by byte (the IPv4 header checksum
  * against a full recomputation), TTL expiry, and the counters.
  */
+#include <time.h>
 #include <sys/mman.h>
 #include <xdp/xsk.h>
 
@@ -252,6 +254,100 @@ static void test_redirect_socket(void **state)
 	assert_hits(id, 2);
 }
 
+/*
+ * Run f, expect XDP_PASS with reason (and redirect_fallback) counted, and
+ * no metadata: the checks come before anything is written.
+ */
+static void expect_refused(const struct frame *f, enum pcf_reason reason)
+{
+	const enum pcf_reason reasons[] = { reason,
+					    PCF_REASON_REDIRECT_FALLBACK,
+					    PCF_REASON_NONE };
+	struct stats before;
+	struct result res;
+
+	stats_read(&before);
+	run_frame(f, &res);
+	assert_int_equal(res.ret, XDP_PASS);
+	assert_stats_moved(&before, PCF_VERDICT_PASS, reasons, 1, f->len);
+	assert_int_equal(res.meta_len, 0);
+	assert_memory_equal(result_frame(&res), f->data, f->len);
+}
+
+/* A frame longer than a worker's frame takes goes to the kernel. */
+static void test_redirect_too_big(void **state)
+{
+	struct frame_spec s = spec4(IPPROTO_UDP);
+	struct result res;
+	struct frame f;
+
+	add_redirect_rule();
+	register_lo();
+	s.payload = 200;
+	frame_build(&f, &s);
+	assert_int_equal(pcf_dp_set_redirect_limits(env.dp, f.len - 1, 0), 0);
+	expect_refused(&f, PCF_REASON_TOO_BIG);
+	/* exactly max_packet bytes: on to the queue (no socket there) */
+	assert_int_equal(pcf_dp_set_redirect_limits(env.dp, f.len, 0), 0);
+	expect(&f, XDP_PASS, PCF_VERDICT_PASS, PCF_REASON_REDIRECT_FALLBACK,
+	       &res);
+	assert_int_equal(res.meta_len, sizeof(struct pcf_meta));
+	assert_int_equal(pcf_dp_set_redirect_limits(env.dp, 0, 0), 0);
+}
+
+static __u64 coarse_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * With a worker timeout, a queue whose heartbeat (lo queue 0: slot 0) is
+ * older than the timeout, or was never written, goes to the kernel; a
+ * fresh one redirects into the socket.
+ */
+static void test_redirect_stalled(void **state)
+{
+	struct frame_spec s = spec4(IPPROTO_UDP);
+	__u32 key = 0;
+	struct xsk_lo x = {};
+	struct frame f;
+	int err, fd;
+
+	add_redirect_rule();
+	register_lo();
+	frame_build(&f, &s);
+	err = xsk_lo_open(&x);
+	if (err) {
+		xsk_lo_close(&x);
+		printf("no AF_XDP socket on lo (%s): untested\n",
+		       strerror(-err));
+		skip();
+	}
+	fd = xsk_socket__fd(x.xsk);
+	assert_int_equal(
+	    bpf_map_update_elem(pcf_dp_xskmap_fd(env.dp), &key, &fd, BPF_ANY),
+	    0);
+	assert_int_equal(
+	    pcf_dp_set_redirect_limits(env.dp, 0, 1000 * 1000 * 1000ULL), 0);
+
+	env.dp->heartbeats[0] = 0; /* never beat */
+	expect_refused(&f, PCF_REASON_WORKER_STALLED);
+	env.dp->heartbeats[0] = coarse_now_ns() - 2000 * 1000 * 1000ULL;
+	expect_refused(&f, PCF_REASON_WORKER_STALLED);
+	env.dp->heartbeats[0] = coarse_now_ns();
+	expect(&f, XDP_REDIRECT, PCF_VERDICT_REDIRECT, PCF_REASON_NONE, NULL);
+	/* no timeout: no check */
+	env.dp->heartbeats[0] = 0;
+	assert_int_equal(pcf_dp_set_redirect_limits(env.dp, 0, 0), 0);
+	expect(&f, XDP_REDIRECT, PCF_VERDICT_REDIRECT, PCF_REASON_NONE, NULL);
+
+	bpf_map_delete_elem(pcf_dp_xskmap_fd(env.dp), &key);
+	xsk_lo_close(&x);
+}
+
 /* --- rewrites ------------------------------------------------------ */
 
 static __u32 add_rewrite_rule(int family, __u16 flags, int ttl_delta)
@@ -489,6 +585,8 @@ int main(void)
 		setup_test(test_redirect_unregistered),
 		setup_test(test_redirect_no_socket),
 		setup_test(test_redirect_socket),
+		setup_test(test_redirect_too_big),
+		setup_test(test_redirect_stalled),
 		setup_test(test_ttl_ipv4),
 		setup_test(test_hop_limit_ipv6),
 		setup_test(test_df_clear),

@@ -148,10 +148,17 @@ kill -0 $pid || fail "pcfd died on a bad reload"
 ctl flow show >/dev/null || fail "pcfd does not answer after a bad reload"
 
 log "SIGTERM: STOPPING=1, a clean exit"
+# the receiver asks pcfd for its stats after each READY=1: let it have
+# the answer before pcfd stops
+ready_seen() {
+	[ "$(grep -c '^[0-9]* READY=1' "$TMP/notify.txt")" = \
+		"$(grep -c '^at-ready' "$TMP/notify.txt")" ]
+}
+wait_for 5 ready_seen || fail "the receiver did not look after READY=1"
 kill -TERM $pid
 wait $pid || fail "pcfd exited $?: $(tail -n 5 "$TMP/pcfd.log")"
 # pcfd sent STOPPING=1 before it exited; the receiver may not have read it
-# yet: wait for its line
+# yet (it may still be busy with the last READY=1's pcfctl): wait for it
 wait_for 10 grep -q 'STOPPING=1' "$TMP/notify.txt" ||
 	fail "no STOPPING=1: $(tail -n 3 "$TMP/notify.txt")"
 wait $rpid

@@ -17,47 +17,70 @@ netns_add dut >/dev/null
 netns_add dst >/dev/null
 src=pcf${ID}src dut=pcf${ID}dut dst=pcf${ID}dst
 IF_S=p${ID}s IF_A=p${ID}a IF_B=p${ID}b IF_D=p${ID}d
-veth_add "$src" $IF_S "$dut" $IF_A
-veth_add "$dut" $IF_B "$dst" $IF_D
-ip -n "$src" addr add 198.18.1.1/24 dev $IF_S
-ip -n "$dut" addr add 198.18.1.2/24 dev $IF_A
-ip -n "$dut" addr add 198.18.2.2/24 dev $IF_B
-ip -n "$dst" addr add 198.18.2.1/24 dev $IF_D
-ip -n "$dst" addr add 198.18.2.3/24 dev $IF_D
-ip -n "$src" addr add 2001:db8:1::1/64 dev $IF_S nodad
-ip -n "$dut" addr add 2001:db8:1::2/64 dev $IF_A nodad
-ip -n "$dut" addr add 2001:db8:2::2/64 dev $IF_B nodad
-ip -n "$dst" addr add 2001:db8:2::1/64 dev $IF_D nodad
-ip -n "$dst" addr add 2001:db8:2::3/64 dev $IF_D nodad
-ip -n "$src" route add 198.18.2.0/24 via 198.18.1.2
-ip -n "$dst" route add 198.18.1.0/24 via 198.18.2.2
-ip -n "$src" route add 2001:db8:2::/64 via 2001:db8:1::2
-ip -n "$dst" route add 2001:db8:1::/64 via 2001:db8:2::2
-in_ns "$dut" sysctl -qw net.ipv4.ip_forward=1
-in_ns "$dut" sysctl -qw net.ipv6.conf.all.forwarding=1
 
 # A veth hands partial checksums (CHECKSUM_PARTIAL) to its peer; a packet
 # leaving through AF_XDP carries the bytes only, so make the senders
 # complete them, as anything arriving from a wire has.
-in_ns "$src" $UDP txcsum-off $IF_S || fail "tx checksum offload stays on"
-in_ns "$dst" $UDP txcsum-off $IF_D || fail "tx checksum offload stays on"
 # pcf_return forwards by devmap redirect into dut's veths; a veth drops
 # redirected frames unless its peer runs NAPI (an XDP program, or GRO on),
-# which a NIC always does
-in_ns "$src" $UDP gro-on $IF_S || fail "GRO stays off on $IF_S"
-in_ns "$dst" $UDP gro-on $IF_D || fail "GRO stays off on $IF_D"
+# which a NIC always does.
+# outer_end NS IF: the far end of one of dut's veths, set up so
+outer_end() {
+	in_ns "$1" $UDP txcsum-off $2 || fail "tx checksum offload stays on"
+	in_ns "$1" $UDP gro-on $2 || fail "GRO stays off on $2"
+}
 
 # The workers route only to resolved next hops (else: counted, dropped).
-mac_d=$(ip -n "$dst" -br link show $IF_D | awk '{print $3}')
-mac_s=$(ip -n "$src" -br link show $IF_S | awk '{print $3}')
-for a in 198.18.2.1 198.18.2.3 2001:db8:2::1 2001:db8:2::3; do
-	ip -n "$dut" neigh replace $a lladdr "$mac_d" dev $IF_B nud permanent ||
-		fail "neighbour $a"
-done
-for a in 198.18.1.1 2001:db8:1::1; do
-	ip -n "$dut" neigh replace $a lladdr "$mac_s" dev $IF_A nud permanent ||
-		fail "neighbour $a"
-done
+# neigh_to NS IF ADDR...: dut knows the ADDRs to be at NS's IF, over its
+# end of that veth (DUT_IF)
+neigh_to() {
+	local ns=$1 ifn=$2 dut_if=$3 mac a
+	shift 3
+	mac=$(ip -n "$ns" -br link show $ifn | awk '{print $3}')
+	for a in "$@"; do
+		ip -n "$dut" neigh replace $a lladdr "$mac" dev $dut_if nud permanent ||
+			fail "neighbour $a"
+	done
+}
+
+# link_src_dut: the veth src $IF_S -- $IF_A dut, addressed and routed
+link_src_dut() {
+	veth_add "$src" $IF_S "$dut" $IF_A
+	ip -n "$src" addr add 198.18.1.1/24 dev $IF_S
+	ip -n "$dut" addr add 198.18.1.2/24 dev $IF_A
+	ip -n "$src" addr add 2001:db8:1::1/64 dev $IF_S nodad
+	ip -n "$dut" addr add 2001:db8:1::2/64 dev $IF_A nodad
+	ip -n "$src" route add 198.18.2.0/24 via 198.18.1.2
+	ip -n "$src" route add 2001:db8:2::/64 via 2001:db8:1::2
+	outer_end "$src" $IF_S
+	neigh_to "$src" $IF_S $IF_A 198.18.1.1 2001:db8:1::1
+}
+
+# link_dut_dst: the veth dut $IF_B -- $IF_D dst, addressed and routed
+link_dut_dst() {
+	veth_add "$dut" $IF_B "$dst" $IF_D
+	ip -n "$dut" addr add 198.18.2.2/24 dev $IF_B
+	ip -n "$dst" addr add 198.18.2.1/24 dev $IF_D
+	ip -n "$dst" addr add 198.18.2.3/24 dev $IF_D
+	ip -n "$dut" addr add 2001:db8:2::2/64 dev $IF_B nodad
+	ip -n "$dst" addr add 2001:db8:2::1/64 dev $IF_D nodad
+	ip -n "$dst" addr add 2001:db8:2::3/64 dev $IF_D nodad
+	ip -n "$dst" route add 198.18.1.0/24 via 198.18.2.2
+	ip -n "$dst" route add 2001:db8:1::/64 via 2001:db8:2::2
+	outer_end "$dst" $IF_D
+	neigh_to "$dst" $IF_D $IF_B 198.18.2.1 198.18.2.3 2001:db8:2::1 \
+		2001:db8:2::3
+}
+
+# dut_up: dut routes
+dut_up() {
+	in_ns "$dut" sysctl -qw net.ipv4.ip_forward=1
+	in_ns "$dut" sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+link_src_dut
+link_dut_dst
+dut_up
 
 ctl() { "$PCFCTL" -n "$dut" --ctl-port "$CTL_PORT" "$@"; }
 
@@ -104,16 +127,16 @@ stop_fp() {
 		>>"$TMP/fp.err" 2>&1 || fail "pcfd --unload: $(tail -n 3 "$TMP/fp.err")"
 }
 
-# recv_start ADDR PORT COUNT OUT: a UDP receiver in dst, bound to
-# ADDR:PORT, writing what it gets to OUT until it has COUNT datagrams;
-# returns once it listens, its pid in $rpid
+# recv_start ADDR PORT COUNT OUT: a UDP receiver in dst (or $RECV_NS),
+# bound to ADDR:PORT, writing what it gets to OUT until it has COUNT
+# datagrams; returns once it listens, its pid in $rpid
 recv_start() {
 	# empty the file first: the background job truncates it only when it
 	# runs, and a "listening" left from the last receiver would let the
 	# sender start before this one is bound
 	: >"$4"
 	# nsenter execs python: $rpid is the receiver itself
-	nsenter --net=/run/netns/"$dst" $UDP recv "$1" "$2" 30 "$3" >"$4" &
+	nsenter --net=/run/netns/"${RECV_NS:-$dst}" $UDP recv "$1" "$2" 30 "$3" >"$4" &
 	rpid=$!
 	track $rpid
 	wait_for 10 grep -q listening "$4" || fail "receiver on $1 $2"
@@ -135,15 +158,17 @@ recv_end() {
 recv_done() { gone "$1" || { [ $# -gt 1 ] && "${@:2}"; }; }
 
 # flow DST PORT COUNT [TTL [CMD...]]: COUNT datagrams from src, port 4000,
-# to DST:PORT; prints "SRC SPORT TTL SEQ" of what a socket bound to DST
-# got.  For datagrams that must not arrive, CMD says they are accounted
-# for elsewhere (e.g. counter_is drop_ttl_expired 10): the receiver stops
-# then.  Slow starts (a busy machine) cost time, never datagrams.
+# to DST:PORT (IP packets of $FLOW_SIZE bytes if set); prints "SRC SPORT
+# TTL SEQ" of what a socket bound to DST got.  For datagrams that must not
+# arrive, CMD says they are accounted for elsewhere (e.g. counter_is
+# drop_ttl_expired 10): the receiver stops then.  Slow starts (a busy
+# machine) cost time, never datagrams.
 flow() {
 	local dst_addr=$1 port=$2 count=$3 ttl=${4:-64} out=$TMP/recv.$2
 	shift $(($# < 4 ? $# : 4))
 	recv_start "$dst_addr" "$port" "$count" "$out"
-	in_ns "$src" $UDP send "$dst_addr" "$port" "$count" 0.01 "$ttl" 4000
+	in_ns "$src" $UDP send "$dst_addr" "$port" "$count" 0.01 "$ttl" 4000 \
+		${FLOW_SIZE:-}
 	recv_end $rpid "$@"
 	grep -v listening "$out"
 }

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """Socket ends of the worker e2e tests.
 
-send DST PORT COUNT INTERVAL [TTL] [SPORT]
-    COUNT datagrams "seq N" to DST:PORT, one every INTERVAL seconds.
+send DST PORT COUNT INTERVAL [TTL] [SPORT] [SIZE]
+    COUNT datagrams "seq N" to DST:PORT, one every INTERVAL seconds;
+    with SIZE, padded to IP packets of SIZE bytes (DF set).
 send-vlan IFNAME DMAC VIDS SRC DST PORT COUNT INTERVAL [TTL] [SPORT]
     the same as whole IPv4 frames written to IFNAME by a packet socket,
     with the VLAN tags VIDS ("100", or "200,100": 802.1ad outside, 802.1Q
@@ -15,8 +16,9 @@ tcp-serve ADDR PORT SECONDS
 tcp-send DST PORT BYTES SPORT
     connect from SPORT, send BYTES random bytes, shut down writing, check
     the server's SHA-256 against ours; exit 1 if it differs.
-txcsum-off IFNAME
-    turn off tx checksum offload (what "ethtool -K IFNAME tx off" does).
+txcsum-off IFNAME, txcsum-on IFNAME
+    turn tx checksum offload off (what "ethtool -K IFNAME tx off" does)
+    or on.
 gro-on IFNAME
     turn on GRO (what "ethtool -K IFNAME gro on" does).
 recv ADDR PORT SECONDS [COUNT]
@@ -42,25 +44,36 @@ def ethtool_set(ifname, cmd, value):
         fcntl.ioctl(s.fileno(), SIOCETHTOOL, ifr + bytes(40 - len(ifr)))
 
 
-def txcsum_off(ifname):
-    ethtool_set(ifname, 0x17, 0)  # ETHTOOL_STXCSUM
+def txcsum_set(ifname, on):
+    ethtool_set(ifname, 0x17, on)  # ETHTOOL_STXCSUM
 
 
 def gro_on(ifname):
     ethtool_set(ifname, 0x2c, 1)  # ETHTOOL_SGRO
 
 
-def send(dst, port, count, interval, ttl=64, sport=0):
+IP_MTU_DISCOVER, IP_PMTUDISC_DO = 10, 2
+IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO = 23, 2
+
+
+def send(dst, port, count, interval, ttl=64, sport=0, size=0):
     fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
     if fam == socket.AF_INET:
         s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
+        s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
     else:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, ttl)
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_MTU_DISCOVER,
+                     IPV6_PMTUDISC_DO)
     if sport:
         s.bind(("", sport))
+    room = size - (28 if fam == socket.AF_INET else 48)  # IP + UDP
     for i in range(count):
-        s.sendto(b"seq %d" % i, (dst, port))
+        data = b"seq %d" % i
+        if size:
+            data += b" " + b"x" * max(0, room - len(data) - 1)
+        s.sendto(data, (dst, port))
         time.sleep(interval)
 
 
@@ -126,7 +139,7 @@ def recv(addr, port, seconds, count=0):
             return  # seconds of silence
         while True:
             try:
-                data, anc, _, src = s.recvmsg(2048, 64)
+                data, anc, _, src = s.recvmsg(65536, 64)
             except BlockingIOError:
                 break
             ttl = -1
@@ -198,8 +211,8 @@ if __name__ == "__main__":
     elif a[0] == "send-vlan":
         send_vlan(a[1], a[2], a[3], a[4], a[5], int(a[6]), int(a[7]),
                   float(a[8]), *[int(x) for x in a[9:]])
-    elif a[0] == "txcsum-off":
-        txcsum_off(a[1])
+    elif a[0] in ("txcsum-off", "txcsum-on"):
+        txcsum_set(a[1], a[0] == "txcsum-on")
     elif a[0] == "gro-on":
         gro_on(a[1])
     elif a[0] == "send":

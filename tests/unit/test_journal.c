@@ -2,8 +2,9 @@
 /*
  * test_journal - the records of daemon/journal.c: every PCF_* field with
  * its value, one per reason named after pcf_reason_name/pcf_wdrop_name; a
- * MESSAGE a person can read; the stderr lines used when not under
- * journald; and how JOURNAL_STREAM is matched against a real file.
+ * MESSAGE a person can read (a worker's sockets, an interface's drops);
+ * the stderr lines used when not under journald; and how JOURNAL_STREAM
+ * is matched against a real file.
  * (tests/e2e/svc_journal.sh sends to a real journald.)
  */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include <linux/if_xdp.h>
 
 #include "journal.h"
 #include "loader.h"
@@ -128,6 +130,69 @@ static void test_worker_record(void **state)
 	assert_int_equal(fields, PCF_WDROP_MAX - 1);
 }
 
+/* A worker's sockets: every counter a field, the losses in the message. */
+static void test_worker_sockets(void **state)
+{
+	struct xdp_statistics sock = { .rx_ring_full = 7,
+				       .rx_fill_ring_empty_descs = 3,
+				       .tx_ring_empty_descs = 99 },
+			      ret = { .rx_dropped = 1 };
+	struct pcf_journal_counters c = {
+		.scope = PCF_JOURNAL_WORKER,
+		.iface = "eth1",
+		.queue = 0,
+		.rx_packets = 10,
+		.tx_packets = 10,
+		.sock = &sock,
+		.ret_sock = &ret,
+		.csum_sampled = 4,
+		.csum_bad = 3,
+	};
+
+	pcf_journal_counters_record(&c, &rec);
+	expect_field(
+	    "MESSAGE",
+	    "worker eth1 queue 0: 10 rx, 10 tx, 0 drop (socket drops: rx_ring_full 7) (return socket drops: rx_dropped 1)");
+	expect_field("PCF_SOCKET_RX_RING_FULL", "7");
+	expect_field("PCF_SOCKET_RX_DROPPED", "0");
+	expect_field("PCF_SOCKET_RX_FILL_RING_EMPTY_DESCS", "3");
+	expect_field("PCF_SOCKET_TX_RING_EMPTY_DESCS", "99");
+	expect_field("PCF_SOCKET_RX_INVALID_DESCS", "0");
+	expect_field("PCF_SOCKET_TX_INVALID_DESCS", "0");
+	expect_field("PCF_RETURN_SOCKET_RX_DROPPED", "1");
+	expect_field("PCF_L4_CSUM_SAMPLED", "4");
+	expect_field("PCF_BAD_L4_CSUM", "3");
+	/* no return socket: no such fields */
+	c.ret_sock = NULL;
+	pcf_journal_counters_record(&c, &rec);
+	assert_null(pcf_journal_field(&rec, "PCF_RETURN_SOCKET_RX_DROPPED"));
+}
+
+static void test_link_record(void **state)
+{
+	struct pcf_journal_counters c = {
+		.scope = PCF_JOURNAL_LINK,
+		.iface = "pcfr0",
+		.mtu = 1770,
+		.rx_packets = 2,
+		.tx_packets = 500,
+		.tx_dropped = 12,
+	};
+
+	pcf_journal_counters_record(&c, &rec);
+	expect_field(
+	    "MESSAGE",
+	    "link pcfr0 (mtu 1770): 2 rx, 0 dropped; 500 tx, 12 dropped");
+	expect_field("PCF_SCOPE", "link");
+	expect_field("PCF_IFACE", "pcfr0");
+	expect_field("PCF_MTU", "1770");
+	expect_field("PCF_RX_PACKETS", "2");
+	expect_field("PCF_RX_DROPPED", "0");
+	expect_field("PCF_TX_PACKETS", "500");
+	expect_field("PCF_TX_DROPPED", "12");
+	assert_null(pcf_journal_field(&rec, "PCF_QUEUE"));
+}
+
 /* Not under journald: the MESSAGE, one line per record, on the stream. */
 static void test_stderr_lines(void **state)
 {
@@ -212,6 +277,8 @@ int main(void)
 		cmocka_unit_test(test_xdp_record),
 		cmocka_unit_test(test_every_reason_has_a_field),
 		cmocka_unit_test(test_worker_record),
+		cmocka_unit_test(test_worker_sockets),
+		cmocka_unit_test(test_link_record),
 		cmocka_unit_test(test_stderr_lines),
 		cmocka_unit_test(test_stream_detection),
 	};

@@ -6,7 +6,8 @@
  * --check needs no interface.  Every limit at its edge, the same for a
  * start and for --check, refused one beyond with its message: the
  * numbers' ranges, interface names, an interface given twice (in the file
- * or on the command line), the number of interfaces, the pin directory.
+ * or on the command line), the number of interfaces, the pin directory,
+ * --worker-timeout's range.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -354,6 +355,33 @@ static void test_pin_dir(void **state)
 		"--pin-dir", "");
 }
 
+/* --worker-timeout: 1000 unless set; 0 (off) or 500..3600000 ms. */
+static void test_worker_timeout(void **state)
+{
+	static const char *const bad[] = { "100", "499", "3600001",
+					   "1s",  "-1",	 NULL };
+	struct pcfd_opts o;
+	int i;
+
+	assert_int_equal(parse(&o, "-i", "x", NULL), 0);
+	assert_int_equal(o.worker_timeout_ms, PCF_WORKER_TIMEOUT_MS_DEFAULT);
+	pcfd_opts_free(&o);
+	write_conf("interface = a\nworker-timeout = 0\n");
+	assert_int_equal(parse(&o, "-c", path, NULL), 0);
+	assert_int_equal(o.worker_timeout_ms, 0);
+	pcfd_opts_free(&o);
+	assert_int_equal(
+	    parse(&o, "-c", path, "--worker-timeout", "2500", NULL), 0);
+	assert_int_equal(o.worker_timeout_ms, 2500);
+	pcfd_opts_free(&o);
+	unlink(path);
+	for (i = 0; bad[i]; i++) {
+		assert_int_equal(
+		    parse(&o, "--worker-timeout", bad[i], "-i", "x", NULL), 2);
+		pcfd_opts_free(&o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_interfaces),
 		cmocka_unit_test(test_conf_interfaces),
 		cmocka_unit_test(test_pin_dir),
+		cmocka_unit_test(test_worker_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
