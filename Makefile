@@ -71,7 +71,7 @@ bench: deps
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
 	-Ibpf -Igenl -Idaemon -I$(BUILD)/skel
-FUZZ_SRCS  := $(wildcard genl/*.c) daemon/ctl.c daemon/rules.c \
+FUZZ_SRCS  := $(wildcard genl/*.c daemon/ctl*.c) daemon/rules.c \
 	daemon/loader.c daemon/log.c
 FUZZERS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/*.c))
 

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +13,11 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <linux/capability.h>
 
 #include "pcf_genl.h"
 #include "pcf_nlsock.h"
 #include "ctl.h"
+#include "ctl_judge.h"
 #include "log.h"
 #include "rules.h"
 #include "workers.h" /* struct pcf_worker_info only: no code of it */
@@ -43,7 +44,14 @@ struct pcf_ctl {
 	struct ctl_stalled stalled[CTL_STALLED_MAX];
 	unsigned int next_stalled;
 	const struct pcf_ctl_workers *workers; /* NULL: none */
+	struct pcf_judge judge;
+	/* the datagram being served: may its sender change state? */
+	int judged;	/* 0 yes, -EPERM no, CTL_UNJUDGED: not asked yet */
+	char why[256];	/* if not, why */
+	char msg[400];	/* the refusal's extended ack */
 };
+
+#define CTL_UNJUDGED 1
 
 /* One request being served. */
 struct ctl_req {
@@ -607,30 +615,23 @@ static const ctl_handler handlers[PCF_CMD_MAX + 1] = {
 	[PCF_CMD_STATS_GET] = do_stats_get,
 };
 
-/* CAP_NET_ADMIN in the sender's effective set, from /proc/PID/status. */
-static bool has_net_admin(pid_t pid)
+/*
+ * May the sender of the datagram being served change state?  Judged once
+ * a datagram (a batch of 64 changes costs one look at the sender), the
+ * way the kernel would (ctl_judge.h).
+ */
+static int admin_allowed(struct ctl_req *req, const struct ucred *cred)
 {
-	char path[64], line[256];
-	unsigned long long caps;
-	bool ok = false;
-	FILE *f;
+	struct pcf_ctl *ctl = req->ctl;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
-			ok = caps & (1ULL << CAP_NET_ADMIN);
-			break;
-		}
-	fclose(f);
-	return ok;
-}
-
-static bool privileged(const struct ucred *cred)
-{
-	return cred && (cred->uid == 0 || has_net_admin(cred->pid));
+	if (ctl->judged == CTL_UNJUDGED) {
+		ctl->judged = pcf_judge_admin(&ctl->judge, req->port, cred,
+					      ctl->why, sizeof(ctl->why));
+		if (ctl->judged)
+			pr_debug("ctl: port %u may not change rules: %s\n",
+				 req->port, ctl->why);
+	}
+	return ctl->judged;
 }
 
 static int dispatch(struct ctl_req *req, const struct ucred *cred, size_t len)
@@ -648,12 +649,12 @@ static int dispatch(struct ctl_req *req, const struct ucred *cred, size_t len)
 	err = pcf_msg_check_required(genl->cmd, req->tb, &req->ext);
 	if (err)
 		return err;
-	if (op->admin && !privileged(cred)) {
+	if (op->admin && admin_allowed(req, cred)) {
 		snprintf(
-		    req->ext.buf, sizeof(req->ext.buf),
-		    "%s changes the rules: it needs root or CAP_NET_ADMIN (uid %d has neither)",
-		    op->name, cred ? (int)cred->uid : -1);
-		return say(req, -EPERM, req->ext.buf);
+		    req->ctl->msg, sizeof(req->ctl->msg),
+		    "%s changes the rules: it needs root or CAP_NET_ADMIN (%s)",
+		    op->name, req->ctl->why);
+		return say(req, -EPERM, req->ctl->msg);
 	}
 	return handlers[genl->cmd](req);
 }
@@ -708,6 +709,7 @@ void pcf_ctl_handle(struct pcf_ctl *ctl, const void *buf, size_t len,
 	if (!port || len > INT_MAX)
 		return; /* from the kernel, or multicast: not a request */
 	ctl->out_len = 0;
+	ctl->judged = CTL_UNJUDGED;
 	/*
 	 * mnl_nlmsg_ok() compares (int)nlmsg_len: a length of 2^31 or more
 	 * would pass it as negative, so check it unsigned first.
@@ -781,6 +783,10 @@ int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
 	ctl->fd = -1;
 	ctl->send = send;
 	ctl->send_ctx = ctx;
+	pcf_judge_init(&ctl->judge);
+	if (ctl->judge.err)
+		pr_warn("ctl: cannot tell pcfd's user namespaces (%s): only root may change rules\n",
+			strerror(-ctl->judge.err));
 	*ret_ctl = ctl;
 	return 0;
 }
@@ -824,56 +830,25 @@ void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w)
 	ctl->workers = w;
 }
 
-/* The inode of the NETLINK_USERSOCK socket bound at port, or 0. */
-static unsigned long port_inode(__u32 port)
+/* Does process pid (a /proc entry's name) hold the socket with inode? */
+static bool pid_has_socket(const char *pid, unsigned long inode)
 {
-	unsigned long inode = 0, ino;
-	unsigned int proto, pid;
-	char line[512];
-	FILE *f;
+	char path[300];
+	int dirfd, held;
 
-	f = fopen("/proc/net/netlink", "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %u %u %*s %*s %*s %*s %*s %*s %lu",
-			   &proto, &pid, &ino) == 3 &&
-		    proto == NETLINK_USERSOCK && pid == port) {
-			inode = ino;
-			break;
-		}
-	fclose(f);
-	return inode;
-}
-
-static bool pid_has_socket(const char *pid, const char *want)
-{
-	char path[600], link[64];
-	struct dirent *fd;
-	bool found = false;
-	DIR *d;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
-	d = opendir(path);
-	if (!d)
+	snprintf(path, sizeof(path), "/proc/%s", pid);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
 		return false;
-	while (!found && (fd = readdir(d))) {
-		snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, fd->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = '\0';
-			found = !strcmp(link, want);
-		}
-	}
-	closedir(d);
-	return found;
+	held = pcf_judge_holds_socket(dirfd, inode);
+	close(dirfd);
+	return held > 0;
 }
 
 int pcf_ctl_port_owner(__u32 port, char *buf, size_t len)
 {
-	unsigned long inode = port_inode(port);
-	char want[64], path[600], comm[64] = "?";
+	unsigned long inode = pcf_judge_port_inode(port);
+	char path[300], comm[64] = "?";
 	struct dirent *p;
 	int err = -ENOENT;
 	FILE *f;
@@ -881,13 +856,12 @@ int pcf_ctl_port_owner(__u32 port, char *buf, size_t len)
 
 	if (!inode)
 		return -ENOENT;
-	snprintf(want, sizeof(want), "socket:[%lu]", inode);
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
 	while ((p = readdir(d))) {
 		if (p->d_name[0] < '1' || p->d_name[0] > '9' ||
-		    !pid_has_socket(p->d_name, want))
+		    !pid_has_socket(p->d_name, inode))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/comm", p->d_name);
 		f = fopen(path, "re");
