@@ -38,31 +38,48 @@ struct pcf_ctl_workers {
 
 /*
  * How replies leave: to port (unicast) or to the groups bit mask
- * (multicast, port 0).  wait: block (up to a timeout) while the receiver's
- * buffer is full, as a dump must; otherwise a client that does not read
- * just loses its reply and cannot stall pcfd.  The socket's sendto by
- * default; the fuzzer passes a sink.
+ * (multicast, port 0), never waiting: -EAGAIN when the receiver's buffer
+ * is full.  Unicast output a client cannot take yet waits for it in the
+ * control server (ctl_out.h), so no client can stall pcfd.  The socket's
+ * sendto by default; the fuzzer passes a sink.
  */
 typedef int (*pcf_ctl_send_fn)(void *ctx, const void *buf, size_t len,
-			       __u32 port, __u32 groups, bool wait);
+			       __u32 port, __u32 groups);
 
 /*
  * Bind the control socket at port.  -EADDRINUSE: someone holds the port
  * (pcf_ctl_port_owner says who).
  */
 int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl);
-/* A control server with no socket: replies go to send. */
+/*
+ * A control server with no socket: replies go to send; what it refuses is
+ * dropped, and a dump is sent whole before pcf_ctl_handle returns.
+ */
 int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
 		struct pcf_ctl **ret_ctl);
 void pcf_ctl_close(struct pcf_ctl *ctl);
 
+/*
+ * What to wait on: readable when pcf_ctl_serve has work (a datagram on
+ * the socket, or output for a client that is due).
+ */
 int pcf_ctl_fd(const struct pcf_ctl *ctl);
 
 /* Report these workers in stats and flow replies (NULL: none). */
 void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w);
 
-/* Serve one datagram waiting on the socket (call when it is readable). */
+/*
+ * Serve what is ready (call when pcf_ctl_fd is readable): at most one
+ * datagram, and a bounded share of the output waiting for clients; never
+ * blocks.
+ */
 int pcf_ctl_serve(struct pcf_ctl *ctl);
+/*
+ * For the watchdog: datagrams taken off the socket so far, and whether
+ * some wait on it now.
+ */
+unsigned long pcf_ctl_served(const struct pcf_ctl *ctl);
+bool pcf_ctl_waiting(const struct pcf_ctl *ctl);
 
 /*
  * Handle one datagram from port with the sender's credentials (NULL: none
