@@ -889,7 +889,7 @@ int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl)
 	if (err)
 		return err;
 	ctl->send_ctx = ctl;
-	ctl->fd = pcf_nlsock_open(port, SO_SNDTIMEO, 0);
+	ctl->fd = pcf_nlsock_open(port);
 	if (ctl->fd < 0) {
 		err = ctl->fd;
 		ctl->fd = -1;
