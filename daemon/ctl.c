@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
+#include <net/if.h>
 
 #include "pcf_genl.h"
 #include "pcf_nlsock.h"
@@ -241,6 +242,42 @@ static int add_error(struct ctl_req *req, int err)
 	}
 }
 
+/* The attribute of type in nest, or NULL. */
+static const struct nlattr *nested_attr(const struct nlattr *nest, __u16 type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+/*
+ * A mirror pcfd cannot honour is refused: with no worker sending on its
+ * interface every copy would be lost.  Without workers (the fuzzer)
+ * anything goes, as before.
+ */
+static int check_mirror(struct ctl_req *req, const struct pcf_rule *r)
+{
+	const struct pcf_ctl_workers *w = req->ctl->workers;
+	__u32 ifindex = r->action.mirror_ifindex;
+	char name[IF_NAMESIZE + 16];
+
+	if (!(r->action.flags & PCF_ACT_MIRROR) || !w ||
+	    w->runs_on(w->ctx, ifindex))
+		return 0;
+	req->ext.bad_attr =
+	    nested_attr(req->tb[PCF_A_FLOW_ACTION], PCF_A_ACT_MIRROR);
+	if (!if_indextoname(ifindex, name))
+		snprintf(name, sizeof(name), "ifindex %u", ifindex);
+	snprintf(
+	    req->ctl->msg, sizeof(req->ctl->msg),
+	    "mirror %s: no pcfd worker runs on it, so every copy would be lost: mirror to an interface pcfd runs on, or start pcfd with -i %s too",
+	    name, name);
+	return say(req, -ENODEV, req->ctl->msg);
+}
+
 static int do_flow_new(struct ctl_req *req)
 {
 	struct pcf_ctl *ctl = req->ctl;
@@ -260,6 +297,9 @@ static int do_flow_new(struct ctl_req *req)
 	err = pcf_rule_validate(&spec, &why);
 	if (err)
 		return say(req, err, why);
+	err = check_mirror(req, &spec);
+	if (err)
+		return err;
 	err =
 	    pcf_rule_add(ctl->dp, &spec, add_flags(req->nlh->nlmsg_flags), &id);
 	if (err)

@@ -33,6 +33,8 @@ struct pcf_ctl_workers {
 			      struct pcf_counter *ret);
 	const char *(*drop_name)(unsigned int reason);
 	unsigned int ndrops; /* drop reasons: 1 .. ndrops - 1 */
+	/* does a worker send on ifindex?  (a mirror there is refused if not) */
+	bool (*runs_on)(const void *ctx, __u32 ifindex);
 	const void *ctx;
 };
 

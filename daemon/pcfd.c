@@ -321,6 +321,17 @@ static const char *ws_drop_name(unsigned int reason)
 	return pcf_wdrop_name(reason);
 }
 
+static bool ws_runs_on(const void *ctx, __u32 ifindex)
+{
+	struct pcf_worker_info in;
+	unsigned int i;
+
+	for (i = 0; !pcf_workers_info(ctx, i, &in); i++)
+		if (in.ifindex == ifindex)
+			return true;
+	return false;
+}
+
 static int start_workers(struct pcfd *d)
 {
 	struct pcf_worker_info in;
@@ -349,6 +360,7 @@ static int start_workers(struct pcfd *d)
 		.rule_counters = ws_rule_counters,
 		.drop_name = ws_drop_name,
 		.ndrops = PCF_WDROP_MAX,
+		.runs_on = ws_runs_on,
 		.ctx = d->ws,
 	};
 	pcf_ctl_set_workers(d->ctl, &d->ctl_workers);
