@@ -116,6 +116,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group \
 		$(LDLIBS) -lcmocka
 
+# the second client speaks the protocol through libnl-genl-3 alone
+NLCLIENT := $(BUILD)/tests/tools/pcf-nlclient
+$(NLCLIENT).o: override CFLAGS += \
+	$(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
+$(NLCLIENT): LDLIBS += -lnl-genl-3 -lnl-3
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group \
 		$(LDLIBS)

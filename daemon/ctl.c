@@ -117,6 +117,20 @@ static void reply_commit(struct ctl_req *req, const struct nlmsghdr *nlh)
 	req->ctl->out_len += NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
+/*
+ * Every message of an answer carries the requester's port id in
+ * nlmsg_pid, as the kernel's answers do (libmnl's mnl_cb_run() and others
+ * check it); events carry 0.
+ */
+static void to_port(void *buf, size_t len, __u32 port)
+{
+	struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem))
+		nlh->nlmsg_pid = port;
+}
+
 /* The replies gathered so far leave, or wait in ctl->out: never here. */
 static void reply_flush(struct pcf_ctl *ctl, __u32 port)
 {
@@ -124,6 +138,7 @@ static void reply_flush(struct pcf_ctl *ctl, __u32 port)
 
 	if (!ctl->out_len)
 		return;
+	to_port(ctl->tx, ctl->out_len, port);
 	err = ctl_out_send(&ctl->out, port, ctl->uid, ctl->tx, ctl->out_len,
 			   now_ns());
 	if (err)
@@ -401,16 +416,16 @@ full:
 }
 
 /*
- * ctl_out's refill: the next part of peer's dump, at most size bytes.
+ * The next part of peer's dump, at most size bytes.
  * Each part resumes at the id the previous one could not hold, so rules
  * added or removed meanwhile never make it repeat or skip the others;
  * NLMSG_DONE ends the last one.
  */
-static size_t dump_refill(void *ctx, struct ctl_peer *peer, void *buf,
-			  size_t size)
+static size_t dump_part(struct ctl_peer *peer, void *buf, size_t size,
+			struct pcf_ctl *ctl)
 {
 	struct ctl_dump *dump = &peer->dump;
-	struct dump_ctx d = { .ctl = ctx,
+	struct dump_ctx d = { .ctl = ctl,
 			      .seq = dump->req.nlmsg_seq,
 			      .pos = buf,
 			      .end = (char *)buf + size,
@@ -436,6 +451,16 @@ static size_t dump_refill(void *ctx, struct ctl_peer *peer, void *buf,
 	*(int *)mnl_nlmsg_put_extra_header(done, sizeof(int)) = 0;
 	dump->active = false;
 	return d.pos + done->nlmsg_len - (char *)buf;
+}
+
+/* ctl_out's refill: a part addressed to its client. */
+static size_t dump_refill(void *ctx, struct ctl_peer *peer, void *buf,
+			  size_t size)
+{
+	size_t len = dump_part(peer, buf, size, ctx);
+
+	to_port(buf, len, peer->port);
+	return len;
 }
 
 /*
