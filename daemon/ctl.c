@@ -47,9 +47,9 @@ struct pcf_ctl {
 	const struct pcf_ctl_workers *workers; /* NULL: none */
 	struct pcf_judge judge;
 	/* the datagram being served: may its sender change state? */
-	int judged;	/* 0 yes, -EPERM no, CTL_UNJUDGED: not asked yet */
-	char why[256];	/* if not, why */
-	char msg[400];	/* the refusal's extended ack */
+	int judged;    /* 0 yes, -EPERM no, CTL_UNJUDGED: not asked yet */
+	char why[256]; /* if not, why */
+	char msg[400]; /* the refusal's extended ack */
 };
 
 #define CTL_UNJUDGED 1
@@ -477,19 +477,20 @@ static int dump_flows(struct ctl_req *req)
 	__u64 now = now_ns();
 
 	if (p && p->dump.active)
-		return say(req, -EBUSY,
-			   "a dump to this socket is still being sent: read it first");
+		return say(
+		    req, -EBUSY,
+		    "a dump to this socket is still being sent: read it first");
 	reply_flush(ctl, req->port); /* the answers before it go first */
 	p = ctl_out_claim(&ctl->out, req->port, ctl->uid, now);
 	if (!p) {
-		snprintf(ctl->msg, sizeof(ctl->msg),
-			 "too many answers to uid %u wait for their readers: read them, or try again later",
-			 ctl->uid);
+		snprintf(
+		    ctl->msg, sizeof(ctl->msg),
+		    "too many answers to uid %u wait for their readers: read them, or try again later",
+		    ctl->uid);
 		return say(req, -EBUSY, ctl->msg);
 	}
-	p->dump = (struct ctl_dump){ .active = true,
-				     .req = *req->nlh,
-				     .next_id = 1 };
+	p->dump =
+	    (struct ctl_dump){ .active = true, .req = *req->nlh, .next_id = 1 };
 	ctl_out_step(&ctl->out, p, now);
 	return 0;
 }
@@ -660,9 +661,9 @@ static int do_stats_get(struct ctl_req *req)
 			    req->nlh->nlmsg_seq);
 	xdp = mnl_attr_nest_start(nlh, PCF_A_STATS_XDP);
 	for (i = 0; i < PCF_VERDICT_MAX; i++)
-		ok = ok &&
-		     put_counter(nlh, size, PCF_COUNTER_VERDICT,
-				 pcf_genl_verdict_name(i), &c[PCF_STAT_VERDICT(i)]);
+		ok = ok && put_counter(nlh, size, PCF_COUNTER_VERDICT,
+				       pcf_genl_verdict_name(i),
+				       &c[PCF_STAT_VERDICT(i)]);
 	for (i = 0; i < PCF_REASON_MAX; i++)
 		ok = ok &&
 		     put_counter(nlh, size, PCF_COUNTER_REASON,
@@ -920,8 +921,9 @@ int pcf_ctl_new(struct pcf_dp *dp, pcf_ctl_send_fn send, void *ctx,
 	ctl_out_init(&ctl->out, out_send, dump_refill, ctl, false);
 	pcf_judge_init(&ctl->judge);
 	if (ctl->judge.err)
-		pr_warn("ctl: cannot tell pcfd's user namespaces (%s): only root may change rules\n",
-			strerror(-ctl->judge.err));
+		pr_warn(
+		    "ctl: cannot tell pcfd's user namespaces (%s): only root may change rules\n",
+		    strerror(-ctl->judge.err));
 	*ret_ctl = ctl;
 	return 0;
 }

@@ -4,8 +4,10 @@
  * NETLINK_USERSOCK socket bound to a well-known port id.
  *
  * Reads (flow get/dump, stats) are open to every local user; changes need
- * uid 0 or CAP_NET_ADMIN, judged from the kernel-verified SCM_CREDENTIALS
- * of each datagram.  Changes are announced to the events multicast group.
+ * uid 0 or CAP_NET_ADMIN where the kernel would ask for it, judged from
+ * the kernel-verified SCM_CREDENTIALS of each datagram (ctl_judge.h).
+ * Changes are announced to the events multicast group.  No client can
+ * make pcfd wait: what it does not read waits for it alone (ctl_out.h).
  */
 #ifndef PCF_CTL_H
 #define PCF_CTL_H

@@ -134,8 +134,7 @@ int pcf_judge_parse_status(const char *text, struct pcf_proc_status *ret)
 	unsigned long long c;
 	unsigned int u[4];
 
-	if (!state || !uid || !cap ||
-	    sscanf(state, " %c", &st.state) != 1 ||
+	if (!state || !uid || !cap || sscanf(state, " %c", &st.state) != 1 ||
 	    sscanf(uid, "%u %u %u %u", &u[0], &u[1], &u[2], &u[3]) != 4 ||
 	    sscanf(cap, "%llx", &c) != 1)
 		return -EINVAL;
@@ -238,8 +237,8 @@ static int refuse(char *why, size_t len, const char *fmt, ...)
 
 /* The sender's process, held still while it is looked at. */
 struct suspect {
-	int pidfd;  /* the process at cred->pid when judging began */
-	int dirfd;  /* its /proc/PID, opened after the pidfd */
+	int pidfd; /* the process at cred->pid when judging began */
+	int dirfd; /* its /proc/PID, opened after the pidfd */
 	pid_t pid;
 	uid_t uid;
 };
@@ -286,11 +285,12 @@ static int say_verdict(const struct suspect *s, enum pcf_judge_verdict v,
 static int unreadable(const struct suspect *s, const char *what, int err,
 		      char *why, size_t len)
 {
-	return refuse(why, len, "uid %u: pcfd cannot read /proc/%d/%s: %s%s",
-		      s->uid, s->pid, what, strerror(-err),
-		      err == -EACCES || err == -EPERM
-			  ? " (pcfd needs CAP_SYS_PTRACE to verify a sender that is not root)"
-			  : "");
+	return refuse(
+	    why, len, "uid %u: pcfd cannot read /proc/%d/%s: %s%s", s->uid,
+	    s->pid, what, strerror(-err),
+	    err == -EACCES || err == -EPERM
+		? " (pcfd needs CAP_SYS_PTRACE to verify a sender that is not root)"
+		: "");
 }
 
 /* Has the process of the pidfd exited (or is it a zombie) by now? */
@@ -356,7 +356,8 @@ int pcf_judge_admin(const struct pcf_judge *j, __u32 port,
 	s.pidfd = s.pid > 0 ? pidfd_open(s.pid, 0) : -1;
 	if (s.pidfd < 0 && (s.pid <= 0 || errno != ESRCH))
 		return refuse(why, len, "uid %u: pcfd cannot open pid %d: %s",
-			      s.uid, s.pid, strerror(s.pid > 0 ? errno : ESRCH));
+			      s.uid, s.pid,
+			      strerror(s.pid > 0 ? errno : ESRCH));
 	if (s.pidfd < 0)
 		return say_verdict(&s, PCF_JUDGE_DEAD, why, len);
 	snprintf(path, sizeof(path), "/proc/%d", s.pid);

@@ -45,16 +45,16 @@ struct pcf_ns_id {
 struct pcf_judge {
 	struct pcf_ns_id ns[PCF_JUDGE_USERNS_MAX];
 	uid_t owner[PCF_JUDGE_USERNS_MAX];
-	unsigned int n;	  /* 0: unknown, every non-root change is refused */
+	unsigned int n;	    /* 0: unknown, every non-root change is refused */
 	uid_t overflow_uid; /* how an unmapped uid reads: never an owner */
 	int err;	    /* why n is 0 */
 };
 
 /* What /proc/PID/status says, the fields the judge needs. */
 struct pcf_proc_status {
-	char state;	 /* 'R', 'S', ..., 'Z' */
-	uid_t uid[4];	 /* real, effective, saved, file system */
-	__u64 cap_eff;	 /* CapEff: in the process's own user namespace */
+	char state;    /* 'R', 'S', ..., 'Z' */
+	uid_t uid[4];  /* real, effective, saved, file system */
+	__u64 cap_eff; /* CapEff: in the process's own user namespace */
 };
 
 enum pcf_judge_verdict {

@@ -69,8 +69,8 @@ typedef int (*ctl_out_send_fn)(void *ctx, const void *buf, size_t len,
  * The next datagram of peer's dump, made in buf: its length (clear
  * peer->dump.active with the last one, or with an error ack that ends it).
  */
-typedef size_t (*ctl_out_refill_fn)(void *ctx, struct ctl_peer *peer,
-				    void *buf, size_t size);
+typedef size_t (*ctl_out_refill_fn)(void *ctx, struct ctl_peer *peer, void *buf,
+				    size_t size);
 
 struct ctl_out {
 	struct ctl_peer peers[CTL_OUT_PEERS + CTL_OUT_PER_UID];

@@ -69,9 +69,9 @@ bool pcf_watchdog_gate_check(struct pcf_watchdog_gate *g, const __u64 *beats,
 
 /* What the main loop saw since the last tick. */
 struct pcf_loop_sample {
-	__u64 expirations;	/* of the watchdog timer, read at this tick */
-	__u64 longest_turn_ns;	/* the longest handler call since the last */
-	bool ctl_waiting;	/* datagrams wait on the control socket now */
+	__u64 expirations;	  /* of the watchdog timer, read at this tick */
+	__u64 longest_turn_ns;	  /* the longest handler call since the last */
+	bool ctl_waiting;	  /* datagrams wait on the control socket now */
 	unsigned long ctl_served; /* datagrams taken off it so far */
 };
 

@@ -48,8 +48,8 @@ int pcfctl_client_open(struct pcfctl_client *c, __u32 daemon_port,
 	c->skipped = 0;
 	c->fd = pcf_nlsock_open(0);
 	/* a send waits while pcfd's queue is full, but not forever */
-	if (c->fd >= 0 && setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tmo,
-				     sizeof(tmo))) {
+	if (c->fd >= 0 &&
+	    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo))) {
 		int err = -errno;
 
 		close(c->fd);
@@ -87,8 +87,7 @@ static void skip(struct pcfctl_client *c, const struct pcf_nlsock_from *from)
 	c->skipped_uid = from->has_cred ? (long)from->cred.uid : -1;
 }
 
-int pcfctl_client_skipped(const struct pcfctl_client *c, char *buf,
-			  size_t len)
+int pcfctl_client_skipped(const struct pcfctl_client *c, char *buf, size_t len)
 {
 	if (!c->skipped)
 		return 0;
@@ -146,8 +145,8 @@ static ssize_t recv_from_daemon(struct pcfctl_client *c, int stop_fd)
 			return -EINTR;
 		if (n <= 0 || !p[0].revents)
 			continue;
-		n = pcf_nlsock_recv(c->fd, c->buf, sizeof(c->buf),
-				    MSG_DONTWAIT, &from);
+		n = pcf_nlsock_recv(c->fd, c->buf, sizeof(c->buf), MSG_DONTWAIT,
+				    &from);
 		if (n == -EAGAIN || n == -EINTR)
 			continue;
 		if (n < 0)

@@ -40,7 +40,7 @@ struct pcfctl_req {
 /* The options in front of OBJECT. */
 struct pcfctl_opts {
 	bool json, pretty, stats, force, help;
-	bool verbose; /* -v: say how many foreign datagrams were skipped */
+	bool verbose;	   /* -v: say how many foreign datagrams were skipped */
 	const char *netns; /* -n */
 	const char *batch; /* -batch FILE, "-" for stdin */
 	__u32 ctl_port;	   /* --ctl-port, default PCF_CTL_PORT_DEFAULT */
@@ -127,8 +127,7 @@ int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx,
  * "skipped N datagrams not from pcfd (...); the last from ..." in buf,
  * as snprintf counts; 0 when none was skipped.
  */
-int pcfctl_client_skipped(const struct pcfctl_client *c, char *buf,
-			  size_t len);
+int pcfctl_client_skipped(const struct pcfctl_client *c, char *buf, size_t len);
 
 /* ---- save.c ---- */
 

@@ -7,10 +7,10 @@
  * genl/pcf_genl.h; every message is made and read by libnl, none of
  * pcf's own code.  tests/e2e/ctl_libnl.sh runs it.
  *
- *   pcf-nlclient [--ctl-port ID] add SRC DPORT        udp, action drop; prints the id
- *   pcf-nlclient [--ctl-port ID] del ID
- *   pcf-nlclient [--ctl-port ID] dump                 "id N src A dport P" lines
- *   pcf-nlclient [--ctl-port ID] monitor COUNT        COUNT events, "added id N" ...
+ *   pcf-nlclient [--ctl-port ID] add SRC DPORT        udp, action drop; prints
+ * the id pcf-nlclient [--ctl-port ID] del ID pcf-nlclient [--ctl-port ID] dump
+ * "id N src A dport P" lines pcf-nlclient [--ctl-port ID] monitor COUNT COUNT
+ * events, "added id N" ...
  *
  * Like pcfctl it takes only what comes from pcfd's port id and uid 0,
  * and skips the rest.  A refusal prints "Error: " and pcfd's extended
@@ -34,12 +34,12 @@
 struct client {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
-	__u32 port; /* pcfd's */
-	bool done;  /* the ack, the end of the dump, or the events wanted */
-	int err;    /* pcfd's errno */
+	__u32 port;    /* pcfd's */
+	bool done;     /* the ack, the end of the dump, or the events wanted */
+	int err;       /* pcfd's errno */
 	char msg[256]; /* and its reason */
 	unsigned long skipped;
-	int events; /* monitor: how many are left to print */
+	int events;    /* monitor: how many are left to print */
 	bool not_ours; /* an answer did not carry our port id */
 };
 
@@ -100,7 +100,8 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS &&
 	    nlh->nlmsg_len > NLMSG_HDRLEN + off &&
-	    !nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+	    !nla_parse(tb, NLMSGERR_ATTR_MAX,
+		       (struct nlattr *)((char *)e + off),
 		       nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL) &&
 	    tb[NLMSGERR_ATTR_MSG])
 		snprintf(c->msg, sizeof(c->msg), "%s",
@@ -165,8 +166,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 		printf("flushed\n");
 	else if (!rule_of(msg, &id, src, &dport))
 		printf("%s id %u src %s dport %u\n",
-		       g->cmd == PCF_CMD_FLOW_NEW ? "added" : "deleted", id, src,
-		       dport);
+		       g->cmd == PCF_CMD_FLOW_NEW ? "added" : "deleted", id,
+		       src, dport);
 	else
 		return NL_OK;
 	fflush(stdout);
@@ -257,8 +258,8 @@ static struct nl_msg *new_msg(__u8 cmd, int flags)
 
 static struct nl_msg *add_msg(const char *src, __u32 dport)
 {
-	struct nl_msg *msg = new_msg(PCF_CMD_FLOW_NEW,
-				     NLM_F_ECHO | NLM_F_CREATE | NLM_F_EXCL);
+	struct nl_msg *msg =
+	    new_msg(PCF_CMD_FLOW_NEW, NLM_F_ECHO | NLM_F_CREATE | NLM_F_EXCL);
 	struct in_addr a;
 	struct nlattr *n;
 
@@ -288,8 +289,8 @@ static int run(struct client *c, int argc, char **argv)
 	}
 	if (!strcmp(cmd, "del") && argc == 2) {
 		msg = new_msg(PCF_CMD_FLOW_DEL, 0);
-		if (!msg || nla_put_u32(msg, PCF_A_FLOW_ID,
-					strtoul(argv[1], NULL, 0)))
+		if (!msg ||
+		    nla_put_u32(msg, PCF_A_FLOW_ID, strtoul(argv[1], NULL, 0)))
 			return -NLE_NOMEM;
 		return request(c, msg, NULL);
 	}
@@ -328,10 +329,13 @@ int main(int argc, char **argv)
 	if (!err)
 		err = run(&c, argc - 1, argv + 1);
 	if (c.skipped)
-		fprintf(stderr, "pcf-nlclient: skipped %lu datagrams not from pcfd\n",
+		fprintf(stderr,
+			"pcf-nlclient: skipped %lu datagrams not from pcfd\n",
 			c.skipped);
 	if (c.not_ours) {
-		fprintf(stderr, "Error: pcfd's answer does not carry our port id in nlmsg_pid\n");
+		fprintf(
+		    stderr,
+		    "Error: pcfd's answer does not carry our port id in nlmsg_pid\n");
 		return 1;
 	}
 	if (err) {

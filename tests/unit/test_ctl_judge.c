@@ -20,18 +20,17 @@
 
 #define NET_ADMIN (1ULL << CAP_NET_ADMIN)
 
-static const char status_text[] =
-    "Name:\tpcfctl\n"
-    "Umask:\t0022\n"
-    "State:\tS (sleeping)\n"
-    "Tgid:\t4242\n"
-    "Uid:\t65534\t65534\t65534\t65534\n"
-    "Gid:\t65534\t65534\t65534\t65534\n"
-    "CapInh:\t0000000000001000\n"
-    "CapPrm:\t0000000000001000\n"
-    "CapEff:\t0000000000001000\n"
-    "CapBnd:\t000001ffffffffff\n"
-    "CapAmb:\t0000000000001000\n";
+static const char status_text[] = "Name:\tpcfctl\n"
+				  "Umask:\t0022\n"
+				  "State:\tS (sleeping)\n"
+				  "Tgid:\t4242\n"
+				  "Uid:\t65534\t65534\t65534\t65534\n"
+				  "Gid:\t65534\t65534\t65534\t65534\n"
+				  "CapInh:\t0000000000001000\n"
+				  "CapPrm:\t0000000000001000\n"
+				  "CapEff:\t0000000000001000\n"
+				  "CapBnd:\t000001ffffffffff\n"
+				  "CapAmb:\t0000000000001000\n";
 
 static void test_parse_status(void **state)
 {
@@ -75,15 +74,15 @@ static void test_netlink_line(void **state)
 			   "0        0     2        0        913731\n";
 	unsigned long ino = 0;
 
-	assert_int_equal(pcf_judge_netlink_line(line, NETLINK_USERSOCK,
-						1885562368U, &ino),
-			 1);
+	assert_int_equal(
+	    pcf_judge_netlink_line(line, NETLINK_USERSOCK, 1885562368U, &ino),
+	    1);
 	assert_int_equal(ino, 913731);
 	ino = 7;
 	assert_int_equal(
 	    pcf_judge_netlink_line(line, NETLINK_ROUTE, 1885562368U, &ino), 0);
-	assert_int_equal(pcf_judge_netlink_line(line, NETLINK_USERSOCK, 1, &ino),
-			 0);
+	assert_int_equal(
+	    pcf_judge_netlink_line(line, NETLINK_USERSOCK, 1, &ino), 0);
 	assert_int_equal(
 	    pcf_judge_netlink_line("sk Eth Pid Groups Rmem Wmem Dump Locks "
 				   "Drops Inode\n",
@@ -120,8 +119,8 @@ static void random_tree(struct tree *t, unsigned int *seed)
 }
 
 /* security/commoncap.c cap_capable(), on the tree: may cred act in ns? */
-static bool model_capable(const struct tree *t, int ns, int cred_ns,
-			  uid_t euid, bool net_admin)
+static bool model_capable(const struct tree *t, int ns, int cred_ns, uid_t euid,
+			  bool net_admin)
 {
 	for (;;) {
 		if (ns == cred_ns)
@@ -177,8 +176,8 @@ static void test_decide_is_cap_capable(void **state)
 		if (want != got)
 			fail_msg("round %u: netns owner %d, sender in %d, euid "
 				 "%u, cap %d: model %d, judge %d",
-				 round, owner, cred_ns, st.uid[1],
-				 !!st.cap_eff, want, got);
+				 round, owner, cred_ns, st.uid[1], !!st.cap_eff,
+				 want, got);
 		agree++;
 		allowed += got;
 	}
@@ -222,8 +221,7 @@ static void test_decide_refusals(void **state)
 	assert_int_equal(pcf_judge_decide(&j, 1000, &st, &j.ns[0]),
 			 PCF_JUDGE_UIDS);
 	st.uid[1] = 1000;
-	assert_int_equal(pcf_judge_decide(&j, 1000, &st, NULL),
-			 PCF_JUDGE_UIDS);
+	assert_int_equal(pcf_judge_decide(&j, 1000, &st, NULL), PCF_JUDGE_UIDS);
 	/* another process than the sender's uid */
 	st.uid[2] = 1000;
 	assert_int_equal(pcf_judge_decide(&j, 2000, &st, &j.ns[0]),
