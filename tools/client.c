@@ -46,6 +46,7 @@ int pcfctl_client_open(struct pcfctl_client *c, __u32 daemon_port,
 	c->seq = time(NULL);
 	c->errmsg[0] = '\0';
 	c->skipped = 0;
+	c->on_skip = NULL;
 	c->fd = pcf_nlsock_open(0);
 	/* a send waits while pcfd's queue is full, but not forever */
 	if (c->fd >= 0 &&
@@ -85,6 +86,8 @@ static void skip(struct pcfctl_client *c, const struct pcf_nlsock_from *from)
 	c->skipped_port = from->port;
 	c->skipped_pid = from->has_cred ? from->cred.pid : -1;
 	c->skipped_uid = from->has_cred ? (long)from->cred.uid : -1;
+	if (c->on_skip)
+		c->on_skip(c);
 }
 
 int pcfctl_client_skipped(const struct pcfctl_client *c, char *buf, size_t len)
@@ -356,18 +359,15 @@ int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx,
 {
 	int grp = PCF_MCGRP_EVENTS;
 	struct talk t = { c, cb, ctx, 0 };
-	unsigned long skipped;
 	ssize_t n;
 
 	if (setsockopt(c->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
 		       sizeof(grp)))
 		return fail(c, -errno, "cannot join the events group: %s",
 			    strerror(errno));
+	c->on_skip = on_skip;
 	for (;;) {
-		skipped = c->skipped;
 		n = recv_from_daemon(c, stop_fd);
-		if (on_skip && c->skipped != skipped)
-			on_skip(c);
 		if (n == -ENOBUFS) {
 			fprintf(
 			    stderr,

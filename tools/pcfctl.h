@@ -78,6 +78,8 @@ struct pcfctl_client {
 	__u32 skipped_port;
 	int skipped_pid;
 	long skipped_uid; /* -1: no credentials */
+	/* called after each skipped datagram, if set */
+	void (*on_skip)(const struct pcfctl_client *c);
 	char errmsg[256]; /* the daemon's (or our) reason for the last error */
 	char buf[PCF_GENL_MSG_MAX * 2];
 };
@@ -118,7 +120,7 @@ int pcfctl_client_talk_many(struct pcfctl_client *c, const void *buf,
 /*
  * Join the events group and call cb for each event, until it fails, or
  * -EINTR once stop_fd is readable.  on_skip (may be NULL) is called after
- * a wait in which datagrams were skipped.
+ * each skipped datagram.
  */
 int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx,
 			  void (*on_skip)(const struct pcfctl_client *c),
