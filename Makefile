@@ -75,7 +75,7 @@ bench: deps
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
 	-Ibpf -Igenl -Itable -Idaemon -I$(BUILD)/skel
-FUZZ_SRCS  := $(wildcard genl/*.c table/*.c) daemon/ctl.c daemon/loader.c \
+FUZZ_SRCS  := $(wildcard genl/*.c table/*.c daemon/ctl*.c) daemon/loader.c \
 	daemon/rule_maps.c daemon/grace.c daemon/log.c
 FUZZERS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/*.c))
 
@@ -120,6 +120,12 @@ $(BUILD)/pcfctl: $(BUILD)/tools/pcfctl.o $(LIBCTL) $(LIBGENL)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group \
 		$(LDLIBS) -lcmocka
+
+# the second client speaks the protocol through libnl-genl-3 alone
+NLCLIENT := $(BUILD)/tests/tools/pcf-nlclient
+$(NLCLIENT).o: override CFLAGS += \
+	$(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
+$(NLCLIENT): LDLIBS += -lnl-genl-3 -lnl-3
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group \

@@ -5,47 +5,56 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
-#include <linux/capability.h>
+#include <net/if.h>
 
 #include "pcf_genl.h"
 #include "pcf_nlsock.h"
 #include "ctl.h"
+#include "ctl_judge.h"
+#include "ctl_out.h"
 #include "log.h"
 #include "ifwatch.h" /* struct pcf_link only: no code of it */
 #include "table.h"
 #include "workers.h" /* struct pcf_worker_info only: no code of it */
 
-#define CTL_SEND_TIMEOUT_S 1 /* a client that stops reading a dump */
-#define CTL_STALL_S	   5 /* how long such a client gets no more dumps */
-#define CTL_STALLED_MAX	   16
-
-/* A client port that let a dump time out, and until when it is shunned. */
-struct ctl_stalled {
-	__u32 port;
-	time_t until;
-};
+/* Clients whose waiting output one call of pcf_ctl_serve moves on. */
+#define CTL_STEPS_PER_TURN 16
 
 struct pcf_ctl {
 	struct pcf_table *table;
 	struct pcf_dp *dp; /* counters and stats; NULL: none (the fuzzer) */
-	int fd;
+	int fd;	      /* the socket; -1 without one (the fuzzer) */
+	int timer_fd; /* when output waiting for a client is due */
+	int epfd;     /* both: what pcfd's loop waits on */
 	pcf_ctl_send_fn send;
 	void *send_ctx;
 	char rx[PCF_GENL_MSG_MAX * 4]; /* a bigger request is refused */
 	char tx[PCF_GENL_MSG_MAX];
 	char ev[PCF_GENL_MSG_MAX];
 	size_t out_len; /* replies gathered in tx */
-	struct ctl_stalled stalled[CTL_STALLED_MAX];
-	unsigned int next_stalled;
+	uid_t uid;	/* the sender of the datagram being served */
+	struct ctl_out out;
+	unsigned long served; /* datagrams taken off the socket */
 	const struct pcf_ctl_workers *workers; /* NULL: none */
+	struct pcf_judge judge;
+	/* the datagram being served: may its sender change state? */
+	int judged;    /* 0 yes, -EPERM no, CTL_UNJUDGED: not asked yet */
+	char why[256]; /* if not, why */
+	char msg[400]; /* the refusal's extended ack */
 };
+
+#define CTL_UNJUDGED 1
 
 /* One request being served. */
 struct ctl_req {
@@ -57,18 +66,34 @@ struct ctl_req {
 	size_t out_start; /* where its replies begin in ctl->tx */
 };
 
+/* Never blocks: a full receiver is ctl_out's business (-EAGAIN). */
 static int socket_send(void *ctx, const void *buf, size_t len, __u32 port,
-		       __u32 groups, bool wait)
+		       __u32 groups)
 {
 	struct pcf_ctl *ctl = ctx;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
 				  .nl_pid = port,
 				  .nl_groups = groups };
 
-	if (sendto(ctl->fd, buf, len, wait ? 0 : MSG_DONTWAIT,
-		   (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (sendto(ctl->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0)
 		return -errno;
 	return 0;
+}
+
+static int out_send(void *ctx, const void *buf, size_t len, __u32 port)
+{
+	struct pcf_ctl *ctl = ctx;
+
+	return ctl->send(ctl->send_ctx, buf, len, port, 0);
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /*
@@ -94,13 +119,30 @@ static void reply_commit(struct ctl_req *req, const struct nlmsghdr *nlh)
 	req->ctl->out_len += NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
+/*
+ * Every message of an answer carries the requester's port id in
+ * nlmsg_pid, as the kernel's answers do (libmnl's mnl_cb_run() and others
+ * check it); events carry 0.
+ */
+static void to_port(void *buf, size_t len, __u32 port)
+{
+	struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem))
+		nlh->nlmsg_pid = port;
+}
+
+/* The replies gathered so far leave, or wait in ctl->out: never here. */
 static void reply_flush(struct pcf_ctl *ctl, __u32 port)
 {
 	int err;
 
 	if (!ctl->out_len)
 		return;
-	err = ctl->send(ctl->send_ctx, ctl->tx, ctl->out_len, port, 0, false);
+	to_port(ctl->tx, ctl->out_len, port);
+	err = ctl_out_send(&ctl->out, port, ctl->uid, ctl->tx, ctl->out_len,
+			   now_ns());
 	if (err)
 		pr_debug("ctl: reply to port %u lost: %s\n", port,
 			 strerror(-err));
@@ -111,33 +153,34 @@ static void reply_flush(struct pcf_ctl *ctl, __u32 port)
 static void ctl_event(struct pcf_ctl *ctl, const struct nlmsghdr *nlh)
 {
 	ctl->send(ctl->send_ctx, nlh, nlh->nlmsg_len, 0,
-		  1U << (PCF_MCGRP_EVENTS - 1), false);
+		  1U << (PCF_MCGRP_EVENTS - 1));
 }
 
 /*
- * NLMSG_ERROR with err (0: an ack), capped (the request's header only), and
- * the extended ack: message, offending attribute offset, missing type.
+ * NLMSG_ERROR about the request req with err (0: an ack), capped (the
+ * request's header only), and the extended ack: message, offending
+ * attribute offset, missing type.  In buf; its header.
  */
-static void send_ack(struct ctl_req *req, int err)
+static struct nlmsghdr *put_ack(void *buf, size_t size,
+				const struct nlmsghdr *req, int err,
+				const struct pcf_extack *ext)
 {
-	const struct pcf_extack *ext = &req->ext;
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(reply_tail(req));
-	size_t size = reply_room(req);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	const char *at = (const char *)req;
 	struct nlmsgerr *e;
-	const char *at = (const char *)req->nlh;
 
 	nlh->nlmsg_type = NLMSG_ERROR;
 	nlh->nlmsg_flags = NLM_F_CAPPED;
-	nlh->nlmsg_seq = req->nlh->nlmsg_seq;
+	nlh->nlmsg_seq = req->nlmsg_seq;
 	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
 	e->error = err;
-	e->msg = *req->nlh;
+	e->msg = *req;
 	if (err && ext->msg) {
 		mnl_attr_put_strz_check(nlh, size, NLMSGERR_ATTR_MSG, ext->msg);
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 	}
 	if (err && ext->bad_attr && (const char *)ext->bad_attr >= at &&
-	    (const char *)ext->bad_attr < at + req->nlh->nlmsg_len) {
+	    (const char *)ext->bad_attr < at + req->nlmsg_len) {
 		mnl_attr_put_u32_check(nlh, size, NLMSGERR_ATTR_OFFS,
 				       (const char *)ext->bad_attr - at);
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
@@ -147,7 +190,13 @@ static void send_ack(struct ctl_req *req, int err)
 				       ext->miss_type);
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 	}
-	reply_commit(req, nlh);
+	return nlh;
+}
+
+static void send_ack(struct ctl_req *req, int err)
+{
+	reply_commit(req, put_ack(reply_tail(req), reply_room(req), req->nlh,
+				  err, &req->ext));
 }
 
 static int say(struct ctl_req *req, int err, const char *msg)
@@ -218,6 +267,42 @@ static int add_error(struct ctl_req *req, int err)
 	}
 }
 
+/* The attribute of type in nest, or NULL. */
+static const struct nlattr *nested_attr(const struct nlattr *nest, __u16 type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+/*
+ * A mirror pcfd cannot honour is refused: with no worker sending on its
+ * interface every copy would be lost.  Without workers (the fuzzer)
+ * anything goes, as before.
+ */
+static int check_mirror(struct ctl_req *req, const struct pcf_rule *r)
+{
+	const struct pcf_ctl_workers *w = req->ctl->workers;
+	__u32 ifindex = r->action.mirror_ifindex;
+	char name[IF_NAMESIZE + 16];
+
+	if (!(r->action.flags & PCF_ACT_MIRROR) || !w ||
+	    w->runs_on(w->ctx, ifindex))
+		return 0;
+	req->ext.bad_attr =
+	    nested_attr(req->tb[PCF_A_FLOW_ACTION], PCF_A_ACT_MIRROR);
+	if (!if_indextoname(ifindex, name))
+		snprintf(name, sizeof(name), "ifindex %u", ifindex);
+	snprintf(
+	    req->ctl->msg, sizeof(req->ctl->msg),
+	    "mirror %s: no pcfd worker runs on it, so every copy would be lost: mirror to an interface pcfd runs on, or start pcfd with -i %s too",
+	    name, name);
+	return say(req, -ENODEV, req->ctl->msg);
+}
+
 static int do_flow_new(struct ctl_req *req)
 {
 	struct pcf_ctl *ctl = req->ctl;
@@ -237,6 +322,9 @@ static int do_flow_new(struct ctl_req *req)
 	err = pcf_rule_validate(&spec, &why);
 	if (err)
 		return say(req, err, why);
+	err = check_mirror(req, &spec);
+	if (err)
+		return err;
 	err =
 	    pcf_table_add(ctl->table, &spec, add_flags(req->nlh->nlmsg_flags), &id);
 	if (err)
@@ -309,113 +397,111 @@ static int put_rule_reply(struct pcf_ctl *ctl, struct nlmsghdr *nlh,
 	return 0;
 }
 
+/* One part of a dump being made. */
 struct dump_ctx {
-	struct ctl_req *req;
-	char *pos;     /* next message in ctl->tx */
-	__u32 next_id; /* where the next part resumes */
+	struct pcf_ctl *ctl;
+	__u32 seq;
+	char *pos, *end; /* next message, end of the part */
+	__u32 next_id;	 /* where the next part resumes */
 };
 
 static int dump_one(const struct pcf_rule *r, __u32 slot, void *arg)
 {
 	struct dump_ctx *d = arg;
-	struct pcf_ctl *ctl = d->req->ctl;
-	size_t room = ctl->tx + sizeof(ctl->tx) - d->pos;
+	size_t room = d->end - d->pos;
 	struct nlmsghdr *nlh;
 
 	if (room < NLMSG_HDRLEN + GENL_HDRLEN)
 		goto full;
-	nlh = pcf_msg_start(d->pos, PCF_CMD_FLOW_GET, NLM_F_MULTI,
-			    d->req->nlh->nlmsg_seq);
-	if (put_rule_reply(ctl, nlh, room, r))
+	nlh = pcf_msg_start(d->pos, PCF_CMD_FLOW_GET, NLM_F_MULTI, d->seq);
+	if (put_rule_reply(d->ctl, nlh, room, r))
 		goto full;
 	d->pos += NLMSG_ALIGN(nlh->nlmsg_len);
+	d->next_id = r->id + 1;
 	return 0;
 full:
 	d->next_id = r->id;
 	return 1;
 }
 
-static time_t now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
-static bool port_stalled(const struct pcf_ctl *ctl, __u32 port)
-{
-	unsigned int i;
-
-	for (i = 0; i < CTL_STALLED_MAX; i++)
-		if (ctl->stalled[i].port == port &&
-		    ctl->stalled[i].until > now())
-			return true;
-	return false;
-}
-
 /*
- * A dump waits for its reader, but a client that lets a part time out
- * (CTL_SEND_TIMEOUT_S) gets no dump for CTL_STALL_S: queued requests of a
- * client that never reads cost pcfd one timeout, not one each.
+ * The next part of peer's dump, at most size bytes.
+ * Each part resumes at the id the previous one could not hold, so rules
+ * added or removed meanwhile never make it repeat or skip the others;
+ * NLMSG_DONE ends the last one.
  */
-static int send_part(struct ctl_req *req, size_t len)
+static size_t dump_part(struct ctl_peer *peer, void *buf, size_t size,
+			struct pcf_ctl *ctl)
 {
-	struct pcf_ctl *ctl = req->ctl;
-	struct ctl_stalled *st;
-	int err;
+	struct ctl_dump *dump = &peer->dump;
+	struct dump_ctx d = { .ctl = ctl,
+			      .seq = dump->req.nlmsg_seq,
+			      .pos = buf,
+			      .end = (char *)buf + size,
+			      .next_id = dump->next_id };
+	struct pcf_extack ext = { .msg = "a rule does not fit a message" };
+	struct nlmsghdr *done;
 
-	if (port_stalled(ctl, req->port))
-		return say(req, -EAGAIN,
-			   "this client did not read its last dump");
-	err = ctl->send(ctl->send_ctx, ctl->tx, len, req->port, 0, true);
-	if (err == -EAGAIN) {
-		st = &ctl->stalled[ctl->next_stalled++ % CTL_STALLED_MAX];
-		st->port = req->port;
-		st->until = now() + CTL_STALL_S;
-		pr_debug("ctl: port %u does not read its dump\n", req->port);
-		say(req, err, "the dump timed out: the client does not read");
+	if (pcf_table_foreach(d.ctl->table, dump->next_id, dump_one, &d)) {
+		dump->next_id = d.next_id;
+		if (d.pos != (char *)buf)
+			return d.pos - (char *)buf;
+		dump->active = false;
+		return put_ack(buf, size, &dump->req, -EMSGSIZE, &ext)
+		    ->nlmsg_len;
 	}
-	return err;
+	dump->next_id = d.next_id;
+	if ((size_t)(d.end - d.pos) < NLMSG_HDRLEN + sizeof(int))
+		return d.pos - (char *)buf; /* DONE in a part of its own */
+	done = mnl_nlmsg_put_header(d.pos);
+	done->nlmsg_type = NLMSG_DONE;
+	done->nlmsg_flags = NLM_F_MULTI;
+	done->nlmsg_seq = d.seq;
+	*(int *)mnl_nlmsg_put_extra_header(done, sizeof(int)) = 0;
+	dump->active = false;
+	return d.pos + done->nlmsg_len - (char *)buf;
+}
+
+/* ctl_out's refill: a part addressed to its client. */
+static size_t dump_refill(void *ctx, struct ctl_peer *peer, void *buf,
+			  size_t size)
+{
+	size_t len = dump_part(peer, buf, size, ctx);
+
+	to_port(buf, len, peer->port);
+	return len;
 }
 
 /*
- * A dump goes out in parts of at most PCF_GENL_MSG_MAX bytes; each part
- * resumes at the id the previous one could not hold, so rules added or
- * removed meanwhile never make it repeat or skip the others.
+ * A dump is not sent here: it becomes output waiting for its client in
+ * ctl->out, which sends its parts as the client takes them (the first
+ * ones at once), in turns with every other client.  One dump a socket at
+ * a time, as the kernel has it; a uid whose clients already have too
+ * much waiting gets EBUSY.
  */
 static int dump_flows(struct ctl_req *req)
 {
 	struct pcf_ctl *ctl = req->ctl;
-	struct dump_ctx d = { .req = req, .next_id = 1 };
-	struct nlmsghdr *done;
-	int err;
+	struct ctl_peer *p = ctl_out_peer(&ctl->out, req->port);
+	__u64 now = now_ns();
 
+	if (p && p->dump.active)
+		return say(
+		    req, -EBUSY,
+		    "a dump to this socket is still being sent: read it first");
 	reply_flush(ctl, req->port); /* the answers before it go first */
-	for (;;) {
-		d.pos = ctl->tx;
-		err = pcf_table_foreach(ctl->table, d.next_id, dump_one, &d);
-		if (!err)
-			break;
-		if (d.pos == ctl->tx)
-			return say(req, -EMSGSIZE,
-				   "a rule does not fit a message");
-		err = send_part(req, d.pos - ctl->tx);
-		if (err)
-			return err;
+	p = ctl_out_claim(&ctl->out, req->port, ctl->uid, now);
+	if (!p) {
+		snprintf(
+		    ctl->msg, sizeof(ctl->msg),
+		    "too many answers to uid %u wait for their readers: read them, or try again later",
+		    ctl->uid);
+		return say(req, -EBUSY, ctl->msg);
 	}
-	if ((size_t)(ctl->tx + sizeof(ctl->tx) - d.pos) < NLMSG_HDRLEN + 4) {
-		err = send_part(req, d.pos - ctl->tx);
-		if (err)
-			return err;
-		d.pos = ctl->tx;
-	}
-	done = mnl_nlmsg_put_header(d.pos);
-	done->nlmsg_type = NLMSG_DONE;
-	done->nlmsg_flags = NLM_F_MULTI;
-	done->nlmsg_seq = req->nlh->nlmsg_seq;
-	*(int *)mnl_nlmsg_put_extra_header(done, sizeof(int)) = 0;
-	return send_part(req, d.pos + done->nlmsg_len - ctl->tx);
+	p->dump =
+	    (struct ctl_dump){ .active = true, .req = *req->nlh, .next_id = 1 };
+	ctl_out_step(&ctl->out, p, now);
+	return 0;
 }
 
 static int do_flow_get(struct ctl_req *req)
@@ -652,9 +738,9 @@ static int do_stats_get(struct ctl_req *req)
 			    req->nlh->nlmsg_seq);
 	xdp = mnl_attr_nest_start(nlh, PCF_A_STATS_XDP);
 	for (i = 0; i < PCF_VERDICT_MAX; i++)
-		ok = ok &&
-		     put_counter(nlh, size, PCF_COUNTER_VERDICT,
-				 pcf_genl_verdict_name(i), &c[PCF_STAT_VERDICT(i)]);
+		ok = ok && put_counter(nlh, size, PCF_COUNTER_VERDICT,
+				       pcf_genl_verdict_name(i),
+				       &c[PCF_STAT_VERDICT(i)]);
 	for (i = 0; i < PCF_REASON_MAX; i++)
 		ok = ok &&
 		     put_counter(nlh, size, PCF_COUNTER_REASON,
@@ -686,30 +772,23 @@ static const ctl_handler handlers[PCF_CMD_MAX + 1] = {
 	[PCF_CMD_STATS_GET] = do_stats_get,
 };
 
-/* CAP_NET_ADMIN in the sender's effective set, from /proc/PID/status. */
-static bool has_net_admin(pid_t pid)
+/*
+ * May the sender of the datagram being served change state?  Judged once
+ * a datagram (a batch of 64 changes costs one look at the sender), the
+ * way the kernel would (ctl_judge.h).
+ */
+static int admin_allowed(struct ctl_req *req, const struct ucred *cred)
 {
-	char path[64], line[256];
-	unsigned long long caps;
-	bool ok = false;
-	FILE *f;
+	struct pcf_ctl *ctl = req->ctl;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
-			ok = caps & (1ULL << CAP_NET_ADMIN);
-			break;
-		}
-	fclose(f);
-	return ok;
-}
-
-static bool privileged(const struct ucred *cred)
-{
-	return cred && (cred->uid == 0 || has_net_admin(cred->pid));
+	if (ctl->judged == CTL_UNJUDGED) {
+		ctl->judged = pcf_judge_admin(&ctl->judge, req->port, cred,
+					      ctl->why, sizeof(ctl->why));
+		if (ctl->judged)
+			pr_debug("ctl: port %u may not change rules: %s\n",
+				 req->port, ctl->why);
+	}
+	return ctl->judged;
 }
 
 static int dispatch(struct ctl_req *req, const struct ucred *cred, size_t len)
@@ -727,12 +806,12 @@ static int dispatch(struct ctl_req *req, const struct ucred *cred, size_t len)
 	err = pcf_msg_check_required(genl->cmd, req->tb, &req->ext);
 	if (err)
 		return err;
-	if (op->admin && !privileged(cred)) {
+	if (op->admin && admin_allowed(req, cred)) {
 		snprintf(
-		    req->ext.buf, sizeof(req->ext.buf),
-		    "%s changes the rules: it needs root or CAP_NET_ADMIN (uid %d has neither)",
-		    op->name, cred ? (int)cred->uid : -1);
-		return say(req, -EPERM, req->ext.buf);
+		    req->ctl->msg, sizeof(req->ctl->msg),
+		    "%s changes the rules: it needs root or CAP_NET_ADMIN (%s)",
+		    op->name, req->ctl->why);
+		return say(req, -EPERM, req->ctl->msg);
 	}
 	return handlers[genl->cmd](req);
 }
@@ -787,6 +866,8 @@ void pcf_ctl_handle(struct pcf_ctl *ctl, const void *buf, size_t len,
 	if (!port || len > INT_MAX)
 		return; /* from the kernel, or multicast: not a request */
 	ctl->out_len = 0;
+	ctl->judged = CTL_UNJUDGED;
+	ctl->uid = cred ? cred->uid : (uid_t)-1;
 	/*
 	 * mnl_nlmsg_ok() compares (int)nlmsg_len: a length of 2^31 or more
 	 * would pass it as negative, so check it unsigned first.
@@ -802,34 +883,37 @@ void pcf_ctl_handle(struct pcf_ctl *ctl, const void *buf, size_t len,
 			failed = handle_msg(ctl, nlh, rem, port, cred) != 0;
 	}
 	reply_flush(ctl, port);
+	/* without a socket (and its timer) nothing waits: dumps end here */
+	while (ctl->timer_fd < 0 && ctl_out_waiting(&ctl->out))
+		ctl_out_run(&ctl->out, now_ns(), -1U);
 }
 
 /* A datagram bigger than rx: answer its first request, if it has one. */
-static void refuse_oversized(struct pcf_ctl *ctl, size_t len, __u32 port)
+static void refuse_oversized(struct pcf_ctl *ctl, size_t len,
+			     const struct pcf_nlsock_from *from)
 {
 	struct ctl_req req = { .ctl = ctl,
 			       .nlh = (void *)ctl->rx,
-			       .port = port };
+			       .port = from->port };
 
-	pr_debug("ctl: refused an oversized datagram from port %u\n", port);
-	if (!port || len < NLMSG_HDRLEN || req.nlh->nlmsg_type < NLMSG_MIN_TYPE)
+	pr_debug("ctl: refused an oversized datagram from port %u\n",
+		 from->port);
+	if (!from->port || len < NLMSG_HDRLEN ||
+	    req.nlh->nlmsg_type < NLMSG_MIN_TYPE)
 		return;
 	say(&req, -EMSGSIZE, "the request is bigger than pcfd reads (64 KiB)");
 	ctl->out_len = 0;
+	ctl->uid = from->has_cred ? from->cred.uid : (uid_t)-1;
 	send_ack(&req, -EMSGSIZE);
-	reply_flush(ctl, port);
+	reply_flush(ctl, from->port);
 }
 
-int pcf_ctl_serve(struct pcf_ctl *ctl)
+/* One datagram off the socket, if one waits. */
+static int serve_datagram(struct pcf_ctl *ctl)
 {
 	struct pcf_nlsock_from from;
 	ssize_t n;
 
-	/*
-	 * One datagram a call: the epoll is level-triggered, so the next one
-	 * wakes the loop again, and a client waiting for its answer does
-	 * not cost a recvmsg() that finds nothing.
-	 */
 	n = pcf_nlsock_recv(ctl->fd, ctl->rx, sizeof(ctl->rx), MSG_DONTWAIT,
 			    &from);
 	if (n == -EAGAIN || n == -EINTR)
@@ -841,12 +925,63 @@ int pcf_ctl_serve(struct pcf_ctl *ctl)
 	}
 	if (n < 0)
 		return n;
+	ctl->served++;
 	if (from.truncated)
-		refuse_oversized(ctl, n, from.port);
+		refuse_oversized(ctl, n, &from);
 	else
 		pcf_ctl_handle(ctl, ctl->rx, n, from.port,
 			       from.has_cred ? &from.cred : NULL);
 	return 0;
+}
+
+/* The timer goes off when the first waiting output is due (or never). */
+static void arm_timer(struct pcf_ctl *ctl)
+{
+	__u64 next = ctl_out_next(&ctl->out);
+	struct itimerspec its = {};
+
+	its.it_value.tv_sec = next / 1000000000ULL;
+	its.it_value.tv_nsec = next % 1000000000ULL;
+	if (timerfd_settime(ctl->timer_fd, TFD_TIMER_ABSTIME, &its, NULL))
+		pr_warn("ctl: cannot arm the output timer: %s\n",
+			strerror(errno));
+}
+
+/*
+ * One datagram a call, and one step of at most CTL_STEPS_PER_TURN clients
+ * with output waiting: the loop's epoll is level-triggered, so more wakes
+ * it again, and no call runs long whatever the clients do.
+ */
+int pcf_ctl_serve(struct pcf_ctl *ctl)
+{
+	struct epoll_event ev[2];
+	__u64 expirations;
+	int i, n, err = 0;
+
+	n = epoll_wait(ctl->epfd, ev, 2, 0);
+	for (i = 0; i < n && !err; i++) {
+		if (ev[i].data.fd == ctl->fd)
+			err = serve_datagram(ctl);
+		else if (read(ctl->timer_fd, &expirations,
+			      sizeof(expirations)) < 0 &&
+			 errno != EAGAIN)
+			err = -errno;
+	}
+	ctl_out_run(&ctl->out, now_ns(), CTL_STEPS_PER_TURN);
+	arm_timer(ctl);
+	return err;
+}
+
+unsigned long pcf_ctl_served(const struct pcf_ctl *ctl)
+{
+	return ctl->served;
+}
+
+bool pcf_ctl_waiting(const struct pcf_ctl *ctl)
+{
+	struct pollfd p = { .fd = ctl->fd, .events = POLLIN };
+
+	return ctl->fd >= 0 && poll(&p, 1, 0) > 0;
 }
 
 int pcf_ctl_new(struct pcf_table *table, struct pcf_dp *dp,
@@ -859,9 +994,36 @@ int pcf_ctl_new(struct pcf_table *table, struct pcf_dp *dp,
 	ctl->table = table;
 	ctl->dp = dp;
 	ctl->fd = -1;
+	ctl->timer_fd = -1;
+	ctl->epfd = -1;
 	ctl->send = send;
 	ctl->send_ctx = ctx;
+	ctl_out_init(&ctl->out, out_send, dump_refill, ctl, false);
+	pcf_judge_init(&ctl->judge);
+	if (ctl->judge.err)
+		pr_warn(
+		    "ctl: cannot tell pcfd's user namespaces (%s): only root may change rules\n",
+		    strerror(-ctl->judge.err));
 	*ret_ctl = ctl;
+	return 0;
+}
+
+/* The socket and the output timer in one epoll set: pcf_ctl_fd(). */
+static int open_loop(struct pcf_ctl *ctl)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	ctl->timer_fd =
+	    timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	ctl->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ctl->timer_fd < 0 || ctl->epfd < 0)
+		return -errno;
+	ev.data.fd = ctl->fd;
+	if (epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, ctl->fd, &ev))
+		return -errno;
+	ev.data.fd = ctl->timer_fd;
+	if (epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, ctl->timer_fd, &ev))
+		return -errno;
 	return 0;
 }
 
@@ -874,13 +1036,19 @@ int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl)
 	if (err)
 		return err;
 	ctl->send_ctx = ctl;
-	ctl->fd = pcf_nlsock_open(port, SO_SNDTIMEO, CTL_SEND_TIMEOUT_S);
+	ctl->fd = pcf_nlsock_open(port);
 	if (ctl->fd < 0) {
 		err = ctl->fd;
 		ctl->fd = -1;
 		pcf_ctl_close(ctl);
 		return err;
 	}
+	err = open_loop(ctl);
+	if (err) {
+		pcf_ctl_close(ctl);
+		return err;
+	}
+	ctl->out.can_wait = true;
 	*ret_ctl = ctl;
 	return 0;
 }
@@ -889,6 +1057,11 @@ void pcf_ctl_close(struct pcf_ctl *ctl)
 {
 	if (!ctl)
 		return;
+	ctl_out_free(&ctl->out);
+	if (ctl->epfd >= 0)
+		close(ctl->epfd);
+	if (ctl->timer_fd >= 0)
+		close(ctl->timer_fd);
 	if (ctl->fd >= 0)
 		close(ctl->fd);
 	free(ctl);
@@ -896,7 +1069,7 @@ void pcf_ctl_close(struct pcf_ctl *ctl)
 
 int pcf_ctl_fd(const struct pcf_ctl *ctl)
 {
-	return ctl->fd;
+	return ctl->epfd;
 }
 
 void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w)
@@ -904,56 +1077,25 @@ void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w)
 	ctl->workers = w;
 }
 
-/* The inode of the NETLINK_USERSOCK socket bound at port, or 0. */
-static unsigned long port_inode(__u32 port)
+/* Does process pid (a /proc entry's name) hold the socket with inode? */
+static bool pid_has_socket(const char *pid, unsigned long inode)
 {
-	unsigned long inode = 0, ino;
-	unsigned int proto, pid;
-	char line[512];
-	FILE *f;
+	char path[300];
+	int dirfd, held;
 
-	f = fopen("/proc/net/netlink", "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %u %u %*s %*s %*s %*s %*s %*s %lu",
-			   &proto, &pid, &ino) == 3 &&
-		    proto == NETLINK_USERSOCK && pid == port) {
-			inode = ino;
-			break;
-		}
-	fclose(f);
-	return inode;
-}
-
-static bool pid_has_socket(const char *pid, const char *want)
-{
-	char path[600], link[64];
-	struct dirent *fd;
-	bool found = false;
-	DIR *d;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
-	d = opendir(path);
-	if (!d)
+	snprintf(path, sizeof(path), "/proc/%s", pid);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
 		return false;
-	while (!found && (fd = readdir(d))) {
-		snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, fd->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = '\0';
-			found = !strcmp(link, want);
-		}
-	}
-	closedir(d);
-	return found;
+	held = pcf_judge_holds_socket(dirfd, inode);
+	close(dirfd);
+	return held > 0;
 }
 
 int pcf_ctl_port_owner(__u32 port, char *buf, size_t len)
 {
-	unsigned long inode = port_inode(port);
-	char want[64], path[600], comm[64] = "?";
+	unsigned long inode = pcf_judge_port_inode(port);
+	char path[300], comm[64] = "?";
 	struct dirent *p;
 	int err = -ENOENT;
 	FILE *f;
@@ -961,13 +1103,12 @@ int pcf_ctl_port_owner(__u32 port, char *buf, size_t len)
 
 	if (!inode)
 		return -ENOENT;
-	snprintf(want, sizeof(want), "socket:[%lu]", inode);
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
 	while ((p = readdir(d))) {
 		if (p->d_name[0] < '1' || p->d_name[0] > '9' ||
-		    !pid_has_socket(p->d_name, want))
+		    !pid_has_socket(p->d_name, inode))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/comm", p->d_name);
 		f = fopen(path, "re");

@@ -4,8 +4,10 @@
  * NETLINK_USERSOCK socket bound to a well-known port id.
  *
  * Reads (flow get/dump, stats) are open to every local user; changes need
- * uid 0 or CAP_NET_ADMIN, judged from the kernel-verified SCM_CREDENTIALS
- * of each datagram.  Changes are announced to the events multicast group.
+ * uid 0 or CAP_NET_ADMIN where the kernel would ask for it, judged from
+ * the kernel-verified SCM_CREDENTIALS of each datagram (ctl_judge.h).
+ * Changes are announced to the events multicast group.  No client can
+ * make pcfd wait: what it does not read waits for it alone (ctl_out.h).
  */
 #ifndef PCF_CTL_H
 #define PCF_CTL_H
@@ -35,18 +37,20 @@ struct pcf_ctl_workers {
 	/* the interfaces pcfd uses, with their counters; -ENOENT past the
 	 * end, another error: skip that one */
 	int (*link)(const void *ctx, unsigned int i, struct pcf_link *ret);
+	/* does a worker send on ifindex?  (a mirror there is refused if not) */
+	bool (*runs_on)(const void *ctx, __u32 ifindex);
 	const void *ctx;
 };
 
 /*
  * How replies leave: to port (unicast) or to the groups bit mask
- * (multicast, port 0).  wait: block (up to a timeout) while the receiver's
- * buffer is full, as a dump must; otherwise a client that does not read
- * just loses its reply and cannot stall pcfd.  The socket's sendto by
- * default; the fuzzer passes a sink.
+ * (multicast, port 0), never waiting: -EAGAIN when the receiver's buffer
+ * is full.  Unicast output a client cannot take yet waits for it in the
+ * control server (ctl_out.h), so no client can stall pcfd.  The socket's
+ * sendto by default; the fuzzer passes a sink.
  */
 typedef int (*pcf_ctl_send_fn)(void *ctx, const void *buf, size_t len,
-			       __u32 port, __u32 groups, bool wait);
+			       __u32 port, __u32 groups);
 
 /*
  * Bind the control socket at port.  -EADDRINUSE: someone holds the port
@@ -54,20 +58,35 @@ typedef int (*pcf_ctl_send_fn)(void *ctx, const void *buf, size_t len,
  */
 int pcf_ctl_open(struct pcf_dp *dp, __u32 port, struct pcf_ctl **ret_ctl);
 /*
- * A control server with no socket: replies go to send.  Rules in table;
- * counters and stats from dp (NULL: none, as in the fuzzer).
+ * A control server with no socket: replies go to send; what it refuses is
+ * dropped, and a dump is sent whole before pcf_ctl_handle returns.  Rules
+ * in table; counters and stats from dp (NULL: none, as in the fuzzer).
  */
 int pcf_ctl_new(struct pcf_table *table, struct pcf_dp *dp,
 		pcf_ctl_send_fn send, void *ctx, struct pcf_ctl **ret_ctl);
 void pcf_ctl_close(struct pcf_ctl *ctl);
 
+/*
+ * What to wait on: readable when pcf_ctl_serve has work (a datagram on
+ * the socket, or output for a client that is due).
+ */
 int pcf_ctl_fd(const struct pcf_ctl *ctl);
 
 /* Report these workers in stats and flow replies (NULL: none). */
 void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w);
 
-/* Serve one datagram waiting on the socket (call when it is readable). */
+/*
+ * Serve what is ready (call when pcf_ctl_fd is readable): at most one
+ * datagram, and a bounded share of the output waiting for clients; never
+ * blocks.
+ */
 int pcf_ctl_serve(struct pcf_ctl *ctl);
+/*
+ * For the watchdog: datagrams taken off the socket so far, and whether
+ * some wait on it now.
+ */
+unsigned long pcf_ctl_served(const struct pcf_ctl *ctl);
+bool pcf_ctl_waiting(const struct pcf_ctl *ctl);
 
 /*
  * Handle one datagram from port with the sender's credentials (NULL: none

@@ -103,3 +103,24 @@ bool pcf_watchdog_gate_check(struct pcf_watchdog_gate *g, const __u64 *beats,
 	gate_take(g, beats, n);
 	return true;
 }
+
+bool pcf_loop_gate_check(struct pcf_loop_gate *g,
+			 const struct pcf_loop_sample *s, const char **ret_why)
+{
+	const char *why = NULL;
+
+	if (s->expirations > 1)
+		why = "the main loop came a whole watchdog period late";
+	else if (s->longest_turn_ns >= PCF_LOOP_TURN_MAX_NS)
+		why = "a turn of the main loop took a second or more";
+	/* waiting at the last tick and now, and nothing taken in between */
+	else if (g->primed && g->ctl_waiting && s->ctl_waiting &&
+		 s->ctl_served == g->ctl_served)
+		why = "control requests wait and none is served";
+	g->primed = true;
+	g->ctl_waiting = s->ctl_waiting;
+	g->ctl_served = s->ctl_served;
+	if (why && ret_why)
+		*ret_why = why;
+	return !why;
+}

@@ -58,4 +58,35 @@ struct pcf_watchdog_gate {
 bool pcf_watchdog_gate_check(struct pcf_watchdog_gate *g, const __u64 *beats,
 			     unsigned int n, unsigned int *ret_stuck);
 
+/*
+ * The main loop's own health, for the same ping: WATCHDOG=1 only while the
+ * loop turns (its watchdog timer is not a whole period late, no handler
+ * ran PCF_LOOP_TURN_MAX_NS or more, so nobody waited that long for an
+ * answer) and serves (requests do not sit on the control socket from one
+ * tick to the next with none taken).
+ */
+#define PCF_LOOP_TURN_MAX_NS 1000000000ULL
+
+/* What the main loop saw since the last tick. */
+struct pcf_loop_sample {
+	__u64 expirations;	  /* of the watchdog timer, read at this tick */
+	__u64 longest_turn_ns;	  /* the longest handler call since the last */
+	bool ctl_waiting;	  /* datagrams wait on the control socket now */
+	unsigned long ctl_served; /* datagrams taken off it so far */
+};
+
+/* The last tick's control socket. */
+struct pcf_loop_gate {
+	bool primed;
+	bool ctl_waiting;
+	unsigned long ctl_served;
+};
+
+/*
+ * Does the loop earn WATCHDOG=1 at this tick?  No: *ret_why (if not
+ * NULL) says why in a few words.  Pure: no clock, no I/O.
+ */
+bool pcf_loop_gate_check(struct pcf_loop_gate *g,
+			 const struct pcf_loop_sample *s, const char **ret_why);
+
 #endif /* PCF_NOTIFY_H */

@@ -80,6 +80,8 @@ struct pcfd {
 	struct pcfd_source sources[MAX_SOURCES];
 	int nsources;
 	struct pcf_watchdog_gate gate;
+	struct pcf_loop_gate loop_gate;
+	__u64 longest_turn_ns;	/* of a handler, since the last watchdog tick */
 	bool watchdog_withheld; /* said so once; quiet until it passes */
 	__u64 last_packets;	/* XDP packets at the last STATUS= */
 	struct timespec last_tick;
@@ -422,6 +424,19 @@ static int ws_link(const void *ctx, unsigned int i, struct pcf_link *ret)
 	return pcf_link_get(name, ret);
 }
 
+/* Does a worker send on ifindex? (a mirror there is refused if not) */
+static bool ws_runs_on(const void *ctx, __u32 ifindex)
+{
+	const struct pcfd *d = ctx;
+	struct pcf_worker_info in;
+	unsigned int i;
+
+	for (i = 0; d->ws && !pcf_workers_info(d->ws, i, &in); i++)
+		if (in.ifindex == ifindex)
+			return true;
+	return false;
+}
+
 static void serve_workers(struct pcfd *d)
 {
 	d->ctl_workers = (struct pcf_ctl_workers){
@@ -430,6 +445,7 @@ static void serve_workers(struct pcfd *d)
 		.drop_name = ws_drop_name,
 		.ndrops = PCF_WDROP_MAX,
 		.link = ws_link,
+		.runs_on = ws_runs_on,
 		.ctx = d,
 	};
 	pcf_ctl_set_workers(d->ctl, &d->ctl_workers);
@@ -847,12 +863,13 @@ static int timer_set(int fd, __u64 usec)
 }
 
 /* Read a timerfd's expirations (it is readable: at least one). */
-static void timer_ack(int fd)
+static __u64 timer_ack(int fd)
 {
-	__u64 n;
+	__u64 n = 1;
 
 	if (read(fd, &n, sizeof(n)) < 0)
 		pr_debug("pcfd: timer read: %s\n", strerror(errno));
+	return n;
 }
 
 static int on_stats_tick(struct pcfd *d, struct pcfd_source *src)
@@ -870,9 +887,33 @@ static int on_tick(struct pcfd *d, struct pcfd_source *src)
 	return 0;
 }
 
+/* The main loop's part of the ping (notify.h): turning and serving. */
+static bool loop_alive(struct pcfd *d, __u64 expirations)
+{
+	struct pcf_loop_sample s = {
+		.expirations = expirations,
+		.longest_turn_ns = d->longest_turn_ns,
+		.ctl_waiting = pcf_ctl_waiting(d->ctl),
+		.ctl_served = pcf_ctl_served(d->ctl),
+	};
+	const char *why;
+
+	d->longest_turn_ns = 0;
+	if (pcf_loop_gate_check(&d->loop_gate, &s, &why))
+		return true;
+	if (!d->watchdog_withheld) {
+		pcf_journal_event(LOG_WARNING, "stalled", NULL,
+				  "%s: WATCHDOG=1 withheld", why);
+		pcf_notify_status("pcfd: %s: WATCHDOG=1 withheld", why);
+	}
+	d->watchdog_withheld = true;
+	return false;
+}
+
 /*
- * WATCHDOG=1 only while every worker's heartbeat moved since the last
- * ping: a stuck worker makes systemd restart pcfd.
+ * WATCHDOG=1 only while the main loop turns and serves and every worker's
+ * heartbeat moved since the last ping: a stuck loop or worker makes
+ * systemd restart pcfd.
  */
 static int on_watchdog_tick(struct pcfd *d, struct pcfd_source *src)
 {
@@ -880,7 +921,8 @@ static int on_watchdog_tick(struct pcfd *d, struct pcfd_source *src)
 	struct pcf_worker_info in;
 	unsigned int n = 0, stuck;
 
-	timer_ack(src->fd);
+	if (!loop_alive(d, timer_ack(src->fd)))
+		return 0;
 	while (d->ws && n < PCF_WATCHDOG_MAX_WORKERS &&
 	       !pcf_workers_info(d->ws, n, &in))
 		beats[n++] = in.stats.heartbeat;
@@ -1023,6 +1065,26 @@ static int open_timers(struct pcfd *d)
 	return err;
 }
 
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Call src's handler, and keep the longest call for the watchdog. */
+static int turn(struct pcfd *d, struct pcfd_source *src)
+{
+	__u64 start = mono_ns(), took;
+	int err = src->ready(d, src);
+
+	took = mono_ns() - start;
+	if (took > d->longest_turn_ns)
+		d->longest_turn_ns = took;
+	return err;
+}
+
 static int run(struct pcfd *d)
 {
 	struct epoll_event evs[MAX_SOURCES];
@@ -1071,7 +1133,7 @@ static int run(struct pcfd *d)
 			return -errno;
 		for (i = 0; i < n && !d->stop; i++) {
 			src = evs[i].data.ptr;
-			err = src->ready(d, src);
+			err = turn(d, src);
 			if (err)
 				return err;
 		}

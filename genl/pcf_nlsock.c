@@ -7,17 +7,15 @@
 
 #include "pcf_nlsock.h"
 
-int pcf_nlsock_open(__u32 port, int timeout_opt, time_t timeout_s)
+int pcf_nlsock_open(__u32 port)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_pid = port };
-	struct timeval tmo = { .tv_sec = timeout_s };
 	int fd, one = 1, err;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_SOCKET, timeout_opt, &tmo, sizeof(tmo)) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		err = -errno;
 		close(fd);

@@ -14,10 +14,9 @@
 
 /*
  * A NETLINK_USERSOCK socket with SO_PASSCRED, bound at port (0: one the
- * kernel picks), timeout_opt (SO_RCVTIMEO or SO_SNDTIMEO) set to
- * timeout_s seconds.  The fd, or -errno.
+ * kernel picks).  The fd, or -errno.
  */
-int pcf_nlsock_open(__u32 port, int timeout_opt, time_t timeout_s);
+int pcf_nlsock_open(__u32 port);
 
 /* Who sent a datagram. */
 struct pcf_nlsock_from {

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * client.c - pcfctl's side of the control channel.  Every datagram that
- * comes back must come from pcfd's port id AND carry pcfd's uid in its
- * kernel-verified credentials: a process squatting the port id (or writing
- * to our own port) cannot make a request look done.
+ * client.c - pcfctl's side of the control channel.  A datagram counts
+ * only if it comes from pcfd's port id AND carries pcfd's uid in its
+ * kernel-verified credentials; any other is skipped and counted, as
+ * iproute2's libnetlink skips messages that are not its own.  So a process
+ * squatting the port id, or one writing to our port or to the events
+ * group, can neither make a request look done nor stop pcfctl; and since
+ * only pcfd's datagrams restart the reply timeout, a flood of others
+ * cannot make pcfctl wait forever.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,11 +39,23 @@ static int fail(struct pcfctl_client *c, int err, const char *fmt, ...)
 int pcfctl_client_open(struct pcfctl_client *c, __u32 daemon_port,
 		       uid_t daemon_uid)
 {
+	struct timeval tmo = { .tv_sec = REPLY_TIMEOUT_S };
+
 	c->daemon_port = daemon_port;
 	c->daemon_uid = daemon_uid;
 	c->seq = time(NULL);
 	c->errmsg[0] = '\0';
-	c->fd = pcf_nlsock_open(0, SO_RCVTIMEO, REPLY_TIMEOUT_S);
+	c->skipped = 0;
+	c->on_skip = NULL;
+	c->fd = pcf_nlsock_open(0);
+	/* a send waits while pcfd's queue is full, but not forever */
+	if (c->fd >= 0 &&
+	    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo))) {
+		int err = -errno;
+
+		close(c->fd);
+		c->fd = err;
+	}
 	if (c->fd < 0) {
 		int err = c->fd;
 
@@ -56,30 +73,97 @@ void pcfctl_client_close(struct pcfctl_client *c)
 	c->fd = -1;
 }
 
-/* One datagram from pcfd, or -errno. */
-static ssize_t recv_from_daemon(struct pcfctl_client *c)
+static bool from_daemon(const struct pcfctl_client *c,
+			const struct pcf_nlsock_from *from)
 {
-	struct pcf_nlsock_from from;
-	ssize_t n;
+	return from->port == c->daemon_port && from->has_cred &&
+	       from->cred.uid == c->daemon_uid;
+}
 
-	n = pcf_nlsock_recv(c->fd, c->buf, sizeof(c->buf), 0, &from);
-	if (n == -EAGAIN || n == -EWOULDBLOCK)
+static void skip(struct pcfctl_client *c, const struct pcf_nlsock_from *from)
+{
+	c->skipped++;
+	c->skipped_port = from->port;
+	c->skipped_pid = from->has_cred ? from->cred.pid : -1;
+	c->skipped_uid = from->has_cred ? (long)from->cred.uid : -1;
+	if (c->on_skip)
+		c->on_skip(c);
+}
+
+int pcfctl_client_skipped(const struct pcfctl_client *c, char *buf, size_t len)
+{
+	if (!c->skipped)
+		return 0;
+	return snprintf(
+	    buf, len,
+	    "skipped %lu datagram%s not from pcfd (port id 0x%x, uid %u); the last from port id 0x%x, pid %d, uid %ld",
+	    c->skipped, c->skipped == 1 ? "" : "s", c->daemon_port,
+	    c->daemon_uid, c->skipped_port, c->skipped_pid, c->skipped_uid);
+}
+
+static int timed_out(struct pcfctl_client *c)
+{
+	char skipped[200];
+
+	if (!pcfctl_client_skipped(c, skipped, sizeof(skipped)))
 		return fail(c, -ETIMEDOUT, "pcfd did not answer within %d s",
 			    REPLY_TIMEOUT_S);
-	if (n < 0)
-		return fail(c, n, "receiving from pcfd failed: %s",
-			    strerror(-n));
-	if (from.port != c->daemon_port || !from.has_cred ||
-	    from.cred.uid != c->daemon_uid)
-		return fail(
-		    c, -EPERM,
-		    "refusing a reply from port id 0x%x, pid %d, uid %d: pcfd runs as uid %u at port id 0x%x (another process may hold the port id)",
-		    from.port, from.has_cred ? from.cred.pid : -1,
-		    from.has_cred ? (int)from.cred.uid : -1, c->daemon_uid,
-		    c->daemon_port);
-	if (from.truncated)
-		return fail(c, -EMSGSIZE, "a reply from pcfd was too big");
-	return n;
+	return fail(
+	    c, -ETIMEDOUT,
+	    "pcfd did not answer within %d s; %s (another process may hold the port id, or pcfd runs as another uid: --ctl-uid)",
+	    REPLY_TIMEOUT_S, skipped);
+}
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/*
+ * One datagram from pcfd into c->buf: its length, or -errno.  Others are
+ * skipped.  Gives up after REPLY_TIMEOUT_S without a datagram from pcfd;
+ * with a stop_fd (>= 0), never, but ends with -EINTR once stop_fd is
+ * readable.
+ */
+static ssize_t recv_from_daemon(struct pcfctl_client *c, int stop_fd)
+{
+	struct pollfd p[2] = { { .fd = c->fd, .events = POLLIN },
+			       { .fd = stop_fd, .events = POLLIN } };
+	struct pcf_nlsock_from from;
+	struct timespec deadline;
+	long ms = -1;
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += REPLY_TIMEOUT_S;
+	for (;;) {
+		if (stop_fd < 0 && (ms = ms_left(&deadline)) <= 0)
+			return timed_out(c);
+		n = poll(p, stop_fd < 0 ? 1 : 2, (int)ms);
+		if (n > 0 && p[1].revents)
+			return -EINTR;
+		if (n <= 0 || !p[0].revents)
+			continue;
+		n = pcf_nlsock_recv(c->fd, c->buf, sizeof(c->buf), MSG_DONTWAIT,
+				    &from);
+		if (n == -EAGAIN || n == -EINTR)
+			continue;
+		if (n < 0)
+			return fail(c, n, "receiving from pcfd failed: %s",
+				    strerror(-n));
+		if (!from_daemon(c, &from)) {
+			skip(c, &from);
+			continue;
+		}
+		if (from.truncated)
+			return fail(c, -EMSGSIZE,
+				    "a reply from pcfd was too big");
+		return n;
+	}
 }
 
 /* The extended ack of an NLMSG_ERROR: keep its message. */
@@ -180,6 +264,11 @@ static int send_to_daemon(struct pcfctl_client *c, const void *buf, size_t len)
 
 	if (sendto(c->fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) >= 0)
 		return 0;
+	if (errno == EAGAIN)
+		return fail(
+		    c, -ETIMEDOUT,
+		    "pcfd's queue stayed full for %d s: pcfd is not reading",
+		    REPLY_TIMEOUT_S);
 	if (errno == ECONNREFUSED)
 		return fail(
 		    c, -errno,
@@ -202,7 +291,7 @@ int pcfctl_client_talk(struct pcfctl_client *c, struct nlmsghdr *nlh,
 	if (ret)
 		return ret;
 	do {
-		n = recv_from_daemon(c);
+		n = recv_from_daemon(c, -1);
 		if (n < 0)
 			return n;
 		ret = run_replies(&t, n, c->seq);
@@ -239,7 +328,7 @@ int pcfctl_client_talk_many(struct pcfctl_client *c, const void *buf,
 	if (err)
 		return err;
 	while (answered < n) {
-		got = recv_from_daemon(c);
+		got = recv_from_daemon(c, -1);
 		if (got < 0)
 			return got;
 		nlh = (const struct nlmsghdr *)c->buf;
@@ -264,20 +353,21 @@ int pcfctl_client_talk_many(struct pcfctl_client *c, const void *buf,
 	return 0;
 }
 
-int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx)
+int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx,
+			  void (*on_skip)(const struct pcfctl_client *c),
+			  int stop_fd)
 {
-	struct timeval none = {};
 	int grp = PCF_MCGRP_EVENTS;
 	struct talk t = { c, cb, ctx, 0 };
 	ssize_t n;
 
 	if (setsockopt(c->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
-		       sizeof(grp)) ||
-	    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none)))
+		       sizeof(grp)))
 		return fail(c, -errno, "cannot join the events group: %s",
 			    strerror(errno));
+	c->on_skip = on_skip;
 	for (;;) {
-		n = recv_from_daemon(c);
+		n = recv_from_daemon(c, stop_fd);
 		if (n == -ENOBUFS) {
 			fprintf(
 			    stderr,

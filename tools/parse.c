@@ -126,6 +126,10 @@ int pcfctl_parse_opts(int *argc, char ***argv, struct pcfctl_opts *ret,
 			o.force = true;
 			continue;
 		}
+		if (opt_is(opt, "-v", "-verbose")) {
+			o.verbose = true;
+			continue;
+		}
 		if (opt_is(opt, "-h", "-help")) {
 			o.help = true;
 			continue;
@@ -165,10 +169,11 @@ void pcfctl_usage(FILE *f, enum pcfctl_cmd which)
 	if (which != PCFCTL_FLOW_HELP)
 		fprintf(
 		    f,
-		    "Usage: pcfctl [-j] [-p] [-s] [-n NETNS] [-batch FILE] [-force]\n"
+		    "Usage: pcfctl [-j] [-p] [-s] [-v] [-n NETNS] [-batch FILE] [-force]\n"
 		    "              [--ctl-port ID] [--ctl-uid UID] OBJECT COMMAND ...\n"
 		    "       OBJECT := flow | stats | monitor | help\n"
 		    "  -j JSON output, -p pretty JSON, -s counters in flow show,\n"
+		    "  -v say how many datagrams not from pcfd were skipped,\n"
 		    "  -n NETNS run in /run/netns/NETNS, -batch FILE (- is stdin),\n"
 		    "  -force keep going after a failed batch line,\n"
 		    "  --ctl-port pcfd's port id (default 0x%x),\n"

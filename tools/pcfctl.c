@@ -6,9 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/signalfd.h>
 
 #include "pcfctl.h"
 #include "text_lines.h"
@@ -20,6 +23,7 @@ struct pcfctl {
 	struct pcfctl_out out;
 	struct pcfctl_client client;
 	bool connected;
+	bool verbose; /* -v */
 	__u32 port;
 	uid_t daemon_uid;
 	/* flow show -j: the array's elements so far, printed when it ends */
@@ -166,6 +170,46 @@ static int on_event(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 	return 0;
 }
 
+/*
+ * monitor -v: say that datagrams were skipped as they come, at most once
+ * a second (a flood of them must not flood the terminal too).
+ */
+static void monitor_skipped(const struct pcfctl_client *c)
+{
+	static time_t last;
+	char line[256];
+	time_t now = time(NULL);
+
+	if (now == last || !pcfctl_client_skipped(c, line, sizeof(line)))
+		return;
+	last = now;
+	fprintf(stderr, "pcfctl: %s\n", line);
+}
+
+/*
+ * Until SIGINT or SIGTERM, which end it cleanly (exit 0, and with -v the
+ * count of skipped datagrams): blocked, they wait in a signalfd the
+ * monitor polls with its socket, so none is lost between two waits.
+ */
+static int monitor(struct pcfctl *p)
+{
+	int err = connect_daemon(p), sfd;
+	sigset_t stop;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &stop, NULL) ||
+	    (sfd = signalfd(-1, &stop, SFD_CLOEXEC)) < 0)
+		return request_failed(p, -errno);
+	if (!err)
+		err = pcfctl_client_monitor(&p->client, on_event, p,
+					    p->verbose ? monitor_skipped : NULL,
+					    sfd);
+	close(sfd);
+	return err == -EINTR ? 0 : request_failed(p, err);
+}
+
 static int talk(struct pcfctl *p, struct nlmsghdr *nlh, pcfctl_msg_cb cb)
 {
 	int err = connect_daemon(p);
@@ -263,10 +307,7 @@ static int run_req(struct pcfctl *p, const struct pcfctl_req *req)
 		nlh = pcf_msg_start(buf, PCF_CMD_STATS_GET, 0, 0);
 		return talk(p, nlh, on_stats);
 	case PCFCTL_MONITOR:
-		err = connect_daemon(p);
-		if (!err)
-			err = pcfctl_client_monitor(&p->client, on_event, p);
-		return request_failed(p, err);
+		return monitor(p);
 	default:
 		nlh = put_change(req, buf, sizeof(buf), &cb);
 		return nlh ? talk(p, nlh, cb) : 2;
@@ -504,6 +545,7 @@ int main(int argc, char **argv)
 	p.out.stats = o.stats;
 	p.port = o.ctl_port;
 	p.daemon_uid = o.daemon_uid;
+	p.verbose = o.verbose;
 	if (o.netns && enter_netns(o.netns))
 		return 1;
 	if (o.batch && argc)
@@ -514,6 +556,9 @@ int main(int argc, char **argv)
 	}
 	rc = o.batch ? run_batch(&p, o.batch, o.force)
 		     : run_words(&p, argc, argv);
+	if (p.connected && p.verbose &&
+	    pcfctl_client_skipped(&p.client, err, sizeof(err)))
+		fprintf(stderr, "pcfctl: %s\n", err);
 	if (p.connected)
 		pcfctl_client_close(&p.client);
 	return rc;

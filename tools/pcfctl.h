@@ -40,6 +40,7 @@ struct pcfctl_req {
 /* The options in front of OBJECT. */
 struct pcfctl_opts {
 	bool json, pretty, stats, force, help;
+	bool verbose;	   /* -v: say how many foreign datagrams were skipped */
 	const char *netns; /* -n */
 	const char *batch; /* -batch FILE, "-" for stdin */
 	__u32 ctl_port;	   /* --ctl-port, default PCF_CTL_PORT_DEFAULT */
@@ -48,7 +49,7 @@ struct pcfctl_opts {
 
 /*
  * Take the options off the front of argc and argv (argv[0] is the first
- * word after the program name), iproute2 style: -j -p -s -n NETNS
+ * word after the program name), iproute2 style: -j -p -s -v -n NETNS
  * -batch FILE -force, --ctl-port ID, --ctl-uid UID (one dash or two).
  * -EINVAL with a message in err for bad usage.
  */
@@ -70,8 +71,15 @@ void pcfctl_usage(FILE *f, enum pcfctl_cmd which);
 struct pcfctl_client {
 	int fd;
 	__u32 daemon_port;
-	uid_t daemon_uid; /* replies from any other uid are refused */
+	uid_t daemon_uid; /* datagrams from any other uid are skipped */
 	__u32 seq;
+	/* datagrams not from pcfd's port id and uid, skipped; the last one's */
+	unsigned long skipped;
+	__u32 skipped_port;
+	int skipped_pid;
+	long skipped_uid; /* -1: no credentials */
+	/* called after each skipped datagram, if set */
+	void (*on_skip)(const struct pcfctl_client *c);
 	char errmsg[256]; /* the daemon's (or our) reason for the last error */
 	char buf[PCF_GENL_MSG_MAX * 2];
 };
@@ -84,6 +92,11 @@ int pcfctl_client_open(struct pcfctl_client *c, __u32 daemon_port,
 		       uid_t daemon_uid);
 void pcfctl_client_close(struct pcfctl_client *c);
 /*
+ * Every receive below takes only datagrams from pcfd's port id and uid;
+ * others are skipped and counted in c->skipped.  A wait ends with
+ * -ETIMEDOUT after 10 s without a datagram from pcfd, however many others
+ * come.
+ *
  * Send the request nlh (NLM_F_ACK is added) and read the replies until the
  * ack or the end of the dump, calling cb for each family message.
  * 0 or -errno, with c->errmsg set.
@@ -104,8 +117,19 @@ __u32 pcfctl_client_next_seq(struct pcfctl_client *c);
 int pcfctl_client_talk_many(struct pcfctl_client *c, const void *buf,
 			    size_t len, unsigned int n, __u32 first_seq,
 			    pcfctl_msg_cb cb, pcfctl_ack_cb ack, void *ctx);
-/* Join the events group and call cb for each event, until it fails. */
-int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx);
+/*
+ * Join the events group and call cb for each event, until it fails, or
+ * -EINTR once stop_fd is readable.  on_skip (may be NULL) is called after
+ * each skipped datagram.
+ */
+int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx,
+			  void (*on_skip)(const struct pcfctl_client *c),
+			  int stop_fd);
+/*
+ * "skipped N datagrams not from pcfd (...); the last from ..." in buf,
+ * as snprintf counts; 0 when none was skipped.
+ */
+int pcfctl_client_skipped(const struct pcfctl_client *c, char *buf, size_t len);
 
 /* ---- save.c ---- */
 

@@ -14,7 +14,7 @@ log "a varied table"
 cat >"$TMP/rules" <<R
 flow add src 198.18.0.0/15 action drop
 flow add src 198.18.1.1 dst 198.19.2.0/24 sport 1234 dport 80 proto tcp prio 7 action pass ttl-delta -1 df-clear
-flow add dst 198.18.7.7 proto udp dport 53 dev $IF_A prio 0 action redirect snat 198.18.9.9:4000 dnat 198.19.9.9 mark 0xdeadbeef mirror $IF_B egress wire queue 3
+flow add dst 198.18.7.7 proto udp dport 53 dev $IF_A prio 0 action redirect snat 198.18.9.9:4000 dnat 198.19.9.9 mark 0xdeadbeef mirror $IF_A egress wire queue 3
 flow add src 198.18.3.0/24 proto icmp sport 8 prio 65535 action redirect ttl-delta 5 egress kernel
 flow add src 2001:db8::/32 dst 2001:db8:1::/48 proto tcp dport 443 action redirect snat [2001:db8::5]:99 dnat 2001:db8::6
 flow add dst 2001:db8::1 proto icmpv6 sport 128 action pass ttl-delta -128
@@ -32,7 +32,7 @@ ctl flow save >"$TMP/saved" || fail "flow save"
 cat "$TMP/saved"
 [ "$(grep -c '^flow add prio [0-9]* .*action ' "$TMP/saved")" = "$n" ] ||
 	fail "flow save did not print $n \"flow add prio N ... action\" lines"
-grep -q "mark 0xdeadbeef mirror $IF_B egress wire queue 3" "$TMP/saved" ||
+grep -q "mark 0xdeadbeef mirror $IF_A egress wire queue 3" "$TMP/saved" ||
 	fail "an action word is missing"
 ctl flow flush || fail "flush"
 [ "$(ctl -j flow show)" = "[]" ] || fail "rules left after flush"

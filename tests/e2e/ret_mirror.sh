@@ -7,13 +7,17 @@
 #    while the original goes on to dst through the kernel egress; the
 #    copies are counted (mirror_packets);
 #  - a mirror to an interface pcf cannot send on (lo) loses the copies,
-#    counted as mirror drops, and never the originals.
+#    counted as mirror drops, and never the originals.  pcfctl is refused
+#    such a rule (tests/e2e/ctl_mirror.sh); it comes from the rules file,
+#    as a rule pinned by an earlier pcfd with other interfaces would.
 . "$(dirname "$0")/worker_env.bash"
 need_tool tcpdump tcpdump
 
+echo "flow add dst 198.18.2.1 proto udp dport 5031 action redirect mirror lo" \
+	>"$TMP/mirror-lo.rules"
 start_fp \
 	--rule "dst 198.18.2.1 proto udp dport 5030 action redirect snat 198.18.2.77:7777 mirror $IF_A" \
-	--rule "dst 198.18.2.1 proto udp dport 5031 action redirect mirror lo"
+	--rules-file "$TMP/mirror-lo.rules"
 
 log "mirror to $IF_A: a capture on $IF_S sees 20 SNATed copies"
 cap=$TMP/mirror.txt

@@ -33,7 +33,7 @@ static struct pcf_ctl *ctl;
 
 /* Replies go nowhere, but each must hold together. */
 static int sink(void *ctx, const void *buf, size_t len, __u32 port,
-		__u32 groups, bool wait)
+		__u32 groups)
 {
 	const struct nlmsghdr *nlh = buf;
 	int rem = (int)len;

@@ -2,8 +2,9 @@
 /*
  * test_notify - daemon/notify.c against a real NOTIFY_SOCKET: this test
  * binds the AF_UNIX datagram socket systemd would, points NOTIFY_SOCKET at
- * it and checks what arrives.  And the watchdog gate: a worker whose
- * heartbeat stops withholds WATCHDOG=1.
+ * it and checks what arrives.  And the watchdog gates: a worker whose
+ * heartbeat stops withholds WATCHDOG=1, and so does a main loop that
+ * stands still or does not serve.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -226,6 +227,53 @@ static void test_gate_workers_change(void **state)
 	assert_true(pcf_watchdog_gate_check(&g, beats, 0, NULL));
 }
 
+/* The main loop's own part of the ping. */
+static void test_loop_gate(void **state)
+{
+	struct pcf_loop_gate g = {};
+	struct pcf_loop_sample s = { .expirations = 1,
+				     .longest_turn_ns = 2000000 };
+	const char *why = NULL;
+
+	assert_true(pcf_loop_gate_check(&g, &s, &why));
+	assert_null(why);
+	/* a whole period late: the loop stood still */
+	s.expirations = 3;
+	assert_false(pcf_loop_gate_check(&g, &s, &why));
+	assert_non_null(strstr(why, "late"));
+	/* one handler that ran a second: everyone waited that long */
+	s.expirations = 1;
+	s.longest_turn_ns = PCF_LOOP_TURN_MAX_NS;
+	assert_false(pcf_loop_gate_check(&g, &s, &why));
+	assert_non_null(strstr(why, "turn"));
+	s.longest_turn_ns = PCF_LOOP_TURN_MAX_NS - 1;
+	assert_true(pcf_loop_gate_check(&g, &s, NULL));
+}
+
+static void test_loop_gate_ctl(void **state)
+{
+	struct pcf_loop_gate g = {};
+	struct pcf_loop_sample s = { .expirations = 1, .ctl_served = 5 };
+	const char *why = NULL;
+
+	/* requests waiting at one tick only: they came just before it */
+	s.ctl_waiting = true;
+	assert_true(pcf_loop_gate_check(&g, &s, NULL));
+	/* still waiting at the next, but some were served: a busy loop */
+	s.ctl_served = 9;
+	assert_true(pcf_loop_gate_check(&g, &s, NULL));
+	/* waiting at two ticks and none served between: not serving */
+	assert_false(pcf_loop_gate_check(&g, &s, &why));
+	assert_non_null(strstr(why, "none is served"));
+	/* served again */
+	s.ctl_served = 10;
+	assert_true(pcf_loop_gate_check(&g, &s, NULL));
+	/* idle: nothing waits, nothing served, all is well */
+	s.ctl_waiting = false;
+	assert_true(pcf_loop_gate_check(&g, &s, NULL));
+	assert_true(pcf_loop_gate_check(&g, &s, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +290,8 @@ int main(void)
 		cmocka_unit_test(test_gate_stuck_worker),
 		cmocka_unit_test(test_gate_reference_is_last_ping),
 		cmocka_unit_test(test_gate_workers_change),
+		cmocka_unit_test(test_loop_gate),
+		cmocka_unit_test(test_loop_gate_ctl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

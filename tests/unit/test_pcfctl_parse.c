@@ -253,7 +253,8 @@ static void test_options(void **state)
 	struct pcfctl_opts o;
 
 	assert_int_equal(opts("flow show", &o), 2);
-	assert_false(o.json || o.pretty || o.stats || o.force || o.help);
+	assert_false(o.json || o.pretty || o.stats || o.force || o.help ||
+		     o.verbose);
 	assert_null(o.netns);
 	assert_null(o.batch);
 	assert_int_equal(o.ctl_port, PCF_CTL_PORT_DEFAULT);
@@ -273,6 +274,10 @@ static void test_options(void **state)
 	assert_string_equal(o.batch, "-");
 	assert_int_equal(opts("--json --help", &o), 0);
 	assert_true(o.json && o.help);
+	assert_int_equal(opts("-v monitor", &o), 1);
+	assert_true(o.verbose);
+	assert_int_equal(opts("--verbose stats", &o), 1);
+	assert_true(o.verbose);
 }
 
 static void test_bad_options(void **state)
