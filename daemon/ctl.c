@@ -20,6 +20,7 @@
 
 #include "pcf_genl.h"
 #include "pcf_nlsock.h"
+#include "rule_text.h"
 #include "ctl.h"
 #include "ctl_judge.h"
 #include "ctl_out.h"
@@ -240,31 +241,15 @@ static unsigned int add_flags(__u16 nlflags)
 	return flags;
 }
 
+/* Why a flow add or replace failed: the grammar's words for it. */
 static int add_error(struct ctl_req *req, int err)
 {
-	switch (err) {
-	case -EEXIST:
-		return say(
-		    req, err,
-		    "a rule with this match exists: use `flow replace` to change it");
-	case -ENOSPC:
-		return say(req, err,
-			   "the rule table is full (16384 rules): delete rules first");
-	case -ETOOMANYREFS:
-		return say(
-		    req, err,
-		    "this rule needs a 33rd distinct match mask (which fields it matches, and the prefix lengths); pcf searches at most 32: match like existing rules, or delete rules of another mask");
-	case -EBUSY:
-	case -ETIMEDOUT:
-		return say(
-		    req, err,
-		    "the rule table is busy: old slots are still in use by packets in flight (a worker may be stuck); try again");
-	case -ENOENT:
-		return say(req, err, "no rule with this match to replace");
-	default:
-		return say(req, err,
-			   "writing the rule to the pinned maps failed");
-	}
+	const struct pcf_flow_change c = { .op = PCF_FLOW_REPLACE };
+
+	if (err == -EEXIST || err == -ENOENT || err == -ENOSPC ||
+	    err == -ETOOMANYREFS || err == -EBUSY || err == -ETIMEDOUT)
+		return say(req, err, pcf_text_change_strerror(&c, err));
+	return say(req, err, "writing the rule to the pinned maps failed");
 }
 
 /* The attribute of type in nest, or NULL. */
