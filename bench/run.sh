@@ -54,6 +54,9 @@
 #   dpdk-io     (e) testpmd io forwarding rx -> b; rate: the sink veth's rx
 # and once, after them: fwd at half of its median rate with time stamps
 # in the payload (gen -T -r): p50/p99 latency from the sink's histogram.
+# Each fwd run also accounts for its loss at saturation (issue 11): what
+# gen sent = what the sink received + every drop pcfd counts (XDP's, the
+# workers', their sockets' kernel counters, the interfaces'), within 1 %.
 # Rates of these cases are over the wall clock (two CPUs at work).
 #
 # Rule changes (issue 11), once per run, no traffic: bench/rule-churn on
