@@ -331,6 +331,46 @@ ref_report() {
 	echo
 }
 
+# churn_ctl LABEL: the same changes end to end through pcfd and pcfctl
+# -batch (this build, or PCF_BENCH_REF's): "PRIO_US MASK_US", the mean
+# time of a priority change and of a first/last rule of a mask
+churn_ctl() {
+	local ns=pcf${ID}ch port=$((0x70630000 + 0x$ID + 1)) pid t0 t1 t2 i
+	local pin=$PIN_DIR/churn-ctl-$1
+	use_build "$1"
+	ip netns add "$ns" && echo "$ns" >>"$TMP/.netns" || wfail "netns $ns"
+	ip -n "$ns" link add c0 type veth peer name c1 || wfail "veth"
+	ip -n "$ns" link set c0 up
+	nsenter --net=/run/netns/"$ns" "$PCFD" -f -i c0 --pin-dir "$pin" \
+		--ctl-port "$port" --return-veth none >>"$TMP/churn-ctl.err" 2>&1 &
+	pid=$!
+	track $pid
+	cctl() { nsenter --net=/run/netns/"$ns" "$PCFCTL" --ctl-port "$port" "$@"; }
+	wait_for 10 cctl flow show >/dev/null 2>&1 || wfail "pcfd ($1) did not start"
+	cctl flow add dst 198.18.2.1 proto udp dport 53 prio 1 action drop >/dev/null
+	for ((i = 0; i < 200; i++)); do
+		echo "flow replace dst 198.18.2.1 proto udp dport 53 prio 2 action drop"
+		echo "flow replace dst 198.18.2.1 proto udp dport 53 prio 1 action drop"
+	done >"$TMP/prio.batch"
+	for ((i = 0; i < 200; i++)); do
+		echo "flow add proto tcp dport 4242 action drop"
+		echo "flow del proto tcp dport 4242"
+	done >"$TMP/mask.batch"
+	t0=$EPOCHREALTIME
+	cctl -batch "$TMP/prio.batch" >/dev/null || wfail "prio batch ($1)"
+	t1=$EPOCHREALTIME
+	cctl -batch "$TMP/mask.batch" >/dev/null || wfail "mask batch ($1)"
+	t2=$EPOCHREALTIME
+	kill -TERM $pid
+	wait $pid
+	nsenter --net=/run/netns/"$ns" "$PCFD" --unload -i c0 --pin-dir "$pin" \
+		--return-veth none >>"$TMP/churn-ctl.err" 2>&1
+	ip netns del "$ns"
+	use_build now
+	awk -v a="$t0" -v b="$t1" -v c="$t2" \
+		'BEGIN { printf "%.1f %.1f\n", (b - a) * 1e6 / 400, (c - b) * 1e6 / 400 }'
+}
+
 # churn_report: RUNS runs of bench/rule-churn, the median of each case
 churn_report() {
 	local run line name rate us
@@ -356,6 +396,11 @@ churn_report() {
 			g=$(awk -v u="$us" 'BEGIN { print (u <= 1000 ? "met" : "MISSED") " (<=1000 us)" }')
 		fi
 		printf '  %-10s %10s %12s  %s\n' "$name" "$rate" "$us" "$g"
+	done
+	for label in $LABELS; do
+		read -r p m <<<"$(churn_ctl "$label")"
+		[ -n "$m" ] || exit 1
+		echo "  through pcfd and pcfctl -batch ($label): a priority change $p us, a first/last rule of a mask $m us (400 each)"
 	done
 	echo
 }
