@@ -4,7 +4,8 @@
 #   bpf/*.bpf.c, bench/*.bpf.c, tests/**/*.bpf.c   BPF objects (+ skeletons)
 #   genl/*.c                   libpcfgenl.a  (the protocol, both sides)
 #   table/*.c                  libpcftable.a (the rule table: pure, no BPF)
-#   daemon/*.c but pcfd.c      libpcfd.a     (loader, workers, control, ...)
+#   daemon/*.c and daemon/*/*.c but pcfd.c
+#                              libpcfd.a     (dataplane/, control/, service/)
 #   tools/*.c but pcfctl.c     libpcfctl.a   (CLI parsing and printing)
 #   tests/unit/*.c, tests/bpf/*.c   one test program each
 #   tests/tools/*.c, bench/*.c one helper program each
@@ -18,10 +19,11 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 
 ARCH_INC := /usr/include/$(shell $(CLANG) -print-multiarch)
+DAEMON_INC := -Idaemon -Idaemon/dataplane -Idaemon/control -Idaemon/service
 
 CFLAGS	?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-D_GNU_SOURCE -Ibpf -Igenl -Itable -Idaemon -Itools -I$(BUILD)/skel \
+	-D_GNU_SOURCE -Ibpf -Igenl -Itable $(DAEMON_INC) -Itools -I$(BUILD)/skel \
 	-MMD -MP
 LDLIBS	:= -lbpf -lxdp -lmnl -ljson-c -lsystemd -lelf -lz -lpthread
 
@@ -34,7 +36,8 @@ SKELS      := $(foreach s,$(BPF_SRCS),$(BUILD)/skel/$(notdir $(s:.bpf.c=.skel.h)
 
 GENL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard genl/*.c))
 TABLE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard table/*.c))
-PCFD_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out daemon/pcfd.c,$(wildcard daemon/*.c)))
+PCFD_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out daemon/pcfd.c,\
+	      $(wildcard daemon/*.c daemon/*/*.c)))
 CTL_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(filter-out tools/pcfctl.c,$(wildcard tools/*.c)))
 
 LIBGENL	   := $(BUILD)/libpcfgenl.a
@@ -74,9 +77,10 @@ bench: deps
 # tests/e2e/ctl_fuzz.sh runs them for a bounded time inside `make check`.
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
-	-Ibpf -Igenl -Itable -Idaemon -I$(BUILD)/skel
-FUZZ_SRCS  := $(wildcard genl/*.c table/*.c daemon/ctl*.c) daemon/loader.c \
-	daemon/rule_maps.c daemon/grace.c daemon/log.c
+	-Ibpf -Igenl -Itable $(DAEMON_INC) -I$(BUILD)/skel
+FUZZ_SRCS  := $(wildcard genl/*.c table/*.c daemon/control/ctl*.c) \
+	daemon/dataplane/loader.c daemon/dataplane/rule_maps.c \
+	daemon/dataplane/grace.c daemon/log.c
 FUZZERS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/*.c))
 
 fuzz: $(FUZZERS)

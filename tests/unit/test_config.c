@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * test_config - pcfd.conf into long options (daemon/config.c): a good file
+ * test_config - pcfd.conf into long options (daemon/service/config.c): a good file
  * becomes the argv pcfd's getopt_long reads before its command line (which
  * then wins); every kind of bad line is refused with its line number and
  * nothing returned; the rules file is parsed with the rule grammar

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * test_ctl_judge - the pure parts of pcfd's privilege judge
- * (daemon/ctl_judge.c): /proc parsing, and pcf_judge_decide against a
+ * (daemon/control/ctl_judge.c): /proc parsing, and pcf_judge_decide against a
  * model of the kernel's cap_capable() on random trees of user namespaces.
  * The judge on real processes is tests/e2e/ctl_access.sh.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * test_ctl_out - the control server's outbox (daemon/ctl_out.c) with a
+ * test_ctl_out - the control server's outbox (daemon/control/ctl_out.c) with a
  * fake socket (ports that are full or not) and a fake clock: nothing
  * waits, order holds per client, retries back off, quotas and idle limits
  * hold, dumps go in bounded turns.  The real thing under 200 hostile

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * test_journal - the records of daemon/journal.c: every PCF_* field with
+ * test_journal - the records of daemon/service/journal.c: every PCF_* field with
  * its value, one per reason named after pcf_reason_name/pcf_wdrop_name; a
  * MESSAGE a person can read (a worker's sockets, an interface's drops);
  * the stderr lines used when not under journald; and how JOURNAL_STREAM

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * test_notify - daemon/notify.c against a real NOTIFY_SOCKET: this test
+ * test_notify - daemon/service/notify.c against a real NOTIFY_SOCKET: this test
  * binds the AF_UNIX datagram socket systemd would, points NOTIFY_SOCKET at
  * it and checks what arrives.  And the watchdog gates: a worker whose
  * heartbeat stops withholds WATCHDOG=1, and so does a main loop that

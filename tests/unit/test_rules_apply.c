@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * test_rules_apply - pcfd's rules file as one transaction
- * (daemon/rules_apply.c) over the rule table in memory: a list that
+ * (daemon/control/rules_apply.c) over the rule table in memory: a list that
  * fails anywhere changes nothing and says why in words; a list whose
  * real apply fails half way (a map update refused) is undone.
  */
