@@ -278,6 +278,33 @@ static int check_only(struct pcfd *d)
 }
 
 /* The whole file, or nothing of it (rules_apply.h). */
+/* Will a worker run on ifindex?  (one on each interface pcfd steers) */
+static bool steered(const struct pcfd *d, __u32 ifindex)
+{
+	int i;
+
+	for (i = 0; i < d->o.nifs; i++)
+		if (d->ifs[i].ifindex && d->ifs[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
+/* A mirror of the file pcfd cannot honour: its index, or -1. */
+static int unsent_mirror(const struct pcfd *d)
+{
+	int i;
+
+	for (i = 0; i < d->rules.n; i++) {
+		const struct pcf_flow_change *c = &d->rules.changes[i];
+
+		if ((c->op == PCF_FLOW_ADD || c->op == PCF_FLOW_REPLACE) &&
+		    (c->rule.action.flags & PCF_ACT_MIRROR) &&
+		    !steered(d, c->rule.action.mirror_ifindex))
+			return i;
+	}
+	return -1;
+}
+
 static int apply_rules(struct pcfd *d)
 {
 	char why[512], text[PCF_TEXT_RULE_MAX + 32];
@@ -285,8 +312,16 @@ static int apply_rules(struct pcfd *d)
 
 	if (!d->rules.n)
 		return 0;
-	err = pcf_rules_apply(pcf_dp_table(d->dp), d->rules.changes,
-			      d->rules.n, &failed, why, sizeof(why));
+	failed = unsent_mirror(d);
+	if (failed >= 0) {
+		pcf_ctl_mirror_refusal(
+		    d->rules.changes[failed].rule.action.mirror_ifindex, why,
+		    sizeof(why));
+		err = -ENODEV;
+	} else {
+		err = pcf_rules_apply(pcf_dp_table(d->dp), d->rules.changes,
+				      d->rules.n, &failed, why, sizeof(why));
+	}
 	if (err) {
 		pcf_text_change(&d->rules.changes[failed], text, sizeof(text));
 		pr_warn("pcfd: %s:%d: %s: %s; nothing of %s was applied\n",

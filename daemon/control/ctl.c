@@ -268,23 +268,30 @@ static const struct nlattr *nested_attr(const struct nlattr *nest, __u16 type)
  * interface every copy would be lost.  Without workers (the fuzzer)
  * anything goes, as before.
  */
+const char *pcf_ctl_mirror_refusal(__u32 ifindex, char *buf, size_t len)
+{
+	char name[IF_NAMESIZE + 16];
+
+	if (!if_indextoname(ifindex, name))
+		snprintf(name, sizeof(name), "ifindex %u", ifindex);
+	snprintf(
+	    buf, len,
+	    "mirror %s: no pcfd worker runs on it, so every copy would be lost: mirror to an interface pcfd runs on, or start pcfd with -i %s too",
+	    name, name);
+	return buf;
+}
+
 static int check_mirror(struct ctl_req *req, const struct pcf_rule *r)
 {
 	const struct pcf_ctl_workers *w = req->ctl->workers;
 	__u32 ifindex = r->action.mirror_ifindex;
-	char name[IF_NAMESIZE + 16];
 
 	if (!(r->action.flags & PCF_ACT_MIRROR) || !w ||
 	    w->runs_on(w->ctx, ifindex))
 		return 0;
 	req->ext.bad_attr =
 	    nested_attr(req->tb[PCF_A_FLOW_ACTION], PCF_A_ACT_MIRROR);
-	if (!if_indextoname(ifindex, name))
-		snprintf(name, sizeof(name), "ifindex %u", ifindex);
-	snprintf(
-	    req->ctl->msg, sizeof(req->ctl->msg),
-	    "mirror %s: no pcfd worker runs on it, so every copy would be lost: mirror to an interface pcfd runs on, or start pcfd with -i %s too",
-	    name, name);
+	pcf_ctl_mirror_refusal(ifindex, req->ctl->msg, sizeof(req->ctl->msg));
 	return say(req, -ENODEV, req->ctl->msg);
 }
 

@@ -5,8 +5,12 @@
 # where no pcfd worker runs would lose every copy, so flow add and flow
 # replace refuse it with a reason and what to do (the offending attribute
 # named in the extended ack), and the table stays as it was; a mirror to
-# an interface pcfd's workers run on is taken.
+# an interface pcfd's workers run on is taken.  A rules file with such a
+# mirror is refused whole at start.
 . "$(dirname "$0")/ctl_env.bash"
+
+# the rules as pcfd showed them last (pcfd stopped: the saved listing)
+ctl_offline_rules() { cat "$TMP/rules.last"; }
 
 start_pcfd
 n=$(ctl -j stats | json "len([w for w in j['workers'] if w['ifname'] == '$IF_A'])")
@@ -28,6 +32,7 @@ grep -q "^id $id .* mirror $IF_A" "$TMP/before" || fail "the rule: $(cat "$TMP/b
 expect_fail 1 "mirror $IF_B: no pcfd worker runs on it" \
 	ctl flow replace dst 198.18.2.1 proto udp dport 5031 action redirect mirror "$IF_B"
 [ "$(ctl flow show)" = "$(cat "$TMP/before")" ] || fail "replace changed the rule: $(ctl flow show)"
+ctl flow show >"$TMP/rules.last"
 
 log "the extended ack points at the mirror attribute"
 cat >"$TMP/raw.py" <<'PY'
@@ -59,4 +64,19 @@ ifindex=$(cat /sys/class/net/lo/ifindex)
 got=$(in_ns "$NS" "$PY" "$TMP/raw.py" "$CTL_PORT" "$ifindex") || fail "raw request: $got"
 [[ $got == "-19 7 mirror lo: no pcfd worker runs on it"* ]] || fail "the ack: $got"
 log "ack: $got"
+
+log "a rules file with a mirror to $IF_B: refused whole at start"
+kill -TERM "$PCFD_PID"
+wait "$PCFD_PID"
+printf 'flow add dst 198.18.2.1 proto udp dport 6000 action drop\nflow add dst 198.18.2.1 proto udp dport 5032 action redirect mirror %s\n' \
+	"$IF_B" >"$TMP/mirror.rules"
+before=$(ctl_offline_rules)
+nsenter --net=/run/netns/"$NS" "$PCFD" -f -i "$IF_A" --pin-dir "$PIN_DIR" \
+	--ctl-port "$CTL_PORT" --rules-file "$TMP/mirror.rules" >"$TMP/start.log" 2>&1 &&
+	fail "pcfd started with the file: $(cat "$TMP/start.log")"
+grep -q "mirror.rules:2: flow add .* mirror $IF_B: mirror $IF_B: no pcfd worker runs on it.*; nothing of .* was applied" "$TMP/start.log" ||
+	fail "pcfd said: $(cat "$TMP/start.log")"
+log "$(grep "mirror.rules:2" "$TMP/start.log")"
+start_pcfd
+[ "$(ctl flow show)" = "$before" ] || fail "the file was applied in part: $(ctl flow show)"
 log "pass"

@@ -6,18 +6,21 @@
 #    sees one copy of each packet, with the rewritten (SNATed) headers,
 #    while the original goes on to dst through the kernel egress; the
 #    copies are counted (mirror_packets);
-#  - a mirror to an interface pcf cannot send on (lo) loses the copies,
-#    counted as mirror drops, and never the originals.  pcfctl is refused
-#    such a rule (tests/e2e/ctl_mirror.sh); it comes from the rules file,
-#    as a rule pinned by an earlier pcfd with other interfaces would.
+#  - a mirror whose interface went away (no worker sends there any more)
+#    loses the copies, counted as mirror drops, and never the originals.
+#    pcfctl and the rules file refuse such a rule (ctl_mirror.sh); it
+#    happens when the interface of a mirror that was sent goes.
 . "$(dirname "$0")/worker_env.bash"
 need_tool tcpdump tcpdump
 
-echo "flow add dst 198.18.2.1 proto udp dport 5031 action redirect mirror lo" \
-	>"$TMP/mirror-lo.rules"
-start_fp \
+# a third interface of dut, steered by pcfd, the second mirror's
+IF_M=p${ID}m
+ip -n "$dut" link add $IF_M type veth peer name p${ID}n || fail "veth $IF_M"
+ip -n "$dut" link set $IF_M up && ip -n "$dut" link set p${ID}n up ||
+	fail "up $IF_M"
+start_fp -i $IF_M \
 	--rule "dst 198.18.2.1 proto udp dport 5030 action redirect snat 198.18.2.77:7777 mirror $IF_A" \
-	--rules-file "$TMP/mirror-lo.rules"
+	--rule "dst 198.18.2.1 proto udp dport 5031 action redirect mirror $IF_M"
 
 log "mirror to $IF_A: a capture on $IF_S sees 20 SNATed copies"
 cap=$TMP/mirror.txt
@@ -38,11 +41,16 @@ refresh
 [ "$(fp_stat mirror_packets)" = 20 ] || fail_stats "mirror_packets $(fp_stat mirror_packets)"
 [ "$(fp_stat drop_mirror)" = 0 ] || fail_stats "mirror drops $(fp_stat drop_mirror)"
 
-log "mirror to lo (no pcf socket): the copies are lost and counted, the packets arrive"
+log "mirror to $IF_M, which goes: the copies are lost and counted, the packets arrive"
+ip -n "$dut" link del $IF_M || fail "ip link del $IF_M"
+wait_for 10 grep -q "$IF_M went away" "$TMP/fp.err" || fail_stats "pcfd did not see $IF_M go"
+# the workers restart without it (their counters from 0)
+restarted() { grep -q "restarting the workers" "$TMP/fp.err" && ctl stats >/dev/null && ! ctl stats | grep -q "$IF_M"; }
+wait_for 10 restarted || fail_stats "the workers did not restart without $IF_M"
 got=$(flow 198.18.2.1 5031 10)
 [ "$(echo "$got" | awk '$3 == 63' | wc -l)" = 10 ] || fail_stats "dst got: $got"
 refresh
 [ "$(fp_stat drop_mirror)" = 10 ] || fail_stats "mirror drops $(fp_stat drop_mirror)"
-[ "$(fp_stat mirror_packets)" = 20 ] || fail_stats "mirror_packets $(fp_stat mirror_packets)"
+[ "$(fp_stat mirror_packets)" = 0 ] || fail_stats "mirror_packets $(fp_stat mirror_packets)"
 log "$(workers_line)"
 stop_fp
