@@ -124,7 +124,8 @@ for try in 1 2 3 4 5; do
 done
 [ -n "$reborn" ] || { kill -CONT "$PCFD_PID"; fail "cannot start a process as pid $gone"; }
 track "$reborn"
-grep -q "^Uid:[[:space:]]*65534[[:space:]]" /proc/"$reborn"/status ||
+# it runs as uid 65534 once setpriv, which it execs, has switched
+wait_for 5 grep -q "^Uid:[[:space:]]*65534[[:space:]]" /proc/"$reborn"/status ||
 	{ kill -CONT "$PCFD_PID"; fail "pid $reborn is not uid 65534"; }
 # the same sender, waiting for its answer: accepted (the test's control)
 as_net_admin "$PY" -c "$(cat "$TMP/send.py")" "$CTL_PORT" wait >"$TMP/wait.out" 2>&1 &
