@@ -93,23 +93,9 @@ fp_sum() {
 	ctl -j stats | jq "[.workers[].$1 // 0] | add"
 }
 
-# fp_counted_drops: every drop pcfd counts, not twice: XDP's drops, the
-# workers' drops, their sockets' kernel counters, the interfaces' tx drops
-# (a veth counts the redirects its socket could not take as its rx drops:
-# those are the sockets' own)
+# fp_counted_drops: every drop pcfd counts, not twice (the helper says)
 fp_counted_drops() {
-	ctl -j stats | python3 -c '
-import json, sys
-st = json.load(sys.stdin)
-n = st["xdp"]["drop"]["packets"]
-for w in st["workers"]:
-    n += sum(w["drops"].values())
-    for s in ("socket", "return_socket"):
-        x = w.get(s, {})
-        n += sum(x.get(k, 0) for k in ("rx_dropped", "rx_ring_full",
-                                       "rx_invalid_descs", "tx_invalid_descs"))
-n += sum(l.get("tx_dropped", 0) for l in st.get("links", []))
-print(n)'
+	ctl -j stats | python3 "$top/tests/lib/counted_drops.py"
 }
 
 # fp_drained: the workers' tx counter stood still since the last call

@@ -20,25 +20,8 @@ rx_of() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'
 }
 
-# counted_drops: every drop in the last snapshot that is not counted twice
-# (a veth counts the redirects its XDP program could not deliver as its
-# rx drops: those are the sockets' drops; the egress veths' tx drops are
-# packets the workers sent)
-counted_drops() {
-	python3 - "$TMP/stats.json" "$IF_B" <<'PY'
-import json, sys
-st = json.load(open(sys.argv[1]))
-n = st["xdp"]["drop"]["packets"]
-for w in st["workers"]:
-    n += sum(w["drops"].values())
-    for s in ("socket", "return_socket"):
-        x = w.get(s, {})
-        n += sum(x.get(k, 0) for k in ("rx_dropped", "rx_ring_full",
-                                       "rx_invalid_descs", "tx_invalid_descs"))
-n += sum(l["tx_dropped"] for l in st["links"])
-print(n)
-PY
-}
+# counted_drops: every drop in the last snapshot, not counted twice
+counted_drops() { python3 "$top/tests/lib/counted_drops.py" <"$TMP/stats.json"; }
 
 start_fp --cpus 0 --frames 128 --egress wire \
 	--rule "dst 198.18.2.1 proto udp dport 9 action redirect"
