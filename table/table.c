@@ -484,8 +484,9 @@ static int publish(struct pcf_table *t)
 	t->buf_busy[b] = true;
 	t->cur_buf = b;
 	for (i = 0; i < PCF_MAX_MASKS; i++)
-		t->masks[i].pub_rank =
-		    t->masks[i].use == MASK_USED ? t->masks[i].best_rank : ~0ULL;
+		t->masks[i].pub_rank = t->masks[i].use == MASK_USED
+					   ? t->masks[i].best_rank
+					   : ~0ULL;
 	t->stale = false;
 	retire(t, RETIRE_BUF, old, t->ops->grace_start(t->be.ctx));
 	return 0;

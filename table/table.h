@@ -4,8 +4,8 @@
  * masks of the tuple-space search and their ranks, the IPv4 filter bits,
  * and the published mask list.  Pure logic: it writes through a small
  * backend (struct pcf_table_ops), implemented once by pcfd on the pinned
- * BPF maps (daemon/dataplane/rule_maps.c) and once in memory (table/mem.h), where
- * tests compare it with a linear reference without root.
+ * BPF maps (daemon/dataplane/rule_maps.c) and once in memory (table/mem.h),
+ * where tests compare it with a linear reference without root.
  *
  * What the data plane sees (the layout of bpf/pcf_abi.h): a rule lives in
  * a slot; hash entries (IPv4: pcf_flows4 with its filter, IPv6:

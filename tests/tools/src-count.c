@@ -66,9 +66,10 @@ static int read_counts(const char *pin)
 	}
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		if (!bpf_map_lookup_elem(fd, &next, &n))
-			printf("%s %u %llu\n",
-			       inet_ntop(AF_INET, &next.addr, addr, sizeof(addr)),
-			       next.ttl, (unsigned long long)n);
+			printf(
+			    "%s %u %llu\n",
+			    inet_ntop(AF_INET, &next.addr, addr, sizeof(addr)),
+			    next.ttl, (unsigned long long)n);
 		key = next;
 		prev = &key;
 	}

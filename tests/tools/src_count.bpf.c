@@ -40,9 +40,9 @@ int src_count(struct xdp_md *ctx)
 	struct src_key k = {};
 	__u64 one = 1, *n;
 
-	if ((void *)(uh + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) ||
-	    iph->ihl != 5 || iph->protocol != IPPROTO_UDP ||
-	    uh->dest != bpf_htons(dport))
+	if ((void *)(uh + 1) > data_end ||
+	    eth->h_proto != bpf_htons(ETH_P_IP) || iph->ihl != 5 ||
+	    iph->protocol != IPPROTO_UDP || uh->dest != bpf_htons(dport))
 		return XDP_PASS;
 	k.addr = iph->saddr;
 	k.ttl = iph->ttl;

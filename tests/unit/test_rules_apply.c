@@ -64,7 +64,7 @@ static int dump_one(const struct pcf_rule *r, __u32 slot, void *ctx)
 	struct dump *d = ctx;
 
 	d->r[d->n] = *r;
-	d->r[d->n].ctr = 0; /* a restored rule counts anew */
+	d->r[d->n].ctr = 0;	/* a restored rule counts anew */
 	d->r[d->n].mask_id = 0; /* internal */
 	d->r[d->n].flags = 0;
 	d->n++;
