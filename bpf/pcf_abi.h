@@ -197,6 +197,11 @@ enum pcf_egress {
 #define PCF_ACT_MIRROR	 (1U << 4)
 #define PCF_ACT_QUEUE	 (1U << 5)
 #define PCF_ACT_TTL	 (1U << 6)
+/* sessions (pcf_abi.h, "Sessions"): track the connection; with redirect,
+ * its NAT is per connection (stateful) */
+#define PCF_ACT_CT	 (1U << 7)
+/* with PCF_ACT_CT: SNAT to the primary address of the egress interface */
+#define PCF_ACT_MASQ	 (1U << 8)
 
 struct pcf_nat {
 	__u8 addr[16]; /* IPv4 in the first four bytes */
@@ -245,7 +250,13 @@ struct pcf_rule {
 	__u32 prio; /* lower wins */
 	__u32 mask_id;
 	__u32 flags;
-	__u32 pad;
+	/*
+	 * ct snat with a port range: its last port (action.snat.port is its
+	 * first); 0: the one port action.snat.port, or with no port there
+	 * the default range.  Read by the workers when they make a session.
+	 */
+	__be16 snat_port_max;
+	__u16 pad;
 	struct pcf_key key;
 	struct pcf_key mask;
 };
@@ -400,5 +411,166 @@ struct pcf_ret_meta {
  */
 #define PCF_HEARTBEAT_PERIOD_MS	     100
 #define PCF_WORKER_TIMEOUT_MS_DEFAULT 1000
+
+/*
+ * ---- Sessions: connection tracking, stateful NAT, pass ct ----
+ *
+ * A session is one connection (TCP, UDP, ICMP echo, or another protocol
+ * by its addresses), made by the first packet that a rule with PCF_ACT_CT
+ * matched: by pcf_steer itself for `pass ct` (no NAT), by a worker for
+ * `redirect ct` (the worker allocates the NAT port).  It lives in the
+ * pinned hash pcf_ct as two entries, one per direction, each keyed by the
+ * tuple that direction's packets carry on the wire, as Open vSwitch and
+ * Cilium key theirs: pcf_steer finds a packet's session with one lookup,
+ * before the rules, whichever way the packet goes.
+ *
+ * An entry's xlat is the tuple its direction's packets leave with (after
+ * the NAT; the key itself without NAT), so the other direction's key is
+ * pcf_ct_reverse(xlat), and pcf_steer hands xlat to the worker in the
+ * packet's metadata: any worker can serve any session, no syscall.
+ */
+#define PCF_CT_SESSIONS_DEFAULT 262144
+#define PCF_CT_SESSIONS_MIN	1024
+#define PCF_CT_SESSIONS_MAX	(1U << 24)
+/* two entries a session */
+#define PCF_CT_ENTRIES(sessions) (2 * (sessions))
+
+/*
+ * A tuple as a packet carries it: the fields of struct pcf_key after
+ * ifindex, in the same order (all in network byte order), so pcf_steer
+ * reads a TCP or UDP packet's key where its rule key already is.  For
+ * ICMP and ICMPv6 echo the identifier is the port: an echo request's
+ * sport (dport 0), an echo reply's dport (sport 0), so a reply's key is
+ * the request's reversed.  Other protocols: ports 0.
+ */
+struct pcf_ct_key {
+	__u8 src[16];
+	__u8 dst[16];
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 family; /* 4 or 6 */
+	__u8 pad[2];
+};
+
+_Static_assert(sizeof(struct pcf_ct_key) == 40, "pcf_ct_hash hashes 10 words");
+_Static_assert(sizeof(struct pcf_key) ==
+		   __builtin_offsetof(struct pcf_key, src) +
+		       sizeof(struct pcf_ct_key),
+	       "a pcf_key's tail is a pcf_ct_key");
+
+/* The tuple of the other direction's packets. */
+static inline void pcf_ct_reverse(struct pcf_ct_key *ret,
+				  const struct pcf_ct_key *k)
+{
+	__builtin_memcpy(ret->src, k->dst, 16);
+	__builtin_memcpy(ret->dst, k->src, 16);
+	ret->sport = k->dport;
+	ret->dport = k->sport;
+	ret->proto = k->proto;
+	ret->family = k->family;
+	ret->pad[0] = 0;
+	ret->pad[1] = 0;
+}
+
+/* A hash of a key (40 bytes at k), for the filter in front of pcf_ct. */
+static inline __u32 pcf_ct_hash(const void *k)
+{
+	__u32 w[10];
+	__u64 h;
+
+	__builtin_memcpy(w, k, sizeof(w));
+	h = (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
+	    (((__u64)w[3] << 32) | w[2]) * 0xc2b2ae3d27d4eb4fULL ^
+	    (((__u64)w[5] << 32) | w[4]) * 0x165667b19e3779f9ULL ^
+	    (((__u64)w[7] << 32) | w[6]) * 0x27d4eb2f165667c5ULL ^
+	    (((__u64)w[9] << 32) | w[8]) * 0xff51afd7ed558ccdULL;
+	return h >> 32;
+}
+
+/*
+ * The filter in front of pcf_ct (map pcf_ct_filter, BPF_F_MMAPABLE): one
+ * __u32 count per bucket pcf_ct_hash(key) & (buckets - 1), buckets the
+ * power of two at or above the table's entries.  Whoever inserts a key
+ * counts it first and whoever deletes it uncounts it after, so a count of
+ * 0 proves that no key of the bucket is in pcf_ct: a packet of no session
+ * costs pcf_steer a hash and one array read, not a hash table lookup.
+ */
+static inline __u32 pcf_ct_filter_buckets(__u32 sessions)
+{
+	__u32 n = 1;
+
+	while (n < PCF_CT_ENTRIES(sessions))
+		n <<= 1;
+	return n;
+}
+
+/* pcf_ct_entry.flags */
+#define PCF_CT_REPLY (1U << 0) /* the entry of the replies' direction */
+#define PCF_CT_NAT   (1U << 1) /* the session rewrites: its packets go to
+				* a worker (a pass session's never do) */
+#define PCF_CT_PORT  (1U << 2) /* the original direction's source port
+				* was allocated (ct snat, masquerade) */
+#define PCF_CT_SNAT  (1U << 3) /* the source is rewritten (orig dir.) */
+#define PCF_CT_DNAT  (1U << 4) /* the destination is rewritten */
+
+/* pcf_ct_entry.tcp: the TCP flags seen in this direction */
+#define PCF_CT_TCP_FIN 0x01
+#define PCF_CT_TCP_SYN 0x02
+#define PCF_CT_TCP_RST 0x04
+#define PCF_CT_TCP_ACK 0x10
+
+/*
+ * The value of a pcf_ct entry: one direction of one session.  Written
+ * whole when the session is made; then pcf_steer alone writes last_seen,
+ * packets, bytes and tcp (atomically where two CPUs may meet).  The hash
+ * is not preallocated: a deleted entry is freed after an RCU grace
+ * period, never reused under a reader.
+ */
+struct pcf_ct_entry {
+	struct pcf_ct_key xlat; /* this direction's packets leave so */
+	__u64 created;		/* bpf_ktime_get_coarse_ns() */
+	__u64 last_seen;	/* of this direction's last packet */
+	__u64 packets;		/* this direction's, as pcf_steer saw them */
+	__u64 bytes;
+	__u32 rule_id;	 /* the rule that made the session */
+	__u16 rule_slot; /* its slot then: its action, if id still matches */
+	__u8 flags;	 /* PCF_CT_* */
+	__u8 pad;
+	/* PCF_CT_TCP_* seen in this direction (64 bits: BPF's atomic or) */
+	__u64 tcp;
+};
+
+/*
+ * A REDIRECT of a session's packet carries this in front of its struct
+ * pcf_meta (whose magic is then PCF_META_MAGIC_CT and whose rule_slot and
+ * rule_id are the session's rule): 80 bytes of metadata in all.
+ */
+#define PCF_META_MAGIC_CT    0x70636632 /* "pcf2" */
+#define PCF_CT_META_MAGIC    0x70636333 /* "pcc3" */
+#define PCF_CT_M_ICMP_ERROR  (1U << 8)  /* an ICMP error about the session:
+					 * its quoted packet is translated too */
+struct pcf_ct_meta {
+	struct pcf_ct_key xlat; /* the entry's xlat */
+	__u32 flags;		/* the entry's PCF_CT_* | PCF_CT_M_* */
+	__u32 magic;		/* PCF_CT_META_MAGIC */
+};
+
+_Static_assert(sizeof(struct pcf_ct_meta) + sizeof(struct pcf_meta) == 80,
+	       "a session packet's metadata is 80 bytes");
+
+/* pcf_steer's session counters (per-CPU array pcf_ct_stats). */
+enum pcf_ct_xstat {
+	PCF_CT_X_PASS = 0,   /* packets of pass sessions: passed */
+	PCF_CT_X_REDIRECT,   /* packets of NAT sessions: to a worker */
+	PCF_CT_X_ICMP_ERROR, /* ICMP errors about a session (either above) */
+	PCF_CT_X_CREATED,    /* pass sessions made (pass ct) */
+	PCF_CT_X_EXISTS,     /* a pass ct packet found its session made */
+	PCF_CT_X_FULL,	     /* pass ct: table full, no session made */
+	/* packets of NAT sessions and ct NAT rules dropped: no worker to
+	 * translate them (untranslated, they would leak or reset) */
+	PCF_CT_X_NO_WORKER,
+	PCF_CT_X_MAX,
+};
 
 #endif /* PCF_ABI_H */
