@@ -25,25 +25,16 @@
 
 #define SEC 1000000000ULL
 
-static struct pcf_ct_key key4(const char *src, __u16 sport, const char *dst,
+/* A tuple; the family is the addresses'. */
+static struct pcf_ct_key key(const char *src, __u16 sport, const char *dst,
 			      __u16 dport, __u8 proto)
 {
-	struct pcf_ct_key k = { .proto = proto, .family = 4 };
+	struct pcf_ct_key k = { .proto = proto };
+	int af = strchr(src, ':') ? AF_INET6 : AF_INET;
 
-	assert_int_equal(inet_pton(AF_INET, src, k.src), 1);
-	assert_int_equal(inet_pton(AF_INET, dst, k.dst), 1);
-	k.sport = htons(sport);
-	k.dport = htons(dport);
-	return k;
-}
-
-static struct pcf_ct_key key6(const char *src, __u16 sport, const char *dst,
-			      __u16 dport, __u8 proto)
-{
-	struct pcf_ct_key k = { .proto = proto, .family = 6 };
-
-	assert_int_equal(inet_pton(AF_INET6, src, k.src), 1);
-	assert_int_equal(inet_pton(AF_INET6, dst, k.dst), 1);
+	k.family = af == AF_INET ? 4 : 6;
+	assert_int_equal(inet_pton(af, src, k.src), 1);
+	assert_int_equal(inet_pton(af, dst, k.dst), 1);
 	k.sport = htons(sport);
 	k.dport = htons(dport);
 	return k;
@@ -141,11 +132,11 @@ static void test_udp_states_expiry(void **state)
 
 static void test_plan(void **state)
 {
-	struct pcf_ct_key k = key4("198.18.1.10", 4000, "198.18.2.1", 53,
+	struct pcf_ct_key k = key("198.18.1.10", 4000, "198.18.2.1", 53,
 				   IPPROTO_UDP),
-			  echo = key4("198.18.1.10", 77, "198.18.2.1", 0,
+			  echo = key("198.18.1.10", 77, "198.18.2.1", 0,
 				      IPPROTO_ICMP),
-			  gre = key4("198.18.1.10", 0, "198.18.2.1", 0,
+			  gre = key("198.18.1.10", 0, "198.18.2.1", 0,
 				     IPPROTO_GRE);
 	struct pcf_action a = snat_action("198.18.2.77", 20000);
 	__u8 masq[16] = { 198, 18, 2, 2 };
@@ -193,7 +184,7 @@ static void test_plan(void **state)
 	assert_int_equal(pcf_ct_plan(&echo, true, &a, 0, NULL, &p), 0);
 	assert_int_equal(p.xlat.dport, 0);
 	/* the other family */
-	k = key6("2001:db8:1::1", 1, "2001:db8:2::1", 2, IPPROTO_UDP);
+	k = key("2001:db8:1::1", 1, "2001:db8:2::1", 2, IPPROTO_UDP);
 	assert_int_equal(pcf_ct_plan(&k, true, &a, 0, NULL, &p),
 			 -EAFNOSUPPORT);
 	/* no NAT: pass-through tracking */
@@ -358,9 +349,9 @@ static void assert_session(const struct pcf_ct_key *k,
 
 static void test_create_snat(void **state)
 {
-	struct pcf_ct_key a = key4("198.18.1.10", 4000, "198.18.2.1", 53,
+	struct pcf_ct_key a = key("198.18.1.10", 4000, "198.18.2.1", 53,
 				   IPPROTO_UDP),
-			  b = key4("198.18.1.11", 4000, "198.18.2.1", 53,
+			  b = key("198.18.1.11", 4000, "198.18.2.1", 53,
 				   IPPROTO_UDP);
 	struct pcf_action act = snat_action("198.18.2.77", 20000);
 	struct pcf_ct_entry ea, eb, again;
@@ -399,7 +390,7 @@ static void test_exhaustion(void **state)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		k[i] = key4("198.18.1.10", 4000 + i, "198.18.2.1", 53,
+		k[i] = key("198.18.1.10", 4000 + i, "198.18.2.1", 53,
 			    IPPROTO_TCP);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(create(&k[i], &act, 20002, &e[i]), 0);
@@ -418,9 +409,9 @@ static void test_exhaustion(void **state)
 static void test_reply_taken(void **state)
 {
 	struct pcf_action act = snat_action("198.18.2.77", 20000);
-	struct pcf_ct_key k = key4("198.18.1.10", 20000, "198.18.2.1", 53,
+	struct pcf_ct_key k = key("198.18.1.10", 20000, "198.18.2.1", 53,
 				   IPPROTO_UDP),
-			  foreign = key4("198.18.2.1", 53, "198.18.2.77", 20000,
+			  foreign = key("198.18.2.1", 53, "198.18.2.77", 20000,
 					 IPPROTO_UDP);
 	struct pcf_ct_entry fe = { .xlat = foreign }, e;
 
@@ -434,10 +425,10 @@ static void test_reply_taken(void **state)
 	/* without a port to change: refused */
 	act.flags = PCF_ACT_CT | PCF_ACT_DNAT;
 	act.dnat = act.snat;
-	foreign = key4("198.18.2.77", 20000, "198.18.2.1", 5353, IPPROTO_UDP);
+	foreign = key("198.18.2.77", 20000, "198.18.2.1", 5353, IPPROTO_UDP);
 	fe.xlat = foreign;
 	assert_int_equal(E.t.ops->insert(E.t.ctx, &foreign, &fe), 0);
-	k = key4("198.18.2.1", 5353, "198.18.9.9", 53, IPPROTO_UDP);
+	k = key("198.18.2.1", 5353, "198.18.9.9", 53, IPPROTO_UDP);
 	assert_int_equal(create(&k, &act, 0, &e), -EADDRNOTAVAIL);
 	assert_int_equal(pcf_ct_mem_count(E.mem), 4);
 }
@@ -451,11 +442,11 @@ static void test_full(void **state)
 	unsigned int i;
 
 	for (i = 0; i < 2048; i++) {
-		k = key4("198.18.1.10", 1000 + i, "198.18.2.1", 53,
+		k = key("198.18.1.10", 1000 + i, "198.18.2.1", 53,
 			 IPPROTO_UDP);
 		assert_int_equal(create(&k, &act, 0, &e), 0);
 	}
-	k = key4("198.18.1.11", 1, "198.18.2.1", 53, IPPROTO_UDP);
+	k = key("198.18.1.11", 1, "198.18.2.1", 53, IPPROTO_UDP);
 	assert_int_equal(create(&k, &act, 0, &e), -ENOSPC);
 	assert_int_equal(pcf_ct_mem_count(E.mem), 4096);
 	assert_int_equal(
@@ -476,7 +467,7 @@ struct racer {
 
 static struct pcf_ct_key race_key(int i)
 {
-	return key4("198.18.1.10", 1000 + i, "198.18.2.1", 53, IPPROTO_UDP);
+	return key("198.18.1.10", 1000 + i, "198.18.2.1", 53, IPPROTO_UDP);
 }
 
 /* One worker: the first packet of every connection, as fast as it can. */
