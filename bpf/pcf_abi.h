@@ -473,6 +473,33 @@ static inline void pcf_ct_reverse(struct pcf_ct_key *ret,
 	ret->pad[1] = 0;
 }
 
+/* What an ICMP (proto 1) or ICMPv6 (58) message of type is to sessions. */
+enum pcf_ct_icmp {
+	PCF_CT_ICMP_OTHER = 0,
+	PCF_CT_ICMP_REQUEST, /* echo request: the identifier is its sport */
+	PCF_CT_ICMP_REPLY,   /* echo reply: the identifier is its dport */
+	/* an error about the packet it quotes: ICMP destination unreachable
+	 * (fragmentation needed too), time exceeded, parameter problem;
+	 * ICMPv6 destination unreachable, packet too big, time exceeded,
+	 * parameter problem */
+	PCF_CT_ICMP_ERROR,
+};
+
+static inline enum pcf_ct_icmp pcf_ct_icmp_kind(__u8 proto, __u8 type)
+{
+	if (proto == 1) /* IPPROTO_ICMP */
+		return type == 8			      ? PCF_CT_ICMP_REQUEST
+		       : type == 0			      ? PCF_CT_ICMP_REPLY
+		       : type == 3 || type == 11 || type == 12 ? PCF_CT_ICMP_ERROR
+							      : PCF_CT_ICMP_OTHER;
+	if (proto == 58) /* IPPROTO_ICMPV6 */
+		return type == 128		? PCF_CT_ICMP_REQUEST
+		       : type == 129		? PCF_CT_ICMP_REPLY
+		       : type >= 1 && type <= 4 ? PCF_CT_ICMP_ERROR
+						: PCF_CT_ICMP_OTHER;
+	return PCF_CT_ICMP_OTHER;
+}
+
 /* A hash of a key (40 bytes at k), for the filter in front of pcf_ct. */
 static inline __u32 pcf_ct_hash(const void *k)
 {

@@ -582,10 +582,6 @@ static __always_inline int finish(__u32 verdict, __u64 bytes)
 
 /* ---- sessions (pcf_abi.h, "Sessions") ---- */
 
-#define ICMP_ECHOREPLY	    0
-#define ICMP_ECHO	    8
-#define ICMPV6_ECHO_REQUEST 128
-#define ICMPV6_ECHO_REPLY   129
 /* an L4 header starts before this (parse.h: 22 + 40 + 1024 at most) */
 #define L4_OFF_MAX 1100
 #define CT_TCP_FLAGS                                                     \
@@ -613,27 +609,18 @@ static __always_inline int echo_ports(__u8 proto, const __u8 *l4, void *end,
 	if ((void *)(l4 + 8) > end)
 		return -1;
 	id = *(const __be16 *)(l4 + 4);
-	if (l4[0] == (proto == IPPROTO_ICMP ? ICMP_ECHO : ICMPV6_ECHO_REQUEST)) {
+	switch (pcf_ct_icmp_kind(proto, l4[0])) {
+	case PCF_CT_ICMP_REQUEST:
 		k->sport = id;
 		k->dport = 0;
-	} else if (l4[0] ==
-		   (proto == IPPROTO_ICMP ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY)) {
+		return 0;
+	case PCF_CT_ICMP_REPLY:
 		k->sport = 0;
 		k->dport = id;
-	} else {
+		return 0;
+	default:
 		return -1;
 	}
-	return 0;
-}
-
-/* ICMP: destination unreachable (fragmentation needed too), time
- * exceeded, parameter problem; ICMPv6: destination unreachable, packet
- * too big, time exceeded, parameter problem. */
-static __always_inline int icmp_error(__u8 proto, __u8 type)
-{
-	if (proto == IPPROTO_ICMP)
-		return type == 3 || type == 11 || type == 12;
-	return type >= 1 && type <= 4;
 }
 
 /*
@@ -699,7 +686,7 @@ static __always_inline int icmp_key(struct xdp_md *ctx,
 	l4 = (void *)(long)ctx->data + off;
 	if ((void *)(l4 + 8) > end)
 		return -1;
-	if (icmp_error(pkt->key.proto, l4[0])) {
+	if (pcf_ct_icmp_kind(pkt->key.proto, l4[0]) == PCF_CT_ICMP_ERROR) {
 		*ret_error = PCF_CT_M_ICMP_ERROR;
 		return quoted_key(pkt->key.family, l4, end, k);
 	}

@@ -21,6 +21,7 @@
 static const struct pcf_policy nat_policy[PCF_A_NAT_MAX + 1] = {
 	[PCF_A_NAT_ADDR] = { .name = "addr", .type = PCF_AT_ADDR },
 	[PCF_A_NAT_PORT] = U32_RANGE("port", 0, 65535),
+	[PCF_A_NAT_PORT_MAX] = U32_RANGE("port-max", 1, 65535),
 };
 
 const struct pcf_attr_set pcf_nat_set = {
@@ -64,6 +65,8 @@ static const struct pcf_policy action_policy[PCF_A_ACT_MAX + 1] = {
 	[PCF_A_ACT_MIRROR] = U32_RANGE("mirror", 1, 0xffffffff),
 	[PCF_A_ACT_EGRESS] = U32_RANGE("egress", 0, PCF_EGRESS_MAX - 1),
 	[PCF_A_ACT_QUEUE] = U32_RANGE("queue", 0, 65535),
+	[PCF_A_ACT_CT] = { .name = "ct", .type = PCF_AT_FLAG },
+	[PCF_A_ACT_MASQUERADE] = { .name = "masquerade", .type = PCF_AT_FLAG },
 };
 
 const struct pcf_attr_set pcf_action_set = {

@@ -95,6 +95,8 @@ enum pcf_action_attr {
 	PCF_A_ACT_MIRROR,    /* u32 ifindex */
 	PCF_A_ACT_EGRESS,    /* u32: enum pcf_egress */
 	PCF_A_ACT_QUEUE,     /* u32, 0..65535 */
+	PCF_A_ACT_CT,	     /* flag: per connection (sessions) */
+	PCF_A_ACT_MASQUERADE, /* flag: with ct, SNAT to the egress address */
 	__PCF_A_ACT_MAX,
 };
 #define PCF_A_ACT_MAX (__PCF_A_ACT_MAX - 1)
@@ -103,6 +105,8 @@ enum pcf_nat_attr {
 	PCF_A_NAT_UNSPEC,
 	PCF_A_NAT_ADDR, /* binary, 4 or 16 bytes */
 	PCF_A_NAT_PORT, /* u32, 0..65535; 0 or absent: keep */
+	/* u32, 1..65535: with ct, snat's ports are PORT..PORT-MAX */
+	PCF_A_NAT_PORT_MAX,
 	__PCF_A_NAT_MAX,
 };
 #define PCF_A_NAT_MAX (__PCF_A_NAT_MAX - 1)

@@ -83,6 +83,13 @@ int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
 			  __u8 *ret_family);
 /* ADDR[:PORT], an IPv6 address with a port as [ADDR]:PORT. */
 int pcf_text_nat_parse(const char *s, struct pcf_nat *ret);
+/*
+ * The same, and a port range ADDR:LOW-HIGH ([IPV6]:LOW-HIGH): nat's port
+ * is LOW, *ret_port_max HIGH (0 for a lone port).  -ERANGE: a bad port;
+ * -ENOTEMPTY: LOW above HIGH.
+ */
+int pcf_text_nat_range_parse(const char *s, struct pcf_nat *ret,
+			     __be16 *ret_port_max);
 
 /*
  * The values as words, into buf (PCF_TEXT_VALUE_MAX bytes do; for ifname
@@ -93,6 +100,9 @@ int pcf_text_nat_parse(const char *s, struct pcf_nat *ret);
 const char *pcf_text_prefix(const __u8 *addr, const __u8 *mask, __u8 family,
 			    char *buf, size_t len);
 const char *pcf_text_nat(const struct pcf_nat *nat, char *buf, size_t len);
+/* ADDR:LOW-HIGH when port_max is above nat's port, else as pcf_text_nat */
+const char *pcf_text_nat_range(const struct pcf_nat *nat, __be16 port_max,
+			       char *buf, size_t len);
 const char *pcf_text_proto(__u8 proto, char *buf, size_t len);
 const char *pcf_text_ifname(__u32 ifindex, char *buf);
 

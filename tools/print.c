@@ -46,8 +46,9 @@ static json_object *match_json(const struct pcf_rule *r)
 }
 
 /* Every action key is there; what the rule does not set is null. */
-static json_object *action_json(const struct pcf_action *a)
+static json_object *action_json(const struct pcf_rule *r)
 {
+	const struct pcf_action *a = &r->action;
 	char buf[PCF_TEXT_VALUE_MAX];
 	json_object *o = json_object_new_object();
 
@@ -60,10 +61,15 @@ static json_object *action_json(const struct pcf_action *a)
 	json_object_object_add(
 	    o, "df_clear",
 	    json_object_new_boolean(a->flags & PCF_ACT_DF_CLEAR));
+	json_object_object_add(o, "ct",
+			       json_object_new_boolean(a->flags & PCF_ACT_CT));
+	json_object_object_add(
+	    o, "masquerade", json_object_new_boolean(a->flags & PCF_ACT_MASQ));
 	json_object_object_add(o, "snat",
 			       a->flags & PCF_ACT_SNAT
-				   ? json_object_new_string(pcf_text_nat(
-					 &a->snat, buf, sizeof(buf)))
+				   ? json_object_new_string(pcf_text_nat_range(
+					 &a->snat, r->snat_port_max, buf,
+					 sizeof(buf)))
 				   : NULL);
 	json_object_object_add(o, "dnat",
 			       a->flags & PCF_ACT_DNAT
@@ -95,7 +101,7 @@ json_object *pcfctl_rule_json(const struct pcf_rule *r,
 	json_object_object_add(o, "id", json_object_new_int64(r->id));
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 	json_object_object_add(o, "match", match_json(r));
-	json_object_object_add(o, "action", action_json(&r->action));
+	json_object_object_add(o, "action", action_json(r));
 	if (c) {
 		json_object_object_add(o, "packets",
 				       json_object_new_uint64(c->packets));
