@@ -199,9 +199,9 @@ enum pcf_egress {
 #define PCF_ACT_TTL	 (1U << 6)
 /* sessions (pcf_abi.h, "Sessions"): track the connection; with redirect,
  * its NAT is per connection (stateful) */
-#define PCF_ACT_CT	 (1U << 7)
+#define PCF_ACT_CT (1U << 7)
 /* with PCF_ACT_CT: SNAT to the primary address of the egress interface */
-#define PCF_ACT_MASQ	 (1U << 8)
+#define PCF_ACT_MASQ (1U << 8)
 
 struct pcf_nat {
 	__u8 addr[16]; /* IPv4 in the first four bytes */
@@ -488,10 +488,11 @@ enum pcf_ct_icmp {
 static inline enum pcf_ct_icmp pcf_ct_icmp_kind(__u8 proto, __u8 type)
 {
 	if (proto == 1) /* IPPROTO_ICMP */
-		return type == 8			      ? PCF_CT_ICMP_REQUEST
-		       : type == 0			      ? PCF_CT_ICMP_REPLY
-		       : type == 3 || type == 11 || type == 12 ? PCF_CT_ICMP_ERROR
-							      : PCF_CT_ICMP_OTHER;
+		return type == 8   ? PCF_CT_ICMP_REQUEST
+		       : type == 0 ? PCF_CT_ICMP_REPLY
+		       : type == 3 || type == 11 || type == 12
+			   ? PCF_CT_ICMP_ERROR
+			   : PCF_CT_ICMP_OTHER;
 	if (proto == 58) /* IPPROTO_ICMPV6 */
 		return type == 128		? PCF_CT_ICMP_REQUEST
 		       : type == 129		? PCF_CT_ICMP_REPLY
@@ -517,7 +518,8 @@ static inline __u32 pcf_ct_hash(const void *k)
 
 /*
  * The filter in front of pcf_ct (map pcf_ct_filter, BPF_F_MMAPABLE): one
- * __u32 count per bucket pcf_ct_hash(key) & (buckets - 1), buckets the
+ * __u64 count per bucket pcf_ct_hash(key) & (buckets - 1) (an array's
+ * values are 8 bytes apart in its mmap whatever their size), buckets the
  * power of two at or above the table's entries.  Whoever inserts a key
  * counts it first and whoever deletes it uncounts it after, so a count of
  * 0 proves that no key of the bucket is in pcf_ct: a packet of no session
@@ -532,14 +534,18 @@ static inline __u32 pcf_ct_filter_buckets(__u32 sessions)
 	return n;
 }
 
-/* pcf_ct_entry.flags */
-#define PCF_CT_REPLY (1U << 0) /* the entry of the replies' direction */
-#define PCF_CT_NAT   (1U << 1) /* the session rewrites: its packets go to
-				* a worker (a pass session's never do) */
-#define PCF_CT_PORT  (1U << 2) /* the original direction's source port
-				* was allocated (ct snat, masquerade) */
-#define PCF_CT_SNAT  (1U << 3) /* the source is rewritten (orig dir.) */
-#define PCF_CT_DNAT  (1U << 4) /* the destination is rewritten */
+/*
+ * pcf_ct_entry.flags: REPLY, the entry of the replies' direction; NAT,
+ * the session rewrites (its packets go to a worker; a pass session's
+ * never do); PORT, the original direction's source port was allocated
+ * (ct snat, masquerade); SNAT, DNAT: the source, the destination of the
+ * original direction is rewritten.
+ */
+#define PCF_CT_REPLY (1U << 0)
+#define PCF_CT_NAT   (1U << 1)
+#define PCF_CT_PORT  (1U << 2)
+#define PCF_CT_SNAT  (1U << 3)
+#define PCF_CT_DNAT  (1U << 4)
 
 /* pcf_ct_entry.tcp: the TCP flags seen in this direction */
 #define PCF_CT_TCP_FIN 0x01
@@ -573,10 +579,12 @@ struct pcf_ct_entry {
  * pcf_meta (whose magic is then PCF_META_MAGIC_CT and whose rule_slot and
  * rule_id are the session's rule): 80 bytes of metadata in all.
  */
-#define PCF_META_MAGIC_CT    0x70636632 /* "pcf2" */
-#define PCF_CT_META_MAGIC    0x70636333 /* "pcc3" */
-#define PCF_CT_M_ICMP_ERROR  (1U << 8)  /* an ICMP error about the session:
-					 * its quoted packet is translated too */
+#define PCF_META_MAGIC_CT 0x70636632 /* "pcf2" */
+#define PCF_CT_META_MAGIC 0x70636333 /* "pcc3" */
+/* pcf_ct_meta.flags besides the entry's: an ICMP error about the
+ * session (its quoted packet is translated too) */
+#define PCF_CT_M_ICMP_ERROR (1U << 8)
+
 struct pcf_ct_meta {
 	struct pcf_ct_key xlat; /* the entry's xlat */
 	__u32 flags;		/* the entry's PCF_CT_* | PCF_CT_M_* */
@@ -585,6 +593,20 @@ struct pcf_ct_meta {
 
 _Static_assert(sizeof(struct pcf_ct_meta) + sizeof(struct pcf_meta) == 80,
 	       "a session packet's metadata is 80 bytes");
+
+/* What a session is, as pcfd tells it from its two entries (table/ct.h). */
+enum pcf_ct_state {
+	PCF_CT_SYN_SENT = 0, /* TCP: no reply yet */
+	PCF_CT_SYN_RECV,     /* TCP: a reply, the original side's ACK not */
+	PCF_CT_ESTABLISHED,  /* TCP: both sides sent ACKs */
+	PCF_CT_FIN_WAIT,     /* TCP: one side sent FIN */
+	PCF_CT_TIME_WAIT,    /* TCP: both sides sent FIN */
+	PCF_CT_CLOSE,	     /* TCP: a side sent RST */
+	PCF_CT_UNREPLIED,    /* UDP, ICMP, others: no reply yet */
+	PCF_CT_REPLIED,	     /* a reply came */
+	PCF_CT_STREAM,	     /* UDP: replied, and alive after 2 s */
+	PCF_CT_STATE_MAX,
+};
 
 /* pcf_steer's session counters (per-CPU array pcf_ct_stats). */
 enum pcf_ct_xstat {

@@ -150,7 +150,7 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, PCF_CT_ENTRIES(PCF_CT_SESSIONS_DEFAULT));
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, __u64);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_ct_filter SEC(".maps");
 
@@ -163,7 +163,8 @@ struct {
 } pcf_ct_stats SEC(".maps");
 
 /* pcf_ct_filter's buckets less one (a power of two less one) */
-const volatile __u32 ct_filter_mask = PCF_CT_ENTRIES(PCF_CT_SESSIONS_DEFAULT) - 1;
+const volatile __u32 ct_filter_mask =
+    PCF_CT_ENTRIES(PCF_CT_SESSIONS_DEFAULT) - 1;
 
 static __always_inline void count(__u32 slot, __u64 bytes)
 {
@@ -584,7 +585,7 @@ static __always_inline int finish(__u32 verdict, __u64 bytes)
 
 /* an L4 header starts before this (parse.h: 22 + 40 + 1024 at most) */
 #define L4_OFF_MAX 1100
-#define CT_TCP_FLAGS                                                     \
+#define CT_TCP_FLAGS \
 	(PCF_CT_TCP_FIN | PCF_CT_TCP_SYN | PCF_CT_TCP_RST | PCF_CT_TCP_ACK)
 
 static __always_inline void count_ct(__u32 stat, __u64 bytes)
@@ -825,11 +826,13 @@ static __noinline int ct_steer(struct xdp_md *ctx, const struct pcf_pkt *pkt,
 	const void *key = &pkt->key.src;
 	struct pcf_ct_entry *e;
 	struct pcf_ct_key k;
-	__u32 idx, *n, error = 0;
+	__u32 idx, error = 0;
+	__u64 *n;
 
 	if (pkt->fragment)
 		return -1;
-	if (pkt->key.proto == IPPROTO_ICMP || pkt->key.proto == IPPROTO_ICMPV6) {
+	if (pkt->key.proto == IPPROTO_ICMP ||
+	    pkt->key.proto == IPPROTO_ICMPV6) {
 		if (icmp_key(ctx, pkt, &k, &error))
 			return -1;
 		key = &k;
@@ -852,7 +855,7 @@ static __noinline int ct_steer(struct xdp_md *ctx, const struct pcf_pkt *pkt,
 static __always_inline int filter_add(const struct pcf_ct_key *key, int delta)
 {
 	__u32 idx = pcf_ct_hash(key) & ct_filter_mask;
-	__u32 *n = bpf_map_lookup_elem(&pcf_ct_filter, &idx);
+	__u64 *n = bpf_map_lookup_elem(&pcf_ct_filter, &idx);
 
 	if (!n)
 		return -1;
@@ -878,7 +881,8 @@ static __noinline void ct_record(struct xdp_md *ctx, const struct pcf_pkt *pkt,
 
 	if (pkt->fragment)
 		return;
-	if (pkt->key.proto == IPPROTO_ICMP || pkt->key.proto == IPPROTO_ICMPV6) {
+	if (pkt->key.proto == IPPROTO_ICMP ||
+	    pkt->key.proto == IPPROTO_ICMPV6) {
 		if (icmp_key(ctx, pkt, &k, &error) || error)
 			return;
 	} else {

@@ -200,8 +200,8 @@ int pcf_counters_put(struct nlmsghdr *nlh, size_t size,
 
 /* ---- decoding (the attributes were validated by pcf_attr_parse) ---- */
 
-static int refuse(struct pcf_extack *ext, const struct nlattr *attr,
-		  const char *msg)
+int pcf_ext_refuse(struct pcf_extack *ext, const struct nlattr *attr,
+		   const char *msg)
 {
 	ext->msg = msg;
 	ext->bad_attr = attr;
@@ -224,13 +224,14 @@ static int get_addr(const struct nlattr *addr, const struct nlattr *plen,
 	__u8 fam = len == 16 ? 6 : 4;
 
 	if (*family && *family != fam)
-		return refuse(ext, addr,
-			      "src and dst must be of the same address family");
+		return pcf_ext_refuse(
+		    ext, addr,
+		    "src and dst must be of the same address family");
 	*family = fam;
 	if (plen) {
 		bits = mnl_attr_get_u32(plen);
 		if (bits > len * 8)
-			return refuse(
+			return pcf_ext_refuse(
 			    ext, plen,
 			    fam == 4 ? "an IPv4 prefix length is at most 32"
 				     : "an IPv6 prefix length is at most 128");
@@ -252,7 +253,8 @@ static int get_match(const struct nlattr *nest, struct pcf_rule *r,
 		return err;
 	if ((tb[PCF_A_MATCH_SRC_PLEN] && !tb[PCF_A_MATCH_SRC]) ||
 	    (tb[PCF_A_MATCH_DST_PLEN] && !tb[PCF_A_MATCH_DST]))
-		return refuse(ext, nest, "a prefix length needs its address");
+		return pcf_ext_refuse(ext, nest,
+				      "a prefix length needs its address");
 	if (tb[PCF_A_MATCH_SRC]) {
 		err = get_addr(tb[PCF_A_MATCH_SRC], tb[PCF_A_MATCH_SRC_PLEN],
 			       k->src, m->src, &k->family, ext);
@@ -297,7 +299,7 @@ static int get_nat(const struct nlattr *nest, struct pcf_nat *nat,
 	if (err)
 		return err;
 	if (!tb[PCF_A_NAT_ADDR])
-		return refuse(ext, nest, "NAT needs an address");
+		return pcf_ext_refuse(ext, nest, "NAT needs an address");
 	len = mnl_attr_get_payload_len(tb[PCF_A_NAT_ADDR]);
 	memcpy(nat->addr, mnl_attr_get_payload(tb[PCF_A_NAT_ADDR]), len);
 	nat->family = len == 16 ? 6 : 4;
@@ -305,8 +307,8 @@ static int get_nat(const struct nlattr *nest, struct pcf_nat *nat,
 		nat->port = htons(mnl_attr_get_u32(tb[PCF_A_NAT_PORT]));
 	if (tb[PCF_A_NAT_PORT_MAX]) {
 		if (!port_max)
-			return refuse(ext, tb[PCF_A_NAT_PORT_MAX],
-				      "only snat takes a port range");
+			return pcf_ext_refuse(ext, tb[PCF_A_NAT_PORT_MAX],
+					      "only snat takes a port range");
 		*port_max = htons(mnl_attr_get_u32(tb[PCF_A_NAT_PORT_MAX]));
 	}
 	return 0;
@@ -323,7 +325,7 @@ static int get_action(const struct nlattr *nest, struct pcf_rule *r,
 	if (err)
 		return err;
 	if (!tb[PCF_A_ACT_VERDICT])
-		return refuse(ext, nest, "an action needs its verdict");
+		return pcf_ext_refuse(ext, nest, "an action needs its verdict");
 	a->verdict = mnl_attr_get_u32(tb[PCF_A_ACT_VERDICT]);
 	if (tb[PCF_A_ACT_TTL_DELTA]) {
 		a->ttl_delta = (__s8)mnl_attr_get_u32(tb[PCF_A_ACT_TTL_DELTA]);

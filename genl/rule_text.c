@@ -344,6 +344,7 @@ struct parser {
 	size_t errlen;
 	unsigned int seen;	   /* keywords given, by bit */
 	const char *val[KW_COUNT]; /* their values as given */
+	const char *match_cmd;	   /* match words only: whose ("flow del") */
 };
 
 #define usage_error(p, ...) pcf_text_refuse((p)->err, (p)->errlen, __VA_ARGS__)
@@ -528,8 +529,8 @@ static int nat(struct parser *p, const char *kw, const char *v,
 static int kw_snat(struct parser *p, const char *kw, const char *v,
 		   struct pcf_rule *r)
 {
-	int err = pcf_text_nat_range_parse(v, &r->action.snat,
-					   &r->snat_port_max);
+	int err =
+	    pcf_text_nat_range_parse(v, &r->action.snat, &r->snat_port_max);
 
 	r->action.flags |= PCF_ACT_SNAT;
 	if (err == -ENOTEMPTY)
@@ -661,7 +662,11 @@ static int check_match(struct parser *p, const struct pcf_rule *r)
 {
 	enum kw_id port = given(p, KW_SPORT) ? KW_SPORT : KW_DPORT;
 	const struct pcf_key *k = &r->key;
-	bool icmp = k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6;
+	/* a rule's ICMP ports are its type and code, a session's an echo's
+	 * identifier */
+	bool session = p->match_cmd && strcmp(p->match_cmd, "flow del");
+	bool icmp = (k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6) &&
+		    !session;
 	char buf[8];
 
 	if (given(p, port) && !given(p, KW_PROTO))
@@ -739,8 +744,9 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		kw = &keywords[k];
 		if (match_only && kw->kind != KIND_MATCH)
 			return usage_error(
-			    p,
-			    "flow del takes id N or match words only, not \"%s\"",
+			    p, "%s takes %smatch words only, not \"%s\"",
+			    p->match_cmd,
+			    strcmp(p->match_cmd, "flow del") ? "" : "id N or ",
 			    kw->name);
 		if (given(p, k))
 			return usage_error(p, "\"%s\" given twice", kw->name);
@@ -759,6 +765,10 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		    p, "a rule needs \"action pass|drop|redirect\"");
 	if (match_only && !p->seen)
 		return usage_error(p, "flow del needs id N or match words");
+	if (match_only && given(p, KW_DEV) && strcmp(p->match_cmd, "flow del"))
+		return refuse_kw(
+		    p, KW_DEV,
+		    "a session has no ingress interface: match it by src, dst, sport, dport and proto");
 	err = check_match(p, r);
 	return err ? err : check_ct(p, r);
 }
@@ -779,6 +789,26 @@ int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
 	return 0;
 }
 
+int pcf_text_session_match(int argc, char **argv, const char *cmd,
+			   struct pcf_rule *ret, char *err, size_t errlen)
+{
+	struct parser p = { .argc = argc,
+			    .argv = argv,
+			    .err = err,
+			    .errlen = errlen,
+			    .match_cmd = cmd };
+	struct pcf_rule r;
+	int rc;
+
+	*ret = (struct pcf_rule){};
+	if (!argc)
+		return 0;
+	rc = parse_rule(&p, 0, true, &r);
+	if (!rc)
+		*ret = r;
+	return rc;
+}
+
 int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 			 char *err, size_t errlen)
 {
@@ -794,6 +824,7 @@ int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 		rc = parse_rule(&p, 1, false, &c.rule);
 	} else if (!strcmp(cmd, "del")) {
 		c.op = PCF_FLOW_DEL;
+		p.match_cmd = "flow del";
 		rc = pcf_text_id(argc - 1, argv + 1, &c.id, err, errlen);
 		if (rc == -ENOENT)
 			rc = parse_rule(&p, 1, true, &c.rule);

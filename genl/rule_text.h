@@ -65,6 +65,15 @@ int pcf_text_split_line(char *line, char **argv, int max);
 int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 			 char *err, size_t errlen);
 
+/*
+ * The match words of a session command (cmd: "session show", ...): src,
+ * dst, sport, dport, proto, in ret's key and mask (all of argv; none: a
+ * match of everything).  A session's ICMP echo has its identifier as a
+ * port.
+ */
+int pcf_text_session_match(int argc, char **argv, const char *cmd,
+			   struct pcf_rule *ret, char *err, size_t errlen);
+
 /* "id N" (N from 1) as the whole of argv; -ENOENT if argv is not that form. */
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen);
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -12,19 +13,6 @@
 #include "ct_ports.h"
 
 /* ---- names ---- */
-
-static const char *const state_names[PCF_CT_STATE_MAX] = {
-	[PCF_CT_SYN_SENT] = "SYN_SENT",	      [PCF_CT_SYN_RECV] = "SYN_RECV",
-	[PCF_CT_ESTABLISHED] = "ESTABLISHED", [PCF_CT_FIN_WAIT] = "FIN_WAIT",
-	[PCF_CT_TIME_WAIT] = "TIME_WAIT",     [PCF_CT_CLOSE] = "CLOSE",
-	[PCF_CT_UNREPLIED] = "UNREPLIED",     [PCF_CT_REPLIED] = "REPLIED",
-	[PCF_CT_STREAM] = "STREAM",
-};
-
-const char *pcf_ct_state_name(enum pcf_ct_state s)
-{
-	return (unsigned int)s < PCF_CT_STATE_MAX ? state_names[s] : "?";
-}
 
 static const char *const timeout_names[PCF_CT_T_MAX] = {
 	[PCF_CT_T_TCP_SYN_SENT] = "tcp-syn-sent",
@@ -69,6 +57,14 @@ const char *pcf_ct_xstat_name(enum pcf_ct_xstat s)
 	return (unsigned int)s < PCF_CT_X_MAX ? xstat_names[s] : "?";
 }
 
+__u64 pcf_ct_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 /* ---- states and timeouts ---- */
 
 /*
@@ -81,17 +77,18 @@ const char *pcf_ct_xstat_name(enum pcf_ct_xstat s)
 void pcf_ct_timeouts_default(struct pcf_ct_timeouts *ret)
 {
 	*ret = (struct pcf_ct_timeouts){ .sec = {
-		[PCF_CT_T_TCP_SYN_SENT] = 120,
-		[PCF_CT_T_TCP_SYN_RECV] = 60,
-		[PCF_CT_T_TCP_ESTABLISHED] = 5 * 86400,
-		[PCF_CT_T_TCP_FIN_WAIT] = 120,
-		[PCF_CT_T_TCP_TIME_WAIT] = 120,
-		[PCF_CT_T_TCP_CLOSE] = 10,
-		[PCF_CT_T_UDP] = 30,
-		[PCF_CT_T_UDP_STREAM] = 120,
-		[PCF_CT_T_ICMP] = 30,
-		[PCF_CT_T_GENERIC] = 600,
-	} };
+					     [PCF_CT_T_TCP_SYN_SENT] = 120,
+					     [PCF_CT_T_TCP_SYN_RECV] = 60,
+					     [PCF_CT_T_TCP_ESTABLISHED] =
+						 5 * 86400,
+					     [PCF_CT_T_TCP_FIN_WAIT] = 120,
+					     [PCF_CT_T_TCP_TIME_WAIT] = 120,
+					     [PCF_CT_T_TCP_CLOSE] = 10,
+					     [PCF_CT_T_UDP] = 30,
+					     [PCF_CT_T_UDP_STREAM] = 120,
+					     [PCF_CT_T_ICMP] = 30,
+					     [PCF_CT_T_GENERIC] = 600,
+					 } };
 }
 
 static enum pcf_ct_state tcp_state(__u64 o, __u64 r, bool replied)
@@ -178,10 +175,10 @@ int pcf_ct_plan(const struct pcf_ct_key *orig, bool ports,
 		const __u8 *masq, struct pcf_ct_plan *ret)
 {
 	struct pcf_ct_plan p = { .xlat = *orig };
-	__u8 l4 = ports && (orig->proto == IPPROTO_TCP ||
-			    orig->proto == IPPROTO_UDP ||
-			    orig->proto == IPPROTO_ICMP ||
-			    orig->proto == IPPROTO_ICMPV6);
+	__u8 l4 =
+	    ports &&
+	    (orig->proto == IPPROTO_TCP || orig->proto == IPPROTO_UDP ||
+	     orig->proto == IPPROTO_ICMP || orig->proto == IPPROTO_ICMPV6);
 
 	if (act->flags & PCF_ACT_MASQ) {
 		if (!masq)
@@ -209,8 +206,8 @@ int pcf_ct_plan(const struct pcf_ct_key *orig, bool ports,
 			return -EAFNOSUPPORT;
 		set_addr(p.xlat.dst, act->dnat.addr, orig->family);
 		/* a port only for protocols with ports (not an echo's id) */
-		if (act->dnat.port && (orig->proto == IPPROTO_TCP ||
-				       orig->proto == IPPROTO_UDP))
+		if (act->dnat.port &&
+		    (orig->proto == IPPROTO_TCP || orig->proto == IPPROTO_UDP))
 			p.xlat.dport = act->dnat.port;
 		p.flags |= PCF_CT_DNAT;
 	}
@@ -222,19 +219,29 @@ int pcf_ct_plan(const struct pcf_ct_key *orig, bool ports,
 
 /* ---- making and unmaking sessions ---- */
 
-static void entries_of(const struct pcf_ct_key *orig, const struct pcf_ct_key *xlat,
-		       __u8 flags, __u32 rule_id, __u16 rule_slot, __u64 now,
-		       struct pcf_ct_entry *o, struct pcf_ct_entry *r)
+/* A new session's entries; its first packet is the original's. */
+struct first {
+	__u32 bytes, rule_id;
+	__u16 rule_slot;
+	__u64 now;
+};
+
+static void entries_of(const struct pcf_ct_key *orig,
+		       const struct pcf_ct_key *xlat, __u8 flags,
+		       const struct first *f, struct pcf_ct_entry *o,
+		       struct pcf_ct_entry *r)
 {
-	*o = (struct pcf_ct_entry){ .xlat = *xlat,
-				    .created = now,
-				    .last_seen = now,
-				    .rule_id = rule_id,
-				    .rule_slot = rule_slot,
-				    .flags = flags };
-	*r = *o;
+	*r = (struct pcf_ct_entry){ .created = f->now,
+				    .last_seen = f->now,
+				    .rule_id = f->rule_id,
+				    .rule_slot = f->rule_slot,
+				    .flags = flags | PCF_CT_REPLY };
 	pcf_ct_reverse(&r->xlat, orig);
-	r->flags |= PCF_CT_REPLY;
+	*o = *r;
+	o->xlat = *xlat;
+	o->flags = flags;
+	o->packets = 1;
+	o->bytes = f->bytes;
 }
 
 /*
@@ -245,9 +252,10 @@ static void entries_of(const struct pcf_ct_key *orig, const struct pcf_ct_key *x
  * the winner's at once).
  */
 static int insert_pair(const struct pcf_ct_table *t,
-		       const struct pcf_ct_key *orig, const struct pcf_ct_key *xlat,
-		       __u8 flags, __u32 rule_id, __u16 rule_slot, __u64 now,
-		       struct pcf_ct_entry *o, bool *ret_orig_taken)
+		       const struct pcf_ct_key *orig,
+		       const struct pcf_ct_key *xlat, __u8 flags,
+		       const struct first *f, struct pcf_ct_entry *o,
+		       bool *ret_orig_taken)
 {
 	bool reply_first = flags & PCF_CT_PORT;
 	const struct pcf_ct_key *k1, *k2;
@@ -256,7 +264,7 @@ static int insert_pair(const struct pcf_ct_table *t,
 	struct pcf_ct_entry r;
 	int err;
 
-	entries_of(orig, xlat, flags, rule_id, rule_slot, now, o, &r);
+	entries_of(orig, xlat, flags, f, o, &r);
 	pcf_ct_reverse(&rk, xlat);
 	k1 = reply_first ? &rk : orig;
 	e1 = reply_first ? &r : o;
@@ -285,9 +293,13 @@ static int found(const struct pcf_ct_table *t, const struct pcf_ct_key *orig,
 }
 
 int pcf_ct_create(const struct pcf_ct_table *t, const struct pcf_ct_key *orig,
-		  const struct pcf_ct_plan *plan, __u32 rule_id,
+		  __u32 bytes, const struct pcf_ct_plan *plan, __u32 rule_id,
 		  __u16 rule_slot, __u64 now, struct pcf_ct_entry *ret_orig)
 {
+	const struct first f = { .bytes = bytes,
+				 .rule_id = rule_id,
+				 .rule_slot = rule_slot,
+				 .now = now };
 	struct pcf_ct_key xlat = plan->xlat;
 	struct pcf_ct_pool *pool;
 	__u16 port, tried[PCF_CT_COLLISIONS_MAX];
@@ -297,8 +309,8 @@ int pcf_ct_create(const struct pcf_ct_table *t, const struct pcf_ct_key *orig,
 	int err;
 
 	if (!(plan->flags & PCF_CT_PORT)) {
-		err = insert_pair(t, orig, &xlat, plan->flags, rule_id,
-				  rule_slot, now, &o, &orig_taken);
+		err = insert_pair(t, orig, &xlat, plan->flags, &f, &o,
+				  &orig_taken);
 		if (orig_taken)
 			return found(t, orig, ret_orig);
 		if (!err)
@@ -317,8 +329,8 @@ int pcf_ct_create(const struct pcf_ct_table *t, const struct pcf_ct_key *orig,
 		if (err)
 			break;
 		xlat.sport = htons(port);
-		err = insert_pair(t, orig, &xlat, plan->flags, rule_id,
-				  rule_slot, now, &o, &orig_taken);
+		err = insert_pair(t, orig, &xlat, plan->flags, &f, &o,
+				  &orig_taken);
 		if (!err) {
 			*ret_orig = o;
 			break;
@@ -330,7 +342,8 @@ int pcf_ct_create(const struct pcf_ct_table *t, const struct pcf_ct_key *orig,
 		}
 	}
 	if (err == -EEXIST && !orig_taken)
-		err = -EADDRNOTAVAIL; /* every port tried leads to a tuple in use */
+		err = -EADDRNOTAVAIL; /* every port tried leads to a tuple in
+					 use */
 	while (tries--)
 		pcf_ct_port_give(pool, tried[tries]);
 	return orig_taken ? found(t, orig, ret_orig) : err;
@@ -361,8 +374,8 @@ int pcf_ct_destroy(const struct pcf_ct_table *t, const struct pcf_ct_key *orig,
 	t->ops->remove(t->ctx, &rk);
 	if (!(e->flags & PCF_CT_PORT))
 		return 0;
-	pool = pcf_ct_pool(t->pools, e->xlat.family, e->xlat.src,
-			   e->xlat.proto, false);
+	pool = pcf_ct_pool(t->pools, e->xlat.family, e->xlat.src, e->xlat.proto,
+			   false);
 	if (pool)
 		pcf_ct_port_give(pool, ntohs(e->xlat.sport));
 	return 0;

@@ -32,27 +32,22 @@
 
 struct pcf_ct_pools;
 
+/*
+ * The clock sessions are stamped with: pcf_steer's bpf_ktime_get_coarse_ns(),
+ * CLOCK_MONOTONIC_COARSE, in ns.
+ */
+__u64 pcf_ct_now(void);
+
 /* ---- states and timeouts ---- */
 
 /*
- * What a session is, told from both entries: TCP by the flags each
- * direction sent (no window tracking), the others by whether the replies
- * came.  As Linux conntrack names them (CLOSE_WAIT and LAST_ACK are told
- * apart from FIN_WAIT by sequence numbers, which pcf does not follow:
- * one FIN is FIN_WAIT, both TIME_WAIT).
+ * What a session is (enum pcf_ct_state, pcf_abi.h: pcfd reports it), told
+ * from both entries: TCP by the flags each direction sent (no window
+ * tracking), the others by whether the replies came.  As Linux conntrack
+ * names them (CLOSE_WAIT and LAST_ACK are told apart from FIN_WAIT by
+ * sequence numbers, which pcf does not follow: one FIN is FIN_WAIT, both
+ * TIME_WAIT).
  */
-enum pcf_ct_state {
-	PCF_CT_SYN_SENT = 0, /* TCP: no reply yet */
-	PCF_CT_SYN_RECV,     /* TCP: a reply, the original side's ACK not */
-	PCF_CT_ESTABLISHED,  /* TCP: both sides sent ACKs */
-	PCF_CT_FIN_WAIT,     /* TCP: one side sent FIN */
-	PCF_CT_TIME_WAIT,    /* TCP: both sides sent FIN */
-	PCF_CT_CLOSE,	     /* TCP: a side sent RST */
-	PCF_CT_UNREPLIED,    /* UDP, ICMP, others: no reply yet */
-	PCF_CT_REPLIED,	     /* a reply came */
-	PCF_CT_STREAM,	     /* UDP: replied, and alive after 2 s */
-	PCF_CT_STATE_MAX,
-};
 
 /* The timeouts, by what they apply to (pcfd --ct-timeout-NAME SEC). */
 enum pcf_ct_timeout {
@@ -83,8 +78,6 @@ void pcf_ct_timeouts_default(struct pcf_ct_timeouts *ret);
 /* "tcp-established", ... (the --ct-timeout-NAME of each); -EINVAL */
 const char *pcf_ct_timeout_name(enum pcf_ct_timeout t);
 int pcf_ct_timeout_parse(const char *name);
-/* "ESTABLISHED", "UNREPLIED", ... */
-const char *pcf_ct_state_name(enum pcf_ct_state s);
 /* "pass", "redirect", ... (pcf_steer's session counters) */
 const char *pcf_ct_xstat_name(enum pcf_ct_xstat s);
 
@@ -118,8 +111,8 @@ __u64 pcf_ct_expires(const struct pcf_ct_entry *orig,
  */
 struct pcf_ct_plan {
 	struct pcf_ct_key xlat;
-	__u8 flags;	     /* PCF_CT_NAT, _PORT, _SNAT, _DNAT */
-	__u16 lo, hi;	     /* with PCF_CT_PORT: the range, host order */
+	__u8 flags;   /* PCF_CT_NAT, _PORT, _SNAT, _DNAT */
+	__u16 lo, hi; /* with PCF_CT_PORT: the range, host order */
 };
 
 /*
@@ -161,17 +154,16 @@ struct pcf_ct_table {
 
 /*
  * Make the session of a connection: orig is the tuple of its first
- * packet, plan its NAT (pcf_ct_plan), rule_id and rule_slot the rule
- * that matched, now the time (CLOCK_MONOTONIC_COARSE, as pcf_steer's
- * bpf_ktime_get_coarse_ns).  ret_orig gets the original entry, whose
- * xlat the packet is to be rewritten to.  0: made; PCF_CT_FOUND: it was
- * there (made by another meanwhile); -ENOSPC: the table is full;
- * -EADDRNOTAVAIL: no port left in the range (or every one tried leads to
+ * packet (of bytes, counted), plan its NAT (pcf_ct_plan), rule_id and
+ * rule_slot the rule that matched, now the time (pcf_ct_now()).  ret_orig gets
+ * the original entry, whose xlat the packet is to be rewritten to.  0: made;
+ * PCF_CT_FOUND: it was there (made by another meanwhile); -ENOSPC: the table is
+ * full; -EADDRNOTAVAIL: no port left in the range (or every one tried leads to
  * a tuple in use); another -errno from the backend.  Nothing is left
  * behind on failure.
  */
 int pcf_ct_create(const struct pcf_ct_table *t, const struct pcf_ct_key *orig,
-		  const struct pcf_ct_plan *plan, __u32 rule_id,
+		  __u32 bytes, const struct pcf_ct_plan *plan, __u32 rule_id,
 		  __u16 rule_slot, __u64 now, struct pcf_ct_entry *ret_orig);
 
 /*

@@ -129,7 +129,8 @@ static const struct pcf_ct_ops mem_ops = {
 void pcf_ct_mem_table(struct pcf_ct_mem *m, struct pcf_ct_pools *pools,
 		      struct pcf_ct_table *ret)
 {
-	*ret = (struct pcf_ct_table){ .ops = &mem_ops, .ctx = m, .pools = pools };
+	*ret =
+	    (struct pcf_ct_table){ .ops = &mem_ops, .ctx = m, .pools = pools };
 }
 
 unsigned int pcf_ct_mem_count(struct pcf_ct_mem *m)

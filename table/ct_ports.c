@@ -98,8 +98,8 @@ static __u64 free_bits(const struct pcf_ct_pool *pool, unsigned int w,
 	return free;
 }
 
-int pcf_ct_port_take(struct pcf_ct_pool *pool, __u16 lo, __u16 hi,
-		     __u16 prefer, __u16 *ret)
+int pcf_ct_port_take(struct pcf_ct_pool *pool, __u16 lo, __u16 hi, __u16 prefer,
+		     __u16 *ret)
 {
 	unsigned int span, start, w, first, i, port;
 	unsigned int lw = lo / 64, hw = hi / 64;
@@ -112,8 +112,8 @@ int pcf_ct_port_take(struct pcf_ct_pool *pool, __u16 lo, __u16 hi,
 		return 0;
 	}
 	span = hi - lo + 1;
-	start = lo + __atomic_fetch_add(&pool->cursor, 1, __ATOMIC_RELAXED) %
-			 span;
+	start =
+	    lo + __atomic_fetch_add(&pool->cursor, 1, __ATOMIC_RELAXED) % span;
 	/* word by word from start's, wrapping; start's word once more at
 	 * the end for its bits below start */
 	first = start / 64;

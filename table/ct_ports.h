@@ -25,9 +25,9 @@ struct pcf_ct_pool {
 	__u8 addr[16]; /* IPv4 in the first four bytes */
 	__u8 family;
 	__u8 proto;
-	__u32 cursor;	    /* where the next search starts (atomic) */
-	__u64 bits[1024];   /* port p taken: bit p % 64 of bits[p / 64] */
-	__u64 taken;	    /* ports taken now (atomic; for stats) */
+	__u32 cursor;	  /* where the next search starts (atomic) */
+	__u64 bits[1024]; /* port p taken: bit p % 64 of bits[p / 64] */
+	__u64 taken;	  /* ports taken now (atomic; for stats) */
 };
 
 struct pcf_ct_pools {
@@ -50,8 +50,8 @@ struct pcf_ct_pool *pcf_ct_pool(struct pcf_ct_pools *p, __u8 family,
  * else the next free one from a cursor that moves on with every call.
  * -EADDRNOTAVAIL: all taken.
  */
-int pcf_ct_port_take(struct pcf_ct_pool *pool, __u16 lo, __u16 hi,
-		     __u16 prefer, __u16 *ret);
+int pcf_ct_port_take(struct pcf_ct_pool *pool, __u16 lo, __u16 hi, __u16 prefer,
+		     __u16 *ret);
 /* Give port back. */
 void pcf_ct_port_give(struct pcf_ct_pool *pool, __u16 port);
 /* Mark port taken (an adopted session's); false if it already was. */

@@ -10,8 +10,8 @@
 
 #include "ct_addrs.h"
 
-static struct pcf_ct_ifaddr *slot_of(struct pcf_ct_ifaddr *ifs,
-				     unsigned int *n, __u32 ifindex)
+static struct pcf_ct_ifaddr *slot_of(struct pcf_ct_ifaddr *ifs, unsigned int *n,
+				     __u32 ifindex)
 {
 	unsigned int i;
 
@@ -29,7 +29,8 @@ static struct pcf_ct_ifaddr *slot_of(struct pcf_ct_ifaddr *ifs,
 static void take(struct pcf_ct_ifaddr *s, const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET && !s->has4) {
-		memcpy(s->addr4, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		memcpy(s->addr4, &((const struct sockaddr_in *)sa)->sin_addr,
+		       4);
 		s->has4 = true;
 	} else if (sa->sa_family == AF_INET6 && !s->has6) {
 		const struct in6_addr *a =
@@ -75,8 +76,8 @@ int pcf_ct_addrs_refresh(struct pcf_ct_addrs *a)
 	return 1;
 }
 
-bool pcf_ct_addrs_get(const struct pcf_ct_addrs *a, __u32 ifindex,
-		      __u8 family, __u8 *ret)
+bool pcf_ct_addrs_get(const struct pcf_ct_addrs *a, __u32 ifindex, __u8 family,
+		      __u8 *ret)
 {
 	struct pcf_ct_ifaddr s;
 	unsigned int seq, n, i;
@@ -94,7 +95,8 @@ bool pcf_ct_addrs_get(const struct pcf_ct_addrs *a, __u32 ifindex,
 			}
 		}
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((seq & 1) || seq != __atomic_load_n(&a->seq, __ATOMIC_RELAXED));
+	} while ((seq & 1) ||
+		 seq != __atomic_load_n(&a->seq, __ATOMIC_RELAXED));
 	if (!found || (family == 4 ? !s.has4 : !s.has6))
 		return false;
 	memset(ret, 0, 16);

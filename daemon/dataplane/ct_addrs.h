@@ -36,7 +36,7 @@ void pcf_ct_addrs_set(struct pcf_ct_addrs *a, const struct pcf_ct_ifaddr *ifs,
 		      unsigned int n);
 /* The family's (4 or 6) address of ifindex into ret (16 bytes, IPv4 in
  * the first four); false: none. */
-bool pcf_ct_addrs_get(const struct pcf_ct_addrs *a, __u32 ifindex,
-		      __u8 family, __u8 *ret);
+bool pcf_ct_addrs_get(const struct pcf_ct_addrs *a, __u32 ifindex, __u8 family,
+		      __u8 *ret);
 
 #endif /* PCF_CT_ADDRS_H */

@@ -13,7 +13,7 @@
 #include "ct_ports.h"
 #include "loader.h" /* pcf_percpu_sum */
 
-static __u32 *bucket(const struct pcf_ct_maps *m, const struct pcf_ct_key *k)
+static __u64 *bucket(const struct pcf_ct_maps *m, const struct pcf_ct_key *k)
 {
 	return &m->filter[pcf_ct_hash(k) & m->filter_mask];
 }
@@ -75,8 +75,8 @@ int pcf_ct_maps_open(struct pcf_ct_maps *m, int ct_fd, int filter_fd,
 	m->sessions = sessions;
 	m->ncpus = ncpus;
 	m->filter_mask = buckets - 1;
-	m->filter_len = ((size_t)buckets * sizeof(__u32) + page - 1) / page *
-			page;
+	m->filter_len =
+	    ((size_t)buckets * sizeof(__u64) + page - 1) / page * page;
 	p = mmap(NULL, m->filter_len, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 filter_fd, 0);
 	if (p == MAP_FAILED)
@@ -160,8 +160,8 @@ int pcf_ct_maps_adopt_ports(struct pcf_ct_maps *m)
 			seen++;
 			if (!(e->flags & PCF_CT_PORT))
 				continue;
-			pool = pcf_ct_pool(m->pools, e->xlat.family, e->xlat.src,
-					   e->xlat.proto, true);
+			pool = pcf_ct_pool(m->pools, e->xlat.family,
+					   e->xlat.src, e->xlat.proto, true);
 			if (pool)
 				pcf_ct_port_mark(pool, ntohs(e->xlat.sport));
 		}

@@ -23,7 +23,7 @@
 
 struct pcf_ct_maps {
 	int ct_fd, stats_fd;
-	__u32 *filter; /* mmapped; __atomic only */
+	__u64 *filter; /* mmapped; __atomic only */
 	size_t filter_len;
 	__u32 filter_mask;
 	__u32 sessions; /* capacity: pcf_ct holds twice as many entries */

@@ -3,7 +3,6 @@
  * ct_stage.c - the worker pipeline's session stage (see ct_stage.h).
  */
 #include <errno.h>
-#include <time.h>
 
 #include "ct_stage.h"
 #include "ct_xlat.h"
@@ -21,15 +20,6 @@ int pcf_ct_stage_session(struct pcf_ct_stage *s, struct pcf_pkt_ref *p,
 	pcf_ct_xlat(p, &cm->xlat);
 	s->st->translated++;
 	return 0;
-}
-
-/* The clock pcf_steer's bpf_ktime_get_coarse_ns() reads. */
-static __u64 coarse_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* The egress interface's address for masquerade, or NULL. */
@@ -61,8 +51,8 @@ int pcf_ct_stage_new(struct pcf_ct_stage *s, struct pcf_pkt_ref *p,
 	if (pcf_ct_plan(&k, ports, act, snat_port_max,
 			masq_addr(s, m, p->family, buf), &plan))
 		return PCF_WDROP_CT_UNTRACKED;
-	rc = pcf_ct_create(s->table, &k, &plan, rule_id, rule_slot,
-			   coarse_ns(), &e);
+	rc = pcf_ct_create(s->table, &k, p->len, &plan, rule_id, rule_slot,
+			   pcf_ct_now(), &e);
 	switch (rc) {
 	case 0:
 		s->st->created++;

@@ -17,7 +17,7 @@
 #include "nat.h"
 #include "pcf_csum.h"
 
-#define IP_OFFSET 0x1fff
+#define IP_OFFSET     0x1fff
 #define ICMP_CSUM_OFF 2
 #define ICMP_ID_OFF   4
 #define TCP_CSUM_END  18 /* a quoted TCP header shorter has no checksum */
@@ -88,8 +88,8 @@ static void echo_id(__u8 *l4, __be16 id)
 
 	if (old == id)
 		return;
-	pcf_put16(l4 + ICMP_CSUM_OFF, pcf_csum_replace16(pcf_get16(l4 + ICMP_CSUM_OFF),
-						   old, id));
+	pcf_put16(l4 + ICMP_CSUM_OFF,
+		  pcf_csum_replace16(pcf_get16(l4 + ICMP_CSUM_OFF), old, id));
 	pcf_put16(l4 + ICMP_ID_OFF, id);
 }
 
@@ -151,8 +151,10 @@ static int quoted(const struct pcf_pkt_ref *p, struct pcf_pkt_ref *q,
 	if (p->len < off + (p->family == 4 ? sizeof(struct iphdr)
 					   : sizeof(struct ipv6hdr)))
 		return -EINVAL;
-	*q = (struct pcf_pkt_ref){ .data = p->data, .len = p->len,
-				   .l3_off = off, .family = p->family };
+	*q = (struct pcf_pkt_ref){ .data = p->data,
+				   .len = p->len,
+				   .l3_off = off,
+				   .family = p->family };
 	if (p->family == 4) {
 		const struct iphdr *ip = (const void *)in;
 
@@ -218,9 +220,10 @@ int pcf_ct_xlat_error(struct pcf_pkt_ref *p, const struct pcf_ct_key *to)
 	err = quoted(p, &q, &ports_only);
 	if (err)
 		return err;
-	ql4 = q.l4_off ? q.l4_off : q.l3_off + (p->family == 4
-			     ? (p->data[q.l3_off] & 0xf) * 4
-			     : sizeof(struct ipv6hdr));
+	ql4 = q.l4_off
+		  ? q.l4_off
+		  : q.l3_off + (p->family == 4 ? (p->data[q.l3_off] & 0xf) * 4
+					       : sizeof(struct ipv6hdr));
 	/* an error from the peer itself, not a router: its source too */
 	from_peer = !memcmp(saddr(l3, p->family),
 			    daddr(q.data + q.l3_off, p->family), n);

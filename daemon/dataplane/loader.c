@@ -251,8 +251,8 @@ static int size_sessions(struct pcf_dp *dp, const struct pcf_dp_opts *o)
 	if (err)
 		return err;
 	if (!sessions)
-		sessions = o && o->sessions ? o->sessions
-					    : PCF_CT_SESSIONS_DEFAULT;
+		sessions =
+		    o && o->sessions ? o->sessions : PCF_CT_SESSIONS_DEFAULT;
 	if (sessions < PCF_CT_SESSIONS_MIN || sessions > PCF_CT_SESSIONS_MAX)
 		return -ERANGE;
 	buckets = pcf_ct_filter_buckets(sessions);
@@ -333,10 +333,11 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 	if (!err)
 		err = open_maps(dp);
 	if (!err)
-		err = pcf_ct_maps_open(&dp->ct, bpf_map__fd(dp->skel->maps.pcf_ct),
-				       bpf_map__fd(dp->skel->maps.pcf_ct_filter),
-				       bpf_map__fd(dp->skel->maps.pcf_ct_stats),
-				       dp->ct.sessions, dp->ncpus);
+		err = pcf_ct_maps_open(
+		    &dp->ct, bpf_map__fd(dp->skel->maps.pcf_ct),
+		    bpf_map__fd(dp->skel->maps.pcf_ct_filter),
+		    bpf_map__fd(dp->skel->maps.pcf_ct_stats), dp->ct.sessions,
+		    dp->ncpus);
 	if (!err)
 		err = adopt_wctr(dp);
 	if (err)

@@ -251,7 +251,8 @@ static int run_session(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 	__u32 ctr;
 	int err;
 
-	if (headroom < sizeof(cm) + sizeof(*m) || m->rule_slot >= PCF_RULE_SLOTS)
+	if (headroom < sizeof(cm) + sizeof(*m) ||
+	    m->rule_slot >= PCF_RULE_SLOTS)
 		return PCF_WDROP_BAD_META;
 	memcpy(&cm, data - sizeof(*m) - sizeof(cm), sizeof(cm));
 	if (cm.magic != PCF_CT_META_MAGIC)

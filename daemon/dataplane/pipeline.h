@@ -32,7 +32,7 @@ enum pcf_wdrop {
 	PCF_WDROP_NOT_OURS,    /* egress interface has no pcf worker */
 	PCF_WDROP_EGRESS_KERNEL, /* egress kernel, and no return veth */
 	PCF_WDROP_TX_FULL,	 /* egress tx ring (or hand-off ring) full */
-	PCF_WDROP_MIRROR, /* mirror copy lost: no free frame or no worker */
+	PCF_WDROP_MIRROR,   /* mirror copy lost: no free frame or no worker */
 	PCF_WDROP_CT_FULL,  /* ct: the session table is full */
 	PCF_WDROP_CT_PORTS, /* ct: no NAT port left in the rule's range */
 	/* ct: the packet can have no session (an ICMP message other than an

@@ -67,11 +67,10 @@ static void build_reply(struct frame *f, int family, __u8 proto,
 
 static struct pcf_pkt_ref ref_of(struct frame *f)
 {
-	struct pcf_meta m = meta_for(f, f->data[f->l3] >> 4 == 4 ? 4 : 6,
-				     f->data[f->l3] >> 4 == 4
-					 ? f->data[f->l3 + 9]
-					 : f->data[f->l3 + 6],
-				     true);
+	struct pcf_meta m = meta_for(
+	    f, f->data[f->l3] >> 4 == 4 ? 4 : 6,
+	    f->data[f->l3] >> 4 == 4 ? f->data[f->l3 + 9] : f->data[f->l3 + 6],
+	    true);
 	struct pcf_pkt_ref p;
 
 	assert_int_equal(pcf_pkt_check(f->data, f->len, &m, &p), 0);
@@ -171,8 +170,8 @@ static void build_error(struct frame *e, int family, __u8 type, __u8 code,
 			size_t quote_len)
 {
 	struct frame_spec s = { .family = family,
-				.proto = family == 4 ? IPPROTO_ICMP
-						     : IPPROTO_ICMPV6,
+				.proto =
+				    family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6,
 				.src = src,
 				.dst = dst,
 				.sport = type,
@@ -191,9 +190,8 @@ static void assert_valid_error(struct frame *e, int family)
 
 	if (family == 4)
 		assert_int_equal(iph->check, ipv4_csum(iph));
-	assert_int_equal(l4_sum(e, family, family == 4 ? IPPROTO_ICMP
-						       : IPPROTO_ICMPV6),
-			 0);
+	assert_int_equal(
+	    l4_sum(e, family, family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6), 0);
 }
 
 /*

@@ -97,7 +97,8 @@ static void test_round_trips(void **state)
 		   "redirect ct dnat 198.18.3.8:8080");
 	round_trip("action redirect masquerade ct",
 		   "prio 32768 action redirect ct masquerade");
-	round_trip("proto tcp action pass ct", "prio 32768 proto tcp action pass ct");
+	round_trip("proto tcp action pass ct",
+		   "prio 32768 proto tcp action pass ct");
 	/* a one-port range is that port */
 	round_trip("src 198.18.1.0/24 action redirect ct snat 198.18.2.77:7-7",
 		   "prio 32768 src 198.18.1.0/24 action redirect ct snat "
