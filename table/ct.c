@@ -106,8 +106,15 @@ static enum pcf_ct_state tcp_state(__u64 o, __u64 r, bool replied)
 	return PCF_CT_SYN_RECV;
 }
 
+static __u64 last_of(const struct pcf_ct_entry *orig,
+		     const struct pcf_ct_entry *reply)
+{
+	return reply && reply->last_seen > orig->last_seen ? reply->last_seen
+							   : orig->last_seen;
+}
+
 enum pcf_ct_state pcf_ct_state(const struct pcf_ct_entry *orig,
-			       const struct pcf_ct_entry *reply, __u64 now)
+			       const struct pcf_ct_entry *reply)
 {
 	bool replied = reply && reply->packets;
 
@@ -116,7 +123,7 @@ enum pcf_ct_state pcf_ct_state(const struct pcf_ct_entry *orig,
 	if (!replied)
 		return PCF_CT_UNREPLIED;
 	if (orig->xlat.proto == IPPROTO_UDP &&
-	    now - orig->created > PCF_CT_STREAM_AFTER_NS)
+	    last_of(orig, reply) - orig->created > PCF_CT_STREAM_AFTER_NS)
 		return PCF_CT_STREAM;
 	return PCF_CT_REPLIED;
 }
@@ -151,14 +158,11 @@ enum pcf_ct_timeout pcf_ct_timeout_of(__u8 proto, enum pcf_ct_state s)
 
 __u64 pcf_ct_expires(const struct pcf_ct_entry *orig,
 		     const struct pcf_ct_entry *reply,
-		     const struct pcf_ct_timeouts *t, __u64 now)
+		     const struct pcf_ct_timeouts *t)
 {
-	__u64 last = orig->last_seen;
-	enum pcf_ct_state s = pcf_ct_state(orig, reply, now);
+	enum pcf_ct_state s = pcf_ct_state(orig, reply);
 
-	if (reply && reply->last_seen > last)
-		last = reply->last_seen;
-	return last +
+	return last_of(orig, reply) +
 	       t->sec[pcf_ct_timeout_of(orig->xlat.proto, s)] * 1000000000ULL;
 }
 

@@ -64,8 +64,8 @@ enum pcf_ct_timeout {
 	PCF_CT_T_MAX,
 };
 
-/* A UDP session becomes a stream when it is still alive so long after it
- * began (Linux conntrack's 2 s). */
+/* A replied UDP session becomes a stream when a packet still came so long
+ * after it began (Linux conntrack's 2 s). */
 #define PCF_CT_STREAM_AFTER_NS (2ULL * 1000000000)
 #define PCF_CT_TIMEOUT_MAX     (30U * 86400) /* seconds */
 
@@ -83,16 +83,16 @@ const char *pcf_ct_xstat_name(enum pcf_ct_xstat s);
 
 /*
  * The state of a session from its original and reply entries (reply NULL:
- * none found; then as if nothing came back), at now.
+ * none found; then as if nothing came back).
  */
 enum pcf_ct_state pcf_ct_state(const struct pcf_ct_entry *orig,
-			       const struct pcf_ct_entry *reply, __u64 now);
+			       const struct pcf_ct_entry *reply);
 /* Which timeout a session of proto in state s has. */
 enum pcf_ct_timeout pcf_ct_timeout_of(__u8 proto, enum pcf_ct_state s);
 /* When it expires: its last packet either way plus its timeout (ns). */
 __u64 pcf_ct_expires(const struct pcf_ct_entry *orig,
 		     const struct pcf_ct_entry *reply,
-		     const struct pcf_ct_timeouts *t, __u64 now);
+		     const struct pcf_ct_timeouts *t);
 
 /* ---- a new connection's NAT ---- */
 

@@ -15,7 +15,7 @@ void ctl_session_info(const struct pcf_ct_session *s,
 {
 	*ret = (struct pcf_session){
 		.orig = s->key,
-		.state = pcf_ct_session_state(s, now),
+		.state = pcf_ct_session_state(s),
 		.timeout = pcf_ct_session_timeout(s, t, now),
 		.rule_id = s->orig.rule_id,
 		.age = now > s->orig.created

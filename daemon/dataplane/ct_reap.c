@@ -55,17 +55,16 @@ bool pcf_ct_session_of(const struct pcf_ct_maps *m, const struct pcf_ct_key *k,
 	return true;
 }
 
-enum pcf_ct_state pcf_ct_session_state(const struct pcf_ct_session *s,
-				       __u64 now)
+enum pcf_ct_state pcf_ct_session_state(const struct pcf_ct_session *s)
 {
-	return pcf_ct_state(&s->orig, s->has_reply ? &s->reply : NULL, now);
+	return pcf_ct_state(&s->orig, s->has_reply ? &s->reply : NULL);
 }
 
 __u32 pcf_ct_session_timeout(const struct pcf_ct_session *s,
 			     const struct pcf_ct_timeouts *t, __u64 now)
 {
 	__u64 exp =
-	    pcf_ct_expires(&s->orig, s->has_reply ? &s->reply : NULL, t, now);
+	    pcf_ct_expires(&s->orig, s->has_reply ? &s->reply : NULL, t);
 
 	return exp > now ? (exp - now + 999999999) / 1000000000 : 0;
 }
@@ -111,7 +110,7 @@ static void look_at(struct pcf_ct_reaper *r, const struct pcf_ct_session *s,
 	    s->orig.created < r->sweep_start)
 		event(r, true, s);
 	if (now < pcf_ct_expires(&s->orig, s->has_reply ? &s->reply : NULL,
-				 &r->timeouts, now)) {
+				 &r->timeouts)) {
 		candidate(r, s);
 		return;
 	}

@@ -100,8 +100,7 @@ bool pcf_ct_session_of(const struct pcf_ct_maps *m, const struct pcf_ct_key *k,
 		       struct pcf_ct_session *ret);
 
 /* Its state and seconds left before it expires, at now. */
-enum pcf_ct_state pcf_ct_session_state(const struct pcf_ct_session *s,
-				       __u64 now);
+enum pcf_ct_state pcf_ct_session_state(const struct pcf_ct_session *s);
 __u32 pcf_ct_session_timeout(const struct pcf_ct_session *s,
 			     const struct pcf_ct_timeouts *t, __u64 now);
 

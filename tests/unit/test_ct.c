@@ -80,24 +80,24 @@ static void test_tcp_states(void **state)
 			    r = { .xlat.proto = IPPROTO_TCP };
 
 	o.tcp = PCF_CT_TCP_SYN;
-	assert_int_equal(pcf_ct_state(&o, &r, 0), PCF_CT_SYN_SENT);
-	assert_int_equal(pcf_ct_state(&o, NULL, 0), PCF_CT_SYN_SENT);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_SYN_SENT);
+	assert_int_equal(pcf_ct_state(&o, NULL), PCF_CT_SYN_SENT);
 	r.packets = 1;
 	r.tcp = PCF_CT_TCP_SYN | PCF_CT_TCP_ACK;
-	assert_int_equal(pcf_ct_state(&o, &r, 0), PCF_CT_SYN_RECV);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_SYN_RECV);
 	o.tcp |= PCF_CT_TCP_ACK;
-	assert_int_equal(pcf_ct_state(&o, &r, 0), PCF_CT_ESTABLISHED);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_ESTABLISHED);
 	o.tcp |= PCF_CT_TCP_FIN;
-	assert_int_equal(pcf_ct_state(&o, &r, 0), PCF_CT_FIN_WAIT);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_FIN_WAIT);
 	r.tcp |= PCF_CT_TCP_FIN;
-	assert_int_equal(pcf_ct_state(&o, &r, 0), PCF_CT_TIME_WAIT);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_TIME_WAIT);
 	r.tcp |= PCF_CT_TCP_RST;
-	assert_int_equal(pcf_ct_state(&o, &r, 0), PCF_CT_CLOSE);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_CLOSE);
 	assert_int_equal(pcf_ct_timeout_of(IPPROTO_TCP, PCF_CT_CLOSE),
 			 PCF_CT_T_TCP_CLOSE);
 	/* picked up mid-stream: both sides' ACKs */
 	o.tcp = r.tcp = PCF_CT_TCP_ACK;
-	assert_int_equal(pcf_ct_state(&o, &r, 0), PCF_CT_ESTABLISHED);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_ESTABLISHED);
 }
 
 static void test_udp_states_expiry(void **state)
@@ -110,20 +110,20 @@ static void test_udp_states_expiry(void **state)
 	struct pcf_ct_timeouts t;
 
 	pcf_ct_timeouts_default(&t);
-	assert_int_equal(pcf_ct_state(&o, &r, 101 * SEC), PCF_CT_UNREPLIED);
-	assert_true(pcf_ct_expires(&o, &r, &t, 101 * SEC) == 130 * SEC);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_UNREPLIED);
+	assert_true(pcf_ct_expires(&o, &r, &t) == 130 * SEC);
 	r.packets = 1;
 	r.last_seen = 101 * SEC;
-	assert_int_equal(pcf_ct_state(&o, &r, 101 * SEC), PCF_CT_REPLIED);
-	assert_true(pcf_ct_expires(&o, &r, &t, 101 * SEC) == 131 * SEC);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_REPLIED);
+	assert_true(pcf_ct_expires(&o, &r, &t) == 131 * SEC);
 	r.last_seen = 103 * SEC;
-	assert_int_equal(pcf_ct_state(&o, &r, 103 * SEC), PCF_CT_STREAM);
-	assert_true(pcf_ct_expires(&o, &r, &t, 103 * SEC) == 223 * SEC);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_STREAM);
+	assert_true(pcf_ct_expires(&o, &r, &t) == 223 * SEC);
 	o.xlat.proto = IPPROTO_ICMP;
-	assert_int_equal(pcf_ct_state(&o, &r, 103 * SEC), PCF_CT_REPLIED);
-	assert_true(pcf_ct_expires(&o, &r, &t, 103 * SEC) == 133 * SEC);
+	assert_int_equal(pcf_ct_state(&o, &r), PCF_CT_REPLIED);
+	assert_true(pcf_ct_expires(&o, &r, &t) == 133 * SEC);
 	o.xlat.proto = IPPROTO_GRE;
-	assert_true(pcf_ct_expires(&o, NULL, &t, 103 * SEC) == 700 * SEC);
+	assert_true(pcf_ct_expires(&o, NULL, &t) == 700 * SEC);
 }
 
 /* ---- a connection's NAT ---- */
