@@ -105,12 +105,12 @@ static void event(struct pcf_ct_reaper *r, bool created,
 static void look_at(struct pcf_ct_reaper *r, const struct pcf_ct_session *s,
 		    __u64 now)
 {
-	r->counting++;
 	if (s->orig.created >= r->prev_sweep_start &&
 	    s->orig.created < r->sweep_start)
 		event(r, true, s);
 	if (now < pcf_ct_expires(&s->orig, s->has_reply ? &s->reply : NULL,
 				 &r->timeouts)) {
+		r->counting++;
 		candidate(r, s);
 		return;
 	}

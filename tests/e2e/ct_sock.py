@@ -22,6 +22,16 @@ tcp-stream SERVER PORT SPORT BYTES RATE SECONDS [MSS]
     one connection sending BYTES at RATE bytes/s (with MSS if given),
     reading the echo; prints "sent N" lines as it goes, "done ok" when
     all came back intact, exit 1 otherwise.
+udp-burst SERVER PORT SPORT COUNT
+    one datagram from each of COUNT source ports from SPORT on (no answer
+    awaited).
+tcp-rst SERVER PORT SPORT SECONDS
+    connect from SPORT, send a few bytes, read their echo, then abort the
+    connection (SO_LINGER 0: a RST instead of a FIN).
+ping SRC DST ID SECONDS
+    an ICMP (ICMPv6) echo request with identifier ID from SRC to DST, once
+    a second, until an echo reply with ID and our payload comes back;
+    exit 1 after SECONDS without one.
 udp-ttl SERVER PORT SPORT TTL SECONDS
     one datagram with TTL; wait for the ICMP error it causes on the
     socket's error queue (IP_RECVERR): print "icmp TYPE CODE from ADDR
@@ -95,6 +105,8 @@ def echo_conn(c):
             if not data:
                 break
             c.sendall(data)
+    except ConnectionResetError:
+        pass  # tcp-rst's end
     finally:
         c.close()
 
@@ -196,6 +208,68 @@ def tcp_stream(server, port, sport, nbytes, rate, seconds, mss=0):
     sys.exit(0 if ok else 1)
 
 
+def udp_burst(server, port, sport, count):
+    for p in range(sport, sport + count):
+        s = socket.socket(family(server), socket.SOCK_DGRAM)
+        s.bind(("", p))
+        s.sendto(b"burst %d" % p, (server, port))
+        s.close()
+
+
+def tcp_rst(server, port, sport, seconds):
+    s = socket.socket(family(server), socket.SOCK_STREAM)
+    s.settimeout(seconds)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", sport))
+    s.connect((server, port))
+    s.sendall(b"abort me")
+    got = s.recv(64)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    print("echoed", got.decode(), "then reset", flush=True)
+    return 0 if got == b"abort me" else 1
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    t = sum(int.from_bytes(b[i:i + 2], "big") for i in range(0, len(b), 2))
+    while t >> 16:
+        t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+
+
+def ping(src, dst, ident, seconds):
+    v6 = ":" in dst
+    proto = socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP
+    s = socket.socket(family(dst), socket.SOCK_RAW, proto)
+    s.bind((src, 0))
+    payload = b"pcf ping %s" % src.encode()
+    end = time.time() + seconds
+    seq = 0
+    while time.time() < end:
+        seq += 1
+        hdr = struct.pack("!BBHHH", 128 if v6 else 8, 0, 0, ident, seq)
+        msg = hdr + payload
+        if not v6:  # the kernel fills ICMPv6's checksum
+            msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+        s.sendto(msg, (dst, 0))
+        stop = time.time() + 1
+        while time.time() < stop:
+            ready, _, _ = select.select([s], [], [], max(0, stop - time.time()))
+            if not ready:
+                break
+            data = s.recv(2048)
+            icmp = data if v6 else data[(data[0] & 0xf) * 4:]
+            typ, _, _, rid, _ = struct.unpack_from("!BBHHH", icmp)
+            if typ == (129 if v6 else 0) and rid == ident and \
+                    icmp[8:] == payload:
+                print("reply id", rid, "from", dst, flush=True)
+                return 0
+    print("no echo reply", flush=True)
+    return 1
+
+
 def udp_ttl(server, port, sport, ttl, seconds):
     fam = family(server)
     s = socket.socket(fam, socket.SOCK_DGRAM)
@@ -209,12 +283,15 @@ def udp_ttl(server, port, sport, ttl, seconds):
     end = time.time() + seconds
     while time.time() < end:
         s.sendto(b"probe", (server, port))
-        ready, _, _ = select.select([], [], [s], 1)
+        # a pending error makes the socket readable
+        ready, _, _ = select.select([s], [], [], 1)
         if not ready:
             continue
         try:
-            _, anc, _, _ = s.recvmsg(512, 512, socket.MSG_ERRQUEUE)
+            _, anc, _, _ = s.recvmsg(512, 512,
+                                     socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
         except BlockingIOError:
+            time.sleep(0.2)
             continue
         for level, typ, val in anc:
             # struct sock_extended_err, then the offender's sockaddr
@@ -247,6 +324,12 @@ if __name__ == "__main__":
     elif a[0] == "tcp-stream":
         tcp_stream(a[1], int(a[2]), int(a[3]), int(a[4]), float(a[5]),
                    float(a[6]), *(int(x) for x in a[7:]))
+    elif a[0] == "udp-burst":
+        udp_burst(a[1], int(a[2]), int(a[3]), int(a[4]))
+    elif a[0] == "tcp-rst":
+        sys.exit(tcp_rst(a[1], int(a[2]), int(a[3]), float(a[4])))
+    elif a[0] == "ping":
+        sys.exit(ping(a[1], a[2], int(a[3]), float(a[4])))
     elif a[0] == "udp-ttl":
         sys.exit(udp_ttl(a[1], int(a[2]), int(a[3]), int(a[4]),
                          float(a[5])))
