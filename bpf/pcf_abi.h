@@ -417,8 +417,9 @@ struct pcf_ret_meta {
  *
  * A session is one connection (TCP, UDP, ICMP echo, or another protocol
  * by its addresses), made by the first packet that a rule with PCF_ACT_CT
- * matched: by pcf_steer itself for `pass ct` (no NAT), by a worker for
- * `redirect ct` (the worker allocates the NAT port).  It lives in the
+ * matched: by pcf_steer itself for `pass ct` (no NAT) and, once pcfd has
+ * a port pool for the NAT address, for `redirect ct` (see "New sessions
+ * of ct NAT rules"); by a worker for the rest.  It lives in the
  * pinned hash pcf_ct as two entries, one per direction, each keyed by the
  * tuple that direction's packets carry on the wire, as Open vSwitch and
  * Cilium key theirs: pcf_steer finds a packet's session with one lookup,
@@ -608,17 +609,64 @@ enum pcf_ct_state {
 	PCF_CT_STATE_MAX,
 };
 
+/*
+ * New sessions of ct NAT rules, made by pcf_steer itself (the first
+ * packet then goes to a worker as a session's does: no syscall per
+ * connection).  What it cannot settle alone it leaves to the worker, which
+ * makes the session as before (table/ct.h): an address whose port pool
+ * pcfd has not made yet, a port it does not find in a few tries, a taken
+ * reply tuple, masquerade out of an interface pcfd has no address of.
+ *
+ * The ports of ct snat and masquerade, shared by pcf_steer and the
+ * workers: one pool per (NAT address, protocol), a bitmap of its 65536
+ * ports (port p taken: bit p % 64 of word p / 64): PCF_CT_POOL_WORDS
+ * words of the array pcf_ct_ports (BPF_F_MMAPABLE) from pool * that.  pcfd
+ * makes a pool (on its first connection, through a worker) and writes its
+ * number into the hash pcf_ct_pools; from then on pcf_steer gives that
+ * address's ports too.  A port is taken with one atomic fetch-or, given
+ * back (when its session goes) with one fetch-and.  The bitmap is a
+ * guide; the reply entry going in with BPF_NOEXIST is what decides.
+ */
+#define PCF_CT_POOLS_MAX  128 /* distinct (NAT address, protocol) */
+#define PCF_CT_POOL_WORDS 1024
+#define PCF_CT_PORT_WORDS (PCF_CT_POOLS_MAX * PCF_CT_POOL_WORDS)
+/* the source ports of ct snat without a port, and of masquerade: Linux's
+ * NAT keeps the original port when it is free, and otherwise picks one of
+ * these (unprivileged ports) */
+#define PCF_CT_PORT_MIN_DEFAULT 1024
+#define PCF_CT_PORT_MAX_DEFAULT 65535
+
+struct pcf_ct_pool_key {
+	__u8 addr[16]; /* IPv4 in the first four bytes */
+	__u8 family;
+	__u8 proto;
+	__u8 pad[2];
+};
+
+/* masquerade: an interface's addresses, as pcfd last read them (the hash
+ * pcf_ct_ifaddrs, by ifindex) */
+#define PCF_CT_IFADDRS_MAX 64
+struct pcf_ct_ifaddr_v {
+	__u8 addr4[4];
+	__u8 addr6[16];
+	__u8 has4, has6;
+	__u8 pad[2];
+};
+
 /* pcf_steer's session counters (per-CPU array pcf_ct_stats). */
 enum pcf_ct_xstat {
 	PCF_CT_X_PASS = 0,   /* packets of pass sessions: passed */
 	PCF_CT_X_REDIRECT,   /* packets of NAT sessions: to a worker */
 	PCF_CT_X_ICMP_ERROR, /* ICMP errors about a session (either above) */
-	PCF_CT_X_CREATED,    /* pass sessions made (pass ct) */
-	PCF_CT_X_EXISTS,     /* a pass ct packet found its session made */
-	PCF_CT_X_FULL,	     /* pass ct: table full, no session made */
+	PCF_CT_X_CREATED,    /* sessions made (pass ct, ct NAT rules) */
+	PCF_CT_X_EXISTS,     /* a first packet found its session made */
+	PCF_CT_X_FULL,	     /* table full, no session made */
 	/* packets of NAT sessions and ct NAT rules dropped: no worker to
 	 * translate them (untranslated, they would leak or reset) */
 	PCF_CT_X_NO_WORKER,
+	/* first packets of ct NAT rules whose session a worker makes (see
+	 * "New sessions of ct NAT rules") */
+	PCF_CT_X_TO_WORKER,
 	PCF_CT_X_MAX,
 };
 

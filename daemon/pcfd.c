@@ -461,6 +461,13 @@ static void ct_totals(const void *ctx, struct pcf_ct_totals *ret)
 	};
 }
 
+static bool ct_announced(const void *ctx, const struct pcf_ct_session *s)
+{
+	const struct pcfd *d = ctx;
+
+	return pcf_ct_reap_announced(&d->reaper, s);
+}
+
 static void on_session_event(void *ctx, bool created,
 			     const struct pcf_ct_session *s)
 {
@@ -486,6 +493,7 @@ static int open_sessions(struct pcfd *d)
 	d->ctl_sessions = (struct pcf_ctl_sessions){
 		.timeouts = &d->reaper.timeouts,
 		.totals = ct_totals,
+		.announced = ct_announced,
 		.ctx = d,
 	};
 	pcf_ctl_set_sessions(d->ctl, &d->ctl_sessions);
@@ -493,6 +501,7 @@ static int open_sessions(struct pcfd *d)
 		pr_warn(
 		    "pcfd: cannot read the interfaces' addresses (masquerade): %s\n",
 		    strerror(errno));
+	pcf_ct_maps_set_addrs(m, &d->ct_addrs);
 	d->o.workers.ct_addrs = &d->ct_addrs;
 	n = pcf_ct_maps_adopt_ports(m);
 	if (n < 0) {
@@ -1023,8 +1032,10 @@ static int on_tick(struct pcfd *d, struct pcfd_source *src)
 	timer_ack(src->fd);
 	check_csums(d);
 	/* masquerade follows the interfaces' addresses within a second */
-	if (pcf_ct_addrs_refresh(&d->ct_addrs) > 0)
+	if (pcf_ct_addrs_refresh(&d->ct_addrs) > 0) {
 		pr_debug("pcfd: interface addresses changed\n");
+		pcf_ct_maps_set_addrs(pcf_dp_ct(d->dp), &d->ct_addrs);
+	}
 	return 0;
 }
 

@@ -50,6 +50,7 @@ static const char *const xstat_names[PCF_CT_X_MAX] = {
 	[PCF_CT_X_EXISTS] = "exists",
 	[PCF_CT_X_FULL] = "full",
 	[PCF_CT_X_NO_WORKER] = "no_worker",
+	[PCF_CT_X_TO_WORKER] = "to_worker",
 };
 
 const char *pcf_ct_xstat_name(enum pcf_ct_xstat s)

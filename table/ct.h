@@ -96,11 +96,7 @@ __u64 pcf_ct_expires(const struct pcf_ct_entry *orig,
 
 /* ---- a new connection's NAT ---- */
 
-/* The default source ports of ct snat without a port, and masquerade:
- * Linux's NAT keeps the original port when it is free, and otherwise
- * picks one of these (unprivileged ports). */
-#define PCF_CT_PORT_MIN_DEFAULT 1024
-#define PCF_CT_PORT_MAX_DEFAULT 65535
+/* (the default source ports, PCF_CT_PORT_{MIN,MAX}_DEFAULT: pcf_abi.h) */
 /* how many taken reply tuples a new session tries before it gives up */
 #define PCF_CT_COLLISIONS_MAX 16
 

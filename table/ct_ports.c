@@ -8,15 +8,34 @@
 
 #include "ct_ports.h"
 
-int pcf_ct_pools_new(struct pcf_ct_pools **ret)
+#define ALL_WORDS ((size_t)PCF_CT_PORT_WORDS)
+
+int pcf_ct_pools_new_at(__u64 *words, pcf_ct_pool_publish_fn publish, void *ctx,
+			struct pcf_ct_pools **ret)
 {
 	struct pcf_ct_pools *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return -ENOMEM;
+	if (!words) {
+		words = calloc(ALL_WORDS, sizeof(*words));
+		if (!words) {
+			free(p);
+			return -ENOMEM;
+		}
+		p->own_words = true;
+	}
+	p->words = words;
+	p->publish = publish;
+	p->ctx = ctx;
 	pthread_mutex_init(&p->lock, NULL);
 	*ret = p;
 	return 0;
+}
+
+int pcf_ct_pools_new(struct pcf_ct_pools **ret)
+{
+	return pcf_ct_pools_new_at(NULL, NULL, NULL, ret);
 }
 
 void pcf_ct_pools_free(struct pcf_ct_pools *p)
@@ -24,7 +43,14 @@ void pcf_ct_pools_free(struct pcf_ct_pools *p)
 	if (!p)
 		return;
 	pthread_mutex_destroy(&p->lock);
+	if (p->own_words)
+		free(p->words);
 	free(p);
+}
+
+void pcf_ct_pools_clear(struct pcf_ct_pools *p)
+{
+	memset(p->words, 0, ALL_WORDS * sizeof(*p->words));
 }
 
 static bool pool_is(const struct pcf_ct_pool *pool, __u8 family,
@@ -45,6 +71,33 @@ static struct pcf_ct_pool *find(struct pcf_ct_pools *p, unsigned int n,
 	return NULL;
 }
 
+/* Write pools[n] whole: the pool of (family, addr, proto), bitmap index. */
+static struct pcf_ct_pool *make(struct pcf_ct_pools *p, unsigned int n,
+				__u8 family, const __u8 *addr, __u8 proto,
+				__u32 index)
+{
+	struct pcf_ct_pool *pool = &p->pools[n];
+
+	memset(pool, 0, sizeof(*pool));
+	memcpy(pool->addr, addr, family == 4 ? 4 : 16);
+	pool->family = family;
+	pool->proto = proto;
+	pool->index = index;
+	pool->bits = p->words + (size_t)index * PCF_CT_POOL_WORDS;
+	return pool;
+}
+
+/* Is bitmap index some pool's of the first n? */
+static bool index_had(const struct pcf_ct_pools *p, unsigned int n, __u32 index)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (p->pools[i].index == index)
+			return true;
+	return false;
+}
+
 struct pcf_ct_pool *pcf_ct_pool(struct pcf_ct_pools *p, __u8 family,
 				const __u8 *addr, __u8 proto, bool create)
 {
@@ -60,15 +113,32 @@ struct pcf_ct_pool *pcf_ct_pool(struct pcf_ct_pools *p, __u8 family,
 	n = p->n;
 	pool = find(p, n, family, addr, proto); /* made meanwhile? */
 	if (!pool && n < PCF_CT_POOLS_MAX) {
-		pool = &p->pools[n];
-		memset(pool, 0, sizeof(*pool));
-		memcpy(pool->addr, addr, family == 4 ? 4 : 16);
-		pool->family = family;
-		pool->proto = proto;
+		__u32 index;
+
+		/* seeded pools may have taken any numbers: the lowest free */
+		for (index = 0; index_had(p, n, index); index++)
+			;
+		pool = make(p, n, family, addr, proto, index);
 		__atomic_store_n(&p->n, n + 1, __ATOMIC_RELEASE);
+		if (p->publish)
+			p->publish(p->ctx, pool);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return pool;
+}
+
+int pcf_ct_pools_seed(struct pcf_ct_pools *p, __u8 family, const __u8 *addr,
+		      __u8 proto, __u32 index)
+{
+	unsigned int n = p->n;
+
+	if (index >= PCF_CT_POOLS_MAX || n >= PCF_CT_POOLS_MAX)
+		return -ERANGE;
+	if (index_had(p, n, index) || find(p, n, family, addr, proto))
+		return -EEXIST;
+	make(p, n, family, addr, proto, index);
+	__atomic_store_n(&p->n, n + 1, __ATOMIC_RELEASE);
+	return 0;
 }
 
 /* Take port if free: one fetch-or decides between racing workers. */
@@ -78,11 +148,9 @@ static bool take(struct pcf_ct_pool *pool, unsigned int port)
 
 	if (__atomic_load_n(&pool->bits[port / 64], __ATOMIC_RELAXED) & bit)
 		return false;
-	if (__atomic_fetch_or(&pool->bits[port / 64], bit, __ATOMIC_ACQ_REL) &
-	    bit)
-		return false;
-	__atomic_fetch_add(&pool->taken, 1, __ATOMIC_RELAXED);
-	return true;
+	return !(
+	    __atomic_fetch_or(&pool->bits[port / 64], bit, __ATOMIC_ACQ_REL) &
+	    bit);
 }
 
 /* The free ports of word w within lo..hi, as bits. */
@@ -140,9 +208,7 @@ void pcf_ct_port_give(struct pcf_ct_pool *pool, __u16 port)
 {
 	__u64 bit = 1ULL << (port % 64);
 
-	if (__atomic_fetch_and(&pool->bits[port / 64], ~bit, __ATOMIC_ACQ_REL) &
-	    bit)
-		__atomic_fetch_sub(&pool->taken, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_and(&pool->bits[port / 64], ~bit, __ATOMIC_ACQ_REL);
 }
 
 bool pcf_ct_port_mark(struct pcf_ct_pool *pool, __u16 port)
@@ -154,4 +220,14 @@ bool pcf_ct_port_taken(const struct pcf_ct_pool *pool, __u16 port)
 {
 	return __atomic_load_n(&pool->bits[port / 64], __ATOMIC_RELAXED) &
 	       (1ULL << (port % 64));
+}
+
+unsigned int pcf_ct_pool_taken(const struct pcf_ct_pool *pool)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < PCF_CT_POOL_WORDS; i++)
+		n += __builtin_popcountll(
+		    __atomic_load_n(&pool->bits[i], __ATOMIC_RELAXED));
+	return n;
 }

@@ -747,12 +747,17 @@ struct session_del {
 
 static bool delete_session(const struct pcf_ct_session *s, void *arg)
 {
+	const struct pcf_ctl_sessions *ss;
 	struct session_del *d = arg;
 
 	if (!ctl_session_matches(d->match, s) ||
 	    pcf_ct_destroy(&pcf_dp_ct(d->ctl->dp)->table, &s->key, &s->orig))
 		return false;
 	d->deleted++;
+	/* every "destroy" follows its "new", even before a sweep saw it */
+	ss = d->ctl->sessions;
+	if (ss && ss->announced && !ss->announced(ss->ctx, s))
+		pcf_ctl_session_event(d->ctl, true, s);
 	pcf_ctl_session_event(d->ctl, false, s);
 	return true;
 }

@@ -17,6 +17,8 @@
 struct pcf_ctl_sessions {
 	const struct pcf_ct_timeouts *timeouts;
 	void (*totals)(const void *ctx, struct pcf_ct_totals *ret);
+	/* has s had its "new" event? (NULL: yes) */
+	bool (*announced)(const void *ctx, const struct pcf_ct_session *s);
 	const void *ctx;
 };
 

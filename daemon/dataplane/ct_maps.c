@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <bpf/bpf.h>
 
+#include "ct_addrs.h"
 #include "ct_maps.h"
 #include "ct_ports.h"
 #include "loader.h" /* pcf_percpu_sum */
@@ -61,28 +62,58 @@ static const struct pcf_ct_ops maps_ops = {
 	.remove = ct_remove,
 };
 
-int pcf_ct_maps_open(struct pcf_ct_maps *m, int ct_fd, int filter_fd,
-		     int stats_fd, __u32 sessions, int ncpus)
+/* A pool made: pcf_steer gives its ports from now on. */
+static void publish(void *ctx, const struct pcf_ct_pool *pool)
 {
-	__u32 buckets = pcf_ct_filter_buckets(sessions);
+	struct pcf_ct_maps *m = ctx;
+	struct pcf_ct_pool_key k = { .family = pool->family,
+				     .proto = pool->proto };
+
+	memcpy(k.addr, pool->addr, sizeof(k.addr));
+	/* failing, pcf_steer leaves this address's sessions to workers */
+	bpf_map_update_elem(m->pools_fd, &k, &pool->index, BPF_ANY);
+}
+
+static void *map_mmap(int fd, size_t len, size_t *ret_len)
+{
 	long page = sysconf(_SC_PAGESIZE);
 	void *p;
+
+	*ret_len = (len + page - 1) / page * page;
+	p = mmap(NULL, *ret_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int pcf_ct_maps_open(struct pcf_ct_maps *m, const struct pcf_ct_fds *fds,
+		     __u32 sessions, int ncpus)
+{
+	__u32 buckets = pcf_ct_filter_buckets(sessions);
 	int err;
 
 	memset(m, 0, sizeof(*m));
-	m->ct_fd = ct_fd;
-	m->stats_fd = stats_fd;
+	m->ct_fd = fds->ct;
+	m->stats_fd = fds->stats;
+	m->pools_fd = fds->pools;
+	m->ifaddrs_fd = fds->ifaddrs;
 	m->sessions = sessions;
 	m->ncpus = ncpus;
 	m->filter_mask = buckets - 1;
-	m->filter_len =
-	    ((size_t)buckets * sizeof(__u64) + page - 1) / page * page;
-	p = mmap(NULL, m->filter_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 filter_fd, 0);
-	if (p == MAP_FAILED)
+	m->filter = map_mmap(fds->filter, (size_t)buckets * sizeof(__u64),
+			     &m->filter_len);
+	if (!m->filter)
 		return -errno;
-	m->filter = p;
-	err = pcf_ct_pools_new(&m->pools);
+	if (fds->ports >= 0 && fds->pools >= 0) {
+		m->ports = map_mmap(fds->ports,
+				    (size_t)PCF_CT_PORT_WORDS * sizeof(__u64),
+				    &m->ports_len);
+		if (!m->ports) {
+			err = -errno;
+			pcf_ct_maps_close(m);
+			return err;
+		}
+	}
+	err = m->ports ? pcf_ct_pools_new_at(m->ports, publish, m, &m->pools)
+		       : pcf_ct_pools_new(&m->pools);
 	if (err) {
 		pcf_ct_maps_close(m);
 		return err;
@@ -98,6 +129,9 @@ void pcf_ct_maps_close(struct pcf_ct_maps *m)
 	if (m->filter)
 		munmap(m->filter, m->filter_len);
 	pcf_ct_pools_free(m->pools);
+	if (m->ports)
+		munmap(m->ports, m->ports_len);
+	m->ports = NULL;
 	m->filter = NULL;
 	m->pools = NULL;
 }
@@ -139,6 +173,27 @@ int pcf_ct_maps_walk(const struct pcf_ct_maps *m, struct pcf_ct_walk *w,
 	return 0;
 }
 
+/* The pools an earlier pcfd made, with the numbers it gave them. */
+static void seed_pools(struct pcf_ct_maps *m)
+{
+	struct pcf_ct_pool_key k, next;
+	bool first = true;
+	__u32 index;
+
+	if (m->pools_fd < 0)
+		return;
+	while (!bpf_map_get_next_key(m->pools_fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		if (!bpf_map_lookup_elem(m->pools_fd, &k, &index) &&
+		    pcf_ct_pools_seed(m->pools, k.family, k.addr, k.proto,
+				      index))
+			/* what cannot be had again goes (a worker makes it
+			 * anew) */
+			bpf_map_delete_elem(m->pools_fd, &k);
+	}
+}
+
 int pcf_ct_maps_adopt_ports(struct pcf_ct_maps *m)
 {
 	struct pcf_ct_walk w = {};
@@ -148,6 +203,8 @@ int pcf_ct_maps_adopt_ports(struct pcf_ct_maps *m)
 	__u32 n, i;
 	int err, seen = 0;
 
+	seed_pools(m);
+	pcf_ct_pools_clear(m->pools);
 	while (!w.done) {
 		err = pcf_ct_maps_walk(m, &w, keys, vals, 256, &n);
 		if (err)
@@ -167,4 +224,37 @@ int pcf_ct_maps_adopt_ports(struct pcf_ct_maps *m)
 		}
 	}
 	return seen;
+}
+
+int pcf_ct_maps_set_addrs(struct pcf_ct_maps *m, const struct pcf_ct_addrs *a)
+{
+	struct pcf_ct_ifaddr_v v;
+	__u32 k, next;
+	bool first = true, had;
+	unsigned int i;
+	int err = 0;
+
+	if (m->ifaddrs_fd < 0)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		const struct pcf_ct_ifaddr *s = &a->ifs[i];
+
+		v = (struct pcf_ct_ifaddr_v){ .has4 = s->has4,
+					      .has6 = s->has6 };
+		memcpy(v.addr4, s->addr4, 4);
+		memcpy(v.addr6, s->addr6, 16);
+		if (bpf_map_update_elem(m->ifaddrs_fd, &s->ifindex, &v,
+					BPF_ANY))
+			err = -errno;
+	}
+	/* the interfaces gone (or without an address now) */
+	while (!bpf_map_get_next_key(m->ifaddrs_fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		for (had = false, i = 0; i < a->n && !had; i++)
+			had = a->ifs[i].ifindex == k;
+		if (!had)
+			bpf_map_delete_elem(m->ifaddrs_fd, &k);
+	}
+	return err;
 }

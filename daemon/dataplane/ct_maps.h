@@ -3,12 +3,15 @@
  * ct_maps.h - the session table (table/ct.h) on pcf_steer's pinned maps:
  * the hash pcf_ct, the filter pcf_ct_filter in front of it (mmapped: a
  * key is counted there before it goes in and uncounted after it went
- * out, with atomic adds, as pcf_steer does for pass ct), pcf_steer's
- * session counters pcf_ct_stats, and the port pools of ct snat (in
- * pcfd's memory, marked again from the pinned sessions at start).
+ * out, with atomic adds, as pcf_steer does), pcf_steer's session
+ * counters pcf_ct_stats, the port pools of ct snat (their bitmaps
+ * pcf_ct_ports mmapped, their numbers in pcf_ct_pools, marked again from
+ * the pinned sessions at start), and the masquerade addresses pcf_steer
+ * reads (pcf_ct_ifaddrs).
  *
  * The workers call the backend's ops from their threads (a syscall per
- * entry made: per new connection, never per packet); the main thread
+ * entry made: per new connection pcf_steer leaves to them, never per
+ * packet); the main thread
  * walks the table in batches (bpf_map_lookup_batch) to reap, list and
  * delete sessions.
  */
@@ -21,10 +24,18 @@
 
 #include "ct.h"
 
+/* The maps' fds (they stay the caller's). */
+struct pcf_ct_fds {
+	int ct, filter, stats;
+	int ports, pools, ifaddrs; /* -1: none (pools in pcfd's memory) */
+};
+
 struct pcf_ct_maps {
-	int ct_fd, stats_fd;
+	int ct_fd, stats_fd, pools_fd, ifaddrs_fd;
 	__u64 *filter; /* mmapped; __atomic only */
 	size_t filter_len;
+	__u64 *ports; /* mmapped pcf_ct_ports, or NULL */
+	size_t ports_len;
 	__u32 filter_mask;
 	__u32 sessions; /* capacity: pcf_ct holds twice as many entries */
 	int ncpus;
@@ -33,11 +44,11 @@ struct pcf_ct_maps {
 };
 
 /*
- * The backend on the maps (fds stay the caller's): filter_fd is mmapped,
- * sessions the capacity pcf_ct was made with.
+ * The backend on the maps: the filter and the ports are mmapped, sessions
+ * is the capacity pcf_ct was made with.
  */
-int pcf_ct_maps_open(struct pcf_ct_maps *m, int ct_fd, int filter_fd,
-		     int stats_fd, __u32 sessions, int ncpus);
+int pcf_ct_maps_open(struct pcf_ct_maps *m, const struct pcf_ct_fds *fds,
+		     __u32 sessions, int ncpus);
 void pcf_ct_maps_close(struct pcf_ct_maps *m);
 
 /* pcf_steer's session counters, summed over CPUs: PCF_CT_X_MAX. */
@@ -62,9 +73,15 @@ int pcf_ct_maps_walk(const struct pcf_ct_maps *m, struct pcf_ct_walk *w,
 		     __u32 max, __u32 *ret_n);
 
 /*
- * Mark the ports of every session in the table as taken (a restarted
- * pcfd, before its workers start); returns the sessions seen, or -errno.
+ * The port pools as the sessions in the table have them (a restarted
+ * pcfd, before its workers start): the pools pcf_ct_pools names keep
+ * their numbers, every bitmap is cleared and the ports of the sessions
+ * marked.  Returns the sessions seen, or -errno.
  */
 int pcf_ct_maps_adopt_ports(struct pcf_ct_maps *m);
+
+struct pcf_ct_addrs;
+/* Tell pcf_steer the masquerade addresses a (pcf_ct_ifaddrs as a). */
+int pcf_ct_maps_set_addrs(struct pcf_ct_maps *m, const struct pcf_ct_addrs *a);
 
 #endif /* PCF_CT_MAPS_H */

@@ -97,25 +97,39 @@ static void candidate(struct pcf_ct_reaper *r, const struct pcf_ct_session *s)
 static void event(struct pcf_ct_reaper *r, bool created,
 		  const struct pcf_ct_session *s)
 {
-	if (r->on_event)
-		r->on_event(r->ctx, created, s);
+	if (!r->on_event)
+		return;
+	if (!created && !pcf_ct_reap_announced(r, s))
+		r->on_event(r->ctx, true, s);
+	r->on_event(r->ctx, created, s);
+}
+
+bool pcf_ct_reap_announced(const struct pcf_ct_reaper *r,
+			   const struct pcf_ct_session *s)
+{
+	__u64 c = s->orig.created;
+
+	return c < r->prev_sweep_start || (c < r->sweep_start && r->walk.done);
 }
 
 /* An original entry: announced once, reaped when expired. */
 static void look_at(struct pcf_ct_reaper *r, const struct pcf_ct_session *s,
 		    __u64 now)
 {
-	if (s->orig.created >= r->prev_sweep_start &&
-	    s->orig.created < r->sweep_start)
-		event(r, true, s);
+	bool announce = s->orig.created >= r->prev_sweep_start &&
+			s->orig.created < r->sweep_start;
+
 	if (now < pcf_ct_expires(&s->orig, s->has_reply ? &s->reply : NULL,
 				 &r->timeouts)) {
+		if (announce)
+			event(r, true, s);
 		r->counting++;
 		candidate(r, s);
 		return;
 	}
 	if (!pcf_ct_destroy(&r->m->table, &s->key, &s->orig)) {
 		r->expired++;
+		/* (announced first if it was not: event) */
 		event(r, false, s);
 	}
 }

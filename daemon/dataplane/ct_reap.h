@@ -90,6 +90,15 @@ int pcf_ct_reap(struct pcf_ct_reaper *r, __u64 now, unsigned int budget,
 
 /* Is the sweep at its end (the next tick starts a new one)? */
 bool pcf_ct_reap_idle(const struct pcf_ct_reaper *r);
+/*
+ * Has a sweep announced s (its "new" event) already?  Not if it was made
+ * since the last sweep began, or before that while a sweep is still
+ * under way (then maybe: a sweep that passed it did).  Whoever unmakes a
+ * session not announced announces it first: every "destroy" follows
+ * its "new".
+ */
+bool pcf_ct_reap_announced(const struct pcf_ct_reaper *r,
+			   const struct pcf_ct_session *s);
 
 /*
  * The session of an original entry (k, e): its reply entry looked up.

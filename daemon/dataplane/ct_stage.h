@@ -4,9 +4,11 @@
  * session comes with its entry's translation (pcf_ct_meta, written by
  * pcf_steer): it is rewritten, or, an ICMP error about the session, its
  * quoted packet with it (ct_xlat.h).  The first packet of a connection a
- * ct rule matched makes the session (table/ct.h: port, reply entry,
- * original entry, whichever worker wins) and is rewritten as it says.
- * Any worker can serve any session.
+ * ct rule matched that pcf_steer did not make the session of (the first
+ * of its NAT address and protocol, or what pcf_steer cannot settle: see
+ * pcf_abi.h) makes it here (table/ct.h: port, reply entry, original
+ * entry, whichever worker wins) and is rewritten as it says.  Any worker
+ * can serve any session.
  */
 #ifndef PCF_CT_STAGE_H
 #define PCF_CT_STAGE_H

@@ -334,10 +334,16 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 		err = open_maps(dp);
 	if (!err)
 		err = pcf_ct_maps_open(
-		    &dp->ct, bpf_map__fd(dp->skel->maps.pcf_ct),
-		    bpf_map__fd(dp->skel->maps.pcf_ct_filter),
-		    bpf_map__fd(dp->skel->maps.pcf_ct_stats), dp->ct.sessions,
-		    dp->ncpus);
+		    &dp->ct,
+		    &(struct pcf_ct_fds){
+			.ct = bpf_map__fd(dp->skel->maps.pcf_ct),
+			.filter = bpf_map__fd(dp->skel->maps.pcf_ct_filter),
+			.stats = bpf_map__fd(dp->skel->maps.pcf_ct_stats),
+			.ports = bpf_map__fd(dp->skel->maps.pcf_ct_ports),
+			.pools = bpf_map__fd(dp->skel->maps.pcf_ct_pools),
+			.ifaddrs = bpf_map__fd(dp->skel->maps.pcf_ct_ifaddrs),
+		    },
+		    dp->ct.sessions, dp->ncpus);
 	if (!err)
 		err = adopt_wctr(dp);
 	if (err)

@@ -276,6 +276,216 @@ static void test_nat_session(void **state)
 	expect(&f, XDP_PASS, PCF_VERDICT_PASS, PCF_REASON_MISS, NULL);
 }
 
+/* Is every bucket of the filter at zero? */
+static bool filter_empty(void)
+{
+	__u32 i;
+
+	for (i = 0; i <= ct()->filter_mask; i++)
+		if (__atomic_load_n(&ct()->filter[i], __ATOMIC_RELAXED))
+			return false;
+	return true;
+}
+
+/* ---- sessions pcf_steer makes itself ---- */
+
+/* A ct snat rule for SRC4 -> DST4 UDP, any ports: nat:lo-hi (each test
+ * its own address: a pool stays while the table does). */
+static __u32 ct_snat_rule(const char *nat, __u16 lo, __u16 hi)
+{
+	struct pcf_rule r = rule_new(PCF_VERDICT_REDIRECT, PCF_PRIO_DEFAULT);
+
+	rule_addrs(&r, 4, SRC4, 32, DST4, 32);
+	rule_proto(&r, IPPROTO_UDP);
+	r.action.flags = PCF_ACT_CT | PCF_ACT_SNAT;
+	r.action.snat.family = 4;
+	inet_pton(AF_INET, nat, r.action.snat.addr);
+	r.action.snat.port = htons(lo);
+	r.snat_port_max = htons(hi);
+	return rule_add(&r);
+}
+
+static struct frame_spec conn(int i)
+{
+	struct frame_spec s = spec4(IPPROTO_UDP);
+
+	s.sport = 5000 + i;
+	return s;
+}
+
+/*
+ * A ct snat rule's first packet: while pcfd has no pool for the address
+ * the worker makes the session (and the pool); from then on pcf_steer
+ * makes it itself: both entries, a port of the range taken in the bitmap
+ * the workers share, the packet handed over as the session's (counted
+ * once, for its rule and its session).  A range it finds no free port in
+ * (a few tries) goes to the worker again; a port given back is given
+ * again.
+ */
+static void test_xdp_make(void **state)
+{
+	struct pcf_ct_pool *pool;
+	struct pcf_ct_entry e, r;
+	struct pcf_ct_key k, rk;
+	struct frame_spec s;
+	struct result res;
+	struct frame f;
+	__u8 nat[16] = {};
+	bool seen[4] = {};
+	__u64 made = xstat(PCF_CT_X_CREATED).packets,
+	      to_worker = xstat(PCF_CT_X_TO_WORKER).packets;
+	__u32 id;
+	int i;
+
+	register_lo();
+	id = ct_snat_rule("198.18.2.78", 20000, 20003);
+	inet_pton(AF_INET, "198.18.2.78", nat);
+	s = conn(0);
+	frame_build(&f, &s);
+	/* (no socket on the queue: every handover below is dropped) */
+	expect(&f, XDP_DROP, PCF_VERDICT_DROP, PCF_REASON_NONE, &res);
+	assert_true(xstat(PCF_CT_X_TO_WORKER).packets == to_worker + 1);
+	assert_int_equal(res.meta_len, sizeof(struct pcf_meta));
+	k = key_of(&s);
+	assert_false(entry(&k, &e));
+
+	/* the worker's first session made the pool */
+	pool = pcf_ct_pool(ct()->pools, 4, nat, IPPROTO_UDP, true);
+	assert_non_null(pool);
+	for (i = 0; i < 4; i++) {
+		s = conn(i);
+		k = key_of(&s);
+		frame_build(&f, &s);
+		expect(&f, XDP_DROP, PCF_VERDICT_DROP, PCF_REASON_NONE, &res);
+		assert_true(entry(&k, &e));
+		assert_int_equal(e.flags,
+				 PCF_CT_NAT | PCF_CT_PORT | PCF_CT_SNAT);
+		assert_int_equal(e.rule_id, id);
+		assert_true(e.packets == 1 && e.bytes == f.len);
+		assert_memory_equal(e.xlat.src, nat, 16);
+		assert_true(ntohs(e.xlat.sport) >= 20000 &&
+			    ntohs(e.xlat.sport) <= 20003);
+		assert_false(seen[ntohs(e.xlat.sport) - 20000]);
+		seen[ntohs(e.xlat.sport) - 20000] = true;
+		assert_true(pcf_ct_port_taken(pool, ntohs(e.xlat.sport)));
+		pcf_ct_reverse(&rk, &e.xlat);
+		assert_true(entry(&rk, &r));
+		assert_int_equal(r.flags, e.flags | PCF_CT_REPLY);
+		assert_true(r.packets == 0);
+		assert_ct_meta(&res, &e.xlat, e.flags);
+	}
+	assert_true(xstat(PCF_CT_X_CREATED).packets == made + 4);
+	assert_hits(id, 5);
+	assert_int_equal(pcf_ct_pool_taken(pool), 4);
+
+	/* all four taken: the worker's (which says "exhausted") */
+	s = conn(4);
+	frame_build(&f, &s);
+	expect(&f, XDP_DROP, PCF_VERDICT_DROP, PCF_REASON_NONE, &res);
+	assert_true(xstat(PCF_CT_X_TO_WORKER).packets == to_worker + 2);
+	k = key_of(&s);
+	assert_false(entry(&k, &e));
+
+	/* one session gone, its port given back, and given again */
+	s = conn(2);
+	k = key_of(&s);
+	assert_true(entry(&k, &e));
+	assert_int_equal(pcf_ct_destroy(&ct()->table, &k, &e), 0);
+	assert_false(pcf_ct_port_taken(pool, ntohs(e.xlat.sport)));
+	s = conn(4);
+	k = key_of(&s);
+	frame_build(&f, &s);
+	expect(&f, XDP_DROP, PCF_VERDICT_DROP, PCF_REASON_NONE, &res);
+	assert_true(entry(&k, &r));
+	assert_int_equal(r.xlat.sport, e.xlat.sport);
+	assert_int_equal(pcf_ct_pool_taken(pool), 4);
+}
+
+/* ---- two CPUs, one connection: pcf_steer against itself ---- */
+
+#define XDP_RACE_CONNS 400
+
+struct xdp_racer {
+	pthread_barrier_t *start;
+	int failed;
+};
+
+static void *xdp_race(void *arg)
+{
+	struct xdp_racer *r = arg;
+	struct frame_spec s;
+	struct result res;
+	struct frame f;
+	int i;
+
+	pthread_barrier_wait(r->start);
+	for (i = 0; i < XDP_RACE_CONNS; i++) {
+		s = conn(i);
+		frame_build(&f, &s);
+		if (run_raw(f.data, f.len, 0, &res) || res.ret != XDP_DROP)
+			r->failed++;
+	}
+	return NULL;
+}
+
+/*
+ * The same new connections through pcf_steer on two CPUs at once (two
+ * threads, BPF_PROG_TEST_RUN): one session each, made once (the other
+ * CPU finds it: "exists"), both its entries, one port each.
+ */
+static void test_xdp_race(void **state)
+{
+	static struct xdp_racer r[2];
+	__u64 made = xstat(PCF_CT_X_CREATED).packets,
+	      exists = xstat(PCF_CT_X_EXISTS).packets;
+	struct pcf_ct_pool *pool;
+	pthread_barrier_t start;
+	struct pcf_ct_entry e, rep;
+	struct pcf_ct_key k, rk;
+	struct frame_spec s;
+	__u8 nat[16] = {};
+	pthread_t th[2];
+	__u64 n_made, n_exists;
+	int i;
+
+	register_lo();
+	ct_snat_rule("198.18.2.79", 20000, 29999);
+	inet_pton(AF_INET, "198.18.2.79", nat);
+	pool = pcf_ct_pool(ct()->pools, 4, nat, IPPROTO_UDP, true);
+	assert_non_null(pool);
+	pthread_barrier_init(&start, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].start = &start;
+		assert_int_equal(pthread_create(&th[i], NULL, xdp_race, &r[i]),
+				 0);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&start);
+	assert_int_equal(r[0].failed + r[1].failed, 0);
+	n_made = xstat(PCF_CT_X_CREATED).packets - made;
+	n_exists = xstat(PCF_CT_X_EXISTS).packets - exists;
+	print_message("sessions made %llu, found made by the other CPU %llu\n",
+		      (unsigned long long)n_made, (unsigned long long)n_exists);
+	assert_true(n_made == XDP_RACE_CONNS);
+	assert_int_equal(pcf_ct_pool_taken(pool), XDP_RACE_CONNS);
+	for (i = 0; i < XDP_RACE_CONNS; i++) {
+		s = conn(i);
+		k = key_of(&s);
+		assert_true(entry(&k, &e));
+		assert_true(e.packets == 2); /* the loser's counted too */
+		pcf_ct_reverse(&rk, &e.xlat);
+		assert_true(entry(&rk, &rep));
+		pcf_ct_reverse(&rk, &rep.xlat);
+		assert_memory_equal(&rk, &k, sizeof(k));
+		assert_true(pcf_ct_port_taken(pool, ntohs(e.xlat.sport)));
+		assert_int_equal(pcf_ct_destroy(&ct()->table, &k, &e), 0);
+	}
+	assert_true(filter_empty());
+	assert_int_equal(pcf_ct_pool_taken(pool), 0);
+}
+
 /* ---- two workers, one connection, the real maps ---- */
 
 #define RACE_CONNS 300
@@ -320,16 +530,6 @@ static void *race(void *arg)
 	return NULL;
 }
 
-static bool filter_empty(void)
-{
-	__u32 i;
-
-	for (i = 0; i <= ct()->filter_mask; i++)
-		if (__atomic_load_n(&ct()->filter[i], __ATOMIC_RELAXED))
-			return false;
-	return true;
-}
-
 static void test_race(void **state)
 {
 	static struct racer r[2];
@@ -365,10 +565,10 @@ static void test_race(void **state)
 		assert_int_equal(pcf_ct_destroy(&ct()->table, &k, &e), 0);
 	}
 	assert_true(filter_empty());
-	assert_int_equal(pcf_ct_pool(ct()->pools, 4, r[0].got[0].xlat.src,
-				     IPPROTO_TCP, false)
-			     ->taken,
-			 0);
+	assert_int_equal(
+	    pcf_ct_pool_taken(pcf_ct_pool(ct()->pools, 4, r[0].got[0].xlat.src,
+					  IPPROTO_TCP, false)),
+	    0);
 }
 
 static int setup(void **state)
@@ -384,6 +584,8 @@ int main(void)
 		cmocka_unit_test_setup(test_pass_ct_echo, reset),
 		cmocka_unit_test_setup(test_nat_session, reset),
 		cmocka_unit_test_setup(test_race, reset),
+		cmocka_unit_test_setup(test_xdp_make, reset),
+		cmocka_unit_test_setup(test_xdp_race, reset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, env_teardown);

@@ -99,6 +99,12 @@ s = st["sessions"]
 assert s["created"] == 200 and s["capacity"] == 262144, s
 assert s["refused"] == 0 and s["ports_exhausted"] == 0, s
 assert st["xdp"]["session_redirect"]["packets"] > 0, st["xdp"]
+# pcf_steer made the sessions once pcfd had a pool for the address and
+# protocol (the first ones: the workers)
+x = st["xdp"]["session_created"]["packets"]
+w = st["xdp"]["session_to_worker"]["packets"]
+print("sessions made by pcf_steer %d, by workers %d" % (x, 200 - x))
+assert 0 < x < 200 and w >= 200 - x, (x, w)
 PY
 log "stats: $(ctl stats | sed -n '/^sessions:/,$p' | tr -s ' \n' ' ')"
 stop_fp

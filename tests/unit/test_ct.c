@@ -223,7 +223,7 @@ static void test_ports(void **state)
 	}
 	assert_int_equal(pcf_ct_port_take(p, 100, 109, 105, &port),
 			 -EADDRNOTAVAIL);
-	assert_int_equal(p->taken, 10);
+	assert_int_equal(pcf_ct_pool_taken(p), 10);
 	pcf_ct_port_give(p, 103);
 	assert_int_equal(pcf_ct_port_take(p, 100, 109, 0, &port), 0);
 	assert_int_equal(port, 103);
@@ -446,9 +446,9 @@ static void test_full(void **state)
 	k = key("198.18.1.11", 1, "198.18.2.1", 53, IPPROTO_UDP);
 	assert_int_equal(create(&k, &act, 0, &e), -ENOSPC);
 	assert_int_equal(pcf_ct_mem_count(E.mem), 4096);
-	assert_int_equal(
-	    pcf_ct_pool(E.pools, 4, act.snat.addr, IPPROTO_UDP, false)->taken,
-	    2048);
+	assert_int_equal(pcf_ct_pool_taken(pcf_ct_pool(
+			     E.pools, 4, act.snat.addr, IPPROTO_UDP, false)),
+			 2048);
 }
 
 /* ---- the race ---- */
@@ -525,8 +525,8 @@ static void test_race(void **state)
 		found += r[0].found + r[1].found;
 		assert_int_equal(pcf_ct_mem_count(E.mem), 2 * RACE_CONNS);
 		assert_int_equal(
-		    pcf_ct_pool(E.pools, 4, act.snat.addr, IPPROTO_UDP, false)
-			->taken,
+		    pcf_ct_pool_taken(pcf_ct_pool(E.pools, 4, act.snat.addr,
+						  IPPROTO_UDP, false)),
 		    RACE_CONNS);
 		for (i = 0; i < RACE_CONNS; i++) {
 			k = race_key(i);
