@@ -22,10 +22,13 @@ ip -n "$dst" addr add 198.18.3.1/24 dev $IF_G
 ip -n "$far" addr add 198.18.3.2/24 dev $IF_F
 ip -n "$dst" addr add 2001:db8:3::1/64 dev $IF_G nodad
 ip -n "$far" addr add 2001:db8:3::2/64 dev $IF_F nodad
-ip -n "$far" route add default via 198.18.3.1
-ip -n "$far" route add default via 2001:db8:3::1
-# the router's side of the link towards far takes 1280 bytes at most
+# the router's side of the link towards far takes 1280 bytes at most;
+# far's packets back stay within that (route mtu: a veth drops what is
+# bigger than its MTU, silently, a black hole), but far advertises the
+# MSS of 1500 bytes, so the client sends them and needs PMTUD
 ip -n "$dst" link set $IF_G mtu 1280
+ip -n "$far" route add default via 198.18.3.1 mtu 1280 advmss 1460
+ip -n "$far" route add default via 2001:db8:3::1 mtu 1280 advmss 1440
 in_ns "$dst" sysctl -qw net.ipv4.ip_forward=1
 in_ns "$dst" sysctl -qw net.ipv6.conf.all.forwarding=1
 ip -n "$src" route add 198.18.3.0/24 via 198.18.1.2
