@@ -525,6 +525,8 @@ static inline __u32 pcf_ct_hash(const void *k)
  * counts it first and whoever deletes it uncounts it after, so a count of
  * 0 proves that no key of the bucket is in pcf_ct: a packet of no session
  * costs pcf_steer a hash and one array read, not a hash table lookup.
+ * In front of that, the same count for the whole table (map pcf_ct_live,
+ * one __u64, BPF_F_MMAPABLE): while it is 0, no hash either.
  */
 static inline __u32 pcf_ct_filter_buckets(__u32 sessions)
 {
@@ -557,7 +559,8 @@ static inline __u32 pcf_ct_filter_buckets(__u32 sessions)
 /*
  * The value of a pcf_ct entry: one direction of one session.  Written
  * whole when the session is made; then pcf_steer alone writes last_seen,
- * packets, bytes and tcp (atomically where two CPUs may meet).  The hash
+ * packets, bytes and tcp (tcp atomically; the counters plainly: one
+ * direction's packets come on one queue).  The hash
  * is not preallocated: a deleted entry is freed after an RCU grace
  * period, never reused under a reader.
  */

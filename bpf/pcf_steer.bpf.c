@@ -162,6 +162,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_ct_stats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_ct_live SEC(".maps");
+
 /* ct NAT rules' ports and masquerade addresses (pcf_abi.h, "New sessions
  * of ct NAT rules") */
 struct {
@@ -765,9 +774,15 @@ static __always_inline void ct_seen(struct xdp_md *ctx,
 	/* the coarse clock moves every tick: few writes of the line */
 	if (e->last_seen != now)
 		e->last_seen = now;
-	/* both directions of a session may come on two CPUs at once */
-	__sync_fetch_and_add(&e->packets, 1);
-	__sync_fetch_and_add(&e->bytes, bytes);
+	/*
+	 * Each direction has its entry, and a direction's packets come on
+	 * one queue (RSS hashes the tuple): plain adds, no locked
+	 * instruction per packet (a direction spread over CPUs would lose
+	 * counts, never the session).  A flag a direction has not shown yet
+	 * (rare: a state change) goes in atomically.
+	 */
+	e->packets++;
+	e->bytes += bytes;
 	if ((e->tcp & fl) != fl)
 		__sync_fetch_and_or(&e->tcp, fl);
 }
@@ -862,8 +877,9 @@ no_worker:
  * The session of pkt, looked up before the rules: a pass session's
  * packets pass, a NAT session's go to a worker.  -1: pkt has no session
  * (classify it).  A TCP or UDP packet's key is where parse.h put its rule
- * key; the filter proves most misses with a hash and one array read.
- * first: pkt is the packet that made the session (its rule counted it).
+ * key; the filter proves most misses with a hash and one array read (for
+ * TCP and UDP, ct_maybe has, before the call).  first: pkt is the packet
+ * that made the session (its rule counted it).
  *
  * The session functions are global: the verifier checks each once, not
  * once for every way of reaching its call (static ones doubled the
@@ -881,16 +897,17 @@ __noinline int pcf_ct_steer(struct xdp_md *ctx, const struct pcf_pkt *pkt,
 	if (!pkt || pkt->fragment)
 		return -1;
 	key = &pkt->key.src;
+	/* (a TCP or UDP packet's bucket was found counted: ct_maybe) */
 	if (pkt->key.proto == IPPROTO_ICMP ||
 	    pkt->key.proto == IPPROTO_ICMPV6) {
 		if (icmp_key(ctx, pkt, &k, &error))
 			return -1;
 		key = &k;
+		idx = pcf_ct_hash(key) & ct_filter_mask;
+		n = bpf_map_lookup_elem(&pcf_ct_filter, &idx);
+		if (!n || !*n)
+			return -1;
 	}
-	idx = pcf_ct_hash(key) & ct_filter_mask;
-	n = bpf_map_lookup_elem(&pcf_ct_filter, &idx);
-	if (!n || !*n)
-		return -1;
 	e = bpf_map_lookup_elem(&pcf_ct, key);
 	if (!e)
 		return -1;
@@ -904,11 +921,13 @@ __noinline int pcf_ct_steer(struct xdp_md *ctx, const struct pcf_pkt *pkt,
 /* Count key in the filter (delta 1) or uncount it (-1); -1: no bucket. */
 static __always_inline int filter_add(const struct pcf_ct_key *key, int delta)
 {
-	__u32 idx = pcf_ct_hash(key) & ct_filter_mask;
-	__u64 *n = bpf_map_lookup_elem(&pcf_ct_filter, &idx);
+	__u32 idx = pcf_ct_hash(key) & ct_filter_mask, zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&pcf_ct_filter, &idx),
+	      *live = bpf_map_lookup_elem(&pcf_ct_live, &zero);
 
-	if (!n)
+	if (!n || !live)
 		return -1;
+	__sync_fetch_and_add(live, delta);
 	__sync_fetch_and_add(n, delta);
 	return 0;
 }
@@ -970,6 +989,26 @@ undo_reply:
 	filter_add(&r, -1);
 	count_ct(err == -EEXIST ? PCF_CT_X_EXISTS : PCF_CT_X_FULL, bytes);
 	return 0;
+}
+
+/*
+ * Might pkt have a session?  Not while the table is empty (one array
+ * read), nor, for TCP and UDP, while the filter's bucket of its key is
+ * empty (a hash and one more): the price of sessions for a packet of
+ * none, here in line rather than a call away.
+ */
+static __always_inline int ct_maybe(const struct pcf_pkt *pkt)
+{
+	__u32 zero = 0, idx;
+	__u64 *n = bpf_map_lookup_elem(&pcf_ct_live, &zero);
+
+	if (!n || !*n || pkt->fragment)
+		return 0;
+	if (pkt->key.proto == IPPROTO_ICMP || pkt->key.proto == IPPROTO_ICMPV6)
+		return 1; /* its key is found in the message */
+	idx = pcf_ct_hash(&pkt->key.src) & ct_filter_mask;
+	n = bpf_map_lookup_elem(&pcf_ct_filter, &idx);
+	return n && *n;
 }
 
 /* A ct rule that rewrites: its packets need a worker, never the kernel. */
@@ -1299,9 +1338,11 @@ int pcf_steer(struct xdp_md *ctx)
 		count(PCF_STAT_REASON(PCF_REASON_FRAGMENT), bytes);
 
 	pkt.key.ifindex = ctx->ingress_ifindex;
-	ret = pcf_ct_steer(ctx, &pkt, bytes, 0);
-	if (ret >= 0)
-		return ret;
+	if (ct_maybe(&pkt)) {
+		ret = pcf_ct_steer(ctx, &pkt, bytes, 0);
+		if (ret >= 0)
+			return ret;
+	}
 	classify(&pkt.key, &hit);
 	if (hit.slot < 0) {
 		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);

@@ -29,11 +29,13 @@ static int ct_insert(void *ctx, const struct pcf_ct_key *k,
 	struct pcf_ct_maps *m = ctx;
 	int err;
 
+	__atomic_fetch_add(m->live, 1, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(bucket(m, k), 1, __ATOMIC_SEQ_CST);
 	err = bpf_map_update_elem(m->ct_fd, k, e, BPF_NOEXIST) ? -errno : 0;
 	if (!err)
 		return 0;
 	__atomic_fetch_sub(bucket(m, k), 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_sub(m->live, 1, __ATOMIC_SEQ_CST);
 	/* a full hash says E2BIG (or ENOMEM when the memory is short) */
 	return err == -E2BIG || err == -ENOMEM ? -ENOSPC : err;
 }
@@ -53,6 +55,7 @@ static int ct_remove(void *ctx, const struct pcf_ct_key *k)
 	if (bpf_map_delete_elem(m->ct_fd, k))
 		return -errno;
 	__atomic_fetch_sub(bucket(m, k), 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_sub(m->live, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -102,6 +105,12 @@ int pcf_ct_maps_open(struct pcf_ct_maps *m, const struct pcf_ct_fds *fds,
 			     &m->filter_len);
 	if (!m->filter)
 		return -errno;
+	m->live = map_mmap(fds->live, sizeof(__u64), &m->live_len);
+	if (!m->live) {
+		err = -errno;
+		pcf_ct_maps_close(m);
+		return err;
+	}
 	if (fds->ports >= 0 && fds->pools >= 0) {
 		m->ports = map_mmap(fds->ports,
 				    (size_t)PCF_CT_PORT_WORDS * sizeof(__u64),
@@ -131,6 +140,9 @@ void pcf_ct_maps_close(struct pcf_ct_maps *m)
 	pcf_ct_pools_free(m->pools);
 	if (m->ports)
 		munmap(m->ports, m->ports_len);
+	if (m->live)
+		munmap(m->live, m->live_len);
+	m->live = NULL;
 	m->ports = NULL;
 	m->filter = NULL;
 	m->pools = NULL;

@@ -2,8 +2,9 @@
 /*
  * ct_maps.h - the session table (table/ct.h) on pcf_steer's pinned maps:
  * the hash pcf_ct, the filter pcf_ct_filter in front of it (mmapped: a
- * key is counted there before it goes in and uncounted after it went
- * out, with atomic adds, as pcf_steer does), pcf_steer's session
+ * key is counted there, and in the total pcf_ct_live, before it goes in
+ * and uncounted after it went out, with atomic adds, as pcf_steer does),
+ * pcf_steer's session
  * counters pcf_ct_stats, the port pools of ct snat (their bitmaps
  * pcf_ct_ports mmapped, their numbers in pcf_ct_pools, marked again from
  * the pinned sessions at start), and the masquerade addresses pcf_steer
@@ -26,7 +27,7 @@
 
 /* The maps' fds (they stay the caller's). */
 struct pcf_ct_fds {
-	int ct, filter, stats;
+	int ct, filter, live, stats;
 	int ports, pools, ifaddrs; /* -1: none (pools in pcfd's memory) */
 };
 
@@ -34,6 +35,8 @@ struct pcf_ct_maps {
 	int ct_fd, stats_fd, pools_fd, ifaddrs_fd;
 	__u64 *filter; /* mmapped; __atomic only */
 	size_t filter_len;
+	__u64 *live; /* mmapped pcf_ct_live: the entries counted */
+	size_t live_len;
 	__u64 *ports; /* mmapped pcf_ct_ports, or NULL */
 	size_t ports_len;
 	__u32 filter_mask;

@@ -338,6 +338,7 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 		    &(struct pcf_ct_fds){
 			.ct = bpf_map__fd(dp->skel->maps.pcf_ct),
 			.filter = bpf_map__fd(dp->skel->maps.pcf_ct_filter),
+			.live = bpf_map__fd(dp->skel->maps.pcf_ct_live),
 			.stats = bpf_map__fd(dp->skel->maps.pcf_ct_stats),
 			.ports = bpf_map__fd(dp->skel->maps.pcf_ct_ports),
 			.pools = bpf_map__fd(dp->skel->maps.pcf_ct_pools),

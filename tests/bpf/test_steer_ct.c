@@ -284,7 +284,7 @@ static bool filter_empty(void)
 	for (i = 0; i <= ct()->filter_mask; i++)
 		if (__atomic_load_n(&ct()->filter[i], __ATOMIC_RELAXED))
 			return false;
-	return true;
+	return !__atomic_load_n(ct()->live, __ATOMIC_RELAXED);
 }
 
 /* ---- sessions pcf_steer makes itself ---- */
