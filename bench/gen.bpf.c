@@ -18,6 +18,10 @@
  * burst * interval_ns.  A test run's syscall costs milliseconds, so pacing
  * in user space would mean bursts of thousands of frames; single frames
  * cost CPU 0 microseconds each (a flush and a wake-up of the receiver).
+ * With `restore` set, bench_gen first writes the frame's headers back
+ * from `header`: a receiver whose kernel stack forwards the frame (and
+ * rewrites its TTL, addresses, MACs in the page) hands the page back to
+ * the test run changed, and the next frame in it would be that.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -37,6 +41,9 @@ const volatile __u32 flows = 1;
 const volatile __u8 stamp; /* 0: bench_gen writes no time stamp */
 const volatile __u64 interval_ns; /* 0: as fast as it goes */
 const volatile __u32 burst = 1;	  /* frames per paced burst */
+#define HEADER_LEN (sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct udphdr))
+const volatile __u8 restore; /* 1: write header into every frame first */
+const volatile __u8 header[HEADER_LEN];
 
 struct pacing {
 	__u64 due; /* when the next burst is */
@@ -128,9 +135,28 @@ static __always_inline int write_stamp(struct xdp_md *ctx)
 	return 1;
 }
 
+static __always_inline int restore_header(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+
+	__u32 i;
+
+	if (data + HEADER_LEN > data_end)
+		return 0;
+	/* volatile reads: what pcf's gen set before load, not the zeros
+	 * the compiler would fold a plain copy to */
+#pragma unroll
+	for (i = 0; i < HEADER_LEN; i++)
+		((__u8 *)data)[i] = header[i];
+	return 1;
+}
+
 SEC("xdp")
 int bench_gen(struct xdp_md *ctx)
 {
+	if (restore && !restore_header(ctx))
+		return XDP_ABORTED;
 	if (!set_next_flow(ctx))
 		return XDP_ABORTED;
 	if (interval_ns)

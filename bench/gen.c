@@ -6,12 +6,13 @@
  * gives it the next flow's source port (-f FLOWS, bench.h) and redirects
  * it into IFNAME (a veth); the veth's peer receives them.
  *
- *   gen [-c CPU] [-t SECONDS] [-r PPS] [-T] [-s SRC] [-d DST] [-S SPORT]
- *       [-D DPORT] [-f FLOWS] IFNAME
+ *   gen [-c CPU] [-t SECONDS] [-r PPS] [-T] [-K] [-s SRC] [-d DST]
+ *       [-S SPORT] [-D DPORT] [-f FLOWS] [-M DST_MAC] IFNAME
  *
  * -r paces the frames to PPS per second, in bursts of PACED_BURST (gen.bpf.c
  * spins until each burst is due); -T writes the sending time into each
- * frame (stamp.h, for bench/sink).
+ * frame (stamp.h, for bench/sink); -K writes the headers into each frame
+ * again (for a receiving kernel that forwards and so rewrites them).
  * Runs pinned to CPU (default 0) for SECONDS (default 5) and prints
  * "frames N seconds S cpu_seconds C": what it pushed (not what arrived: a
  * full veth ring drops), in S seconds of wall clock and C of its own CPU
@@ -41,6 +42,7 @@ struct gen_opts {
 	double seconds;
 	double rate; /* frames per second; 0: as fast as it goes */
 	bool stamp;
+	bool restore; /* -K */
 	struct bench_tuple tuple;
 	const char *ifname;
 };
@@ -122,7 +124,7 @@ static int generate(int prog_fd, const struct gen_opts *o,
 static int usage(const char *prog)
 {
 	fprintf(stderr,
-		"Usage: %s [-c CPU] [-t SECONDS] [-r PPS] [-T] " BENCH_TUPLE_USAGE
+		"Usage: %s [-c CPU] [-t SECONDS] [-r PPS] [-T] [-K] " BENCH_TUPLE_USAGE
 		" IFNAME\n",
 		prog);
 	return 2;
@@ -134,7 +136,7 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 
 	*o = (struct gen_opts){ .cpu = 0, .seconds = 5 };
 	bench_tuple_default(&o->tuple);
-	while ((c = getopt(argc, argv, "c:t:r:T" BENCH_TUPLE_OPTS)) != -1) {
+	while ((c = getopt(argc, argv, "c:t:r:TK" BENCH_TUPLE_OPTS)) != -1) {
 		if (c == 'c')
 			o->cpu = atoi(optarg);
 		else if (c == 't')
@@ -143,6 +145,8 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 			o->rate = atof(optarg);
 		else if (c == 'T')
 			o->stamp = true;
+		else if (c == 'K')
+			o->restore = true;
 		else if (bench_tuple_opt(&o->tuple, c, optarg))
 			return -EINVAL;
 	}
@@ -157,6 +161,7 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 int main(int argc, char **argv)
 {
 	struct gen_result res = {};
+	struct bench_frame f;
 	struct gen_opts o;
 	struct gen *skel;
 	int ifindex, err;
@@ -186,6 +191,9 @@ int main(int argc, char **argv)
 	skel->rodata->stamp = o.stamp;
 	skel->rodata->interval_ns = o.rate ? 1e9 / o.rate : 0;
 	skel->rodata->burst = PACED_BURST;
+	skel->rodata->restore = o.restore;
+	bench_frame_build(&f, &o.tuple);
+	memcpy((void *)skel->rodata->header, &f, sizeof(skel->rodata->header));
 	err = gen__load(skel);
 	if (!err)
 		err =

@@ -94,8 +94,8 @@ RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many"
-WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel dpdk-rx dpdk-echo dpdk-io"
-CHURN_CASES="churn"
+WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-ct nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io"
+CHURN_CASES="churn ct-cost"
 CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES $CHURN_CASES}
 for cse in $CASES; do
 	[[ " $STEER_CASES $WORKER_CASES $CHURN_CASES " == *" $cse "* ]] ||
@@ -107,9 +107,12 @@ COST=$BUILD/bench/cost
 FLOW_RULES=$BUILD/bench/flow-rules
 RULE_CHURN=$BUILD/bench/rule-churn
 DROP_OBJ=$BUILD/bench/drop.bpf.o
+ECHO_OBJ=$BUILD/bench/echo.bpf.o
+PASS_OBJ=$BUILD/bench/pass.bpf.o
+CT_TOOL=$BUILD/bench/ct-tool
 STEER=$BUILD/tests/tools/pcf-steer
 for f in "$GEN" "$COST" "$FLOW_RULES" "$RULE_CHURN" "$DROP_OBJ" "$STEER" \
-	"$SINK" "$PCFD" "$PCFCTL"; do
+	"$SINK" "$PCFD" "$PCFCTL" "$ECHO_OBJ" "$PASS_OBJ" "$CT_TOOL"; do
 	[ -e "$f" ] || fail "$f missing: run make BUILD=$BUILD all"
 done
 REF=${PCF_BENCH_REF:-}
@@ -156,7 +159,8 @@ use_build() {
 	STEER_PIN=$PIN_DIR/steer-$1 FP_PIN=$PIN_DIR/fp-$1
 }
 # is_pcf_case CASE: does it run pcf (and so run again with the reference)?
-is_pcf_case() { [[ $1 != ceiling && $1 != dpdk-* && $1 != churn ]]; }
+# (not the cases of sessions: a reference may have none)
+is_pcf_case() { [[ $1 != ceiling && $1 != dpdk-* && $1 != churn && $1 != ct-cost && $1 != *-nft && $1 != nft-* && $1 != *-ct ]]; }
 
 steer() { in_ns "$NS_RX" "$STEER" --pin-dir "$STEER_PIN" "$@"; }
 rx_sysfs() { ip netns exec "$NS_RX" cat "/sys/class/net/$IF_RX/$1"; }
@@ -405,6 +409,59 @@ churn_report() {
 	echo
 }
 
+# ct_cost_report: what sessions cost pcf_steer (issue 12), no traffic:
+# bench/cost on the same frame (1) hitting a plain pass rule, (2) the
+# same with a session in the table (not the frame's: its filter bucket
+# empty), (3) being the reply of a pass ct session (the session before
+# the rules), medians of RUNS; with PCF_BENCH_REF, what the session
+# lookup adds to packets of no session (the hit and miss1 cases' program
+# ns, this build against the reference, from the runs above, the table
+# empty); and the memory a session takes.
+ct_cost_report() {
+	local run ns_pass='' ns_other='' ns_reply='' m p o r line
+	for ((run = 1; run <= RUNS; run++)); do
+		pcf_on || fail "ct-cost: steer"
+		steer add src $SRC dst $DST proto udp sport $SPORT dport $DPORT \
+			action pass >/dev/null || fail "ct-cost: pass rule"
+		ns_pass+="$(program_ns hit) "
+		in_ns "$NS_RX" "$CT_TOOL" -p "$STEER_PIN" -s $DST -d $SRC \
+			-S $((DPORT + 1)) -D $SPORT pass || fail "ct-cost: another session"
+		ns_other+="$(program_ns hit) "
+		pcf_off
+		pcf_on || fail "ct-cost: steer"
+		# the pass session of DST:DPORT -> SRC:SPORT: gen's frame is
+		# its reply
+		in_ns "$NS_RX" "$CT_TOOL" -p "$STEER_PIN" -s $DST -d $SRC \
+			-S $DPORT -D $SPORT pass || fail "ct-cost: pass session"
+		ns_reply+="$(program_ns hit) "
+		pcf_off
+	done
+	# shellcheck disable=SC2086
+	p=$(median $ns_pass) o=$(median $ns_other) r=$(median $ns_reply)
+	echo "sessions in pcf_steer (program ns, bench/cost, median of $RUNS):"
+	printf '  %-34s %6s  runs %s\n' "a plain pass rule" "$p" "$ns_pass"
+	printf '  %-34s %6s  runs %s  %s\n' "the same, sessions (not its)" "$o" "$ns_other" \
+		"$(awk -v a="$o" -v b="$p" 'BEGIN { printf "%+.1f ns: %s (<= 5 ns a packet of no session, the table not empty)", a - b, a - b <= 5 ? "met" : "MISSED" }')"
+	printf '  %-34s %6s  runs %s\n' "the reply of a pass ct session" "$r" "$ns_reply"
+	if [ -n "$REF" ]; then
+		for m in hit miss1; do
+			[ -n "${COSTNS[same-cpu,$m]:-}" ] || continue
+			# shellcheck disable=SC2086
+			read -r now ref <<<"$(median ${COSTNS[same-cpu,$m]}) $(median ${COSTNS[same-cpu,$m@ref]})"
+			printf '  %-34s %6s  %s\n' "$m: this build - PCF_BENCH_REF" \
+				"$(awk -v a="$now" -v b="$ref" 'BEGIN { printf "%+.1f", a - b }')" \
+				"$(awk -v a="$now" -v b="$ref" 'BEGIN { print (a - b <= 5 ? "met" : "MISSED") " (<= 5 ns a packet of no session; now " a ", ref " b ")" }')"
+		done
+	fi
+	mkdir -p "$PIN_DIR/ctmem"
+	line=$(in_ns "$NS_RX" "$CT_TOOL" -p "$PIN_DIR/ctmem" -s 198.18.1.1 \
+		-d 198.18.2.1 mem 100000) || fail "ct-tool mem"
+	read -r _ n _ bytes _ per _ filt _ cap <<<"$line"
+	echo "  memory: $n sessions take $bytes bytes of pcf_ct ($per a session, two entries, as the kernel accounts the map);"
+	echo "          the filter takes $filt bytes for $cap sessions ($(awk -v f="$filt" -v c="$cap" 'BEGIN { printf "%.1f", f / c }') a session of capacity)"
+	echo
+}
+
 declare -A RESULT COSTNS
 log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -412,7 +469,7 @@ workers_setup
 for mode in $MODES; do
 	for ((run = 1; run <= RUNS; run++)); do
 		for cse in $CASES; do
-			[ "$cse" = churn ] && continue
+			[ "$cse" = churn ] || [ "$cse" = ct-cost ] && continue
 			for label in $LABELS; do
 				[ "$label" = ref ] && ! is_pcf_case "$cse" && continue
 				use_build "$label"
@@ -456,7 +513,8 @@ for mode in $MODES; do
 	ceil=$(median ${RESULT[$mode,ceiling]:-})
 	steer_cases=
 	for cse in $CASES; do
-		is_worker_case "$cse" || [ "$cse" = churn ] || steer_cases+="$cse "
+		is_worker_case "$cse" || [ "$cse" = churn ] ||
+			[ "$cse" = ct-cost ] || steer_cases+="$cse "
 	done
 	[ -n "$steer_cases" ] || continue
 	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP, -many: $FLOWS flows"
@@ -481,5 +539,6 @@ for mode in $MODES; do
 done
 [[ " $MODES " == *" same-cpu "* ]] && workers_report
 [[ " $CASES " == *" churn "* ]] && churn_report
+[[ " $CASES " == *" ct-cost "* ]] && ct_cost_report
 [ -n "$REF" ] && ref_report
 true

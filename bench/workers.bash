@@ -27,6 +27,8 @@ declare -A FP_RULE=(
 	[fwd-poll]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress wire"
 	[fwd-raw]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress wire"
 	[fwd-kernel]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress kernel"
+	[fwd-ct]="$FWD_MATCH action redirect ct snat 198.18.2.77:20000-29999 ttl-delta -1 egress wire"
+	[conns-ct]="dst 198.18.2.1 proto udp action redirect ct snat 198.18.2.77:1024-65535 egress wire"
 )
 declare -A FP_ARGS=(
 	[fwd-drop]="--rx-mode adaptive"
@@ -35,6 +37,8 @@ declare -A FP_ARGS=(
 	[fwd-poll]="--rx-mode poll"
 	[fwd-raw]="--rx-mode adaptive --pipeline off"
 	[fwd-kernel]="--rx-mode adaptive"
+	[fwd-ct]="--rx-mode adaptive"
+	[conns-ct]="--rx-mode adaptive"
 )
 
 # measure_worker's stdout is its result: messages go to stderr
@@ -167,9 +171,15 @@ measure_worker() {
 	local cse=$1 rx0 tx0 ttl0 sl0 sk0 out frames secs got sent drops
 	local extra='' ttl=
 	case $cse in
+	conns-*) measure_conns "$cse"; return ;;
 	dpdk-rx) tp_start rxonly "$IF_RX" ;;
 	dpdk-echo) tp_start icmpecho "$IF_RX" ;;
 	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
+	nft-fwd)
+		# the kernel forwards the frames: its MAC, headers restored
+		nft_start
+		extra="-K -M $(rx_mac)"
+		;;
 	*) fp_start "$cse" ;;
 	esac
 	if [[ $cse == fwd* ]]; then
@@ -177,13 +187,20 @@ measure_worker() {
 		ttl0=$(fp_sum drops.ttl_expired) sl0=$(fp_sleeps)
 	fi
 	sk0=$(sink_rx)
-	out=$(gen_fwd) || exit 1
+	# shellcheck disable=SC2086 # nft-fwd: the kernel wants its MAC
+	out=$(gen_fwd $extra) || exit 1
+	extra=
 	read -r _ frames _ secs _ <<<"$out"
 	case $cse in
 	dpdk-rx | dpdk-echo) tp_stop && got=$TP_RX extra="testpmd rx $TP_RX" ;;
 	dpdk-io)
 		got=$(($(sink_rx) - sk0))
 		tp_stop && extra="testpmd rx $TP_RX"
+		;;
+	nft-fwd)
+		got=$(($(sink_rx) - sk0))
+		extra="conntrack: $(nft_entries) entries"
+		nft_stop
 		;;
 	fwd-drop*)
 		got=$(($(fp_sum rx_packets) - rx0))
@@ -217,6 +234,11 @@ measure_worker() {
 		[[ $cse != fwd-kernel ]] ||
 			[ "$(ctl -j stats | jq '.xdp.return_redirect.packets // 0')" -ge "$got" ] ||
 			wfail "$cse: $got received, not all by devmap: $extra"
+		# fwd-ct's packets took the session, not the rule: one session
+		[[ $cse != fwd-ct ]] || {
+			[ "$(ctl -j stats | jq '.xdp.session_redirect.packets // 0')" -ge "$got" ] &&
+				[ "$(ctl session show | wc -l)" = 1 ]
+		} || wfail "$cse: $got received, not all through its session: $(ctl session show | head -2)"
 		fp_stop
 	fi
 	[ "${got:-0}" -gt 0 ] || wfail "$cse: nothing arrived ($extra)"
@@ -227,6 +249,116 @@ measure_worker() {
 		'BEGIN { printf "%.3f %.3f", g / t / 1e6, f / t / 1e6 }')"
 	log "same-cpu run $run $cse: $got Mpps ($sent Mpps sent), $extra" >&2
 	echo "$got"
+}
+
+# ---- the kernel's NAT, and new connections (issue 12) ----
+
+rx_mac() { ip -n "$NS_RX" -br link show "$IF_RX" | awk '{print $3}'; }
+tx_rx() { ip netns exec "$NS_TX" cat "/sys/class/net/$IF_TX/statistics/rx_packets"; }
+
+# gro NS IFNAME on|off: a veth takes redirected or XDP_TX'd frames only
+# when it (the receiving end) runs NAPI: an XDP program, or GRO on
+gro() { in_ns "$1" python3 "$top/tests/e2e/worker_sock.py" "gro-$3" "$2"; }
+
+# nft_start: the kernel forwards and NATs, no pcf: nftables masquerade
+# out of IF_B (conntrack, the source to IF_B's address)
+nft_start() {
+	gro "$NS_RX" "$IF_RX" on
+	ip netns exec "$NS_RX" nft -f - <<NFT || wfail "nft"
+table ip pcfbench {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "$IF_B" masquerade
+	}
+}
+NFT
+}
+nft_stop() {
+	ip netns exec "$NS_RX" nft delete table ip pcfbench
+	gro "$NS_RX" "$IF_RX" off
+}
+nft_entries() { ip netns exec "$NS_RX" cat /proc/sys/net/netfilter/nf_conntrack_count; }
+
+# echo_on / echo_off: the sink answers every frame (bench/echo.bpf.c)
+# instead of counting it; the answers go back through the dut to tx
+echo_on() {
+	ip -n "$NS_SK" link set dev "$IF_K" xdp off
+	ip -n "$NS_SK" link set dev "$IF_K" xdp obj "$ECHO_OBJ" sec xdp ||
+		wfail "cannot attach bench/echo to $IF_K"
+	# the answers to the client: through IF_RX to tx's end
+	ip -n "$NS_RX" neigh replace 198.18.1.1 lladdr \
+		"$(ip -n "$NS_TX" -br link show "$IF_TX" | awk '{print $3}')" \
+		dev "$IF_RX" nud permanent || wfail "neighbour 198.18.1.1"
+}
+echo_off() {
+	ip -n "$NS_SK" link set dev "$IF_K" xdp off
+	rm -f "$SINK_PIN"
+	in_ns "$NS_SK" "$SINK" attach "$IF_K" "$SINK_PIN" ||
+		wfail "cannot attach the sink to $IF_K again"
+}
+
+# wait_answers TX0: until the answers stop coming (tx's rx counter stood
+# still for 200 ms; 20 s at most); ANS_N the counter, ANS_T the time of
+# its last change
+wait_answers() {
+	local n still=0 end=$((${EPOCHREALTIME%.*} + 20))
+	ANS_N=$1 ANS_T=$EPOCHREALTIME
+	while [ "${EPOCHREALTIME%.*}" -lt "$end" ]; do
+		n=$(tx_rx)
+		if [ "$n" != "$ANS_N" ]; then
+			ANS_N=$n ANS_T=$EPOCHREALTIME still=0
+		elif [ $((++still)) -ge 20 ]; then
+			return 0
+		fi
+		sleep 0.01
+	done
+	return 1
+}
+
+# measure_conns CASE: new connections per second, each a fresh 5-tuple
+# (CONNS of them, source ports 5000..: gen -f) offered at CONNS_RATE
+# (more than either takes: what they drop is not answered), each answered
+# by the echo at the sink; the answers that came back through the dut to
+# tx over the time from the first frame to the last answer.  conns-ct: pcfd, ct snat (a session, a port, per connection);
+# conns-nft: the kernel, nftables masquerade (a conntrack entry each).
+# The destination port changes with every run, so that the kernel's
+# entries of the last run are not found again.
+CONNS=${PCF_BENCH_CONNS:-60000}
+CONNS_RATE=${PCF_BENCH_CONNS_RATE:-1000000}
+measure_conns() {
+	local cse=$1 tx0 t0 out frames secs answered rate extra made=''
+	echo_on
+	if [ "$cse" = conns-ct ]; then
+		fp_start "$cse"
+	else
+		nft_start
+		ip -n "$NS_RX" link set dev "$IF_B" xdp obj "$PASS_OBJ" sec xdp ||
+			wfail "cannot attach bench/pass to $IF_B"
+	fi
+	tx0=$(tx_rx)
+	t0=$EPOCHREALTIME
+	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$(awk -v n="$CONNS" -v r="$CONNS_RATE" \
+		'BEGIN { printf "%.3f", n / r }')" -r "$CONNS_RATE" \
+		-s 198.18.1.1 -d 198.18.2.1 -S 5000 -D $((1000 + run)) \
+		-f "$CONNS" -K -M "$(rx_mac)" "$IF_TX") || wfail "gen failed"
+	read -r _ frames _ secs _ <<<"$out"
+	wait_answers "$tx0" || wfail "$cse: the answers never settled"
+	answered=$((ANS_N - tx0))
+	if [ "$cse" = conns-ct ]; then
+		made=$(ctl -j stats | jq '.sessions.created')
+		extra="sessions made $made, refused $(ctl -j stats | jq '.sessions.refused'), ports exhausted $(ctl -j stats | jq '.sessions.ports_exhausted')"
+		fp_stop
+	else
+		extra="conntrack entries $(nft_entries)"
+		ip -n "$NS_RX" link set dev "$IF_B" xdp off
+		nft_stop
+	fi
+	echo_off
+	[ "$answered" -gt 0 ] || wfail "$cse: no answer came back ($extra)"
+	rate=$(awk -v a="$answered" -v t0="$t0" -v t1="$ANS_T" \
+		'BEGIN { printf "%.3f", a / (t1 - t0) / 1e6 }')
+	log "same-cpu run $run $cse: $rate M connections/s answered: $answered of $frames offered at $CONNS_RATE/s over $(awk -v a="$t0" -v b="$ANS_T" 'BEGIN { printf "%.3f", b - a }') s; $extra" >&2
+	echo "$rate"
 }
 
 # measure_latency MPPS: fwd at half of MPPS, stamped; prints its line
@@ -285,6 +417,9 @@ workers_report() {
 	goal_line "(f) fwd-kernel / (c) fwd" "${M[fwd-kernel]:-}" "${M[fwd]:-}" 0.9
 	goal_line "adaptive / poll (fwd-drop)" "${M[fwd-drop]:-}" "${M[fwd-drop-poll]:-}" 0.95
 	goal_line "adaptive / poll (fwd)" "${M[fwd]:-}" "${M[fwd-poll]:-}" 0.95
+	goal_line "(g) fwd-ct / (c) fwd" "${M[fwd-ct]:-}" "${M[fwd]:-}" 0.95
+	goal_line "(g) fwd-ct / nft-fwd" "${M[fwd-ct]:-}" "${M[nft-fwd]:-}" 2.5
+	goal_line "conns-ct / conns-nft" "${M[conns-ct]:-}" "${M[conns-nft]:-}" 1.0
 	[ -n "${LATENCY:-}" ] && echo "latency of (c) at half load: $LATENCY"
 	if [ -s "$TMP/accounted-now" ]; then
 		awk '{ if ($1 > m) m = $1; n++ } END {

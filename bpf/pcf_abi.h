@@ -197,6 +197,11 @@ enum pcf_egress {
 #define PCF_ACT_MIRROR	 (1U << 4)
 #define PCF_ACT_QUEUE	 (1U << 5)
 #define PCF_ACT_TTL	 (1U << 6)
+/* sessions (pcf_abi.h, "Sessions"): track the connection; with redirect,
+ * its NAT is per connection (stateful) */
+#define PCF_ACT_CT (1U << 7)
+/* with PCF_ACT_CT: SNAT to the primary address of the egress interface */
+#define PCF_ACT_MASQ (1U << 8)
 
 struct pcf_nat {
 	__u8 addr[16]; /* IPv4 in the first four bytes */
@@ -245,7 +250,13 @@ struct pcf_rule {
 	__u32 prio; /* lower wins */
 	__u32 mask_id;
 	__u32 flags;
-	__u32 pad;
+	/*
+	 * ct snat with a port range: its last port (action.snat.port is its
+	 * first); 0: the one port action.snat.port, or with no port there
+	 * the default range.  Read by the workers when they make a session.
+	 */
+	__be16 snat_port_max;
+	__u16 pad;
 	struct pcf_key key;
 	struct pcf_key mask;
 };
@@ -400,5 +411,266 @@ struct pcf_ret_meta {
  */
 #define PCF_HEARTBEAT_PERIOD_MS	     100
 #define PCF_WORKER_TIMEOUT_MS_DEFAULT 1000
+
+/*
+ * ---- Sessions: connection tracking, stateful NAT, pass ct ----
+ *
+ * A session is one connection (TCP, UDP, ICMP echo, or another protocol
+ * by its addresses), made by the first packet that a rule with PCF_ACT_CT
+ * matched: by pcf_steer itself for `pass ct` (no NAT) and, once pcfd has
+ * a port pool for the NAT address, for `redirect ct` (see "New sessions
+ * of ct NAT rules"); by a worker for the rest.  It lives in the
+ * pinned hash pcf_ct as two entries, one per direction, each keyed by the
+ * tuple that direction's packets carry on the wire, as Open vSwitch and
+ * Cilium key theirs: pcf_steer finds a packet's session with one lookup,
+ * before the rules, whichever way the packet goes.
+ *
+ * An entry's xlat is the tuple its direction's packets leave with (after
+ * the NAT; the key itself without NAT), so the other direction's key is
+ * pcf_ct_reverse(xlat), and pcf_steer hands xlat to the worker in the
+ * packet's metadata: any worker can serve any session, no syscall.
+ */
+#define PCF_CT_SESSIONS_DEFAULT 262144
+#define PCF_CT_SESSIONS_MIN	1024
+#define PCF_CT_SESSIONS_MAX	(1U << 24)
+/* two entries a session */
+#define PCF_CT_ENTRIES(sessions) (2 * (sessions))
+
+/*
+ * A tuple as a packet carries it: the fields of struct pcf_key after
+ * ifindex, in the same order (all in network byte order), so pcf_steer
+ * reads a TCP or UDP packet's key where its rule key already is.  For
+ * ICMP and ICMPv6 echo the identifier is the port: an echo request's
+ * sport (dport 0), an echo reply's dport (sport 0), so a reply's key is
+ * the request's reversed.  Other protocols: ports 0.
+ */
+struct pcf_ct_key {
+	__u8 src[16];
+	__u8 dst[16];
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 family; /* 4 or 6 */
+	__u8 pad[2];
+};
+
+_Static_assert(sizeof(struct pcf_ct_key) == 40, "pcf_ct_hash hashes 10 words");
+_Static_assert(sizeof(struct pcf_key) ==
+		   __builtin_offsetof(struct pcf_key, src) +
+		       sizeof(struct pcf_ct_key),
+	       "a pcf_key's tail is a pcf_ct_key");
+
+/* The tuple of the other direction's packets. */
+static inline void pcf_ct_reverse(struct pcf_ct_key *ret,
+				  const struct pcf_ct_key *k)
+{
+	__builtin_memcpy(ret->src, k->dst, 16);
+	__builtin_memcpy(ret->dst, k->src, 16);
+	ret->sport = k->dport;
+	ret->dport = k->sport;
+	ret->proto = k->proto;
+	ret->family = k->family;
+	ret->pad[0] = 0;
+	ret->pad[1] = 0;
+}
+
+/* What an ICMP (proto 1) or ICMPv6 (58) message of type is to sessions. */
+enum pcf_ct_icmp {
+	PCF_CT_ICMP_OTHER = 0,
+	PCF_CT_ICMP_REQUEST, /* echo request: the identifier is its sport */
+	PCF_CT_ICMP_REPLY,   /* echo reply: the identifier is its dport */
+	/* an error about the packet it quotes: ICMP destination unreachable
+	 * (fragmentation needed too), time exceeded, parameter problem;
+	 * ICMPv6 destination unreachable, packet too big, time exceeded,
+	 * parameter problem */
+	PCF_CT_ICMP_ERROR,
+};
+
+static inline enum pcf_ct_icmp pcf_ct_icmp_kind(__u8 proto, __u8 type)
+{
+	if (proto == 1) /* IPPROTO_ICMP */
+		return type == 8   ? PCF_CT_ICMP_REQUEST
+		       : type == 0 ? PCF_CT_ICMP_REPLY
+		       : type == 3 || type == 11 || type == 12
+			   ? PCF_CT_ICMP_ERROR
+			   : PCF_CT_ICMP_OTHER;
+	if (proto == 58) /* IPPROTO_ICMPV6 */
+		return type == 128		? PCF_CT_ICMP_REQUEST
+		       : type == 129		? PCF_CT_ICMP_REPLY
+		       : type >= 1 && type <= 4 ? PCF_CT_ICMP_ERROR
+						: PCF_CT_ICMP_OTHER;
+	return PCF_CT_ICMP_OTHER;
+}
+
+/* A hash of a key (40 bytes at k), for the filter in front of pcf_ct. */
+static inline __u32 pcf_ct_hash(const void *k)
+{
+	__u32 w[10];
+	__u64 h;
+
+	__builtin_memcpy(w, k, sizeof(w));
+	h = (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
+	    (((__u64)w[3] << 32) | w[2]) * 0xc2b2ae3d27d4eb4fULL ^
+	    (((__u64)w[5] << 32) | w[4]) * 0x165667b19e3779f9ULL ^
+	    (((__u64)w[7] << 32) | w[6]) * 0x27d4eb2f165667c5ULL ^
+	    (((__u64)w[9] << 32) | w[8]) * 0xff51afd7ed558ccdULL;
+	return h >> 32;
+}
+
+/*
+ * The filter in front of pcf_ct (map pcf_ct_filter, BPF_F_MMAPABLE): one
+ * __u64 count per bucket pcf_ct_hash(key) & (buckets - 1) (an array's
+ * values are 8 bytes apart in its mmap whatever their size), buckets the
+ * power of two at or above the table's entries.  Whoever inserts a key
+ * counts it first and whoever deletes it uncounts it after, so a count of
+ * 0 proves that no key of the bucket is in pcf_ct: a packet of no session
+ * costs pcf_steer a hash and one array read, not a hash table lookup.
+ * In front of that, the same count for the whole table (map pcf_ct_live,
+ * one __u64, BPF_F_MMAPABLE): while it is 0, no hash either.
+ */
+static inline __u32 pcf_ct_filter_buckets(__u32 sessions)
+{
+	__u32 n = 1;
+
+	while (n < PCF_CT_ENTRIES(sessions))
+		n <<= 1;
+	return n;
+}
+
+/*
+ * pcf_ct_entry.flags: REPLY, the entry of the replies' direction; NAT,
+ * the session rewrites (its packets go to a worker; a pass session's
+ * never do); PORT, the original direction's source port was allocated
+ * (ct snat, masquerade); SNAT, DNAT: the source, the destination of the
+ * original direction is rewritten.
+ */
+#define PCF_CT_REPLY (1U << 0)
+#define PCF_CT_NAT   (1U << 1)
+#define PCF_CT_PORT  (1U << 2)
+#define PCF_CT_SNAT  (1U << 3)
+#define PCF_CT_DNAT  (1U << 4)
+
+/* pcf_ct_entry.tcp: the TCP flags seen in this direction */
+#define PCF_CT_TCP_FIN 0x01
+#define PCF_CT_TCP_SYN 0x02
+#define PCF_CT_TCP_RST 0x04
+#define PCF_CT_TCP_ACK 0x10
+
+/*
+ * The value of a pcf_ct entry: one direction of one session.  Written
+ * whole when the session is made; then pcf_steer alone writes last_seen,
+ * packets, bytes and tcp (tcp atomically; the counters plainly: one
+ * direction's packets come on one queue).  The hash
+ * is not preallocated: a deleted entry is freed after an RCU grace
+ * period, never reused under a reader.
+ */
+struct pcf_ct_entry {
+	struct pcf_ct_key xlat; /* this direction's packets leave so */
+	__u64 created;		/* bpf_ktime_get_coarse_ns() */
+	__u64 last_seen;	/* of this direction's last packet */
+	__u64 packets;		/* this direction's, as pcf_steer saw them */
+	__u64 bytes;
+	__u32 rule_id;	 /* the rule that made the session */
+	__u16 rule_slot; /* its slot then: its action, if id still matches */
+	__u8 flags;	 /* PCF_CT_* */
+	__u8 pad;
+	/* PCF_CT_TCP_* seen in this direction (64 bits: BPF's atomic or) */
+	__u64 tcp;
+};
+
+/*
+ * A REDIRECT of a session's packet carries this in front of its struct
+ * pcf_meta (whose magic is then PCF_META_MAGIC_CT and whose rule_slot and
+ * rule_id are the session's rule): 80 bytes of metadata in all.
+ */
+#define PCF_META_MAGIC_CT 0x70636632 /* "pcf2" */
+#define PCF_CT_META_MAGIC 0x70636333 /* "pcc3" */
+/* pcf_ct_meta.flags besides the entry's: an ICMP error about the
+ * session (its quoted packet is translated too) */
+#define PCF_CT_M_ICMP_ERROR (1U << 8)
+
+struct pcf_ct_meta {
+	struct pcf_ct_key xlat; /* the entry's xlat */
+	__u32 flags;		/* the entry's PCF_CT_* | PCF_CT_M_* */
+	__u32 magic;		/* PCF_CT_META_MAGIC */
+};
+
+_Static_assert(sizeof(struct pcf_ct_meta) + sizeof(struct pcf_meta) == 80,
+	       "a session packet's metadata is 80 bytes");
+
+/* What a session is, as pcfd tells it from its two entries (table/ct.h). */
+enum pcf_ct_state {
+	PCF_CT_SYN_SENT = 0, /* TCP: no reply yet */
+	PCF_CT_SYN_RECV,     /* TCP: a reply, the original side's ACK not */
+	PCF_CT_ESTABLISHED,  /* TCP: both sides sent ACKs */
+	PCF_CT_FIN_WAIT,     /* TCP: one side sent FIN */
+	PCF_CT_TIME_WAIT,    /* TCP: both sides sent FIN */
+	PCF_CT_CLOSE,	     /* TCP: a side sent RST */
+	PCF_CT_UNREPLIED,    /* UDP, ICMP, others: no reply yet */
+	PCF_CT_REPLIED,	     /* a reply came */
+	PCF_CT_STREAM,	     /* UDP: replied, and alive after 2 s */
+	PCF_CT_STATE_MAX,
+};
+
+/*
+ * New sessions of ct NAT rules, made by pcf_steer itself (the first
+ * packet then goes to a worker as a session's does: no syscall per
+ * connection).  What it cannot settle alone it leaves to the worker, which
+ * makes the session as before (table/ct.h): an address whose port pool
+ * pcfd has not made yet, a port it does not find in a few tries, a taken
+ * reply tuple, masquerade out of an interface pcfd has no address of.
+ *
+ * The ports of ct snat and masquerade, shared by pcf_steer and the
+ * workers: one pool per (NAT address, protocol), a bitmap of its 65536
+ * ports (port p taken: bit p % 64 of word p / 64): PCF_CT_POOL_WORDS
+ * words of the array pcf_ct_ports (BPF_F_MMAPABLE) from pool * that.  pcfd
+ * makes a pool (on its first connection, through a worker) and writes its
+ * number into the hash pcf_ct_pools; from then on pcf_steer gives that
+ * address's ports too.  A port is taken with one atomic fetch-or, given
+ * back (when its session goes) with one fetch-and.  The bitmap is a
+ * guide; the reply entry going in with BPF_NOEXIST is what decides.
+ */
+#define PCF_CT_POOLS_MAX  128 /* distinct (NAT address, protocol) */
+#define PCF_CT_POOL_WORDS 1024
+#define PCF_CT_PORT_WORDS (PCF_CT_POOLS_MAX * PCF_CT_POOL_WORDS)
+/* the source ports of ct snat without a port, and of masquerade: Linux's
+ * NAT keeps the original port when it is free, and otherwise picks one of
+ * these (unprivileged ports) */
+#define PCF_CT_PORT_MIN_DEFAULT 1024
+#define PCF_CT_PORT_MAX_DEFAULT 65535
+
+struct pcf_ct_pool_key {
+	__u8 addr[16]; /* IPv4 in the first four bytes */
+	__u8 family;
+	__u8 proto;
+	__u8 pad[2];
+};
+
+/* masquerade: an interface's addresses, as pcfd last read them (the hash
+ * pcf_ct_ifaddrs, by ifindex) */
+#define PCF_CT_IFADDRS_MAX 64
+struct pcf_ct_ifaddr_v {
+	__u8 addr4[4];
+	__u8 addr6[16];
+	__u8 has4, has6;
+	__u8 pad[2];
+};
+
+/* pcf_steer's session counters (per-CPU array pcf_ct_stats). */
+enum pcf_ct_xstat {
+	PCF_CT_X_PASS = 0,   /* packets of pass sessions: passed */
+	PCF_CT_X_REDIRECT,   /* packets of NAT sessions: to a worker */
+	PCF_CT_X_ICMP_ERROR, /* ICMP errors about a session (either above) */
+	PCF_CT_X_CREATED,    /* sessions made (pass ct, ct NAT rules) */
+	PCF_CT_X_EXISTS,     /* a first packet found its session made */
+	PCF_CT_X_FULL,	     /* table full, no session made */
+	/* packets of NAT sessions and ct NAT rules dropped: no worker to
+	 * translate them (untranslated, they would leak or reset) */
+	PCF_CT_X_NO_WORKER,
+	/* first packets of ct NAT rules whose session a worker makes (see
+	 * "New sessions of ct NAT rules") */
+	PCF_CT_X_TO_WORKER,
+	PCF_CT_X_MAX,
+};
 
 #endif /* PCF_ABI_H */

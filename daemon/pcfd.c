@@ -29,7 +29,10 @@
 #include <sys/timerfd.h>
 
 #include "pcf_genl.h"
+#include "ct_addrs.h"
+#include "ct_reap.h"
 #include "ctl.h"
+#include "ctl_session.h"
 #include "ifwatch.h"
 #include "journal.h"
 #include "loader.h"
@@ -43,6 +46,10 @@
 
 #define MAX_SOURCES 8
 #define RECLAIM_MS  20 /* rule table work left for later: looked at so often */
+/* The session table is swept a slice a tick: at most so many entries
+ * every CT_TICK_MS, a table of a million entries in 25 s. */
+#define CT_TICK_MS     100
+#define CT_TICK_BUDGET 4096
 
 struct pcfd;
 
@@ -70,7 +77,7 @@ struct pcfd {
 	struct pcf_ctl *ctl;
 	struct pcf_workers *ws;
 	struct pcf_ctl_workers ctl_workers;
-	int epfd, stats_fd, watchdog_fd, tick_fd;
+	int epfd, stats_fd, watchdog_fd, tick_fd, ct_fd;
 	bool stop;
 	struct pcf_ifwatch *watch;
 	struct pcfd_iface ifs[PCF_MAX_IFACES];
@@ -86,11 +93,17 @@ struct pcfd {
 	__u64 last_packets;	/* XDP packets at the last STATUS= */
 	struct timespec last_tick;
 	char ifaces[PCF_MAX_IFACES * (IF_NAMESIZE + 1)]; /* "a,b" */
+	/* sessions: masquerade's addresses, the reaper, what the control
+	 * server is told */
+	struct pcf_ct_addrs ct_addrs;
+	struct pcf_ct_reaper reaper;
+	struct pcf_ctl_sessions ctl_sessions;
 };
 
 static int open_dp(struct pcfd *d)
 {
-	int err = pcf_dp_open(d->o.pin_dir, &d->dp);
+	const struct pcf_dp_opts opts = { .sessions = d->o.sessions };
+	int err = pcf_dp_open_opts(d->o.pin_dir, &opts, &d->dp);
 
 	if (err == -ENOTSUP)
 		pr_warn(
@@ -108,6 +121,10 @@ static int open_dp(struct pcfd *d)
 	else if (err)
 		pr_warn("pcfd: cannot open the data plane in %s: %s\n",
 			d->o.pin_dir, strerror(-err));
+	else if (d->o.sessions && d->o.sessions != pcf_dp_ct(d->dp)->sessions)
+		pr_warn(
+		    "pcfd: --sessions %u: the session table pinned in %s holds %u and keeps them (pcfd --unload, then start, to make it anew)\n",
+		    d->o.sessions, d->o.pin_dir, pcf_dp_ct(d->dp)->sessions);
 	return err;
 }
 
@@ -416,6 +433,95 @@ static int setup_return(struct pcfd *d)
 	d->ret_mtu = 0;
 	follow_mtu(d);
 	return 0;
+}
+
+/* ---- sessions ---- */
+
+/* The session table's totals: the reaper's, the workers', pcf_steer's. */
+static void ct_totals(const void *ctx, struct pcf_ct_totals *ret)
+{
+	const struct pcfd *d = ctx;
+	struct pcf_counter x[PCF_CT_X_MAX] = {};
+	struct pcf_worker_stats w = {};
+
+	if (d->ws)
+		pcf_workers_stats_sum(d->ws, &w);
+	pcf_ct_maps_read_xstats(pcf_dp_ct(d->dp), x);
+	*ret = (struct pcf_ct_totals){
+		.capacity = pcf_dp_ct(d->dp)->sessions,
+		.active = d->reaper.active,
+		.created = w.ct.created + x[PCF_CT_X_CREATED].packets,
+		.expired = d->reaper.expired,
+		.evicted = d->reaper.evicted,
+		.refused =
+		    w.drops[PCF_WDROP_CT_FULL] + x[PCF_CT_X_FULL].packets,
+		.ports_exhausted = w.drops[PCF_WDROP_CT_PORTS],
+		.race_lost = w.ct.found + x[PCF_CT_X_EXISTS].packets,
+		.untracked = w.drops[PCF_WDROP_CT_UNTRACKED],
+	};
+}
+
+static bool ct_announced(const void *ctx, const struct pcf_ct_session *s)
+{
+	const struct pcfd *d = ctx;
+
+	return pcf_ct_reap_announced(&d->reaper, s);
+}
+
+static void on_session_event(void *ctx, bool created,
+			     const struct pcf_ct_session *s)
+{
+	struct pcfd *d = ctx;
+
+	pcf_ctl_session_event(d->ctl, created, s);
+}
+
+/*
+ * The sessions an earlier pcfd made stay (pinned): their NAT ports are
+ * taken again before any worker can give one; the reaper takes over.
+ */
+static int open_sessions(struct pcfd *d)
+{
+	struct pcf_ct_maps *m = pcf_dp_ct(d->dp);
+	int n;
+
+	pcf_ct_reaper_init(&d->reaper, m, pcf_ct_now());
+	d->reaper.timeouts = d->o.ct_timeouts;
+	d->reaper.full = d->o.ct_full;
+	d->reaper.on_event = on_session_event;
+	d->reaper.ctx = d;
+	d->ctl_sessions = (struct pcf_ctl_sessions){
+		.timeouts = &d->reaper.timeouts,
+		.totals = ct_totals,
+		.announced = ct_announced,
+		.ctx = d,
+	};
+	pcf_ctl_set_sessions(d->ctl, &d->ctl_sessions);
+	if (pcf_ct_addrs_refresh(&d->ct_addrs) < 0)
+		pr_warn(
+		    "pcfd: cannot read the interfaces' addresses (masquerade): %s\n",
+		    strerror(errno));
+	pcf_ct_maps_set_addrs(m, &d->ct_addrs);
+	d->o.workers.ct_addrs = &d->ct_addrs;
+	n = pcf_ct_maps_adopt_ports(m);
+	if (n < 0) {
+		pr_warn("pcfd: cannot read the session table: %s\n",
+			strerror(-n));
+		return n;
+	}
+	pr_info(
+	    "pcfd: session table: %u sessions at most, %d adopted, full: %s\n",
+	    m->sessions, n, pcf_ct_full_name(d->o.ct_full));
+	return 0;
+}
+
+/* Connections the table refused so far (what makes evict-oldest act). */
+static __u64 ct_refused(const struct pcfd *d)
+{
+	struct pcf_ct_totals t;
+
+	ct_totals(d, &t);
+	return t.refused;
 }
 
 /* ---- the workers ---- */
@@ -771,13 +877,17 @@ static void check_csums(struct pcfd *d)
 
 /* ---- counters: STATUS= and the journal ---- */
 
-static void xdp_counters(struct pcfd *d, struct pcf_journal_counters *jc)
+static void xdp_counters(struct pcfd *d, struct pcf_journal_counters *jc,
+			 struct pcf_ct_totals *sessions)
 {
 	struct pcf_counter c[PCF_STAT_MAX];
 	unsigned int r;
 
+	ct_totals(d, sessions);
+	sessions->deleted = pcf_ctl_sessions_deleted(d->ctl);
 	*jc = (struct pcf_journal_counters){ .scope = PCF_JOURNAL_XDP,
-					     .iface = d->ifaces };
+					     .iface = d->ifaces,
+					     .sessions = sessions };
 	if (pcf_dp_read_stats(d->dp, c))
 		return;
 	jc->pass_packets = c[PCF_STAT_VERDICT(PCF_VERDICT_PASS)].packets;
@@ -794,12 +904,13 @@ static void xdp_counters(struct pcfd *d, struct pcf_journal_counters *jc)
 static void update_status(struct pcfd *d, bool ready)
 {
 	struct pcf_journal_counters jc;
+	struct pcf_ct_totals sessions;
 	struct pcf_table_info ti;
 	struct timespec now;
 	double secs, pps = 0;
 	char line[sizeof(d->ifaces) + 128];
 
-	xdp_counters(d, &jc);
+	xdp_counters(d, &jc, &sessions);
 	pcf_table_info(pcf_dp_table(d->dp), &ti);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	secs = (now.tv_sec - d->last_tick.tv_sec) +
@@ -823,12 +934,13 @@ static void update_status(struct pcfd *d, bool ready)
 static void journal_counters(struct pcfd *d)
 {
 	struct pcf_journal_counters jc;
+	struct pcf_ct_totals sessions;
 	struct pcf_worker_info in;
 	struct pcf_link l;
 	unsigned int i, r;
 	int err;
 
-	xdp_counters(d, &jc);
+	xdp_counters(d, &jc, &sessions);
 	pcf_journal_counters(&jc);
 	for (i = 0; d->ws && !pcf_workers_info(d->ws, i, &in); i++) {
 		jc = (struct pcf_journal_counters){
@@ -919,6 +1031,24 @@ static int on_tick(struct pcfd *d, struct pcfd_source *src)
 {
 	timer_ack(src->fd);
 	check_csums(d);
+	/* masquerade follows the interfaces' addresses within a second */
+	if (pcf_ct_addrs_refresh(&d->ct_addrs) > 0) {
+		pr_debug("pcfd: interface addresses changed\n");
+		pcf_ct_maps_set_addrs(pcf_dp_ct(d->dp), &d->ct_addrs);
+	}
+	return 0;
+}
+
+static int on_ct_tick(struct pcfd *d, struct pcfd_source *src)
+{
+	int n;
+
+	timer_ack(src->fd);
+	n = pcf_ct_reap(&d->reaper, pcf_ct_now(), CT_TICK_BUDGET,
+			ct_refused(d));
+	if (n < 0)
+		pr_debug("pcfd: session sweep: %s\n", strerror(-n));
+	pcf_ctl_flush_events(d->ctl);
 	return 0;
 }
 
@@ -1006,14 +1136,17 @@ static void reload(struct pcfd *d)
 			    (__u64)n.worker_timeout_ms * 1000 * 1000);
 		d->o.verbose = n.verbose;
 		pcf_log_set_level(n.verbose ? PCF_LOG_DEBUG : PCF_LOG_INFO);
+		d->reaper.timeouts = d->o.ct_timeouts = n.ct_timeouts;
+		d->reaper.full = d->o.ct_full = n.ct_full;
 		pcf_journal_event(
 		    LOG_INFO, "reloaded", NULL,
-		    "reloaded: default %s, stats-interval %u s, worker-timeout %u ms, verbose %s",
+		    "reloaded: default %s, stats-interval %u s, worker-timeout %u ms, verbose %s, sessions-full %s, session timeouts",
 		    d->o.default_verdict < 0
 			? "as pinned"
 			: pcf_genl_verdict_name(d->o.default_verdict),
 		    d->o.stats_interval, d->o.worker_timeout_ms,
-		    d->o.verbose ? "yes" : "no");
+		    d->o.verbose ? "yes" : "no",
+		    pcf_ct_full_name(d->o.ct_full));
 	}
 	pcfd_opts_free(&n);
 	update_status(d, true);
@@ -1081,11 +1214,15 @@ static int open_timers(struct pcfd *d)
 	d->stats_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	d->watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	d->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (d->stats_fd < 0 || d->watchdog_fd < 0 || d->tick_fd < 0)
+	d->ct_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (d->stats_fd < 0 || d->watchdog_fd < 0 || d->tick_fd < 0 ||
+	    d->ct_fd < 0)
 		return -errno;
 	err = timer_set(d->stats_fd, (__u64)d->o.stats_interval * 1000000);
 	if (!err)
 		err = timer_set(d->tick_fd, 1000000);
+	if (!err)
+		err = timer_set(d->ct_fd, CT_TICK_MS * 1000);
 	if (!err && !pcf_watchdog_period(&wd_usec) && wd_usec) {
 		pr_info("pcfd: watchdog: WATCHDOG=1 every %llu ms\n",
 			(unsigned long long)wd_usec / 1000);
@@ -1097,6 +1234,8 @@ static int open_timers(struct pcfd *d)
 		err = pcfd_watch(d, d->watchdog_fd, on_watchdog_tick, NULL);
 	if (!err)
 		err = pcfd_watch(d, d->tick_fd, on_tick, NULL);
+	if (!err)
+		err = pcfd_watch(d, d->ct_fd, on_ct_tick, NULL);
 	return err;
 }
 
@@ -1254,6 +1393,8 @@ static int serve(struct pcfd *d)
 	if (!err)
 		err = apply_rules(d);
 	if (!err)
+		err = open_sessions(d);
+	if (!err)
 		err = background(d);
 	if (!err)
 		serve_workers(d);
@@ -1276,6 +1417,8 @@ static int serve(struct pcfd *d)
 		close(d->watchdog_fd);
 	if (d->tick_fd >= 0)
 		close(d->tick_fd);
+	if (d->ct_fd >= 0)
+		close(d->ct_fd);
 	return err ? 1 : 0;
 }
 
@@ -1285,6 +1428,7 @@ int main(int argc, char **argv)
 			  .stats_fd = -1,
 			  .watchdog_fd = -1,
 			  .tick_fd = -1,
+			  .ct_fd = -1,
 			  .argc = argc,
 			  .argv = argv };
 	int err;

@@ -21,6 +21,7 @@
 static const struct pcf_policy nat_policy[PCF_A_NAT_MAX + 1] = {
 	[PCF_A_NAT_ADDR] = { .name = "addr", .type = PCF_AT_ADDR },
 	[PCF_A_NAT_PORT] = U32_RANGE("port", 0, 65535),
+	[PCF_A_NAT_PORT_MAX] = U32_RANGE("port-max", 1, 65535),
 };
 
 const struct pcf_attr_set pcf_nat_set = {
@@ -64,6 +65,8 @@ static const struct pcf_policy action_policy[PCF_A_ACT_MAX + 1] = {
 	[PCF_A_ACT_MIRROR] = U32_RANGE("mirror", 1, 0xffffffff),
 	[PCF_A_ACT_EGRESS] = U32_RANGE("egress", 0, PCF_EGRESS_MAX - 1),
 	[PCF_A_ACT_QUEUE] = U32_RANGE("queue", 0, 65535),
+	[PCF_A_ACT_CT] = { .name = "ct", .type = PCF_AT_FLAG },
+	[PCF_A_ACT_MASQUERADE] = { .name = "masquerade", .type = PCF_AT_FLAG },
 };
 
 const struct pcf_attr_set pcf_action_set = {
@@ -231,6 +234,57 @@ const struct pcf_attr_set pcf_workers_set = {
 	.policy = workers_policy,
 };
 
+static const struct pcf_policy session_policy[PCF_A_SESSION_MAX + 1] = {
+	[PCF_A_SESSION_PAD] = { .name = "pad", .type = PCF_AT_PAD },
+	[PCF_A_SESSION_PROTO] = U32_RANGE("proto", 0, 255),
+	[PCF_A_SESSION_ORIG_SRC] = { .name = "orig-src", .type = PCF_AT_ADDR },
+	[PCF_A_SESSION_ORIG_DST] = { .name = "orig-dst", .type = PCF_AT_ADDR },
+	[PCF_A_SESSION_ORIG_SPORT] = U32_RANGE("orig-sport", 0, 65535),
+	[PCF_A_SESSION_ORIG_DPORT] = U32_RANGE("orig-dport", 0, 65535),
+	[PCF_A_SESSION_REPLY_SRC] = { .name = "reply-src",
+				      .type = PCF_AT_ADDR },
+	[PCF_A_SESSION_REPLY_DST] = { .name = "reply-dst",
+				      .type = PCF_AT_ADDR },
+	[PCF_A_SESSION_REPLY_SPORT] = U32_RANGE("reply-sport", 0, 65535),
+	[PCF_A_SESSION_REPLY_DPORT] = U32_RANGE("reply-dport", 0, 65535),
+	[PCF_A_SESSION_STATE] = U32_RANGE("state", 0, PCF_CT_STATE_MAX - 1),
+	[PCF_A_SESSION_TIMEOUT] = { .name = "timeout", .type = PCF_AT_U32 },
+	[PCF_A_SESSION_ORIG_PACKETS] = U64_ATTR("orig-packets"),
+	[PCF_A_SESSION_ORIG_BYTES] = U64_ATTR("orig-bytes"),
+	[PCF_A_SESSION_REPLY_PACKETS] = U64_ATTR("reply-packets"),
+	[PCF_A_SESSION_REPLY_BYTES] = U64_ATTR("reply-bytes"),
+	[PCF_A_SESSION_RULE_ID] = { .name = "rule-id", .type = PCF_AT_U32 },
+	[PCF_A_SESSION_SNAT] = { .name = "snat", .type = PCF_AT_FLAG },
+	[PCF_A_SESSION_DNAT] = { .name = "dnat", .type = PCF_AT_FLAG },
+	[PCF_A_SESSION_AGE] = { .name = "age", .type = PCF_AT_U32 },
+};
+
+const struct pcf_attr_set pcf_session_set = {
+	.name = "session",
+	.max = PCF_A_SESSION_MAX,
+	.policy = session_policy,
+};
+
+static const struct pcf_policy sessions_policy[PCF_A_SESSIONS_MAX + 1] = {
+	[PCF_A_SESSIONS_PAD] = { .name = "pad", .type = PCF_AT_PAD },
+	[PCF_A_SESSIONS_CAPACITY] = U64_ATTR("capacity"),
+	[PCF_A_SESSIONS_ACTIVE] = U64_ATTR("active"),
+	[PCF_A_SESSIONS_CREATED] = U64_ATTR("created"),
+	[PCF_A_SESSIONS_EXPIRED] = U64_ATTR("expired"),
+	[PCF_A_SESSIONS_EVICTED] = U64_ATTR("evicted"),
+	[PCF_A_SESSIONS_DELETED] = U64_ATTR("deleted"),
+	[PCF_A_SESSIONS_REFUSED] = U64_ATTR("refused"),
+	[PCF_A_SESSIONS_PORTS_EXHAUSTED] = U64_ATTR("ports-exhausted"),
+	[PCF_A_SESSIONS_RACE_LOST] = U64_ATTR("race-lost"),
+	[PCF_A_SESSIONS_UNTRACKED] = U64_ATTR("untracked"),
+};
+
+const struct pcf_attr_set pcf_sessions_set = {
+	.name = "sessions",
+	.max = PCF_A_SESSIONS_MAX,
+	.policy = sessions_policy,
+};
+
 static const struct pcf_policy flow_policy[PCF_A_MAX + 1] = {
 	[PCF_A_PAD] = { .name = "pad", .type = PCF_AT_PAD },
 	[PCF_A_FLOW_ID] = U32_RANGE("id", 1, 0xffffffff),
@@ -256,6 +310,12 @@ static const struct pcf_policy flow_policy[PCF_A_MAX + 1] = {
 	[PCF_A_STATS_LINKS] = { .name = "stats-links",
 				.type = PCF_AT_NEST,
 				.nest = &pcf_links_set },
+	[PCF_A_SESSION] = { .name = "session",
+			    .type = PCF_AT_NEST,
+			    .nest = &pcf_session_set },
+	[PCF_A_STATS_SESSIONS] = { .name = "stats-sessions",
+				   .type = PCF_AT_NEST,
+				   .nest = &pcf_sessions_set },
 };
 
 const struct pcf_attr_set pcf_flow_set = {
@@ -274,10 +334,18 @@ const struct pcf_op pcf_ops[PCF_CMD_MAX + 1] = {
 	[PCF_CMD_FLOW_GET] = { .name = "flow-get", .dump = true },
 	[PCF_CMD_FLOW_FLUSH] = { .name = "flow-flush", .admin = true },
 	[PCF_CMD_STATS_GET] = { .name = "stats-get" },
+	[PCF_CMD_SESSION_GET] = { .name = "session-get", .dump = true },
+	[PCF_CMD_SESSION_DEL] = { .name = "session-del",
+				  .admin = true,
+				  .required = BIT(PCF_A_FLOW_MATCH) },
+	[PCF_CMD_SESSION_FLUSH] = { .name = "session-flush", .admin = true },
+	/* an event pcfd sends; as a request, refused */
+	[PCF_CMD_SESSION_NEW] = { .name = "session-new", .admin = true },
 };
 
 const char *const pcf_mcgrp_names[] = {
 	[PCF_MCGRP_EVENTS] = "events",
+	[PCF_MCGRP_SESSIONS] = "sessions",
 	NULL,
 };
 
@@ -290,13 +358,16 @@ _Static_assert(PCF_A_MAX <= PCF_A_ANY_MAX && PCF_A_MATCH_MAX <= PCF_A_ANY_MAX &&
 		   PCF_A_WORKER_MAX <= PCF_A_ANY_MAX &&
 		   PCF_A_XSK_MAX <= PCF_A_ANY_MAX &&
 		   PCF_A_LINKS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_LINK_MAX <= PCF_A_ANY_MAX,
+		   PCF_A_LINK_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_SESSION_MAX <= PCF_A_ANY_MAX &&
+		   PCF_A_SESSIONS_MAX <= PCF_A_ANY_MAX,
 	       "check_attr's sub[] must hold every set");
 
 static const struct pcf_attr_set *const all_sets[] = {
-	&pcf_flow_set,	&pcf_match_set,	  &pcf_action_set,  &pcf_nat_set,
-	&pcf_stats_set, &pcf_counter_set, &pcf_workers_set, &pcf_worker_set,
-	&pcf_xsk_set,	&pcf_links_set,	  &pcf_link_set,
+	&pcf_flow_set,	   &pcf_match_set,   &pcf_action_set,  &pcf_nat_set,
+	&pcf_stats_set,	   &pcf_counter_set, &pcf_workers_set, &pcf_worker_set,
+	&pcf_xsk_set,	   &pcf_links_set,   &pcf_link_set,    &pcf_session_set,
+	&pcf_sessions_set,
 };
 
 static int refuse(struct pcf_extack *ext, const struct nlattr *attr, int err,
@@ -516,6 +587,19 @@ const char *pcf_genl_bind_mode_name(unsigned int m)
 	return m == PCF_GENL_BIND_ZEROCOPY ? "zerocopy"
 	       : m == PCF_GENL_BIND_COPY   ? "copy"
 					   : "?";
+}
+
+static const char *const ct_state_names[PCF_CT_STATE_MAX] = {
+	[PCF_CT_SYN_SENT] = "SYN_SENT",	      [PCF_CT_SYN_RECV] = "SYN_RECV",
+	[PCF_CT_ESTABLISHED] = "ESTABLISHED", [PCF_CT_FIN_WAIT] = "FIN_WAIT",
+	[PCF_CT_TIME_WAIT] = "TIME_WAIT",     [PCF_CT_CLOSE] = "CLOSE",
+	[PCF_CT_UNREPLIED] = "UNREPLIED",     [PCF_CT_REPLIED] = "REPLIED",
+	[PCF_CT_STREAM] = "STREAM",
+};
+
+const char *pcf_genl_ct_state_name(unsigned int s)
+{
+	return s < PCF_CT_STATE_MAX ? ct_state_names[s] : "?";
 }
 
 const struct pcf_attr_set *const *pcf_genl_sets(unsigned int *ret_n)

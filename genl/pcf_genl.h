@@ -32,6 +32,7 @@
 
 #define PCF_CTL_PORT_DEFAULT 0x70636600U /* "pcf\0" */
 #define PCF_MCGRP_EVENTS     1 /* multicast group: flow added/removed */
+#define PCF_MCGRP_SESSIONS   2 /* multicast group: sessions made/unmade */
 
 /*
  * pcfd never sends a datagram bigger than this; a receiver's buffer must
@@ -46,6 +47,10 @@ enum pcf_cmd {
 	PCF_CMD_FLOW_GET,   /* one by id, or all with NLM_F_DUMP */
 	PCF_CMD_FLOW_FLUSH, /* event: flushed */
 	PCF_CMD_STATS_GET,
+	PCF_CMD_SESSION_GET,   /* dump, or filtered by a match */
+	PCF_CMD_SESSION_DEL,   /* by match; event: a session unmade */
+	PCF_CMD_SESSION_FLUSH, /* every session */
+	PCF_CMD_SESSION_NEW,   /* event only: a session made */
 	__PCF_CMD_MAX,
 };
 #define PCF_CMD_MAX (__PCF_CMD_MAX - 1)
@@ -66,6 +71,8 @@ enum pcf_attr {
 	PCF_A_FLOW_WORKER_PACKETS, /* u64 */
 	PCF_A_FLOW_WORKER_BYTES,   /* u64 */
 	PCF_A_STATS_LINKS,	   /* nest: PCF_A_LINKS_LINK, repeated */
+	PCF_A_SESSION,		   /* nest: enum pcf_session_attr */
+	PCF_A_STATS_SESSIONS,	   /* nest: enum pcf_sessions_attr */
 	__PCF_A_MAX,
 };
 #define PCF_A_MAX (__PCF_A_MAX - 1)
@@ -86,15 +93,17 @@ enum pcf_match_attr {
 
 enum pcf_action_attr {
 	PCF_A_ACT_UNSPEC,
-	PCF_A_ACT_VERDICT,   /* u32: enum pcf_verdict */
-	PCF_A_ACT_TTL_DELTA, /* s32, -128..127 */
-	PCF_A_ACT_DF_CLEAR,  /* flag */
-	PCF_A_ACT_SNAT,	     /* nest: enum pcf_nat_attr */
-	PCF_A_ACT_DNAT,	     /* nest: enum pcf_nat_attr */
-	PCF_A_ACT_MARK,	     /* u32 */
-	PCF_A_ACT_MIRROR,    /* u32 ifindex */
-	PCF_A_ACT_EGRESS,    /* u32: enum pcf_egress */
-	PCF_A_ACT_QUEUE,     /* u32, 0..65535 */
+	PCF_A_ACT_VERDICT,    /* u32: enum pcf_verdict */
+	PCF_A_ACT_TTL_DELTA,  /* s32, -128..127 */
+	PCF_A_ACT_DF_CLEAR,   /* flag */
+	PCF_A_ACT_SNAT,	      /* nest: enum pcf_nat_attr */
+	PCF_A_ACT_DNAT,	      /* nest: enum pcf_nat_attr */
+	PCF_A_ACT_MARK,	      /* u32 */
+	PCF_A_ACT_MIRROR,     /* u32 ifindex */
+	PCF_A_ACT_EGRESS,     /* u32: enum pcf_egress */
+	PCF_A_ACT_QUEUE,      /* u32, 0..65535 */
+	PCF_A_ACT_CT,	      /* flag: per connection (sessions) */
+	PCF_A_ACT_MASQUERADE, /* flag: with ct, SNAT to the egress address */
 	__PCF_A_ACT_MAX,
 };
 #define PCF_A_ACT_MAX (__PCF_A_ACT_MAX - 1)
@@ -103,6 +112,8 @@ enum pcf_nat_attr {
 	PCF_A_NAT_UNSPEC,
 	PCF_A_NAT_ADDR, /* binary, 4 or 16 bytes */
 	PCF_A_NAT_PORT, /* u32, 0..65535; 0 or absent: keep */
+	/* u32, 1..65535: with ct, snat's ports are PORT..PORT-MAX */
+	PCF_A_NAT_PORT_MAX,
 	__PCF_A_NAT_MAX,
 };
 #define PCF_A_NAT_MAX (__PCF_A_NAT_MAX - 1)
@@ -133,6 +144,7 @@ enum pcf_counter_kind {
 	/* pcf_return's outcomes (XDP); a worker's packets sent to the kernel
 	 * through the return veth, by why (packets only) */
 	PCF_COUNTER_RETURN,
+	PCF_COUNTER_SESSION, /* pcf_steer's session counters ("session_*") */
 	PCF_COUNTER_KIND_MAX,
 };
 
@@ -210,6 +222,56 @@ enum pcf_link_attr {
 };
 #define PCF_A_LINK_MAX (__PCF_A_LINK_MAX - 1)
 
+/*
+ * A session (connection tracking): the tuple of each direction as its
+ * packets carry it on the wire (the reply's is the translated one), its
+ * state and what is left of its timeout, the packets and bytes each way
+ * as pcf_steer counted them.
+ */
+enum pcf_session_attr {
+	PCF_A_SESSION_UNSPEC,
+	PCF_A_SESSION_PAD,
+	PCF_A_SESSION_PROTO,	     /* u32, 0..255 */
+	PCF_A_SESSION_ORIG_SRC,	     /* binary, 4 or 16 bytes */
+	PCF_A_SESSION_ORIG_DST,	     /* binary */
+	PCF_A_SESSION_ORIG_SPORT,    /* u32, 0..65535; an echo's identifier */
+	PCF_A_SESSION_ORIG_DPORT,    /* u32, 0..65535 */
+	PCF_A_SESSION_REPLY_SRC,     /* binary */
+	PCF_A_SESSION_REPLY_DST,     /* binary */
+	PCF_A_SESSION_REPLY_SPORT,   /* u32, 0..65535 */
+	PCF_A_SESSION_REPLY_DPORT,   /* u32, 0..65535 */
+	PCF_A_SESSION_STATE,	     /* u32: enum pcf_ct_state */
+	PCF_A_SESSION_TIMEOUT,	     /* u32: seconds left */
+	PCF_A_SESSION_ORIG_PACKETS,  /* u64 */
+	PCF_A_SESSION_ORIG_BYTES,    /* u64 */
+	PCF_A_SESSION_REPLY_PACKETS, /* u64 */
+	PCF_A_SESSION_REPLY_BYTES,   /* u64 */
+	PCF_A_SESSION_RULE_ID,	     /* u32: the rule that made it */
+	PCF_A_SESSION_SNAT,	     /* flag: its source is rewritten */
+	PCF_A_SESSION_DNAT,	     /* flag: its destination is rewritten */
+	PCF_A_SESSION_AGE,	     /* u32: seconds since it was made */
+	__PCF_A_SESSION_MAX,
+};
+#define PCF_A_SESSION_MAX (__PCF_A_SESSION_MAX - 1)
+
+/* The stats reply: PCF_A_STATS_SESSIONS, the session table's totals. */
+enum pcf_sessions_attr {
+	PCF_A_SESSIONS_UNSPEC,
+	PCF_A_SESSIONS_PAD,
+	PCF_A_SESSIONS_CAPACITY,	/* u64: sessions the table holds */
+	PCF_A_SESSIONS_ACTIVE,		/* u64: at the last sweep */
+	PCF_A_SESSIONS_CREATED,		/* u64: made (workers and XDP) */
+	PCF_A_SESSIONS_EXPIRED,		/* u64: reaped by their timeouts */
+	PCF_A_SESSIONS_EVICTED,		/* u64: --sessions-full evict-oldest */
+	PCF_A_SESSIONS_DELETED,		/* u64: session del, flush */
+	PCF_A_SESSIONS_REFUSED,		/* u64: the table was full */
+	PCF_A_SESSIONS_PORTS_EXHAUSTED, /* u64: no port left in a range */
+	PCF_A_SESSIONS_RACE_LOST,	/* u64: made meanwhile by another */
+	PCF_A_SESSIONS_UNTRACKED,	/* u64: ct packets with no session */
+	__PCF_A_SESSIONS_MAX,
+};
+#define PCF_A_SESSIONS_MAX (__PCF_A_SESSIONS_MAX - 1)
+
 /* The AF_XDP bind mode a worker's socket got. */
 enum pcf_genl_bind_mode {
 	PCF_GENL_BIND_COPY,
@@ -259,6 +321,8 @@ extern const struct pcf_attr_set pcf_worker_set;
 extern const struct pcf_attr_set pcf_xsk_set;
 extern const struct pcf_attr_set pcf_links_set;
 extern const struct pcf_attr_set pcf_link_set;
+extern const struct pcf_attr_set pcf_session_set;
+extern const struct pcf_attr_set pcf_sessions_set;
 
 /* Every attribute set of the family (for the spec test). */
 const struct pcf_attr_set *const *pcf_genl_sets(unsigned int *ret_n);
@@ -335,6 +399,28 @@ int pcf_counters_put(struct nlmsghdr *nlh, size_t size,
 /* Set the first plen bits of a len-byte address mask, clear the rest. */
 void pcf_genl_prefix_mask(__u8 *mask, unsigned int len, unsigned int plen);
 
+/* Refuse with msg about attr (NULL: none) in ext: -EINVAL. */
+int pcf_ext_refuse(struct pcf_extack *ext, const struct nlattr *attr,
+		   const char *msg);
+
+/* A session as the protocol carries it (PCF_A_SESSION). */
+struct pcf_session {
+	struct pcf_ct_key orig;	 /* as the original direction's packets */
+	struct pcf_ct_key reply; /* as the replies (after the NAT) */
+	__u32 state;		 /* enum pcf_ct_state */
+	__u32 timeout;		 /* seconds left */
+	__u32 rule_id;
+	__u32 age; /* seconds since it was made */
+	bool snat, dnat;
+	struct pcf_counter orig_c, reply_c;
+};
+
+int pcf_session_put(struct nlmsghdr *nlh, size_t size,
+		    const struct pcf_session *s);
+/* From a PCF_A_SESSION nest (validated). */
+int pcf_session_from_attr(const struct nlattr *nest, struct pcf_session *ret,
+			  struct pcf_extack *ext);
+
 /* Names of the wire values, for the CLI and JSON. */
 const char *pcf_genl_verdict_name(unsigned int v);
 int pcf_genl_verdict_parse(const char *name); /* -EINVAL if unknown */
@@ -342,6 +428,8 @@ const char *pcf_genl_egress_name(unsigned int e);
 int pcf_genl_egress_parse(const char *name);
 const char *pcf_genl_cmd_name(unsigned int cmd);
 const char *pcf_genl_bind_mode_name(unsigned int m);
+/* "ESTABLISHED", "UNREPLIED", ... (enum pcf_ct_state) */
+const char *pcf_genl_ct_state_name(unsigned int s);
 
 struct xdp_statistics;
 /* s's counters by attribute type: ret[PCF_A_XSK_*], PCF_A_XSK_MAX + 1. */

@@ -113,7 +113,7 @@ int pcf_rule_put_match(struct nlmsghdr *nlh, size_t size,
 }
 
 static bool put_nat(struct nlmsghdr *nlh, size_t size, __u16 type,
-		    const struct pcf_nat *nat)
+		    const struct pcf_nat *nat, __be16 port_max)
 {
 	struct nlattr *nest = mnl_attr_nest_start_check(nlh, size, type);
 
@@ -121,15 +121,18 @@ static bool put_nat(struct nlmsghdr *nlh, size_t size, __u16 type,
 	    !mnl_attr_put_check(nlh, size, PCF_A_NAT_ADDR,
 				pcf_addr_len(nat->family), nat->addr) ||
 	    (nat->port &&
-	     !put_u32(nlh, size, PCF_A_NAT_PORT, ntohs(nat->port))))
+	     !put_u32(nlh, size, PCF_A_NAT_PORT, ntohs(nat->port))) ||
+	    (port_max &&
+	     !put_u32(nlh, size, PCF_A_NAT_PORT_MAX, ntohs(port_max))))
 		return false;
 	mnl_attr_nest_end(nlh, nest);
 	return true;
 }
 
 static int put_action(struct nlmsghdr *nlh, size_t size,
-		      const struct pcf_action *a)
+		      const struct pcf_rule *r)
 {
+	const struct pcf_action *a = &r->action;
 	struct nlattr *nest;
 	bool ok;
 
@@ -142,9 +145,9 @@ static int put_action(struct nlmsghdr *nlh, size_t size,
 	     (!(a->flags & PCF_ACT_DF_CLEAR) ||
 	      mnl_attr_put_check(nlh, size, PCF_A_ACT_DF_CLEAR, 0, NULL)) &&
 	     (!(a->flags & PCF_ACT_SNAT) ||
-	      put_nat(nlh, size, PCF_A_ACT_SNAT, &a->snat)) &&
+	      put_nat(nlh, size, PCF_A_ACT_SNAT, &a->snat, r->snat_port_max)) &&
 	     (!(a->flags & PCF_ACT_DNAT) ||
-	      put_nat(nlh, size, PCF_A_ACT_DNAT, &a->dnat)) &&
+	      put_nat(nlh, size, PCF_A_ACT_DNAT, &a->dnat, 0)) &&
 	     (!(a->flags & PCF_ACT_MARK) ||
 	      put_u32(nlh, size, PCF_A_ACT_MARK, a->mark)) &&
 	     (!(a->flags & PCF_ACT_MIRROR) ||
@@ -152,7 +155,11 @@ static int put_action(struct nlmsghdr *nlh, size_t size,
 	     (a->egress == PCF_EGRESS_DEFAULT ||
 	      put_u32(nlh, size, PCF_A_ACT_EGRESS, a->egress)) &&
 	     (!(a->flags & PCF_ACT_QUEUE) ||
-	      put_u32(nlh, size, PCF_A_ACT_QUEUE, a->queue));
+	      put_u32(nlh, size, PCF_A_ACT_QUEUE, a->queue)) &&
+	     (!(a->flags & PCF_ACT_CT) ||
+	      mnl_attr_put_check(nlh, size, PCF_A_ACT_CT, 0, NULL)) &&
+	     (!(a->flags & PCF_ACT_MASQ) ||
+	      mnl_attr_put_check(nlh, size, PCF_A_ACT_MASQUERADE, 0, NULL));
 	if (!ok) {
 		mnl_attr_nest_cancel(nlh, nest);
 		return -EMSGSIZE;
@@ -172,7 +179,7 @@ int pcf_rule_put(struct nlmsghdr *nlh, size_t size, const struct pcf_rule *r)
 	err = pcf_rule_put_match(nlh, size, r);
 	if (err)
 		goto full;
-	err = put_action(nlh, size, &r->action);
+	err = put_action(nlh, size, r);
 	if (err)
 		goto full;
 	return 0;
@@ -193,8 +200,8 @@ int pcf_counters_put(struct nlmsghdr *nlh, size_t size,
 
 /* ---- decoding (the attributes were validated by pcf_attr_parse) ---- */
 
-static int refuse(struct pcf_extack *ext, const struct nlattr *attr,
-		  const char *msg)
+int pcf_ext_refuse(struct pcf_extack *ext, const struct nlattr *attr,
+		   const char *msg)
 {
 	ext->msg = msg;
 	ext->bad_attr = attr;
@@ -217,13 +224,14 @@ static int get_addr(const struct nlattr *addr, const struct nlattr *plen,
 	__u8 fam = len == 16 ? 6 : 4;
 
 	if (*family && *family != fam)
-		return refuse(ext, addr,
-			      "src and dst must be of the same address family");
+		return pcf_ext_refuse(
+		    ext, addr,
+		    "src and dst must be of the same address family");
 	*family = fam;
 	if (plen) {
 		bits = mnl_attr_get_u32(plen);
 		if (bits > len * 8)
-			return refuse(
+			return pcf_ext_refuse(
 			    ext, plen,
 			    fam == 4 ? "an IPv4 prefix length is at most 32"
 				     : "an IPv6 prefix length is at most 128");
@@ -245,7 +253,8 @@ static int get_match(const struct nlattr *nest, struct pcf_rule *r,
 		return err;
 	if ((tb[PCF_A_MATCH_SRC_PLEN] && !tb[PCF_A_MATCH_SRC]) ||
 	    (tb[PCF_A_MATCH_DST_PLEN] && !tb[PCF_A_MATCH_DST]))
-		return refuse(ext, nest, "a prefix length needs its address");
+		return pcf_ext_refuse(ext, nest,
+				      "a prefix length needs its address");
 	if (tb[PCF_A_MATCH_SRC]) {
 		err = get_addr(tb[PCF_A_MATCH_SRC], tb[PCF_A_MATCH_SRC_PLEN],
 			       k->src, m->src, &k->family, ext);
@@ -280,7 +289,7 @@ static int get_match(const struct nlattr *nest, struct pcf_rule *r,
 }
 
 static int get_nat(const struct nlattr *nest, struct pcf_nat *nat,
-		   struct pcf_extack *ext)
+		   __be16 *port_max, struct pcf_extack *ext)
 {
 	const struct nlattr *tb[PCF_A_NAT_MAX + 1];
 	unsigned int len;
@@ -290,26 +299,33 @@ static int get_nat(const struct nlattr *nest, struct pcf_nat *nat,
 	if (err)
 		return err;
 	if (!tb[PCF_A_NAT_ADDR])
-		return refuse(ext, nest, "NAT needs an address");
+		return pcf_ext_refuse(ext, nest, "NAT needs an address");
 	len = mnl_attr_get_payload_len(tb[PCF_A_NAT_ADDR]);
 	memcpy(nat->addr, mnl_attr_get_payload(tb[PCF_A_NAT_ADDR]), len);
 	nat->family = len == 16 ? 6 : 4;
 	if (tb[PCF_A_NAT_PORT])
 		nat->port = htons(mnl_attr_get_u32(tb[PCF_A_NAT_PORT]));
+	if (tb[PCF_A_NAT_PORT_MAX]) {
+		if (!port_max)
+			return pcf_ext_refuse(ext, tb[PCF_A_NAT_PORT_MAX],
+					      "only snat takes a port range");
+		*port_max = htons(mnl_attr_get_u32(tb[PCF_A_NAT_PORT_MAX]));
+	}
 	return 0;
 }
 
-static int get_action(const struct nlattr *nest, struct pcf_action *a,
+static int get_action(const struct nlattr *nest, struct pcf_rule *r,
 		      struct pcf_extack *ext)
 {
 	const struct nlattr *tb[PCF_A_ACT_MAX + 1];
+	struct pcf_action *a = &r->action;
 	int err;
 
 	err = pcf_attr_parse_nested(nest, &pcf_action_set, tb, ext);
 	if (err)
 		return err;
 	if (!tb[PCF_A_ACT_VERDICT])
-		return refuse(ext, nest, "an action needs its verdict");
+		return pcf_ext_refuse(ext, nest, "an action needs its verdict");
 	a->verdict = mnl_attr_get_u32(tb[PCF_A_ACT_VERDICT]);
 	if (tb[PCF_A_ACT_TTL_DELTA]) {
 		a->ttl_delta = (__s8)mnl_attr_get_u32(tb[PCF_A_ACT_TTL_DELTA]);
@@ -318,13 +334,14 @@ static int get_action(const struct nlattr *nest, struct pcf_action *a,
 	if (tb[PCF_A_ACT_DF_CLEAR])
 		a->flags |= PCF_ACT_DF_CLEAR;
 	if (tb[PCF_A_ACT_SNAT]) {
-		err = get_nat(tb[PCF_A_ACT_SNAT], &a->snat, ext);
+		err = get_nat(tb[PCF_A_ACT_SNAT], &a->snat, &r->snat_port_max,
+			      ext);
 		if (err)
 			return err;
 		a->flags |= PCF_ACT_SNAT;
 	}
 	if (tb[PCF_A_ACT_DNAT]) {
-		err = get_nat(tb[PCF_A_ACT_DNAT], &a->dnat, ext);
+		err = get_nat(tb[PCF_A_ACT_DNAT], &a->dnat, NULL, ext);
 		if (err)
 			return err;
 		a->flags |= PCF_ACT_DNAT;
@@ -343,6 +360,10 @@ static int get_action(const struct nlattr *nest, struct pcf_action *a,
 		a->queue = mnl_attr_get_u32(tb[PCF_A_ACT_QUEUE]);
 		a->flags |= PCF_ACT_QUEUE;
 	}
+	if (tb[PCF_A_ACT_CT])
+		a->flags |= PCF_ACT_CT;
+	if (tb[PCF_A_ACT_MASQUERADE])
+		a->flags |= PCF_ACT_MASQ;
 	return 0;
 }
 
@@ -362,7 +383,7 @@ int pcf_rule_from_attrs(const struct nlattr *const *tb, struct pcf_rule *ret,
 			return err;
 	}
 	if (tb[PCF_A_FLOW_ACTION]) {
-		err = get_action(tb[PCF_A_FLOW_ACTION], &r.action, ext);
+		err = get_action(tb[PCF_A_FLOW_ACTION], &r, ext);
 		if (err)
 			return err;
 	}

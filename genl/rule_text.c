@@ -169,12 +169,41 @@ int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
 	return 0;
 }
 
-int pcf_text_nat_parse(const char *s, struct pcf_nat *ret)
+/* PORT or, with ret_max, LO-HI (max 0 for a lone port). */
+static int ports_parse(const char *s, __be16 *ret_port, __be16 *ret_max)
+{
+	char buf[16];
+	unsigned long lo, hi = 0;
+	char *dash = strchr(s, '-');
+
+	if (strlen(s) >= sizeof(buf))
+		return -ERANGE;
+	strcpy(buf, s);
+	if (dash) {
+		if (!ret_max)
+			return -EDOM;
+		buf[dash - s] = '\0';
+		if (pcf_text_dec(buf + (dash - s) + 1, 65535, &hi) || !hi)
+			return -ERANGE;
+	}
+	if (pcf_text_dec(buf, 65535, &lo) || !lo)
+		return -ERANGE;
+	if (dash && hi < lo)
+		return -ENOTEMPTY;
+	*ret_port = htons(lo);
+	if (ret_max)
+		*ret_max = dash && hi != lo ? htons(hi) : 0; /* LOW-LOW: LOW */
+	return 0;
+}
+
+int pcf_text_nat_range_parse(const char *s, struct pcf_nat *ret,
+			     __be16 *ret_port_max)
 {
 	char buf[PCF_TEXT_VALUE_MAX];
 	struct pcf_nat nat = {};
-	unsigned long port = 0;
+	__be16 max = 0;
 	char *colon = NULL;
+	int err;
 
 	if (strlen(s) >= sizeof(buf))
 		return -EINVAL;
@@ -190,11 +219,22 @@ int pcf_text_nat_parse(const char *s, struct pcf_nat *ret)
 	}
 	if (parse_addr(buf, nat.addr, &nat.family))
 		return -EINVAL;
-	if (colon && (pcf_text_dec(colon, 65535, &port) || !port))
-		return -ERANGE;
-	nat.port = htons(port);
+	if (colon) {
+		err = ports_parse(colon, &nat.port, ret_port_max ? &max : NULL);
+		if (err)
+			return err;
+	}
 	*ret = nat;
+	if (ret_port_max)
+		*ret_port_max = max;
 	return 0;
+}
+
+int pcf_text_nat_parse(const char *s, struct pcf_nat *ret)
+{
+	int err = pcf_text_nat_range_parse(s, ret, NULL);
+
+	return err == -EDOM ? -ERANGE : err;
 }
 
 const char *pcf_text_prefix(const __u8 *addr, const __u8 *mask, __u8 family,
@@ -211,18 +251,26 @@ const char *pcf_text_prefix(const __u8 *addr, const __u8 *mask, __u8 family,
 	return buf;
 }
 
-const char *pcf_text_nat(const struct pcf_nat *nat, char *buf, size_t len)
+const char *pcf_text_nat_range(const struct pcf_nat *nat, __be16 port_max,
+			       char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], range[8] = "";
 
 	inet_ntop(addr_af(nat->family), nat->addr, a, sizeof(a));
+	if (nat->port && port_max && ntohs(port_max) > ntohs(nat->port))
+		snprintf(range, sizeof(range), "-%u", ntohs(port_max));
 	if (!nat->port)
 		snprintf(buf, len, "%s", a);
 	else if (nat->family == 6)
-		snprintf(buf, len, "[%s]:%u", a, ntohs(nat->port));
+		snprintf(buf, len, "[%s]:%u%s", a, ntohs(nat->port), range);
 	else
-		snprintf(buf, len, "%s:%u", a, ntohs(nat->port));
+		snprintf(buf, len, "%s:%u%s", a, ntohs(nat->port), range);
 	return buf;
+}
+
+const char *pcf_text_nat(const struct pcf_nat *nat, char *buf, size_t len)
+{
+	return pcf_text_nat_range(nat, 0, buf, len);
 }
 
 const char *pcf_text_ifname(__u32 ifindex, char *buf)
@@ -284,6 +332,8 @@ enum kw_id {
 	KW_MIRROR,
 	KW_EGRESS,
 	KW_QUEUE,
+	KW_CT,
+	KW_MASQ,
 	KW_COUNT,
 };
 
@@ -294,6 +344,7 @@ struct parser {
 	size_t errlen;
 	unsigned int seen;	   /* keywords given, by bit */
 	const char *val[KW_COUNT]; /* their values as given */
+	const char *match_cmd;	   /* match words only: whose ("flow del") */
 };
 
 #define usage_error(p, ...) pcf_text_refuse((p)->err, (p)->errlen, __VA_ARGS__)
@@ -478,8 +529,18 @@ static int nat(struct parser *p, const char *kw, const char *v,
 static int kw_snat(struct parser *p, const char *kw, const char *v,
 		   struct pcf_rule *r)
 {
+	int err =
+	    pcf_text_nat_range_parse(v, &r->action.snat, &r->snat_port_max);
+
 	r->action.flags |= PCF_ACT_SNAT;
-	return nat(p, kw, v, &r->action.snat);
+	if (err == -ENOTEMPTY)
+		return refuse_word(
+		    p, kw, v, "a port range is LOW-HIGH, LOW not above HIGH");
+	if (err)
+		return refuse_word(
+		    p, kw, v,
+		    "not ADDR, ADDR:PORT, ADDR:LOW-HIGH or [IPV6]:PORT[-HIGH] (ports decimal numbers 1..65535)");
+	return 0;
 }
 
 static int kw_dnat(struct parser *p, const char *kw, const char *v,
@@ -532,6 +593,20 @@ static int kw_queue(struct parser *p, const char *kw, const char *v,
 	return 0;
 }
 
+static int kw_ct(struct parser *p, const char *kw, const char *v,
+		 struct pcf_rule *r)
+{
+	r->action.flags |= PCF_ACT_CT;
+	return 0;
+}
+
+static int kw_masq(struct parser *p, const char *kw, const char *v,
+		   struct pcf_rule *r)
+{
+	r->action.flags |= PCF_ACT_MASQ;
+	return 0;
+}
+
 static const struct keyword keywords[KW_COUNT] = {
 	[KW_SRC] = { "src", KIND_MATCH, false, kw_src },
 	[KW_DST] = { "dst", KIND_MATCH, false, kw_dst },
@@ -549,6 +624,8 @@ static const struct keyword keywords[KW_COUNT] = {
 	[KW_MIRROR] = { "mirror", KIND_ACTION, false, kw_mirror },
 	[KW_EGRESS] = { "egress", KIND_ACTION, false, kw_egress },
 	[KW_QUEUE] = { "queue", KIND_ACTION, false, kw_queue },
+	[KW_CT] = { "ct", KIND_ACTION, true, kw_ct },
+	[KW_MASQ] = { "masquerade", KIND_ACTION, true, kw_masq },
 };
 
 static int find_keyword(const char *word)
@@ -585,7 +662,11 @@ static int check_match(struct parser *p, const struct pcf_rule *r)
 {
 	enum kw_id port = given(p, KW_SPORT) ? KW_SPORT : KW_DPORT;
 	const struct pcf_key *k = &r->key;
-	bool icmp = k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6;
+	/* a rule's ICMP ports are its type and code, a session's an echo's
+	 * identifier */
+	bool session = p->match_cmd && strcmp(p->match_cmd, "flow del");
+	bool icmp = (k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6) &&
+		    !session;
 	char buf[8];
 
 	if (given(p, port) && !given(p, KW_PROTO))
@@ -612,6 +693,40 @@ static int check_match(struct parser *p, const struct pcf_rule *r)
 	return 0;
 }
 
+/*
+ * What ct says with the other action words: refused with what to write
+ * instead.  The rest of what an action may say is pcfd's to judge
+ * (pcf_rule_validate), and comes back in its words.
+ */
+static int check_ct(struct parser *p, const struct pcf_rule *r)
+{
+	const struct pcf_action *a = &r->action;
+	bool ct = a->flags & PCF_ACT_CT;
+
+	if (ct && a->verdict == PCF_VERDICT_DROP)
+		return usage_error(
+		    p,
+		    "ct goes with action pass (let the replies in: action pass ct) or action redirect (stateful NAT: action redirect ct snat ...), not drop");
+	if (r->snat_port_max && !ct)
+		return refuse_kw(
+		    p, KW_SNAT,
+		    "a port range is for NAT per connection: write action redirect ct snat %s (without ct, NAT rewrites to one port)",
+		    p->val[KW_SNAT]);
+	if ((a->flags & PCF_ACT_MASQ) && !ct)
+		return usage_error(
+		    p,
+		    "masquerade is NAT per connection: write action redirect ct masquerade");
+	if ((a->flags & PCF_ACT_MASQ) && (a->flags & PCF_ACT_SNAT))
+		return usage_error(
+		    p,
+		    "masquerade and snat both choose the source address: give one of them");
+	if ((a->flags & PCF_ACT_MASQ) && a->verdict != PCF_VERDICT_REDIRECT)
+		return usage_error(
+		    p,
+		    "masquerade runs in the workers: write action redirect ct masquerade");
+	return 0;
+}
+
 /* The rule words of add/replace (match_only: of del), from argv[i] on. */
 static int parse_rule(struct parser *p, int i, bool match_only,
 		      struct pcf_rule *r)
@@ -629,8 +744,9 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		kw = &keywords[k];
 		if (match_only && kw->kind != KIND_MATCH)
 			return usage_error(
-			    p,
-			    "flow del takes id N or match words only, not \"%s\"",
+			    p, "%s takes %smatch words only, not \"%s\"",
+			    p->match_cmd,
+			    strcmp(p->match_cmd, "flow del") ? "" : "id N or ",
 			    kw->name);
 		if (given(p, k))
 			return usage_error(p, "\"%s\" given twice", kw->name);
@@ -649,7 +765,12 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		    p, "a rule needs \"action pass|drop|redirect\"");
 	if (match_only && !p->seen)
 		return usage_error(p, "flow del needs id N or match words");
-	return check_match(p, r);
+	if (match_only && given(p, KW_DEV) && strcmp(p->match_cmd, "flow del"))
+		return refuse_kw(
+		    p, KW_DEV,
+		    "a session has no ingress interface: match it by src, dst, sport, dport and proto");
+	err = check_match(p, r);
+	return err ? err : check_ct(p, r);
 }
 
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
@@ -668,6 +789,26 @@ int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
 	return 0;
 }
 
+int pcf_text_session_match(int argc, char **argv, const char *cmd,
+			   struct pcf_rule *ret, char *err, size_t errlen)
+{
+	struct parser p = { .argc = argc,
+			    .argv = argv,
+			    .err = err,
+			    .errlen = errlen,
+			    .match_cmd = cmd };
+	struct pcf_rule r;
+	int rc;
+
+	*ret = (struct pcf_rule){};
+	if (!argc)
+		return 0;
+	rc = parse_rule(&p, 0, true, &r);
+	if (!rc)
+		*ret = r;
+	return rc;
+}
+
 int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 			 char *err, size_t errlen)
 {
@@ -683,6 +824,7 @@ int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 		rc = parse_rule(&p, 1, false, &c.rule);
 	} else if (!strcmp(cmd, "del")) {
 		c.op = PCF_FLOW_DEL;
+		p.match_cmd = "flow del";
 		rc = pcf_text_id(argc - 1, argv + 1, &c.id, err, errlen);
 		if (rc == -ENOENT)
 			rc = parse_rule(&p, 1, true, &c.rule);
@@ -761,17 +903,24 @@ static bool put_match(struct text *t, const struct pcf_rule *r)
 	return !m->ifindex || if_indextoname(k->ifindex, buf);
 }
 
-static bool put_action(struct text *t, const struct pcf_action *a)
+static bool put_action(struct text *t, const struct pcf_rule *r)
 {
+	const struct pcf_action *a = &r->action;
 	char buf[PCF_TEXT_VALUE_MAX];
 
 	put(t, " action %s", pcf_genl_verdict_name(a->verdict));
+	if (a->flags & PCF_ACT_CT)
+		put(t, " ct");
+	if (a->flags & PCF_ACT_MASQ)
+		put(t, " masquerade");
 	if (a->flags & PCF_ACT_TTL)
 		put(t, " ttl-delta %d", a->ttl_delta);
 	if (a->flags & PCF_ACT_DF_CLEAR)
 		put(t, " df-clear");
 	if (a->flags & PCF_ACT_SNAT)
-		put(t, " snat %s", pcf_text_nat(&a->snat, buf, sizeof(buf)));
+		put(t, " snat %s",
+		    pcf_text_nat_range(&a->snat, r->snat_port_max, buf,
+				       sizeof(buf)));
 	if (a->flags & PCF_ACT_DNAT)
 		put(t, " dnat %s", pcf_text_nat(&a->dnat, buf, sizeof(buf)));
 	if (a->flags & PCF_ACT_MARK)
@@ -793,7 +942,7 @@ static bool put_rule(struct text *t, const struct pcf_rule *r)
 
 	put(t, "prio %u", r->prio);
 	named = put_match(t, r);
-	return put_action(t, &r->action) && named;
+	return put_action(t, r) && named;
 }
 
 int pcf_text_rule(const struct pcf_rule *r, char *buf, size_t len)

@@ -65,6 +65,15 @@ int pcf_text_split_line(char *line, char **argv, int max);
 int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 			 char *err, size_t errlen);
 
+/*
+ * The match words of a session command (cmd: "session show", ...): src,
+ * dst, sport, dport, proto, in ret's key and mask (all of argv; none: a
+ * match of everything).  A session's ICMP echo has its identifier as a
+ * port.
+ */
+int pcf_text_session_match(int argc, char **argv, const char *cmd,
+			   struct pcf_rule *ret, char *err, size_t errlen);
+
 /* "id N" (N from 1) as the whole of argv; -ENOENT if argv is not that form. */
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen);
 
@@ -83,6 +92,13 @@ int pcf_text_prefix_parse(const char *s, __u8 *addr, __u8 *mask,
 			  __u8 *ret_family);
 /* ADDR[:PORT], an IPv6 address with a port as [ADDR]:PORT. */
 int pcf_text_nat_parse(const char *s, struct pcf_nat *ret);
+/*
+ * The same, and a port range ADDR:LOW-HIGH ([IPV6]:LOW-HIGH): nat's port
+ * is LOW, *ret_port_max HIGH (0 for a lone port).  -ERANGE: a bad port;
+ * -ENOTEMPTY: LOW above HIGH.
+ */
+int pcf_text_nat_range_parse(const char *s, struct pcf_nat *ret,
+			     __be16 *ret_port_max);
 
 /*
  * The values as words, into buf (PCF_TEXT_VALUE_MAX bytes do; for ifname
@@ -93,6 +109,9 @@ int pcf_text_nat_parse(const char *s, struct pcf_nat *ret);
 const char *pcf_text_prefix(const __u8 *addr, const __u8 *mask, __u8 family,
 			    char *buf, size_t len);
 const char *pcf_text_nat(const struct pcf_nat *nat, char *buf, size_t len);
+/* ADDR:LOW-HIGH when port_max is above nat's port, else as pcf_text_nat */
+const char *pcf_text_nat_range(const struct pcf_nat *nat, __be16 port_max,
+			       char *buf, size_t len);
 const char *pcf_text_proto(__u8 proto, char *buf, size_t len);
 const char *pcf_text_ifname(__u32 ifindex, char *buf);
 

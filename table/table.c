@@ -874,6 +874,7 @@ int pcf_table_add(struct pcf_table *t, const struct pcf_rule *spec,
 	r.key = spec->key;
 	r.mask = spec->mask;
 	r.action = spec->action;
+	r.snat_port_max = spec->snat_port_max;
 	r.prio = spec->prio;
 	mask_key(&r.key, &r.mask);
 	err = pcf_rule_validate(&r, NULL);
@@ -904,6 +905,7 @@ int pcf_table_restore(struct pcf_table *t, const struct pcf_rule *rule)
 	r.key = rule->key;
 	r.mask = rule->mask;
 	r.action = rule->action;
+	r.snat_port_max = rule->snat_port_max;
 	r.prio = rule->prio;
 	r.id = rule->id;
 	mask_key(&r.key, &r.mask);

@@ -90,14 +90,17 @@ int pcf_match_validate(const struct pcf_key *k, const struct pcf_key *m,
 	return why ? -EINVAL : 0;
 }
 
+/* ct: per connection, the port applies to what has ports (TCP, UDP, an
+ * echo's identifier) and the rest keeps its own. */
 static const char *nat_invalid(const struct pcf_nat *nat,
-			       const struct pcf_key *k, const struct pcf_key *m)
+			       const struct pcf_key *k, const struct pcf_key *m,
+			       bool ct)
 {
 	if (nat->family != 4 && nat->family != 6)
 		return "NAT address must be IPv4 or IPv6";
 	if (!m->family || k->family != nat->family)
 		return "NAT address family must match the rule's src or dst";
-	if (nat->port &&
+	if (nat->port && !ct &&
 	    (!m->proto || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)))
 		return "NAT of a port needs proto tcp or udp";
 	return NULL;
@@ -105,7 +108,28 @@ static const char *nat_invalid(const struct pcf_nat *nat,
 
 #define PIPELINE_FLAGS                                                 \
 	(PCF_ACT_SNAT | PCF_ACT_DNAT | PCF_ACT_MARK | PCF_ACT_MIRROR | \
-	 PCF_ACT_QUEUE)
+	 PCF_ACT_QUEUE | PCF_ACT_MASQ)
+
+/* Sessions: ct and what goes with it. */
+static const char *ct_invalid(const struct pcf_rule *spec)
+{
+	const struct pcf_action *a = &spec->action;
+	bool ct = a->flags & PCF_ACT_CT;
+
+	if (ct && a->verdict == PCF_VERDICT_DROP)
+		return "ct goes with pass (pass ct lets the replies in) or redirect (stateful NAT), not drop";
+	if ((a->flags & PCF_ACT_MASQ) && !ct)
+		return "masquerade is NAT per connection: it needs ct";
+	if ((a->flags & PCF_ACT_MASQ) && (a->flags & PCF_ACT_SNAT))
+		return "masquerade and snat both choose the source address: give one";
+	if (spec->snat_port_max &&
+	    (!ct || !(a->flags & PCF_ACT_SNAT) || !a->snat.port))
+		return "a port range needs ct and snat ADDR:LOW-HIGH (without ct, NAT rewrites to one port)";
+	if (spec->snat_port_max &&
+	    ntohs(spec->snat_port_max) < ntohs(a->snat.port))
+		return "a port range's first port is above its last";
+	return NULL;
+}
 
 static const char *action_invalid(const struct pcf_rule *spec)
 {
@@ -116,16 +140,20 @@ static const char *action_invalid(const struct pcf_rule *spec)
 		return "prio must be 0..65535";
 	if (a->verdict >= PCF_VERDICT_MAX)
 		return "unknown action";
-	if (a->flags & ~(PIPELINE_FLAGS | PCF_ACT_TTL | PCF_ACT_DF_CLEAR))
+	if (a->flags &
+	    ~(PIPELINE_FLAGS | PCF_ACT_TTL | PCF_ACT_DF_CLEAR | PCF_ACT_CT))
 		return "unknown action flags";
 	if (a->egress >= PCF_EGRESS_MAX)
 		return "unknown egress";
+	why = ct_invalid(spec);
+	if (why)
+		return why;
 	if (a->verdict == PCF_VERDICT_DROP &&
 	    (a->flags || a->egress != PCF_EGRESS_DEFAULT))
 		return "a dropped packet cannot be rewritten, marked, mirrored or sent anywhere";
 	if (a->verdict == PCF_VERDICT_PASS &&
 	    ((a->flags & PIPELINE_FLAGS) || a->egress != PCF_EGRESS_DEFAULT))
-		return "snat, dnat, mark, mirror, egress and queue run in the worker pipeline: they need action redirect";
+		return "snat, dnat, masquerade, mark, mirror, egress and queue run in the worker pipeline: they need action redirect";
 	if ((a->flags & PCF_ACT_TTL) && !a->ttl_delta)
 		return "ttl-delta must not be 0";
 	if ((a->flags & PCF_ACT_MIRROR) && !a->mirror_ifindex)
@@ -135,9 +163,11 @@ static const char *action_invalid(const struct pcf_rule *spec)
 	    spec->key.family != 4)
 		return "df-clear is for IPv4 packets: this rule matches IPv6 only";
 	if (a->flags & PCF_ACT_SNAT)
-		why = nat_invalid(&a->snat, &spec->key, &spec->mask);
+		why = nat_invalid(&a->snat, &spec->key, &spec->mask,
+				  a->flags & PCF_ACT_CT);
 	if (!why && (a->flags & PCF_ACT_DNAT))
-		why = nat_invalid(&a->dnat, &spec->key, &spec->mask);
+		why = nat_invalid(&a->dnat, &spec->key, &spec->mask,
+				  a->flags & PCF_ACT_CT);
 	return why;
 }
 

@@ -353,18 +353,21 @@ int pcfctl_client_talk_many(struct pcfctl_client *c, const void *buf,
 	return 0;
 }
 
-int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx,
+int pcfctl_client_monitor(struct pcfctl_client *c, unsigned int groups,
+			  pcfctl_msg_cb cb, void *ctx,
 			  void (*on_skip)(const struct pcfctl_client *c),
 			  int stop_fd)
 {
-	int grp = PCF_MCGRP_EVENTS;
 	struct talk t = { c, cb, ctx, 0 };
 	ssize_t n;
+	int grp;
 
-	if (setsockopt(c->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
-		       sizeof(grp)))
-		return fail(c, -errno, "cannot join the events group: %s",
-			    strerror(errno));
+	for (grp = 1; grp < 32; grp++)
+		if ((groups & (1U << grp)) &&
+		    setsockopt(c->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+			       sizeof(grp)))
+			return fail(c, -errno, "cannot join the %s group: %s",
+				    pcf_mcgrp_names[grp], strerror(errno));
 	c->on_skip = on_skip;
 	for (;;) {
 		n = recv_from_daemon(c, stop_fd);

@@ -39,8 +39,9 @@ static int parse_flow(struct parser *p, struct pcfctl_req *req)
 				   p->errlen);
 	if (err != -ENOENT) {
 		if (!err)
-			*req = (struct pcfctl_req){ change_cmds[c.op], c.rule,
-						    c.id };
+			*req = (struct pcfctl_req){ .cmd = change_cmds[c.op],
+						    .rule = c.rule,
+						    .id = c.id };
 		return err;
 	}
 	if (!strcmp(cmd, "show") || !strcmp(cmd, "list")) {
@@ -63,6 +64,57 @@ static int parse_flow(struct parser *p, struct pcfctl_req *req)
 	    p, "unknown command \"flow %s\" (try \"pcfctl flow help\")", cmd);
 }
 
+/* session show [MATCH] | del MATCH | flush */
+static int parse_session(struct parser *p, struct pcfctl_req *req)
+{
+	const char *cmd = p->argc > 1 ? p->argv[1] : "show";
+	int n = p->argc > 2 ? p->argc - 2 : 0;
+	char what[32];
+
+	if (!strcmp(cmd, "show") || !strcmp(cmd, "list"))
+		req->cmd = PCFCTL_SESSION_SHOW;
+	else if (!strcmp(cmd, "del") || !strcmp(cmd, "delete"))
+		req->cmd = PCFCTL_SESSION_DEL;
+	else if (!strcmp(cmd, "flush"))
+		req->cmd = PCFCTL_SESSION_FLUSH;
+	else
+		return usage_error(
+		    p, "unknown command \"session %s\" (try \"pcfctl help\")",
+		    cmd);
+	if (req->cmd == PCFCTL_SESSION_FLUSH)
+		return n ? usage_error(p, "session flush takes no arguments")
+			 : 0;
+	if (req->cmd == PCFCTL_SESSION_DEL && !n)
+		return usage_error(
+		    p,
+		    "session del needs match words (src, dst, sport, dport, proto); session flush deletes them all");
+	snprintf(what, sizeof(what), "session %s", cmd);
+	req->has_match = n;
+	return pcf_text_session_match(n, p->argv + 2, what, &req->rule, p->err,
+				      p->errlen);
+}
+
+/* monitor [flows|sessions|all] */
+static int parse_monitor(struct parser *p, struct pcfctl_req *req)
+{
+	const char *what = p->argc > 1 ? p->argv[1] : "flows";
+
+	req->cmd = PCFCTL_MONITOR;
+	if (p->argc > 2)
+		return usage_error(
+		    p, "monitor takes one word: flows, sessions or all");
+	if (!strcmp(what, "flows"))
+		req->monitor = PCFCTL_MONITOR_FLOWS;
+	else if (!strcmp(what, "sessions"))
+		req->monitor = PCFCTL_MONITOR_SESSIONS;
+	else if (!strcmp(what, "all"))
+		req->monitor = PCFCTL_MONITOR_FLOWS | PCFCTL_MONITOR_SESSIONS;
+	else
+		return usage_error(
+		    p, "monitor \"%s\": not flows, sessions or all", what);
+	return 0;
+}
+
 int pcfctl_parse(int argc, char **argv, struct pcfctl_req *ret, char *err,
 		 size_t errlen)
 {
@@ -73,15 +125,17 @@ int pcfctl_parse(int argc, char **argv, struct pcfctl_req *ret, char *err,
 
 	if (!strcmp(obj, "flow"))
 		rc = parse_flow(&p, &req);
-	else if (!strcmp(obj, "stats") || !strcmp(obj, "monitor") ||
-		 !strcmp(obj, "help"))
-		req.cmd = obj[0] == 's'	  ? PCFCTL_STATS
-			  : obj[0] == 'm' ? PCFCTL_MONITOR
-					  : PCFCTL_HELP;
+	else if (!strcmp(obj, "session"))
+		rc = parse_session(&p, &req);
+	else if (!strcmp(obj, "monitor"))
+		rc = parse_monitor(&p, &req);
+	else if (!strcmp(obj, "stats") || !strcmp(obj, "help"))
+		req.cmd = obj[0] == 's' ? PCFCTL_STATS : PCFCTL_HELP;
 	else
 		return usage_error(
 		    &p, "unknown object \"%s\" (try \"pcfctl help\")", obj);
-	if (!rc && req.cmd != PCFCTL_FLOW_HELP && obj[0] != 'f' && argc > 1)
+	if (!rc && (req.cmd == PCFCTL_STATS || req.cmd == PCFCTL_HELP) &&
+	    argc > 1)
 		return usage_error(&p, "%s takes no arguments", obj);
 	if (!rc)
 		*ret = req;
@@ -171,7 +225,7 @@ void pcfctl_usage(FILE *f, enum pcfctl_cmd which)
 		    f,
 		    "Usage: pcfctl [-j] [-p] [-s] [-v] [-n NETNS] [-batch FILE] [-force]\n"
 		    "              [--ctl-port ID] [--ctl-uid UID] OBJECT COMMAND ...\n"
-		    "       OBJECT := flow | stats | monitor | help\n"
+		    "       OBJECT := flow | session | stats | monitor | help\n"
 		    "  -j JSON output, -p pretty JSON, -s counters in flow show,\n"
 		    "  -v say how many datagrams not from pcfd were skipped,\n"
 		    "  -n NETNS run in /run/netns/NETNS, -batch FILE (- is stdin),\n"
@@ -183,15 +237,21 @@ void pcfctl_usage(FILE *f, enum pcfctl_cmd which)
 	    f,
 	    "Usage: pcfctl flow add|replace [src PREFIX] [dst PREFIX] [sport PORT] [dport PORT]\n"
 	    "                      [proto tcp|udp|icmp|icmpv6|NUM] [dev IFNAME] [prio N]\n"
-	    "                      action pass|drop|redirect [ttl-delta N] [df-clear]\n"
+	    "                      action pass|drop|redirect [ct] [ttl-delta N] [df-clear]\n"
 	    "                      [snat ADDR[:PORT]] [dnat ADDR[:PORT]] [mark N]\n"
+	    "                      (with ct: [snat ADDR[:PORT[-PORT]]] [masquerade])\n"
 	    "                      [mirror IFNAME] [egress kernel|wire] [queue N]\n"
 	    "       pcfctl flow del id N\n"
 	    "       pcfctl flow del MATCH...\n"
 	    "       pcfctl flow show [id N]\n"
 	    "       pcfctl flow flush\n"
 	    "       pcfctl flow save > FILE    (pcfctl -batch FILE adds them back)\n"
+	    "       pcfctl session show [MATCH]   (sessions: both tuples, state, timeout)\n"
+	    "       pcfctl session del MATCH\n"
+	    "       pcfctl session flush\n"
 	    "       pcfctl stats\n"
-	    "       pcfctl monitor\n"
+	    "       pcfctl monitor [flows|sessions|all]\n"
+	    "MATCH := [src PREFIX] [dst PREFIX] [sport PORT] [dport PORT] [proto P]\n"
+	    "         (a session matches when either direction's tuple does)\n"
 	    "PREFIX := ADDR[/LEN] (IPv4 or IPv6); an IPv6 ADDR with a PORT is [ADDR]:PORT\n");
 }

@@ -135,6 +135,32 @@ static int on_stats(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 	return 0;
 }
 
+/* A session event: "new ..." or "destroy ..." (JSON: {"event", "session"}). */
+static int on_session_event(struct pcfctl *p, __u8 cmd,
+			    const struct nlattr *const *tb)
+{
+	const char *what = cmd == PCF_CMD_SESSION_NEW ? "new" : "destroy";
+	struct pcf_extack ext = {};
+	struct pcf_session s;
+	json_object *o;
+
+	if (!tb[PCF_A_SESSION] ||
+	    pcf_session_from_attr(tb[PCF_A_SESSION], &s, &ext))
+		return 0;
+	if (p->out.json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "event",
+				       json_object_new_string(what));
+		json_object_object_add(o, "session", pcfctl_session_json(&s));
+		pcfctl_print_json(&p->out, o);
+		json_object_put(o);
+	} else {
+		pcfctl_print_session(&p->out, what, &s);
+	}
+	fflush(p->out.f);
+	return 0;
+}
+
 static int on_event(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 		    void *ctx)
 {
@@ -144,6 +170,10 @@ static int on_event(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 	const char *what;
 	struct pcf_rule r;
 	json_object *o;
+
+	if (genl->cmd == PCF_CMD_SESSION_NEW ||
+	    genl->cmd == PCF_CMD_SESSION_DEL)
+		return on_session_event(p, genl->cmd, tb);
 
 	what = genl->cmd == PCF_CMD_FLOW_NEW	 ? "added"
 	       : genl->cmd == PCF_CMD_FLOW_DEL	 ? "deleted"
@@ -191,8 +221,11 @@ static void monitor_skipped(const struct pcfctl_client *c)
  * count of skipped datagrams): blocked, they wait in a signalfd the
  * monitor polls with its socket, so none is lost between two waits.
  */
-static int monitor(struct pcfctl *p)
+static int monitor(struct pcfctl *p, unsigned int what)
 {
+	unsigned int groups =
+	    (what & PCFCTL_MONITOR_FLOWS ? 1U << PCF_MCGRP_EVENTS : 0) |
+	    (what & PCFCTL_MONITOR_SESSIONS ? 1U << PCF_MCGRP_SESSIONS : 0);
 	int err = connect_daemon(p), sfd;
 	sigset_t stop;
 
@@ -203,7 +236,7 @@ static int monitor(struct pcfctl *p)
 	    (sfd = signalfd(-1, &stop, SFD_CLOEXEC)) < 0)
 		return request_failed(p, -errno);
 	if (!err)
-		err = pcfctl_client_monitor(&p->client, on_event, p,
+		err = pcfctl_client_monitor(&p->client, groups, on_event, p,
 					    p->verbose ? monitor_skipped : NULL,
 					    sfd);
 	close(sfd);
@@ -219,23 +252,23 @@ static int talk(struct pcfctl *p, struct nlmsghdr *nlh, pcfctl_msg_cb cb)
 	return err ? request_failed(p, err) : 0;
 }
 
-static int flow_show(struct pcfctl *p, const struct pcfctl_req *req, void *buf)
+/*
+ * A dump: cb for each message; with -j, each as an element of one JSON
+ * array (cb adds to p->list), printed when the dump ends.
+ */
+static int dump_list(struct pcfctl *p, struct nlmsghdr *nlh, pcfctl_msg_cb cb)
 {
-	struct nlmsghdr *nlh;
 	char *text = NULL;
 	size_t len = 0;
 	int ret;
 
-	nlh = pcf_msg_start(buf, PCF_CMD_FLOW_GET, req->id ? 0 : NLM_F_DUMP, 0);
-	if (req->id)
-		mnl_attr_put_u32(nlh, PCF_A_FLOW_ID, req->id);
 	if (p->out.json) {
 		p->list = open_memstream(&text, &len);
 		if (!p->list)
 			return request_failed(p, -errno);
 		p->nlisted = 0;
 	}
-	ret = talk(p, nlh, on_rule);
+	ret = talk(p, nlh, cb);
 	if (p->list) {
 		fclose(p->list);
 		p->list = NULL;
@@ -247,6 +280,46 @@ static int flow_show(struct pcfctl *p, const struct pcfctl_req *req, void *buf)
 		free(text);
 	}
 	return ret;
+}
+
+static int flow_show(struct pcfctl *p, const struct pcfctl_req *req, void *buf)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = pcf_msg_start(buf, PCF_CMD_FLOW_GET, req->id ? 0 : NLM_F_DUMP, 0);
+	if (req->id)
+		mnl_attr_put_u32(nlh, PCF_A_FLOW_ID, req->id);
+	return dump_list(p, nlh, on_rule);
+}
+
+static int on_session(const struct nlmsghdr *nlh,
+		      const struct nlattr *const *tb, void *ctx)
+{
+	struct pcfctl *p = ctx;
+	struct pcf_extack ext = {};
+	struct pcf_session s;
+
+	if (!tb[PCF_A_SESSION] ||
+	    pcf_session_from_attr(tb[PCF_A_SESSION], &s, &ext))
+		return 0;
+	if (p->list)
+		list_add(p, pcfctl_session_json(&s));
+	else
+		pcfctl_print_session(&p->out, NULL, &s);
+	return 0;
+}
+
+/* session show [MATCH]: a dump, filtered by pcfd */
+static int session_show(struct pcfctl *p, const struct pcfctl_req *req,
+			void *buf)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = pcf_msg_start(buf, PCF_CMD_SESSION_GET, NLM_F_DUMP, 0);
+	if (req->has_match &&
+	    pcf_rule_put_match(nlh, PCF_GENL_MSG_MAX, &req->rule))
+		return 2;
+	return dump_list(p, nlh, on_session);
 }
 
 /*
@@ -279,6 +352,11 @@ static struct nlmsghdr *put_change(const struct pcfctl_req *req, void *buf,
 		return nlh;
 	case PCFCTL_FLOW_FLUSH:
 		return pcf_msg_start(buf, PCF_CMD_FLOW_FLUSH, 0, 0);
+	case PCFCTL_SESSION_DEL:
+		nlh = pcf_msg_start(buf, PCF_CMD_SESSION_DEL, 0, 0);
+		return pcf_rule_put_match(nlh, size, &req->rule) ? NULL : nlh;
+	case PCFCTL_SESSION_FLUSH:
+		return pcf_msg_start(buf, PCF_CMD_SESSION_FLUSH, 0, 0);
 	default:
 		return NULL;
 	}
@@ -307,7 +385,9 @@ static int run_req(struct pcfctl *p, const struct pcfctl_req *req)
 		nlh = pcf_msg_start(buf, PCF_CMD_STATS_GET, 0, 0);
 		return talk(p, nlh, on_stats);
 	case PCFCTL_MONITOR:
-		return monitor(p);
+		return monitor(p, req->monitor);
+	case PCFCTL_SESSION_SHOW:
+		return session_show(p, req, buf);
 	default:
 		nlh = put_change(req, buf, sizeof(buf), &cb);
 		return nlh ? talk(p, nlh, cb) : 2;

@@ -27,12 +27,21 @@ enum pcfctl_cmd {
 	PCFCTL_FLOW_SAVE, /* the rules as a -batch file */
 	PCFCTL_STATS,
 	PCFCTL_MONITOR,
+	PCFCTL_SESSION_SHOW, /* all, or those the match takes */
+	PCFCTL_SESSION_DEL,
+	PCFCTL_SESSION_FLUSH,
 };
+
+/* What pcfctl monitor listens to (groups). */
+#define PCFCTL_MONITOR_FLOWS	(1U << 0)
+#define PCFCTL_MONITOR_SESSIONS (1U << 1)
 
 struct pcfctl_req {
 	enum pcfctl_cmd cmd;
-	struct pcf_rule rule; /* match, action, prio */
+	struct pcf_rule rule; /* match, action, prio; a session's match */
 	__u32 id;
+	bool has_match;	      /* session show: a match was given */
+	unsigned int monitor; /* PCFCTL_MONITOR_* */
 };
 
 /* ---- parse.c ---- */
@@ -118,11 +127,12 @@ int pcfctl_client_talk_many(struct pcfctl_client *c, const void *buf,
 			    size_t len, unsigned int n, __u32 first_seq,
 			    pcfctl_msg_cb cb, pcfctl_ack_cb ack, void *ctx);
 /*
- * Join the events group and call cb for each event, until it fails, or
- * -EINTR once stop_fd is readable.  on_skip (may be NULL) is called after
- * each skipped datagram.
+ * Join the groups (a bit mask of PCF_MCGRP_* numbers: 1 << group) and
+ * call cb for each event, until it fails, or -EINTR once stop_fd is
+ * readable.  on_skip (may be NULL) is called after each skipped datagram.
  */
-int pcfctl_client_monitor(struct pcfctl_client *c, pcfctl_msg_cb cb, void *ctx,
+int pcfctl_client_monitor(struct pcfctl_client *c, unsigned int groups,
+			  pcfctl_msg_cb cb, void *ctx,
 			  void (*on_skip)(const struct pcfctl_client *c),
 			  int stop_fd);
 /*
@@ -175,6 +185,11 @@ json_object *pcfctl_stats_json(const struct nlattr *const *tb);
 void pcfctl_print_stats(const struct pcfctl_out *o,
 			const struct nlattr *const *tb);
 void pcfctl_print_json(const struct pcfctl_out *o, json_object *obj);
+/* A session as `conntrack -L` shows one (what: "new", "destroy" or NULL
+ * before it), or its JSON object. */
+void pcfctl_print_session(const struct pcfctl_out *o, const char *what,
+			  const struct pcf_session *s);
+json_object *pcfctl_session_json(const struct pcf_session *s);
 /* json-c's to_string flags for o (-p) */
 int pcfctl_json_flags(const struct pcfctl_out *o);
 

@@ -46,8 +46,9 @@ static json_object *match_json(const struct pcf_rule *r)
 }
 
 /* Every action key is there; what the rule does not set is null. */
-static json_object *action_json(const struct pcf_action *a)
+static json_object *action_json(const struct pcf_rule *r)
 {
+	const struct pcf_action *a = &r->action;
 	char buf[PCF_TEXT_VALUE_MAX];
 	json_object *o = json_object_new_object();
 
@@ -60,11 +61,16 @@ static json_object *action_json(const struct pcf_action *a)
 	json_object_object_add(
 	    o, "df_clear",
 	    json_object_new_boolean(a->flags & PCF_ACT_DF_CLEAR));
-	json_object_object_add(o, "snat",
-			       a->flags & PCF_ACT_SNAT
-				   ? json_object_new_string(pcf_text_nat(
-					 &a->snat, buf, sizeof(buf)))
-				   : NULL);
+	json_object_object_add(o, "ct",
+			       json_object_new_boolean(a->flags & PCF_ACT_CT));
+	json_object_object_add(
+	    o, "masquerade", json_object_new_boolean(a->flags & PCF_ACT_MASQ));
+	json_object_object_add(
+	    o, "snat",
+	    a->flags & PCF_ACT_SNAT
+		? json_object_new_string(pcf_text_nat_range(
+		      &a->snat, r->snat_port_max, buf, sizeof(buf)))
+		: NULL);
 	json_object_object_add(o, "dnat",
 			       a->flags & PCF_ACT_DNAT
 				   ? json_object_new_string(pcf_text_nat(
@@ -95,7 +101,7 @@ json_object *pcfctl_rule_json(const struct pcf_rule *r,
 	json_object_object_add(o, "id", json_object_new_int64(r->id));
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 	json_object_object_add(o, "match", match_json(r));
-	json_object_object_add(o, "action", action_json(&r->action));
+	json_object_object_add(o, "action", action_json(r));
 	if (c) {
 		json_object_object_add(o, "packets",
 				       json_object_new_uint64(c->packets));
@@ -157,6 +163,102 @@ void pcfctl_print_json(const struct pcfctl_out *o, json_object *obj)
 {
 	fprintf(o->f, "%s\n",
 		json_object_to_json_string_ext(obj, pcfctl_json_flags(o)));
+}
+
+/* ---- sessions ---- */
+
+static bool has_ports(__u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP;
+}
+
+static bool is_icmp(__u8 proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+/* "A:P -> B:Q", "[A]:P -> [B]:Q", "A -> B id N" (an echo), "A -> B" */
+static void print_tuple(FILE *f, const struct pcf_ct_key *k)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int af = k->family == 6 ? AF_INET6 : AF_INET;
+	bool v6 = k->family == 6;
+
+	inet_ntop(af, k->src, a, sizeof(a));
+	inet_ntop(af, k->dst, b, sizeof(b));
+	if (has_ports(k->proto))
+		fprintf(f, "%s%s%s:%u -> %s%s%s:%u", v6 ? "[" : "", a,
+			v6 ? "]" : "", ntohs(k->sport), v6 ? "[" : "", b,
+			v6 ? "]" : "", ntohs(k->dport));
+	else if (is_icmp(k->proto))
+		fprintf(f, "%s -> %s id %u", a, b, ntohs(k->sport | k->dport));
+	else
+		fprintf(f, "%s -> %s", a, b);
+}
+
+void pcfctl_print_session(const struct pcfctl_out *o, const char *what,
+			  const struct pcf_session *s)
+{
+	char buf[8];
+
+	if (what)
+		fprintf(o->f, "%s ", what);
+	fprintf(o->f, "%s %s timeout %u orig ",
+		pcf_text_proto(s->orig.proto, buf, sizeof(buf)),
+		pcf_genl_ct_state_name(s->state), s->timeout);
+	print_tuple(o->f, &s->orig);
+	fprintf(o->f, " packets %llu bytes %llu reply ",
+		(unsigned long long)s->orig_c.packets,
+		(unsigned long long)s->orig_c.bytes);
+	print_tuple(o->f, &s->reply);
+	fprintf(o->f, " packets %llu bytes %llu%s%s rule %u age %u\n",
+		(unsigned long long)s->reply_c.packets,
+		(unsigned long long)s->reply_c.bytes, s->snat ? " snat" : "",
+		s->dnat ? " dnat" : "", s->rule_id, s->age);
+}
+
+static json_object *tuple_json(const struct pcf_ct_key *k,
+			       const struct pcf_counter *c)
+{
+	int af = k->family == 6 ? AF_INET6 : AF_INET;
+	json_object *o = json_object_new_object();
+	char a[INET6_ADDRSTRLEN];
+
+	json_object_object_add(
+	    o, "src",
+	    json_object_new_string(inet_ntop(af, k->src, a, sizeof(a))));
+	json_object_object_add(
+	    o, "dst",
+	    json_object_new_string(inet_ntop(af, k->dst, a, sizeof(a))));
+	json_object_object_add(o, "sport",
+			       json_object_new_int(ntohs(k->sport)));
+	json_object_object_add(o, "dport",
+			       json_object_new_int(ntohs(k->dport)));
+	json_object_object_add(o, "packets",
+			       json_object_new_uint64(c->packets));
+	json_object_object_add(o, "bytes", json_object_new_uint64(c->bytes));
+	return o;
+}
+
+json_object *pcfctl_session_json(const struct pcf_session *s)
+{
+	json_object *o = json_object_new_object();
+	char buf[8];
+
+	json_object_object_add(o, "proto",
+			       json_object_new_string(pcf_text_proto(
+				   s->orig.proto, buf, sizeof(buf))));
+	json_object_object_add(
+	    o, "state",
+	    json_object_new_string(pcf_genl_ct_state_name(s->state)));
+	json_object_object_add(o, "timeout", json_object_new_int64(s->timeout));
+	json_object_object_add(o, "age", json_object_new_int64(s->age));
+	json_object_object_add(o, "rule", json_object_new_int64(s->rule_id));
+	json_object_object_add(o, "snat", json_object_new_boolean(s->snat));
+	json_object_object_add(o, "dnat", json_object_new_boolean(s->dnat));
+	json_object_object_add(o, "orig", tuple_json(&s->orig, &s->orig_c));
+	json_object_object_add(o, "reply", tuple_json(&s->reply, &s->reply_c));
+	return o;
 }
 
 struct counter {
@@ -263,21 +365,30 @@ static bool read_u64s(const struct nlattr *nest, const struct pcf_attr_set *set,
 	return true;
 }
 
-/* A socket's counters as a JSON object, all of them. */
-static json_object *xsk_json(const struct nlattr *nest)
+/* The u64 attributes of a nest of set, from attribute first on, as a
+ * JSON object keyed by their names. */
+static json_object *u64s_json(const struct nlattr *nest,
+			      const struct pcf_attr_set *set,
+			      unsigned int first)
 {
 	json_object *o = json_object_new_object();
-	__u64 v[PCF_A_XSK_MAX + 1];
+	__u64 v[PCF_A_ANY_MAX + 1];
 	char key[64];
 	unsigned int a;
 
-	if (!read_u64s(nest, &pcf_xsk_set, v))
+	if (!read_u64s(nest, set, v))
 		return o;
-	for (a = PCF_A_XSK_RX_DROPPED; a <= PCF_A_XSK_MAX; a++)
+	for (a = first; a <= set->max; a++)
 		json_object_object_add(
-		    o, key_of(pcf_xsk_set.policy[a].name, key, sizeof(key)),
+		    o, key_of(set->policy[a].name, key, sizeof(key)),
 		    json_object_new_uint64(v[a]));
 	return o;
+}
+
+/* A socket's counters as a JSON object, all of them. */
+static json_object *xsk_json(const struct nlattr *nest)
+{
+	return u64s_json(nest, &pcf_xsk_set, PCF_A_XSK_RX_DROPPED);
 }
 
 /* "    LABEL: name N, name N" of a socket's non-zero losses (-j: all) */
@@ -442,6 +553,28 @@ static void print_link(FILE *f, const struct link *l)
 	    (unsigned long long)l->v[PCF_A_LINK_TX_DROPPED]);
 }
 
+static void print_sessions(FILE *f, const struct nlattr *nest)
+{
+	__u64 v[PCF_A_SESSIONS_MAX + 1];
+
+	if (!read_u64s(nest, &pcf_sessions_set, v))
+		return;
+	fprintf(
+	    f,
+	    "sessions:\n  %llu active of %llu, %llu created, %llu expired, %llu evicted, %llu deleted\n"
+	    "  refused %llu (table full), ports exhausted %llu, races lost %llu, untracked %llu\n",
+	    (unsigned long long)v[PCF_A_SESSIONS_ACTIVE],
+	    (unsigned long long)v[PCF_A_SESSIONS_CAPACITY],
+	    (unsigned long long)v[PCF_A_SESSIONS_CREATED],
+	    (unsigned long long)v[PCF_A_SESSIONS_EXPIRED],
+	    (unsigned long long)v[PCF_A_SESSIONS_EVICTED],
+	    (unsigned long long)v[PCF_A_SESSIONS_DELETED],
+	    (unsigned long long)v[PCF_A_SESSIONS_REFUSED],
+	    (unsigned long long)v[PCF_A_SESSIONS_PORTS_EXHAUSTED],
+	    (unsigned long long)v[PCF_A_SESSIONS_RACE_LOST],
+	    (unsigned long long)v[PCF_A_SESSIONS_UNTRACKED]);
+}
+
 json_object *pcfctl_stats_json(const struct nlattr *const *tb)
 {
 	json_object *o = json_object_new_object(), *xdp, *one, *workers, *links;
@@ -461,6 +594,11 @@ json_object *pcfctl_stats_json(const struct nlattr *const *tb)
 	}
 	links = json_object_new_array();
 	json_object_object_add(o, "links", links);
+	if (tb[PCF_A_STATS_SESSIONS])
+		json_object_object_add(o, "sessions",
+				       u64s_json(tb[PCF_A_STATS_SESSIONS],
+						 &pcf_sessions_set,
+						 PCF_A_SESSIONS_CAPACITY));
 	for_each_link(a, tb)
 	{
 		if (read_link(a, &l))
@@ -510,12 +648,14 @@ void pcfctl_print_stats(const struct pcfctl_out *o,
 		if (read_worker(a, &w))
 			print_worker(o->f, &w);
 	}
-	if (!tb[PCF_A_STATS_LINKS])
-		return;
-	fprintf(o->f, "links:\n");
-	for_each_link(a, tb)
-	{
-		if (read_link(a, &l))
-			print_link(o->f, &l);
+	if (tb[PCF_A_STATS_LINKS]) {
+		fprintf(o->f, "links:\n");
+		for_each_link(a, tb)
+		{
+			if (read_link(a, &l))
+				print_link(o->f, &l);
+		}
 	}
+	if (tb[PCF_A_STATS_SESSIONS])
+		print_sessions(o->f, tb[PCF_A_STATS_SESSIONS]);
 }

@@ -24,6 +24,7 @@
 #include "ctl.h"
 #include "ctl_judge.h"
 #include "ctl_out.h"
+#include "ctl_session.h"
 #include "log.h"
 #include "ifwatch.h" /* struct pcf_link only: no code of it */
 #include "table.h"
@@ -53,6 +54,12 @@ struct pcf_ctl {
 	int judged;    /* 0 yes, -EPERM no, CTL_UNJUDGED: not asked yet */
 	char why[256]; /* if not, why */
 	char msg[400]; /* the refusal's extended ack */
+	/* sessions: pcfd's view (NULL: none), the events gathered for the
+	 * sessions group, the sessions operators deleted */
+	const struct pcf_ctl_sessions *sessions;
+	char sev[PCF_GENL_MSG_MAX];
+	size_t sev_len;
+	__u64 sessions_deleted;
 };
 
 #define CTL_UNJUDGED 1
@@ -422,6 +429,9 @@ full:
  * added or removed meanwhile never make it repeat or skip the others;
  * NLMSG_DONE ends the last one.
  */
+static size_t dump_sessions_part(struct ctl_peer *peer, void *buf, size_t size,
+				 struct pcf_ctl *ctl);
+
 static size_t dump_part(struct ctl_peer *peer, void *buf, size_t size,
 			struct pcf_ctl *ctl)
 {
@@ -434,6 +444,8 @@ static size_t dump_part(struct ctl_peer *peer, void *buf, size_t size,
 	struct pcf_extack ext = { .msg = "a rule does not fit a message" };
 	struct nlmsghdr *done;
 
+	if (dump->sessions)
+		return dump_sessions_part(peer, buf, size, ctl);
 	if (pcf_table_foreach(d.ctl->table, dump->next_id, dump_one, &d)) {
 		dump->next_id = d.next_id;
 		if (d.pos != (char *)buf)
@@ -471,6 +483,14 @@ static size_t dump_refill(void *ctx, struct ctl_peer *peer, void *buf,
  * a time, as the kernel has it; a uid whose clients already have too
  * much waiting gets EBUSY.
  */
+static int start_sessions_dump(struct ctl_req *req, struct ctl_peer *p,
+			       __u64 now);
+
+static __u8 genl_cmd(const struct nlmsghdr *nlh)
+{
+	return ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
+}
+
 static int dump_flows(struct ctl_req *req)
 {
 	struct pcf_ctl *ctl = req->ctl;
@@ -492,6 +512,9 @@ static int dump_flows(struct ctl_req *req)
 	}
 	p->dump =
 	    (struct ctl_dump){ .active = true, .req = *req->nlh, .next_id = 1 };
+	if (req->nlh->nlmsg_type == PCF_GENL_TYPE &&
+	    genl_cmd(req->nlh) == PCF_CMD_SESSION_GET)
+		return start_sessions_dump(req, p, now);
 	ctl_out_step(&ctl->out, p, now);
 	return 0;
 }
@@ -528,6 +551,266 @@ static int do_flow_flush(struct ctl_req *req)
 	pr_debug("ctl: rules flushed\n");
 	announce(req->ctl, PCF_CMD_FLOW_FLUSH, NULL);
 	return 0;
+}
+
+/* ---- sessions ---- */
+
+#define SESSION_MSG_MAX	    256 /* a session's message is shorter */
+#define SESSIONS_STEP	    32	/* entries a step of a dump takes */
+#define SESSIONS_PART_STEPS 16	/* steps a part of a dump takes at most */
+
+static const struct pcf_ct_timeouts *ct_timeouts(const struct pcf_ctl *ctl,
+						 struct pcf_ct_timeouts *buf)
+{
+	if (ctl->sessions && ctl->sessions->timeouts)
+		return ctl->sessions->timeouts;
+	pcf_ct_timeouts_default(buf);
+	return buf;
+}
+
+/* A message of cmd about s at buf: its length, 0 if it does not fit. */
+static size_t session_msg(const struct pcf_ctl *ctl, void *buf, size_t size,
+			  __u8 cmd, __u16 flags, __u32 seq,
+			  const struct pcf_ct_session *s, __u64 now)
+{
+	struct pcf_ct_timeouts def;
+	struct pcf_session info;
+	struct nlmsghdr *nlh;
+
+	if (size < NLMSG_HDRLEN + GENL_HDRLEN)
+		return 0;
+	nlh = pcf_msg_start(buf, cmd, flags, seq);
+	ctl_session_info(s, ct_timeouts(ctl, &def), now, &info);
+	if (pcf_session_put(nlh, size, &info))
+		return 0;
+	return NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+void pcf_ctl_flush_events(struct pcf_ctl *ctl)
+{
+	if (!ctl->sev_len)
+		return;
+	ctl->send(ctl->send_ctx, ctl->sev, ctl->sev_len, 0,
+		  1U << (PCF_MCGRP_SESSIONS - 1));
+	ctl->sev_len = 0;
+}
+
+/* Many events a datagram: one sendto for a table's worth of expiries. */
+void pcf_ctl_session_event(struct pcf_ctl *ctl, bool created,
+			   const struct pcf_ct_session *s)
+{
+	__u8 cmd = created ? PCF_CMD_SESSION_NEW : PCF_CMD_SESSION_DEL;
+	__u64 now = pcf_ct_now();
+	size_t n;
+
+	n = session_msg(ctl, ctl->sev + ctl->sev_len,
+			sizeof(ctl->sev) - ctl->sev_len, cmd, 0, 0, s, now);
+	if (!n) {
+		pcf_ctl_flush_events(ctl);
+		n = session_msg(ctl, ctl->sev, sizeof(ctl->sev), cmd, 0, 0, s,
+				now);
+	}
+	ctl->sev_len += n;
+}
+
+/* A part of a session dump being made. */
+struct session_part {
+	const struct pcf_ctl *ctl;
+	const struct ctl_dump *dump;
+	char *pos, *end;
+	__u64 now;
+};
+
+static bool dump_session(const struct pcf_ct_session *s, void *arg)
+{
+	struct session_part *d = arg;
+	size_t n;
+
+	if (!ctl_session_matches(d->dump->has_match ? &d->dump->match : NULL,
+				 s))
+		return false;
+	/* a step's messages always fit (the room is checked before it) */
+	n = session_msg(d->ctl, d->pos, d->end - d->pos, PCF_CMD_SESSION_GET,
+			NLM_F_MULTI, d->dump->req.nlmsg_seq, s, d->now);
+	d->pos += n;
+	return n;
+}
+
+/*
+ * The next part of a session dump: whole hash buckets at a time, so a
+ * part resumes where the last one ended (the walk's cursor) and sessions
+ * made or unmade meanwhile never make it repeat or skip the others.  A
+ * part walks SESSIONS_PART_STEPS steps at most: a filter that takes few
+ * of many sessions makes empty parts, not a long turn of pcfd's loop.
+ */
+static size_t dump_sessions_part(struct ctl_peer *peer, void *buf, size_t size,
+				 struct pcf_ctl *ctl)
+{
+	struct ctl_dump *dump = &peer->dump;
+	struct session_part d = { .ctl = ctl,
+				  .dump = dump,
+				  .pos = buf,
+				  .end = (char *)buf + size,
+				  .now = pcf_ct_now() };
+	struct pcf_ct_walk w = { .token = dump->ct_token,
+				 .started = dump->ct_started,
+				 .done = dump->ct_done || !ctl->dp };
+	struct pcf_extack ext = { .msg = "walking the session table failed" };
+	struct nlmsghdr *done;
+	unsigned int steps;
+	int err = 0;
+
+	for (steps = 0;
+	     !w.done && steps < SESSIONS_PART_STEPS &&
+	     (size_t)(d.end - d.pos) >=
+		 SESSIONS_STEP * SESSION_MSG_MAX + NLMSG_HDRLEN + sizeof(int);
+	     steps++) {
+		err = ctl_sessions_step(pcf_dp_ct(ctl->dp), &w, SESSIONS_STEP,
+					dump_session, &d);
+		if (err < 0)
+			break;
+	}
+	dump->ct_token = w.token;
+	dump->ct_started = w.started;
+	dump->ct_done = w.done;
+	if (err < 0) {
+		if (d.pos != (char *)buf)
+			return d.pos - (char *)buf; /* the error comes next */
+		dump->active = false;
+		return put_ack(buf, size, &dump->req, err, &ext)->nlmsg_len;
+	}
+	if (!w.done || (size_t)(d.end - d.pos) < NLMSG_HDRLEN + sizeof(int))
+		return d.pos - (char *)buf;
+	done = mnl_nlmsg_put_header(d.pos);
+	done->nlmsg_type = NLMSG_DONE;
+	done->nlmsg_flags = NLM_F_MULTI;
+	done->nlmsg_seq = dump->req.nlmsg_seq;
+	*(int *)mnl_nlmsg_put_extra_header(done, sizeof(int)) = 0;
+	dump->active = false;
+	return d.pos + done->nlmsg_len - (char *)buf;
+}
+
+/* The match of a session command, checked; has: one was given. */
+static int session_match(struct ctl_req *req, struct pcf_rule *ret, bool *has)
+{
+	const char *why;
+	int err;
+
+	*has = req->tb[PCF_A_FLOW_MATCH];
+	if (!*has)
+		return 0;
+	err = pcf_rule_from_attrs(req->tb, ret, &req->ext);
+	if (err)
+		return err;
+	why = ctl_session_match_invalid(ret);
+	if (why) {
+		req->ext.bad_attr = req->tb[PCF_A_FLOW_MATCH];
+		return say(req, -EINVAL, why);
+	}
+	return 0;
+}
+
+static int start_sessions_dump(struct ctl_req *req, struct ctl_peer *p,
+			       __u64 now)
+{
+	int err = session_match(req, &p->dump.match, &p->dump.has_match);
+
+	if (err) {
+		p->dump.active = false;
+		return err;
+	}
+	p->dump.sessions = true;
+	ctl_out_step(&req->ctl->out, p, now);
+	return 0;
+}
+
+static int do_session_get(struct ctl_req *req)
+{
+	struct pcf_rule match;
+	bool has;
+	int err;
+
+	if (!(req->nlh->nlmsg_flags & NLM_F_DUMP))
+		return say(
+		    req, -EOPNOTSUPP,
+		    "session-get is a dump (NLM_F_DUMP), with a match to filter");
+	/* refused before a dump is started for it */
+	err = session_match(req, &match, &has);
+	return err ? err : dump_flows(req);
+}
+
+struct session_del {
+	struct pcf_ctl *ctl;
+	const struct pcf_rule *match; /* NULL: all */
+	__u64 deleted;
+};
+
+static bool delete_session(const struct pcf_ct_session *s, void *arg)
+{
+	const struct pcf_ctl_sessions *ss;
+	struct session_del *d = arg;
+
+	if (!ctl_session_matches(d->match, s) ||
+	    pcf_ct_destroy(&pcf_dp_ct(d->ctl->dp)->table, &s->key, &s->orig))
+		return false;
+	d->deleted++;
+	/* every "destroy" follows its "new", even before a sweep saw it */
+	ss = d->ctl->sessions;
+	if (ss && ss->announced && !ss->announced(ss->ctx, s))
+		pcf_ctl_session_event(d->ctl, true, s);
+	pcf_ctl_session_event(d->ctl, false, s);
+	return true;
+}
+
+/* Every session match takes (NULL: all) unmade: a whole walk. */
+static int delete_sessions(struct ctl_req *req, const struct pcf_rule *match)
+{
+	struct pcf_ctl *ctl = req->ctl;
+	struct session_del d = { .ctl = ctl, .match = match };
+	struct pcf_ct_walk w = { .done = !ctl->dp };
+	int err = 0;
+
+	while (!w.done && err >= 0)
+		err = ctl_sessions_step(pcf_dp_ct(ctl->dp), &w,
+					PCF_CT_REAP_BATCH, delete_session, &d);
+	ctl->sessions_deleted += d.deleted;
+	pcf_ctl_flush_events(ctl);
+	if (err < 0)
+		return say(req, err, "walking the session table failed");
+	pr_debug("ctl: %llu sessions deleted\n", (unsigned long long)d.deleted);
+	return match && !d.deleted ? say(req, -ENOENT, "no session matches")
+				   : 0;
+}
+
+static int do_session_del(struct ctl_req *req)
+{
+	struct pcf_rule match;
+	bool has;
+	int err = session_match(req, &match, &has);
+
+	return err ? err : delete_sessions(req, &match);
+}
+
+static int do_session_flush(struct ctl_req *req)
+{
+	return delete_sessions(req, NULL);
+}
+
+static int do_session_new(struct ctl_req *req)
+{
+	return say(
+	    req, -EOPNOTSUPP,
+	    "session-new is an event pcfd sends (group sessions), not a request");
+}
+
+void pcf_ctl_set_sessions(struct pcf_ctl *ctl, const struct pcf_ctl_sessions *s)
+{
+	ctl->sessions = s;
+}
+
+__u64 pcf_ctl_sessions_deleted(const struct pcf_ctl *ctl)
+{
+	return ctl->sessions_deleted;
 }
 
 /* A counter nest of type attr; c->bytes only if with_bytes. */
@@ -707,6 +990,58 @@ static int put_links(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
 	return 0;
 }
 
+/* pcf_steer's session counters, in the XDP nest: "session_...". */
+static bool put_ct_xstats(struct pcf_ctl *ctl, struct nlmsghdr *nlh,
+			  size_t size)
+{
+	struct pcf_counter c[PCF_CT_X_MAX];
+	char name[32];
+	unsigned int i;
+
+	if (pcf_ct_maps_read_xstats(pcf_dp_ct(ctl->dp), c))
+		return true; /* none to say */
+	for (i = 0; i < PCF_CT_X_MAX; i++) {
+		snprintf(name, sizeof(name), "session_%s",
+			 pcf_ct_xstat_name(i));
+		if (!put_counter(nlh, size, PCF_COUNTER_SESSION, name, &c[i]))
+			return false;
+	}
+	return true;
+}
+
+/* The session table's totals, from pcfd (none without it). */
+static int put_sessions(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
+{
+	const struct pcf_ctl_sessions *s = req->ctl->sessions;
+	struct pcf_ct_totals t = {};
+	__u64 v[PCF_A_SESSIONS_MAX + 1];
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (!s || !s->totals)
+		return 0;
+	s->totals(s->ctx, &t);
+	t.deleted += req->ctl->sessions_deleted;
+	v[PCF_A_SESSIONS_CAPACITY] = t.capacity;
+	v[PCF_A_SESSIONS_ACTIVE] = t.active;
+	v[PCF_A_SESSIONS_CREATED] = t.created;
+	v[PCF_A_SESSIONS_EXPIRED] = t.expired;
+	v[PCF_A_SESSIONS_EVICTED] = t.evicted;
+	v[PCF_A_SESSIONS_DELETED] = t.deleted;
+	v[PCF_A_SESSIONS_REFUSED] = t.refused;
+	v[PCF_A_SESSIONS_PORTS_EXHAUSTED] = t.ports_exhausted;
+	v[PCF_A_SESSIONS_RACE_LOST] = t.race_lost;
+	v[PCF_A_SESSIONS_UNTRACKED] = t.untracked;
+	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_STATS_SESSIONS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = PCF_A_SESSIONS_CAPACITY; i <= PCF_A_SESSIONS_MAX; i++)
+		if (!mnl_attr_put_u64_check(nlh, size, i, v[i]))
+			return -EMSGSIZE;
+	mnl_attr_nest_end(nlh, nest);
+	return 0;
+}
+
 /*
  * The reply: PCF_A_STATS_XDP with one counter nest per verdict and reason,
  * PCF_A_STATS_WORKERS with one nest per worker (empty without any), and
@@ -742,12 +1077,15 @@ static int do_stats_get(struct ctl_req *req)
 	for (i = 0; !err && i < PCF_RET_STAT_MAX; i++)
 		ok = ok && put_counter(nlh, size, PCF_COUNTER_RETURN,
 				       pcf_ret_stat_name(i), &rc[i]);
+	ok = ok && put_ct_xstats(ctl, nlh, size);
 	if (!ok)
 		return -EMSGSIZE;
 	mnl_attr_nest_end(nlh, xdp);
 	err = put_workers(req, nlh, size);
 	if (!err)
 		err = put_links(req, nlh, size);
+	if (!err)
+		err = put_sessions(req, nlh, size);
 	if (err)
 		return err;
 	reply_commit(req, nlh);
@@ -762,6 +1100,10 @@ static const ctl_handler handlers[PCF_CMD_MAX + 1] = {
 	[PCF_CMD_FLOW_GET] = do_flow_get,
 	[PCF_CMD_FLOW_FLUSH] = do_flow_flush,
 	[PCF_CMD_STATS_GET] = do_stats_get,
+	[PCF_CMD_SESSION_GET] = do_session_get,
+	[PCF_CMD_SESSION_DEL] = do_session_del,
+	[PCF_CMD_SESSION_FLUSH] = do_session_flush,
+	[PCF_CMD_SESSION_NEW] = do_session_new,
 };
 
 /*
@@ -801,8 +1143,10 @@ static int dispatch(struct ctl_req *req, const struct ucred *cred, size_t len)
 	if (op->admin && admin_allowed(req, cred)) {
 		snprintf(
 		    req->ctl->msg, sizeof(req->ctl->msg),
-		    "%s changes the rules: it needs root or CAP_NET_ADMIN (%s)",
-		    op->name, req->ctl->why);
+		    "%s changes the %s: it needs root or CAP_NET_ADMIN (%s)",
+		    op->name,
+		    strncmp(op->name, "session", 7) ? "rules" : "sessions",
+		    req->ctl->why);
 		return say(req, -EPERM, req->ctl->msg);
 	}
 	return handlers[genl->cmd](req);

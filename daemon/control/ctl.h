@@ -22,6 +22,8 @@ struct pcf_ctl;
 struct pcf_table;
 struct pcf_worker_info;
 struct pcf_link;
+struct pcf_ctl_sessions;
+struct pcf_ct_session;
 
 /*
  * Where the AF_XDP workers' counters come from: pcfd hands its workers in
@@ -77,6 +79,23 @@ const char *pcf_ctl_mirror_refusal(__u32 ifindex, char *buf, size_t len);
 
 /* Report these workers in stats and flow replies (NULL: none). */
 void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w);
+
+/*
+ * Sessions (ctl_session.h): their timeouts and totals, from pcfd (NULL:
+ * the default timeouts, no totals).  The session commands work on dp's
+ * table; without a dp (the fuzzer) they find none.
+ */
+void pcf_ctl_set_sessions(struct pcf_ctl *ctl,
+			  const struct pcf_ctl_sessions *s);
+/*
+ * Tell the sessions group that s was made (created) or unmade: gathered,
+ * sent when a datagram is full or on pcf_ctl_flush_events.
+ */
+void pcf_ctl_session_event(struct pcf_ctl *ctl, bool created,
+			   const struct pcf_ct_session *s);
+void pcf_ctl_flush_events(struct pcf_ctl *ctl);
+/* Sessions deleted by session del and session flush. */
+__u64 pcf_ctl_sessions_deleted(const struct pcf_ctl *ctl);
 
 /*
  * Serve what is ready (call when pcf_ctl_fd is readable): at most one

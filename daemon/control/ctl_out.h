@@ -47,7 +47,14 @@ struct ctl_dgram {
 struct ctl_dump {
 	bool active;
 	struct nlmsghdr req;
-	__u32 next_id;
+	__u32 next_id; /* rules: the id it resumes at */
+	/* sessions: the walk of the table (its cursor, started, at its
+	 * end), and the match they are filtered by */
+	bool sessions;
+	__u64 ct_token;
+	bool ct_started, ct_done;
+	bool has_match;
+	struct pcf_rule match;
 };
 
 /* A client with output waiting (port 0: a free slot). */

@@ -3,6 +3,7 @@
  * l4csum.c - the full TCP/UDP checksum (RFC 793/768, RFC 8200 8.1) of a
  * received packet, its pseudo-header included.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -85,4 +86,31 @@ enum pcf_l4csum pcf_l4csum_check(const struct pcf_pkt_ref *p)
 		return PCF_L4CSUM_NA;
 	return fold(sum_bytes(l4, l4len, sum)) == 0xffff ? PCF_L4CSUM_GOOD
 							 : PCF_L4CSUM_BAD;
+}
+
+int pcf_l4csum_icmp_fill(struct pcf_pkt_ref *p)
+{
+	const struct iphdr *iph = (const void *)(p->data + p->l3_off);
+	__u8 *l4 = p->data + p->l4_off;
+	__u32 l4len;
+	__u64 sum = 0;
+	__u16 c;
+
+	if (!p->l4_off)
+		return -EINVAL;
+	if (p->family == 4) {
+		/* ICMP sums its message alone */
+		if (iph->frag_off & htons(IP_MF | IP_OFFSET))
+			return -EINVAL;
+		l4len = p->l3_off + ntohs(iph->tot_len) - p->l4_off;
+	} else if (!pseudo6(p, &sum, &l4len)) {
+		return -EINVAL;
+	}
+	if (l4len < 4 || p->l4_off + l4len > p->len)
+		return -EINVAL;
+	l4[2] = l4[3] = 0;
+	c = ~fold(sum_bytes(l4, l4len, sum));
+	l4[2] = c >> 8;
+	l4[3] = c & 0xff;
+	return 0;
 }

@@ -20,4 +20,12 @@ enum pcf_l4csum {
 /* Check p (headers already bounded by pcf_pkt_check). */
 enum pcf_l4csum pcf_l4csum_check(const struct pcf_pkt_ref *p);
 
+/*
+ * Compute and write the checksum of the ICMP (or ICMPv6, with its
+ * pseudo-header) message of p, after a rewrite too deep for incremental
+ * updates (an ICMP error's quoted packet).  -EINVAL: a fragment, or the
+ * message runs past the frame.
+ */
+int pcf_l4csum_icmp_fill(struct pcf_pkt_ref *p);
+
 #endif /* PCF_L4CSUM_H */

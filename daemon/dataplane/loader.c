@@ -212,7 +212,67 @@ out:
 
 }
 
+/*
+ * The capacity of the session table pinned in pin_dir (0: none pinned);
+ * -EPROTO: its entries have another layout.
+ */
+static int pinned_sessions(const char *pin_dir, __u32 *ret)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	*ret = 0;
+	snprintf(path, sizeof(path), "%s/pcf_ct", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.key_size != sizeof(struct pcf_ct_key) ||
+	    info.value_size != sizeof(struct pcf_ct_entry) ||
+	    info.max_entries % 2)
+		err = -EPROTO;
+	else
+		*ret = info.max_entries / 2;
+	close(fd);
+	return err;
+}
+
+/*
+ * The session maps as big as the table pinned already, else as asked,
+ * and pcf_steer's filter mask to match: before the program is loaded.
+ */
+static int size_sessions(struct pcf_dp *dp, const struct pcf_dp_opts *o)
+{
+	__u32 sessions, buckets;
+	int err = pinned_sessions(dp->pin_dir, &sessions);
+
+	if (err)
+		return err;
+	if (!sessions)
+		sessions =
+		    o && o->sessions ? o->sessions : PCF_CT_SESSIONS_DEFAULT;
+	if (sessions < PCF_CT_SESSIONS_MIN || sessions > PCF_CT_SESSIONS_MAX)
+		return -ERANGE;
+	buckets = pcf_ct_filter_buckets(sessions);
+	dp->ct.sessions = sessions;
+	dp->skel->rodata->ct_filter_mask = buckets - 1;
+	err = bpf_map__set_max_entries(dp->skel->maps.pcf_ct,
+				       PCF_CT_ENTRIES(sessions));
+	if (!err)
+		err = bpf_map__set_max_entries(dp->skel->maps.pcf_ct_filter,
+					       buckets);
+	return err;
+}
+
 int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
+{
+	return pcf_dp_open_opts(pin_dir, NULL, ret_dp);
+}
+
+int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
+		     struct pcf_dp **ret_dp)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	struct pcf_table_backend be;
@@ -250,7 +310,9 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 		err = -errno;
 		goto fail;
 	}
-	err = pcf_steer__load(dp->skel);
+	err = size_sessions(dp, o);
+	if (!err)
+		err = pcf_steer__load(dp->skel);
 	if (err)
 		goto fail;
 	dp->ret_skel = pcf_return__open_opts(&opts);
@@ -270,6 +332,19 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 	err = pcf_return__load(dp->ret_skel);
 	if (!err)
 		err = open_maps(dp);
+	if (!err)
+		err = pcf_ct_maps_open(
+		    &dp->ct,
+		    &(struct pcf_ct_fds){
+			.ct = bpf_map__fd(dp->skel->maps.pcf_ct),
+			.filter = bpf_map__fd(dp->skel->maps.pcf_ct_filter),
+			.live = bpf_map__fd(dp->skel->maps.pcf_ct_live),
+			.stats = bpf_map__fd(dp->skel->maps.pcf_ct_stats),
+			.ports = bpf_map__fd(dp->skel->maps.pcf_ct_ports),
+			.pools = bpf_map__fd(dp->skel->maps.pcf_ct_pools),
+			.ifaddrs = bpf_map__fd(dp->skel->maps.pcf_ct_ifaddrs),
+		    },
+		    dp->ct.sessions, dp->ncpus);
 	if (!err)
 		err = adopt_wctr(dp);
 	if (err)
@@ -293,6 +368,7 @@ void pcf_dp_close(struct pcf_dp *dp)
 	if (!dp)
 		return;
 	pcf_table_free(dp->table);
+	pcf_ct_maps_close(&dp->ct);
 	pcf_grace_free(dp->maps.grace);
 	if (dp->maps.slots)
 		munmap(dp->maps.slots, dp->rules_len);
@@ -305,6 +381,11 @@ void pcf_dp_close(struct pcf_dp *dp)
 	pcf_return__destroy(dp->ret_skel);
 	pcf_steer__destroy(dp->skel);
 	free(dp);
+}
+
+struct pcf_ct_maps *pcf_dp_ct(struct pcf_dp *dp)
+{
+	return &dp->ct;
 }
 
 struct pcf_table *pcf_dp_table(const struct pcf_dp *dp)

@@ -16,6 +16,7 @@
 #include <net/if.h>
 
 #include "pcf_abi.h"
+#include "ct_maps.h"
 #include "rule_maps.h"
 
 #define PCF_PIN_DIR_DEFAULT "/sys/fs/bpf/pcf"
@@ -46,6 +47,14 @@ struct pcf_dp {
 	/* mmap of pcf_heartbeat: PCF_XSKMAP_SIZE entries the workers write */
 	volatile __u64 *heartbeats;
 	size_t heartbeats_len;
+	struct pcf_ct_maps ct; /* the session table */
+};
+
+/* What pcf_dp_open_opts makes of maps not pinned yet. */
+struct pcf_dp_opts {
+	/* the session table's capacity (PCF_CT_SESSIONS_MIN..MAX; 0: the
+	 * default); a table pinned already keeps its own */
+	__u32 sessions;
 };
 
 /*
@@ -56,7 +65,12 @@ struct pcf_dp {
  * -EUCLEAN: the pinned rules are not a table pcf wrote.
  */
 int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp);
+/* The same, with the sizes of opts (NULL: the defaults). */
+int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *opts,
+		     struct pcf_dp **ret_dp);
 void pcf_dp_close(struct pcf_dp *dp);
+/* The session table (ct_maps.h). */
+struct pcf_ct_maps *pcf_dp_ct(struct pcf_dp *dp);
 
 /*
  * Attach to ifname through a bpf_link pinned as PIN_DIR/link_IFNAME; a link

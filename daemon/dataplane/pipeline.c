@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * pipeline.c - one REDIRECTed packet through the worker's stages:
- * meta → rule → header check → NAT → TTL/DF → next hop → counters.
+ * meta → rule → header check → NAT (stateless, or the session's) →
+ * TTL/DF → next hop → counters.
  */
 #include <netinet/in.h>
 #include <linux/ip.h>
@@ -27,6 +28,9 @@ static const char *const wdrop_names[PCF_WDROP_MAX] = {
 	[PCF_WDROP_EGRESS_KERNEL] = "egress_kernel",
 	[PCF_WDROP_TX_FULL] = "tx_full",
 	[PCF_WDROP_MIRROR] = "mirror",
+	[PCF_WDROP_CT_FULL] = "ct_full",
+	[PCF_WDROP_CT_PORTS] = "ct_ports",
+	[PCF_WDROP_CT_UNTRACKED] = "ct_untracked",
 };
 
 const char *pcf_wdrop_name(enum pcf_wdrop r)
@@ -222,6 +226,65 @@ static int route(struct pcf_pipeline *pl, struct pcf_pkt_ref *p,
 	return 0;
 }
 
+/* What the mirror and mark of act make of the packet. */
+static void mark_mirror(const struct pcf_action *act, struct pcf_pipe_out *out)
+{
+	out->mirror_ifindex =
+	    act->flags & PCF_ACT_MIRROR ? act->mirror_ifindex : 0;
+	out->has_mark = act->flags & PCF_ACT_MARK;
+	out->mark = act->mark;
+}
+
+/*
+ * A packet of a session: rewritten as its entry says.  The original
+ * direction follows its rule's action (egress, TTL/DF, mark, mirror)
+ * while the rule is there; replies, and packets of a session whose rule
+ * went, only take its egress, or the default one.
+ */
+static int run_session(struct pcf_pipeline *pl, __u8 *data, __u32 len,
+		       __u32 headroom, const struct pcf_meta *m,
+		       struct pcf_pipe_out *out)
+{
+	struct pcf_action act = { .verdict = PCF_VERDICT_REDIRECT };
+	struct pcf_ct_meta cm;
+	struct pcf_pkt_ref p;
+	__u32 ctr;
+	int err;
+
+	if (headroom < sizeof(cm) + sizeof(*m) ||
+	    m->rule_slot >= PCF_RULE_SLOTS)
+		return PCF_WDROP_BAD_META;
+	memcpy(&cm, data - sizeof(*m) - sizeof(cm), sizeof(cm));
+	if (cm.magic != PCF_CT_META_MAGIC)
+		return PCF_WDROP_BAD_META;
+	if (!read_action(pl, m, &act, &ctr) &&
+	    !(cm.flags & (PCF_CT_REPLY | PCF_CT_M_ICMP_ERROR))) {
+		pl->rule_ctr[ctr].packets++;
+		pl->rule_ctr[ctr].bytes += len;
+	} else {
+		act = (struct pcf_action){ .verdict = PCF_VERDICT_REDIRECT,
+					   .egress = act.egress };
+	}
+	err = pcf_pkt_check(data, len, m, &p);
+	if (!err)
+		err = pcf_ct_stage_session(&pl->ct, &p, &cm);
+	if (err)
+		return err;
+	mark_mirror(&act, out);
+	return route(pl, &p, &act, m, out);
+}
+
+/* The first packet of a connection a ct rule matched: its session. */
+static int new_session(struct pcf_pipeline *pl, struct pcf_pkt_ref *p,
+		       const struct pcf_action *act, const struct pcf_meta *m)
+{
+	const struct pcf_rule *rule = &pl->rules[m->rule_slot];
+
+	/* read after the rule's id, as its action was */
+	return pcf_ct_stage_new(&pl->ct, p, act, rule->snat_port_max,
+				m->rule_id, m->rule_slot, m);
+}
+
 int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 		     __u32 headroom, struct pcf_pipe_out *out)
 {
@@ -236,6 +299,8 @@ int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 	if (headroom < sizeof(m))
 		return PCF_WDROP_BAD_META;
 	memcpy(&m, data - sizeof(m), sizeof(m));
+	if (m.magic == PCF_META_MAGIC_CT)
+		return run_session(pl, data, len, headroom, &m, out);
 	if (m.magic != PCF_META_MAGIC || m.rule_slot >= PCF_RULE_SLOTS)
 		return PCF_WDROP_BAD_META;
 	err = read_action(pl, &m, &act, &ctr);
@@ -247,12 +312,10 @@ int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,
 	err = pcf_pkt_check(data, len, &m, &p);
 	if (err)
 		return err;
-	err = nat(&p, &act);
+	err = act.flags & PCF_ACT_CT ? new_session(pl, &p, &act, &m)
+				     : nat(&p, &act);
 	if (err)
 		return err;
-	out->mirror_ifindex =
-	    act.flags & PCF_ACT_MIRROR ? act.mirror_ifindex : 0;
-	out->has_mark = act.flags & PCF_ACT_MARK;
-	out->mark = act.mark;
+	mark_mirror(&act, out);
 	return route(pl, &p, &act, &m, out);
 }

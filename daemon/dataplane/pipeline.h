@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 #include "pcf_abi.h"
+#include "ct_stage.h"
 #include "pkt.h"
 
 /* Why a worker dropped a packet; each has its own counter. */
@@ -31,7 +32,12 @@ enum pcf_wdrop {
 	PCF_WDROP_NOT_OURS,    /* egress interface has no pcf worker */
 	PCF_WDROP_EGRESS_KERNEL, /* egress kernel, and no return veth */
 	PCF_WDROP_TX_FULL,	 /* egress tx ring (or hand-off ring) full */
-	PCF_WDROP_MIRROR, /* mirror copy lost: no free frame or no worker */
+	PCF_WDROP_MIRROR,   /* mirror copy lost: no free frame or no worker */
+	PCF_WDROP_CT_FULL,  /* ct: the session table is full */
+	PCF_WDROP_CT_PORTS, /* ct: no NAT port left in the rule's range */
+	/* ct: the packet can have no session (an ICMP message other than an
+	 * echo, a fragment, masquerade without an address, a quote cut) */
+	PCF_WDROP_CT_UNTRACKED,
 	PCF_WDROP_MAX,
 };
 
@@ -48,6 +54,7 @@ struct pcf_pipeline {
 	/* interfaces the worker can transmit on; none listed: any */
 	__u32 wire_ifindex[PCF_MAX_IFACES];
 	unsigned int nwire;
+	struct pcf_ct_stage ct; /* sessions */
 };
 
 struct pcf_pipe_out {
@@ -78,7 +85,8 @@ int pcf_pkt_check(__u8 *data, __u32 len, const struct pcf_meta *meta,
 		  struct pcf_pkt_ref *ret);
 
 /*
- * Run one packet: the pcf_meta sits in the headroom bytes before data.
+ * Run one packet: the pcf_meta sits in the headroom bytes before data
+ * (a session's packet: its pcf_ct_meta before that, pcf_abi.h).
  * Returns PCF_WDROP_NONE with out filled, or the reason to drop it.
  */
 int pcf_pipeline_run(struct pcf_pipeline *pl, __u8 *data, __u32 len,

@@ -474,6 +474,8 @@ int pcf_worker_init(struct pcf_worker *w, unsigned int id,
 	w->pl.rules = rules;
 	w->pl.default_egress = cfg->default_egress;
 	w->pl.rule_ctr = rule_ctr;
+	w->pl.ct.addrs = cfg->ct_addrs;
+	w->pl.ct.st = &w->st.ct;
 	w->in = calloc(nworkers, sizeof(*w->in));
 	w->local = calloc(nworkers, sizeof(*w->local));
 	if (!w->in || !w->local) {

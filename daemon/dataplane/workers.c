@@ -270,6 +270,7 @@ static int open_all(struct pcf_workers *ws, const struct pcf_workers_cfg *cfg,
 				      rows + (size_t)i * PCF_RULE_SLOTS, cfg);
 		if (err)
 			return err;
+		w->pl.ct.table = &pcf_dp_ct(ws->dp)->table;
 		memcpy(w->ifname, keep.ifname, sizeof(w->ifname));
 		w->ifindex = keep.ifindex;
 		w->queue = keep.queue;
@@ -617,5 +618,9 @@ void pcf_workers_stats_sum(const struct pcf_workers *ws,
 		ret->kicks += s->kicks;
 		ret->csum_sampled += s->csum_sampled;
 		ret->csum_bad += s->csum_bad;
+		ret->ct.created += s->ct.created;
+		ret->ct.found += s->ct.found;
+		ret->ct.translated += s->ct.translated;
+		ret->ct.icmp_errors += s->ct.icmp_errors;
 	}
 }

@@ -62,6 +62,8 @@ struct pcf_workers_cfg {
 	/* benchmarks only (pcfd --pipeline off): every packet goes out of
 	 * the next interface untouched, pcf's floor */
 	bool pipeline_off;
+	/* the addresses ct masquerade takes (NULL: none) */
+	const struct pcf_ct_addrs *ct_addrs;
 };
 
 /* Defaults: all queues, kernel egress, adaptive, auto, 64, 4096 frames. */
@@ -89,10 +91,10 @@ void pcf_workers_stop(struct pcf_workers *w);
 struct pcf_worker_stats {
 	__u64 rx_packets, rx_bytes;
 	__u64 tx_packets, tx_bytes; /* handed to a tx ring */
-	__u64 drops[16]; /* by enum pcf_wdrop, PCF_WDROP_MAX of them */
+	__u64 drops[24]; /* by enum pcf_wdrop, PCF_WDROP_MAX of them */
 	/* sent to the kernel through the return veth, by why (enum
 	 * pcf_wdrop: egress_kernel, or the wire fallbacks) */
-	__u64 returned[16];
+	__u64 returned[24];
 	__u64 mirrors;	 /* mirror copies handed to a tx (or hand-off) ring */
 	__u64 heartbeat; /* loop turns: moves while the thread lives */
 	__u64 sleeps;	 /* times its thread slept in poll() (counted on
@@ -100,6 +102,7 @@ struct pcf_worker_stats {
 	__u64 kicks;	 /* sendto()/recvfrom() wake-ups of the kernel */
 	/* received TCP/UDP checksums checked (a sample), and found bad */
 	__u64 csum_sampled, csum_bad;
+	struct pcf_ct_wstats ct; /* sessions */
 };
 
 struct pcf_worker_info {

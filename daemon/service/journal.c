@@ -137,6 +137,27 @@ static const char *wdrop_name(unsigned int r)
 	return pcf_wdrop_name(r);
 }
 
+/* The session table's totals: fields, and a word in the message. */
+static void session_fields(const struct pcf_ct_totals *t,
+			   struct pcf_journal_record *rec, struct msg *m)
+{
+	msg_add(m,
+		"; sessions: %llu active of %llu, %llu created, %llu expired, "
+		"%llu refused, %llu ports exhausted",
+		(unsigned long long)t->active, (unsigned long long)t->capacity,
+		(unsigned long long)t->created, (unsigned long long)t->expired,
+		(unsigned long long)t->refused,
+		(unsigned long long)t->ports_exhausted);
+	add_u64(rec, "SESSIONS_CAPACITY", t->capacity);
+	add_u64(rec, "SESSIONS_ACTIVE", t->active);
+	add_u64(rec, "SESSIONS_CREATED", t->created);
+	add_u64(rec, "SESSIONS_EXPIRED", t->expired);
+	add_u64(rec, "SESSIONS_EVICTED", t->evicted);
+	add_u64(rec, "SESSIONS_DELETED", t->deleted);
+	add_u64(rec, "SESSIONS_REFUSED", t->refused);
+	add_u64(rec, "SESSIONS_PORTS_EXHAUSTED", t->ports_exhausted);
+}
+
 static void xdp_fields(const struct pcf_journal_counters *c,
 		       struct pcf_journal_record *rec, struct msg *m)
 {
@@ -154,6 +175,8 @@ static void xdp_fields(const struct pcf_journal_counters *c,
 	add_u64(rec, "REDIRECT_PACKETS", c->redirect_packets);
 	add_u64(rec, "DROP_PACKETS", c->drop_packets);
 	add_reasons(rec, m, "REASON", c->reasons, PCF_REASON_MAX, reason_name);
+	if (c->sessions)
+		session_fields(c->sessions, rec, m);
 }
 
 /*

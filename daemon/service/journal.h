@@ -17,6 +17,7 @@
 #include <linux/types.h>
 
 #include "pcf_abi.h"
+#include "ct_reap.h"
 #include "pipeline.h"
 
 /* MESSAGE_IDs: `journalctl MESSAGE_ID=...` finds every record of a kind */
@@ -62,6 +63,8 @@ struct pcf_journal_counters {
 	__u64 csum_sampled, csum_bad; /* worker: TCP/UDP checksums checked */
 	__u32 mtu;		      /* link */
 	__u64 rx_dropped, tx_dropped; /* link: the kernel's drops */
+	/* XDP: the session table's totals (NULL: none) */
+	const struct pcf_ct_totals *sessions;
 };
 
 #define PCF_JOURNAL_MAX_FIELDS 64
@@ -83,7 +86,9 @@ struct pcf_journal_record {
  * names in upper case.  A worker's sockets: PCF_SOCKET_<NAME> and
  * PCF_RETURN_SOCKET_<NAME> (the protocol's xsk attribute names:
  * RX_DROPPED, RX_RING_FULL, ...), PCF_L4_CSUM_SAMPLED, PCF_BAD_L4_CSUM.
- * A link: PCF_MTU, PCF_RX_DROPPED, PCF_TX_DROPPED.
+ * A link: PCF_MTU, PCF_RX_DROPPED, PCF_TX_DROPPED.  XDP with sessions:
+ * PCF_SESSIONS_{CAPACITY,ACTIVE,CREATED,EXPIRED,EVICTED,DELETED,REFUSED,
+ * PORTS_EXHAUSTED}.
  */
 void pcf_journal_counters_record(const struct pcf_journal_counters *c,
 				 struct pcf_journal_record *ret);

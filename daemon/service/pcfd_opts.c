@@ -42,6 +42,9 @@ enum {
 	OPT_RETURN,
 	OPT_CHECK,
 	OPT_WORKER_TIMEOUT,
+	OPT_SESSIONS,
+	OPT_SESSIONS_FULL,
+	OPT_CT_TIMEOUT, /* OPT_CT_TIMEOUT + enum pcf_ct_timeout */
 };
 
 static const struct option longopts[] = {
@@ -64,6 +67,29 @@ static const struct option longopts[] = {
 	{ "pipeline", required_argument, NULL, OPT_PIPELINE },
 	{ "return-veth", required_argument, NULL, OPT_RETURN },
 	{ "worker-timeout", required_argument, NULL, OPT_WORKER_TIMEOUT },
+	{ "sessions", required_argument, NULL, OPT_SESSIONS },
+	{ "sessions-full", required_argument, NULL, OPT_SESSIONS_FULL },
+	/* --ct-timeout-NAME, NAME pcf_ct_timeout_name()'s, in its order */
+	{ "ct-timeout-tcp-syn-sent", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_TCP_SYN_SENT },
+	{ "ct-timeout-tcp-syn-recv", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_TCP_SYN_RECV },
+	{ "ct-timeout-tcp-established", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_TCP_ESTABLISHED },
+	{ "ct-timeout-tcp-fin-wait", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_TCP_FIN_WAIT },
+	{ "ct-timeout-tcp-time-wait", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_TCP_TIME_WAIT },
+	{ "ct-timeout-tcp-close", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_TCP_CLOSE },
+	{ "ct-timeout-udp", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_UDP },
+	{ "ct-timeout-udp-stream", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_UDP_STREAM },
+	{ "ct-timeout-icmp", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_ICMP },
+	{ "ct-timeout-generic", required_argument, NULL,
+	  OPT_CT_TIMEOUT + PCF_CT_T_GENERIC },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "unload", no_argument, NULL, OPT_UNLOAD },
@@ -83,6 +109,8 @@ static void usage(FILE *f)
 	    "            [--bind-mode auto|copy|zerocopy] [--batch N] [--frames N]\n"
 	    "            [--cpus LIST] [--stats-interval SEC] [--return-veth NAME,PEER|none]\n"
 	    "            [--pipeline on|off] [--worker-timeout MS]\n"
+	    "            [--sessions N] [--sessions-full refuse|evict-oldest]\n"
+	    "            [--ct-timeout-NAME SEC]\n"
 	    "            [-f] [-v]\n"
 	    "       pcfd --unload [--pin-dir DIR] -i IFNAME\n"
 	    "       pcfd -c FILE --check\n"
@@ -114,6 +142,16 @@ static void usage(FILE *f)
 	    "  --worker-timeout MS  REDIRECTed packets go to the kernel while their\n"
 	    "                      worker has not gone round its loop for MS ms\n"
 	    "                      (pcfd stopped or stuck; default %u, 0: never)\n"
+	    "  --sessions N        the session table's capacity (connections of ct\n"
+	    "                      rules), %u..%u (default %u; a table pinned\n"
+	    "                      already keeps its own: pcfd --unload to change)\n"
+	    "  --sessions-full refuse|evict-oldest  a full table refuses new\n"
+	    "                      connections (default), or evicts the longest idle\n"
+	    "  --ct-timeout-NAME SEC  idle timeouts of sessions, 1..%u s; NAME and\n"
+	    "                      default (Linux conntrack's): tcp-syn-sent 120,\n"
+	    "                      tcp-syn-recv 60, tcp-established 432000,\n"
+	    "                      tcp-fin-wait 120, tcp-time-wait 120, tcp-close 10,\n"
+	    "                      udp 30, udp-stream 120, icmp 30, generic 600\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
 	    "                      seconds, 0..%u (default %u; 0: only on SIGUSR1)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -126,7 +164,9 @@ static void usage(FILE *f)
 	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT, PCF_BATCH_MAX,
 	    PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX,
 	    PCF_WORKERS_FRAMES_DEFAULT, PCF_WORKER_TIMEOUT_MS_DEFAULT,
-	    PCFD_STATS_INTERVAL_MAX, PCFD_STATS_INTERVAL_DEFAULT);
+	    PCF_CT_SESSIONS_MIN, PCF_CT_SESSIONS_MAX, PCF_CT_SESSIONS_DEFAULT,
+	    PCF_CT_TIMEOUT_MAX, PCFD_STATS_INTERVAL_MAX,
+	    PCFD_STATS_INTERVAL_DEFAULT);
 }
 
 /* Where the option being parsed came from, for messages. */
@@ -169,6 +209,8 @@ static const struct range ranges[] = {
 	{ OPT_IDLE_POLLS, 1, UINT32_MAX },
 	{ OPT_FRAMES, PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX },
 	{ OPT_WORKER_TIMEOUT, 0, 3600000 },
+	{ OPT_SESSIONS, PCF_CT_SESSIONS_MIN, PCF_CT_SESSIONS_MAX },
+	{ OPT_CT_TIMEOUT, 1, PCF_CT_TIMEOUT_MAX },
 };
 
 static const char *opt_name(int c)
@@ -189,7 +231,7 @@ static int opt_number(int c, const char *arg, __u32 *ret,
 	unsigned long v;
 	char msg[96];
 
-	while (r->opt != c)
+	while (r->opt != c && !(r->opt == OPT_CT_TIMEOUT && c > OPT_CT_TIMEOUT))
 		r++;
 	if (pcf_text_ulong(arg, r->max, &v) || v < r->min) {
 		snprintf(msg, sizeof(msg), "--%s wants a number %u..%u",
@@ -413,6 +455,16 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 	case OPT_CHECK:
 		o->check = true;
 		return 0;
+	case OPT_SESSIONS:
+		return opt_number(c, arg, &o->sessions, at);
+	case OPT_SESSIONS_FULL:
+		v = pcf_ct_full_parse(arg);
+		if (v < 0)
+			return bad(at,
+				   "--sessions-full is refuse or evict-oldest",
+				   arg);
+		o->ct_full = v;
+		return 0;
 	case 'c':
 		o->config = arg;
 		return 0;
@@ -423,6 +475,9 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		o->verbose = true;
 		return 0;
 	}
+	if (c >= OPT_CT_TIMEOUT && c < OPT_CT_TIMEOUT + PCF_CT_T_MAX)
+		return opt_number(c, arg,
+				  &o->ct_timeouts.sec[c - OPT_CT_TIMEOUT], at);
 	return worker_opt(c, arg, &o->workers, at);
 }
 
@@ -517,6 +572,7 @@ int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o)
 	snprintf(o->ret_peer, sizeof(o->ret_peer), "%s",
 		 PCF_RETVETH_PEER_DEFAULT);
 	pcf_workers_cfg_init(&o->workers);
+	pcf_ct_timeouts_default(&o->ct_timeouts);
 	if (path) {
 		err = load_conf(path, o);
 		if (err)

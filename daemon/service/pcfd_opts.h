@@ -13,6 +13,8 @@
 #include <linux/types.h>
 
 #include "config.h"
+#include "ct.h"
+#include "ct_reap.h"
 #include "loader.h"
 #include "workers.h"
 
@@ -37,6 +39,11 @@ struct pcfd_opts {
 	/* the return veth: the workers' end, the kernel's end; "": none */
 	char ret_name[IF_NAMESIZE], ret_peer[IF_NAMESIZE];
 	struct pcf_workers_cfg workers;
+	/* sessions: the table's capacity (0: the default, or the pinned
+	 * table's), what a full table does, the timeouts */
+	__u32 sessions;
+	enum pcf_ct_full ct_full;
+	struct pcf_ct_timeouts ct_timeouts;
 	struct pcf_conf conf; /* the file's words: the strings above point in */
 };
 

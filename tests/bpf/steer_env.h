@@ -42,7 +42,7 @@ struct steer_env {
 	struct pcf_dp *dp;
 	char pin_dir[64];
 	/* what pcf_dp_open pinned, for the signal-safe cleanup */
-	char pins[16][128];
+	char pins[32][128];
 	int npins;
 	__u32 lo; /* ifindex test_run gives frames: the loopback */
 };
@@ -92,7 +92,7 @@ static inline void env_remember_maps(struct bpf_object *obj)
 	{
 		const char *path = bpf_map__pin_path(map);
 
-		if (path && env.npins < 16)
+		if (path && env.npins < 32)
 			snprintf(env.pins[env.npins++], sizeof(env.pins[0]),
 				 "%s", path);
 	}

@@ -90,6 +90,7 @@ static void round_trip(const struct pcf_rule *r)
 	assert_memory_equal(&got.key, &r->key, sizeof(got.key));
 	assert_memory_equal(&got.mask, &r->mask, sizeof(got.mask));
 	assert_memory_equal(&got.action, &r->action, sizeof(got.action));
+	assert_int_equal(got.snat_port_max, r->snat_port_max);
 }
 
 static void test_round_trip_v4(void **state)
@@ -103,6 +104,25 @@ static void test_round_trip_v6(void **state)
 {
 	struct pcf_rule r = v6_rule();
 
+	round_trip(&r);
+}
+
+/* ct snat with a port range, ct masquerade, pass ct. */
+static void test_round_trip_ct(void **state)
+{
+	struct pcf_rule r = v6_rule();
+
+	r.action = (struct pcf_action){ .verdict = PCF_VERDICT_REDIRECT,
+					.flags = PCF_ACT_CT | PCF_ACT_SNAT,
+					.snat = r.action.snat };
+	r.snat_port_max = htons(29999);
+	round_trip(&r);
+	r.action.flags = PCF_ACT_CT | PCF_ACT_MASQ;
+	r.action.snat = (struct pcf_nat){};
+	r.snat_port_max = 0;
+	round_trip(&r);
+	r = v4_rule();
+	r.action.flags |= PCF_ACT_CT;
 	round_trip(&r);
 }
 
@@ -514,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_v4),
 		cmocka_unit_test(test_round_trip_v6),
 		cmocka_unit_test(test_round_trip_family_only),
+		cmocka_unit_test(test_round_trip_ct),
 		cmocka_unit_test(test_round_trip_counters),
 		cmocka_unit_test(test_put_too_small),
 		cmocka_unit_test(test_wrong_type),

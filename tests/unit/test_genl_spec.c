@@ -18,7 +18,7 @@
 
 #include "pcf_genl.h"
 
-#define MAX_ITEMS 96
+#define MAX_ITEMS 160
 
 struct yattr {
 	char set[32], name[32], type[16], nested[32], hint[16];
@@ -241,9 +241,12 @@ static void test_operations(void **state)
 		assert_int_equal(spec.ops[i].admin, pcf_ops[cmd].admin);
 		assert_int_equal(spec.ops[i].dump, pcf_ops[cmd].dump);
 	}
-	assert_int_equal(spec.ngroups, 1);
+	assert_int_equal(spec.ngroups, 2);
 	assert_string_equal(spec.groups[0], pcf_mcgrp_names[PCF_MCGRP_EVENTS]);
 	assert_int_equal(spec.group_values[0], PCF_MCGRP_EVENTS);
+	assert_string_equal(spec.groups[1],
+			    pcf_mcgrp_names[PCF_MCGRP_SESSIONS]);
+	assert_int_equal(spec.group_values[1], PCF_MCGRP_SESSIONS);
 }
 
 int main(void)

@@ -82,6 +82,27 @@ static void test_round_trips(void **state)
 		   "prio 0 src ::/0 action pass");
 	round_trip("src [2001:db8::1]/128 dport 0 proto udp action pass",
 		   "prio 32768 src 2001:db8::1 dport 0 proto udp action pass");
+	/* sessions: ct, port ranges, masquerade */
+	round_trip("src 198.18.1.0/24 action redirect snat "
+		   "198.18.2.77:20000-29999 ct",
+		   "prio 32768 src 198.18.1.0/24 action redirect ct snat "
+		   "198.18.2.77:20000-29999");
+	round_trip("src 2001:db8:1::/64 action redirect ct snat "
+		   "[2001:db8:2::77]:1-65535 egress wire",
+		   "prio 32768 src 2001:db8:1::/64 action redirect ct snat "
+		   "[2001:db8:2::77]:1-65535 egress wire");
+	round_trip("dst 198.18.2.80 proto tcp dport 80 action redirect ct "
+		   "dnat 198.18.3.8:8080",
+		   "prio 32768 dst 198.18.2.80 dport 80 proto tcp action "
+		   "redirect ct dnat 198.18.3.8:8080");
+	round_trip("action redirect masquerade ct",
+		   "prio 32768 action redirect ct masquerade");
+	round_trip("proto tcp action pass ct",
+		   "prio 32768 proto tcp action pass ct");
+	/* a one-port range is that port */
+	round_trip("src 198.18.1.0/24 action redirect ct snat 198.18.2.77:7-7",
+		   "prio 32768 src 198.18.1.0/24 action redirect ct snat "
+		   "198.18.2.77:7");
 }
 
 static void test_edges(void **state)
@@ -210,7 +231,7 @@ static void test_refusals(void **state)
 		{ "add action pass ttl-delta -0x1",
 		  "ttl-delta \"-0x1\": not a decimal number -128..-1 or 1..127" },
 		{ "add action redirect snat 198.18.0.1:0",
-		  "snat \"198.18.0.1:0\": not ADDR, ADDR:PORT or [IPV6]:PORT (PORT a decimal number 1..65535)" },
+		  "snat \"198.18.0.1:0\": not ADDR, ADDR:PORT, ADDR:LOW-HIGH or [IPV6]:PORT[-HIGH] (ports decimal numbers 1..65535)" },
 		{ "add action redirect dnat [2001:db8::1]:0x50",
 		  "dnat \"[2001:db8::1]:0x50\": not ADDR, ADDR:PORT or [IPV6]:PORT (PORT a decimal number 1..65535)" },
 		{ "add action redirect mark 0x100000000",
@@ -223,6 +244,23 @@ static void test_refusals(void **state)
 		  "egress \"default\": not kernel or wire" },
 		{ "add action redirect queue 65536",
 		  "queue \"65536\": not a decimal number 0..65535" },
+		{ "add src 198.18.1.0/24 action redirect snat 198.18.2.77:20000-29999",
+		  "snat \"198.18.2.77:20000-29999\": a port range is for NAT per connection: write action redirect ct snat 198.18.2.77:20000-29999 (without ct, NAT rewrites to one port)" },
+		{ "add action redirect ct snat 198.18.2.77:29999-20000",
+		  "snat \"198.18.2.77:29999-20000\": a port range is LOW-HIGH, LOW not above HIGH" },
+		{ "add action redirect ct snat 198.18.2.77:1-65536",
+		  "snat \"198.18.2.77:1-65536\": not ADDR, ADDR:PORT, ADDR:LOW-HIGH or [IPV6]:PORT[-HIGH] (ports decimal numbers 1..65535)" },
+		{ "add action redirect ct dnat 198.18.2.3:80-81",
+		  "dnat \"198.18.2.3:80-81\": not ADDR, ADDR:PORT or [IPV6]:PORT (PORT a decimal number 1..65535)" },
+		{ "add action drop ct",
+		  "ct goes with action pass (let the replies in: action pass ct) or action redirect (stateful NAT: action redirect ct snat ...), not drop" },
+		{ "add action redirect masquerade",
+		  "masquerade is NAT per connection: write action redirect ct masquerade" },
+		{ "add action pass ct masquerade",
+		  "masquerade runs in the workers: write action redirect ct masquerade" },
+		{ "add src 198.18.1.0/24 action redirect ct masquerade snat 198.18.2.77",
+		  "masquerade and snat both choose the source address: give one of them" },
+		{ "add action redirect ct ct", "\"ct\" given twice" },
 		{ "del id 0",
 		  "id \"0\": not a rule id (a decimal number from 1)" },
 		{ "del id 0x10",

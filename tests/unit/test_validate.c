@@ -322,7 +322,7 @@ static void test_validate_action(void **state)
 	assert_rejected(&r, "unknown action");
 
 	r = udp4_rule(PCF_VERDICT_REDIRECT);
-	r.action.flags = PCF_ACT_TTL << 1;
+	r.action.flags = PCF_ACT_MASQ << 1;
 	r.action.ttl_delta = 1;
 	assert_rejected(&r, "unknown action flags");
 	r.action.flags = 0x8000;
@@ -425,9 +425,53 @@ static void test_validate_nat(void **state)
 	}
 }
 
+/* Sessions: ct and what goes with it (the grammar's words are tested in
+ * test_rule_text; these are what pcfd refuses of any client). */
+static void test_validate_ct(void **state)
+{
+	struct pcf_rule r = {};
+
+	r.action.verdict = PCF_VERDICT_PASS;
+	r.action.flags = PCF_ACT_CT;
+	assert_ok(&r);
+	r.action.verdict = PCF_VERDICT_DROP;
+	assert_rejected(&r, "not drop");
+	r.action.verdict = PCF_VERDICT_REDIRECT;
+	r.action.flags = PCF_ACT_CT | PCF_ACT_MASQ;
+	assert_ok(&r);
+	r.action.flags = PCF_ACT_MASQ;
+	assert_rejected(&r, "needs ct");
+	r.action.verdict = PCF_VERDICT_PASS;
+	r.action.flags = PCF_ACT_CT | PCF_ACT_MASQ;
+	assert_rejected(&r, "need action redirect");
+	/* ct snat with a range, no protocol: ports where there are */
+	r = udp4_rule(PCF_VERDICT_REDIRECT);
+	r.mask.proto = r.mask.sport = r.mask.dport = 0;
+	r.key.proto = r.key.sport = r.key.dport = 0;
+	r.action.flags = PCF_ACT_CT | PCF_ACT_SNAT;
+	r.action.snat.family = 4;
+	r.action.snat.port = htons(20000);
+	r.snat_port_max = htons(29999);
+	assert_ok(&r);
+	r.snat_port_max = htons(19999);
+	assert_rejected(&r, "above its last");
+	r.snat_port_max = htons(29999);
+	r.action.flags = PCF_ACT_SNAT;
+	assert_rejected(&r, "needs ct");
+	r.snat_port_max = 0;
+	assert_rejected(&r, "needs proto tcp or udp");
+	r.action.flags = PCF_ACT_CT | PCF_ACT_SNAT | PCF_ACT_MASQ;
+	assert_rejected(&r, "give one");
+	r.action.flags = PCF_ACT_CT | PCF_ACT_DNAT;
+	r.action.dnat = r.action.snat;
+	r.snat_port_max = htons(29999);
+	assert_rejected(&r, "port range needs ct and snat");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_validate_ct),
 		cmocka_unit_test(test_prefix_mask),
 		cmocka_unit_test(test_prefix_mask_examples),
 		cmocka_unit_test(test_mask_not_prefix),
