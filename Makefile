@@ -86,9 +86,12 @@ FUZZERS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/*.c))
 
 fuzz: $(FUZZERS)
 
-$(BUILD)/tests/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) | $(SKELS)
+# The skeletons and headers are real prerequisites: a fuzzer built against an
+# older pcf_steer or ABI must not survive a change to them.
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) $(SKELS) \
+		$(wildcard bpf/*.h genl/*.h table/*.h daemon/*.h daemon/*/*.h)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 # BPF objects and their skeletons
 $(BUILD)/%.bpf.o: %.bpf.c $(wildcard bpf/*.h)
