@@ -182,7 +182,7 @@ _Static_assert(sizeof(struct pcf_key) == 44, "pcf_hash6 hashes 11 words");
  */
 #define PCF_CACHE_WAYS	    4
 #define PCF_CACHE4_SET_BITS 13 /* 8192 sets: 32768 IPv4 flows, 1 MiB */
-#define PCF_CACHE6_SET_BITS 12 /* 4096 sets: 16384 IPv6 flows, 1 MiB */
+#define PCF_CACHE6_SET_BITS 13 /* 8192 sets: 32768 IPv6 flows, 2 MiB */
 #define PCF_CACHE_NO_RULE   0xffff /* slot of a cached miss */
 
 _Static_assert(PCF_RULE_SLOTS <= PCF_CACHE_NO_RULE,

@@ -286,16 +286,19 @@ static __always_inline int cached4_is(const struct pcf_cached4 *c,
 		 (c->proto ^ k->proto));
 }
 
-/* Does IPv6 cache entry c hold k's result at generation g? */
+/*
+ * Does IPv6 cache entry c hold k's result at generation g?  k is 8-byte
+ * aligned (struct pcf_pkt in pcf_steer()): 64-bit words.
+ */
 static __always_inline int cached6_is(const struct pcf_cached6 *c,
 				      const struct pcf_key *k, __u64 g)
 {
-	const __u32 *x = (const __u32 *)&c->key, *y = (const __u32 *)k;
-	__u32 diff = 0, w;
+	const __u64 *x = (const __u64 *)&c->key, *y = (const __u64 *)k;
 
-	for (w = 0; w < KEY_WORDS; w++)
-		diff |= x[w] ^ y[w];
-	return c->gen == g && !diff;
+	return c->gen == g &&
+	       !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		 (x[4] ^ y[4]) |
+		 (((const __u32 *)x)[10] ^ ((const __u32 *)y)[10]));
 }
 
 /* A cache entry's result into ret; a first use marks it used. */
@@ -617,7 +620,8 @@ SEC("xdp")
 int pcf_steer(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
-	struct pcf_pkt pkt = {};
+	/* 8-byte aligned: the IPv6 cache compares 64-bit words of its key */
+	struct pcf_pkt pkt __attribute__((aligned(8))) = {};
 	struct pcf_rule *rule;
 	struct hit hit;
 	__u32 slot;
