@@ -34,6 +34,16 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 target_ifindex;
 const volatile __u16 first_sport; /* flow 0's, host byte order */
 const volatile __u32 flows = 1;
+const volatile __u32 udp_off = 34; /* IPv4's; IPv6: 54 (bench.h) */
+/*
+ * With `restore` set, bench_gen first writes the frame's headers back
+ * (Ethernet, IPv4 or IPv6, UDP: the first RESTORE_LEN bytes): a frame the
+ * kernel forwarded comes back to the test run with its MACs and TTL
+ * rewritten in place, and would then be another host's.
+ */
+#define RESTORE_LEN 64
+const volatile __u8 restore;
+const volatile __u64 headers[RESTORE_LEN / 8];
 const volatile __u8 stamp; /* 0: bench_gen writes no time stamp */
 const volatile __u64 interval_ns; /* 0: as fast as it goes */
 const volatile __u32 burst = 1;	  /* frames per paced burst */
@@ -70,8 +80,7 @@ static __always_inline int set_next_flow(struct xdp_md *ctx)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
-	struct udphdr *udp =
-	    data + sizeof(struct ethhdr) + sizeof(struct iphdr);
+	struct udphdr *udp = data + udp_off;
 	__u32 zero = 0, *next;
 
 	next = bpf_map_lookup_elem(&next_flow, &zero);
@@ -128,9 +137,27 @@ static __always_inline int write_stamp(struct xdp_md *ctx)
 	return 1;
 }
 
+static __always_inline int restore_headers(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+
+	__u64 *w = data;
+	int i;
+
+	if (data + RESTORE_LEN > data_end)
+		return 0;
+	/* word by word: a memcpy would fold the const array's zeros */
+	for (i = 0; i < RESTORE_LEN / 8; i++)
+		w[i] = headers[i];
+	return 1;
+}
+
 SEC("xdp")
 int bench_gen(struct xdp_md *ctx)
 {
+	if (restore && !restore_headers(ctx))
+		return XDP_ABORTED;
 	if (!set_next_flow(ctx))
 		return XDP_ABORTED;
 	if (interval_ns)

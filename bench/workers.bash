@@ -156,6 +156,23 @@ tp_stop() {
 	TP_RX=$n
 }
 
+# kernel-fwd: no XDP on rx, the kernel routes gen's frames out of b (GRO
+# on rx: a veth takes redirected frames only while its peer runs NAPI)
+kfwd_start() {
+	in_ns "$NS_RX" $UDPTOOL gro-on "$IF_RX" || wfail "GRO stays off on $IF_RX"
+}
+kfwd_stop() {
+	in_ns "$NS_RX" $UDPTOOL gro-off "$IF_RX"
+}
+
+# gen_args CASE: more gen options: the kernel takes only frames to rx's
+# MAC, and rewrites them in place as it forwards them (-R: gen restores)
+gen_args() {
+	[ "$1" = kernel-fwd ] &&
+		echo -R -M "$(ip -n "$NS_RX" -br link show "$IF_RX" | awk '{print $3}')"
+	return 0
+}
+
 # gen_fwd [GEN_ARGS...]: gen's line, "frames N seconds S cpu_seconds C"
 gen_fwd() {
 	in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" "${FWD_TUPLE[@]}" "$@" "$IF_TX" ||
@@ -170,6 +187,7 @@ measure_worker() {
 	dpdk-rx) tp_start rxonly "$IF_RX" ;;
 	dpdk-echo) tp_start icmpecho "$IF_RX" ;;
 	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
+	kernel-fwd) kfwd_start ;;
 	*) fp_start "$cse" ;;
 	esac
 	if [[ $cse == fwd* ]]; then
@@ -177,13 +195,18 @@ measure_worker() {
 		ttl0=$(fp_sum drops.ttl_expired) sl0=$(fp_sleeps)
 	fi
 	sk0=$(sink_rx)
-	out=$(gen_fwd) || exit 1
+	# shellcheck disable=SC2046
+	out=$(gen_fwd $(gen_args "$cse")) || exit 1
 	read -r _ frames _ secs _ <<<"$out"
 	case $cse in
 	dpdk-rx | dpdk-echo) tp_stop && got=$TP_RX extra="testpmd rx $TP_RX" ;;
 	dpdk-io)
 		got=$(($(sink_rx) - sk0))
 		tp_stop && extra="testpmd rx $TP_RX"
+		;;
+	kernel-fwd)
+		got=$(($(sink_rx) - sk0))
+		kfwd_stop
 		;;
 	fwd-drop*)
 		got=$(($(fp_sum rx_packets) - rx0))
@@ -229,21 +252,55 @@ measure_worker() {
 	echo "$got"
 }
 
-# measure_latency MPPS: fwd at half of MPPS, stamped; prints its line
+# LAT_CASES: the forwarders whose latency is measured, at one offered load
+LAT_CASES="fwd fwd-poll dpdk-io kernel-fwd"
+
+# measure_latency CASE MPPS: CASE at half of MPPS, stamped; prints its
+# line, and its histogram into $TMP/hist-CASE
 measure_latency() {
-	local rate sk0 out frames secs got hist
-	rate=$(awk -v m="$1" 'BEGIN { printf "%d", m * 1e6 / 2 }')
-	fp_start fwd
+	local cse=$1 rate sk0 out frames secs got hist
+	rate=$(awk -v m="$2" 'BEGIN { printf "%d", m * 1e6 / 2 }')
+	case $cse in
+	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
+	kernel-fwd) kfwd_start ;;
+	*) fp_start "$cse" ;;
+	esac
 	in_ns "$NS_SK" "$SINK" read "$SINK_PIN" >/dev/null # clear it
 	sk0=$(sink_rx)
-	out=$(gen_fwd -T -r "$rate") || exit 1
+	# shellcheck disable=SC2046
+	out=$(gen_fwd -T -r "$rate" $(gen_args "$cse")) || exit 1
 	read -r _ frames _ secs _ <<<"$out"
 	got=$(($(sink_rx) - sk0))
-	hist=$(in_ns "$NS_SK" "$SINK" read "$SINK_PIN") || wfail "sink read"
-	fp_stop
+	in_ns "$NS_SK" "$SINK" read -H "$SINK_PIN" >"$TMP/hist-$cse" ||
+		wfail "sink read"
+	hist=$(head -n 1 "$TMP/hist-$cse")
+	case $cse in
+	dpdk-io) tp_stop ;;
+	kernel-fwd) kfwd_stop ;;
+	*) fp_stop ;;
+	esac
 	awk -v r="$rate" -v f="$frames" -v g="$got" -v t="$secs" -v h="$hist" \
 		'BEGIN { printf "offered %.3f Mpps (target %.3f), received %.3f Mpps; %s\n",
 			f / t / 1e6, r / 1e6, g / t / 1e6, h }'
+}
+
+# measure_latencies MPPS: every LAT_CASES case measured, one line each
+measure_latencies() {
+	local cse line
+	for cse in $LAT_CASES; do
+		[[ " $CASES " == *" $cse "* ]] || continue
+		line=$(measure_latency "$cse" "$1") || exit 1
+		printf '  %-11s %s\n' "$cse" "$line"
+	done
+}
+
+# latency_goal: (c)'s p99 against testpmd's at the same offered load
+latency_goal() {
+	local c t
+	c=$(awk '$1 == "fwd" { for (i = 1; i < NF; i++) if ($i == "p99_us") print $(i + 1) }' <<<"$LATENCY")
+	t=$(awk '$1 == "dpdk-io" { for (i = 1; i < NF; i++) if ($i == "p99_us") print $(i + 1) }' <<<"$LATENCY")
+	[ -n "$c" ] && [ -n "$t" ] || return 0
+	awk -v c="$c" -v t="$t" 'BEGIN { printf "  p99 (c) fwd %s us, testpmd io %s us: %s (<=)\n", c, t, c <= t ? "met" : "MISSED" }'
 }
 
 # workers_report: the table of the worker cases, the ratios and goals
@@ -285,7 +342,19 @@ workers_report() {
 	goal_line "(f) fwd-kernel / (c) fwd" "${M[fwd-kernel]:-}" "${M[fwd]:-}" 0.9
 	goal_line "adaptive / poll (fwd-drop)" "${M[fwd-drop]:-}" "${M[fwd-drop-poll]:-}" 0.95
 	goal_line "adaptive / poll (fwd)" "${M[fwd]:-}" "${M[fwd-poll]:-}" 0.95
-	[ -n "${LATENCY:-}" ] && echo "latency of (c) at half load: $LATENCY"
+	printf '  %-26s %5s  %s\n' "(c) fwd / kernel-fwd" \
+		"$(ratio "${M[fwd]:-}" "${M[kernel-fwd]:-}")" \
+		"(no goal: the kernel forwarding the same frames, no XDP)"
+	if [ -n "${LATENCY:-}" ]; then
+		echo "latency at one offered load, half of (c) fwd's median rate (us: the upper edge of 1.024-us buckets):"
+		echo "$LATENCY"
+		latency_goal
+		echo "histograms (us: frames whose latency is at most that):"
+		for cse in $LAT_CASES; do
+			[ -s "$TMP/hist-$cse" ] &&
+				printf '  %-11s %s\n' "$cse" "$(tail -n +2 "$TMP/hist-$cse")"
+		done
+	fi
 	if [ -s "$TMP/accounted-now" ]; then
 		awk '{ if ($1 > m) m = $1; n++ } END {
 			printf "loss of (c) at saturation accounted for: |sent - received - counted drops| / sent at most %.2f%% in %d runs: %s (<=1%%)\n",

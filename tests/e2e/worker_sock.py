@@ -19,8 +19,8 @@ tcp-send DST PORT BYTES SPORT
 txcsum-off IFNAME, txcsum-on IFNAME
     turn tx checksum offload off (what "ethtool -K IFNAME tx off" does)
     or on.
-gro-on IFNAME
-    turn on GRO (what "ethtool -K IFNAME gro on" does).
+gro-on IFNAME, gro-off IFNAME
+    turn GRO on (what "ethtool -K IFNAME gro on" does) or off.
 recv ADDR PORT SECONDS [COUNT]
     print "SRC SPORT TTL SEQ" per datagram until SECONDS of silence
     (at most 10 * SECONDS in all), COUNT datagrams, or SIGTERM (then
@@ -48,8 +48,8 @@ def txcsum_set(ifname, on):
     ethtool_set(ifname, 0x17, on)  # ETHTOOL_STXCSUM
 
 
-def gro_on(ifname):
-    ethtool_set(ifname, 0x2c, 1)  # ETHTOOL_SGRO
+def gro_set(ifname, on):
+    ethtool_set(ifname, 0x2c, on)  # ETHTOOL_SGRO
 
 
 IP_MTU_DISCOVER, IP_PMTUDISC_DO = 10, 2
@@ -213,8 +213,8 @@ if __name__ == "__main__":
                   float(a[8]), *[int(x) for x in a[9:]])
     elif a[0] in ("txcsum-off", "txcsum-on"):
         txcsum_set(a[1], a[0] == "txcsum-on")
-    elif a[0] == "gro-on":
-        gro_on(a[1])
+    elif a[0] in ("gro-on", "gro-off"):
+        gro_set(a[1], a[0] == "gro-on")
     elif a[0] == "send":
         send(a[1], int(a[2]), int(a[3]), float(a[4]),
              *(int(x) for x in a[5:]))
