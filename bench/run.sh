@@ -54,6 +54,10 @@
 #   fwd-kernel  (f) (c)'s rule with egress kernel: out of pcfd's return
 #               veth, pcf_return's FIB lookup and devmap redirect out of b;
 #               rate: the sink veth's rx (issue 5 item 7)
+#   fwd-kernel-fib  (c)'s rule without an egress, pcfd's --egress kernel:
+#               the FIB pcf_steer asked names b, so the worker sends
+#               there itself, as pcf_return would, without the return
+#               veth (issue 15 item 5); rate: the sink veth's rx
 #   dpdk-rx     (e) testpmd rxonly on rx; rate: its RX-packets
 #   dpdk-echo   testpmd icmpecho on rx: it reads each packet's Ethernet and
 #               IPv4 headers and drops what is not an ICMP echo (all of
@@ -107,7 +111,7 @@ MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 FLOOD=65000 # flows: more than pcf's flow caches hold (pcf_abi.h)
 STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood xdp-filter nft-drop"
-WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel dpdk-rx dpdk-echo dpdk-io kernel-fwd"
+WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib dpdk-rx dpdk-echo dpdk-io kernel-fwd"
 CHURN_CASES="churn"
 CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES $CHURN_CASES}
 for cse in $CASES; do

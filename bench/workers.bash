@@ -27,6 +27,7 @@ declare -A FP_RULE=(
 	[fwd-poll]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress wire"
 	[fwd-raw]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress wire"
 	[fwd-kernel]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress kernel"
+	[fwd-kernel-fib]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1"
 )
 declare -A FP_ARGS=(
 	[fwd-drop]="--rx-mode adaptive"
@@ -35,6 +36,7 @@ declare -A FP_ARGS=(
 	[fwd-poll]="--rx-mode poll"
 	[fwd-raw]="--rx-mode adaptive --pipeline off"
 	[fwd-kernel]="--rx-mode adaptive"
+	[fwd-kernel-fib]="--rx-mode adaptive --egress kernel"
 )
 
 # measure_worker's stdout is its result: messages go to stderr
@@ -240,6 +242,10 @@ measure_worker() {
 		[[ $cse != fwd-kernel ]] ||
 			[ "$(ctl -j stats | jq '.xdp.return_redirect.packets // 0')" -ge "$got" ] ||
 			wfail "$cse: $got received, not all by devmap: $extra"
+		# fwd-kernel-fib's went out of the worker, none by the return veth
+		[[ $cse != fwd-kernel-fib ]] ||
+			[ "$(ctl -j stats | jq '.xdp.return_redirect.packets // 0')" -eq 0 ] ||
+			wfail "$cse: packets went through the return veth: $extra"
 		fp_stop
 	fi
 	[ "${got:-0}" -gt 0 ] || wfail "$cse: nothing arrived ($extra)"
@@ -325,7 +331,7 @@ workers_report() {
 	done
 	goal_line() { # NAME A B GOAL
 		r=$(ratio "$2" "$3")
-		printf '  %-26s %5s  ' "$1" "$r"
+		printf '  %-30s %5s  ' "$1" "$r"
 		if [ "$r" = - ]; then
 			echo "(not measured)"
 		else
@@ -334,15 +340,16 @@ workers_report() {
 	}
 	echo "ratios:"
 	goal_line "(b) fwd-drop / dpdk-rx" "${M[fwd-drop]:-}" "${M[dpdk-rx]:-}" 1.0
-	printf '  %-26s %5s  %s\n' "(b) fwd-drop / dpdk-echo" \
+	printf '  %-30s %5s  %s\n' "(b) fwd-drop / dpdk-echo" \
 		"$(ratio "${M[fwd-drop]:-}" "${M[dpdk-echo]:-}")" \
 		"(no goal: testpmd reading each packet's headers)"
 	goal_line "(c) fwd / dpdk-io" "${M[fwd]:-}" "${M[dpdk-io]:-}" 1.0
 	goal_line "(c) fwd / (d) fwd-raw" "${M[fwd]:-}" "${M[fwd-raw]:-}" 0.9
 	goal_line "(f) fwd-kernel / (c) fwd" "${M[fwd-kernel]:-}" "${M[fwd]:-}" 0.9
+	goal_line "(f) fwd-kernel-fib / (c) fwd" "${M[fwd-kernel-fib]:-}" "${M[fwd]:-}" 0.9
 	goal_line "adaptive / poll (fwd-drop)" "${M[fwd-drop]:-}" "${M[fwd-drop-poll]:-}" 0.95
 	goal_line "adaptive / poll (fwd)" "${M[fwd]:-}" "${M[fwd-poll]:-}" 0.95
-	printf '  %-26s %5s  %s\n' "(c) fwd / kernel-fwd" \
+	printf '  %-30s %5s  %s\n' "(c) fwd / kernel-fwd" \
 		"$(ratio "${M[fwd]:-}" "${M[kernel-fwd]:-}")" \
 		"(no goal: the kernel forwarding the same frames, no XDP)"
 	if [ -n "${LATENCY:-}" ]; then
