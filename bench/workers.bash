@@ -262,10 +262,10 @@ measure_worker() {
 # LAT_CASES: the forwarders whose latency is measured, at one offered load
 LAT_CASES="fwd fwd-poll dpdk-io kernel-fwd"
 
-# measure_latency CASE MPPS: CASE at half of MPPS, stamped; prints its
-# line, and its histogram into $TMP/hist-CASE
+# measure_latency CASE MPPS ROUND: CASE at half of MPPS, stamped; prints
+# its line, and its histogram into $TMP/hist-CASE-ROUND
 measure_latency() {
-	local cse=$1 rate sk0 out frames secs got hist
+	local cse=$1 rate sk0 out frames secs got hist h=$TMP/hist-$1-$3
 	rate=$(awk -v m="$2" 'BEGIN { printf "%d", m * 1e6 / 2 }')
 	case $cse in
 	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
@@ -278,9 +278,8 @@ measure_latency() {
 	out=$(gen_fwd -T -r "$rate" $(gen_args "$cse")) || exit 1
 	read -r _ frames _ secs _ <<<"$out"
 	got=$(($(sink_rx) - sk0))
-	in_ns "$NS_SK" "$SINK" read -H "$SINK_PIN" >"$TMP/hist-$cse" ||
-		wfail "sink read"
-	hist=$(head -n 1 "$TMP/hist-$cse")
+	in_ns "$NS_SK" "$SINK" read -H "$SINK_PIN" >"$h" || wfail "sink read"
+	hist=$(head -n 1 "$h")
 	case $cse in
 	dpdk-io) tp_stop ;;
 	kernel-fwd) kfwd_stop ;;
@@ -291,23 +290,54 @@ measure_latency() {
 			f / t / 1e6, r / 1e6, g / t / 1e6, h }'
 }
 
-# measure_latencies MPPS: every LAT_CASES case measured, one line each
+# measure_latencies MPPS: RUNS rounds of every LAT_CASES case in turn,
+# one line each: "CASE round N offered ..."
 measure_latencies() {
-	local cse line
-	for cse in $LAT_CASES; do
-		[[ " $CASES " == *" $cse "* ]] || continue
-		line=$(measure_latency "$cse" "$1") || exit 1
-		printf '  %-11s %s\n' "$cse" "$line"
+	local cse line r
+	for ((r = 1; r <= RUNS; r++)); do
+		for cse in $LAT_CASES; do
+			[[ " $CASES " == *" $cse "* ]] || continue
+			line=$(measure_latency "$cse" "$1" "$r") || exit 1
+			printf '  %-11s round %d %s\n' "$cse" "$r" "$line"
+		done
 	done
 }
 
-# latency_goal: (c)'s p99 against testpmd's at the same offered load
-latency_goal() {
-	local c t
-	c=$(awk '$1 == "fwd" { for (i = 1; i < NF; i++) if ($i == "p99_us") print $(i + 1) }' <<<"$LATENCY")
-	t=$(awk '$1 == "dpdk-io" { for (i = 1; i < NF; i++) if ($i == "p99_us") print $(i + 1) }' <<<"$LATENCY")
-	[ -n "$c" ] && [ -n "$t" ] || return 0
-	awk -v c="$c" -v t="$t" 'BEGIN { printf "  p99 (c) fwd %s us, testpmd io %s us: %s (<=)\n", c, t, c <= t ? "met" : "MISSED" }'
+# lat_field CASE FIELD: FIELD's value (the word after it) in each of
+# CASE's LATENCY lines
+lat_field() {
+	awk -v c="$1" -v f="$2" '$1 == c { for (i = 1; i < NF; i++)
+		if ($i == f) print $(i + 1) }' <<<"$LATENCY"
+}
+
+# latency_summary: per case the medians of the rounds, the goal ((c)'s
+# p99 at most testpmd's), and the histogram of the round of median p99
+latency_summary() {
+	local cse p99 r
+	declare -A P99=()
+	echo "medians of the rounds:"
+	for cse in $LAT_CASES; do
+		[ -n "$(lat_field "$cse" p99_us)" ] || continue
+		# shellcheck disable=SC2046
+		P99[$cse]=$(median $(lat_field "$cse" p99_us))
+		# shellcheck disable=SC2046
+		printf '  %-11s offered %s Mpps, p50 %s us, p99 %s us (rounds: %s)\n' \
+			"$cse" "$(median $(lat_field "$cse" offered))" \
+			"$(median $(lat_field "$cse" p50_us))" "${P99[$cse]}" \
+			"$(lat_field "$cse" p99_us | tr '\n' ' ')"
+	done
+	[ -n "${P99[fwd]:-}" ] && [ -n "${P99[dpdk-io]:-}" ] &&
+		awk -v c="${P99[fwd]}" -v t="${P99[dpdk-io]}" 'BEGIN {
+			printf "  p99 (c) fwd %s us, testpmd io %s us: %s (<=)\n",
+				c, t, c <= t ? "met" : "MISSED" }'
+	echo "histograms, the round of median p99 (us: frames whose latency is at most that):"
+	for cse in $LAT_CASES; do
+		p99=${P99[$cse]:-}
+		[ -n "$p99" ] || continue
+		r=$(awk -v c="$cse" -v p="$p99" '$1 == c { for (i = 1; i < NF; i++)
+			if ($i == "p99_us" && $(i + 1) == p) { print $3; exit } }' <<<"$LATENCY")
+		printf '  %-11s %s\n' "$cse" "$(tail -n +2 "$TMP/hist-$cse-$r")"
+	done
 }
 
 # workers_report: the table of the worker cases, the ratios and goals
@@ -354,14 +384,9 @@ workers_report() {
 		"$(ratio "${M[fwd]:-}" "${M[kernel-fwd]:-}")" \
 		"(no goal: the kernel forwarding the same frames, no XDP)"
 	if [ -n "${LATENCY:-}" ]; then
-		echo "latency at one offered load, half of (c) fwd's median rate (us: the upper edge of 1.024-us buckets):"
+		echo "latency at one offered load, half of (c) fwd's median rate, $RUNS rounds (us: the upper edge of 1.024-us buckets):"
 		echo "$LATENCY"
-		latency_goal
-		echo "histograms (us: frames whose latency is at most that):"
-		for cse in $LAT_CASES; do
-			[ -s "$TMP/hist-$cse" ] &&
-				printf '  %-11s %s\n' "$cse" "$(tail -n +2 "$TMP/hist-$cse")"
-		done
+		latency_summary
 	fi
 	if [ -s "$TMP/accounted-now" ]; then
 		awk '{ if ($1 > m) m = $1; n++ } END {
