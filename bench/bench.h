@@ -15,6 +15,7 @@
 #define PCF_BENCH_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/udp.h>
 
 #include "pcf_csum.h"
@@ -36,11 +38,24 @@ struct bench_frame {
 		     sizeof(struct iphdr) - sizeof(struct udphdr)];
 } __attribute__((packed));
 
-_Static_assert(sizeof(struct bench_frame) == BENCH_FRAME_LEN,
+/* The same 64 bytes with IPv6 (2 bytes of payload). */
+struct bench_frame6 {
+	struct ethhdr eth;
+	struct ipv6hdr ip6;
+	struct udphdr udp;
+	__u8 payload[BENCH_FRAME_LEN - sizeof(struct ethhdr) -
+		     sizeof(struct ipv6hdr) - sizeof(struct udphdr)];
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct bench_frame) == BENCH_FRAME_LEN &&
+		   sizeof(struct bench_frame6) == BENCH_FRAME_LEN,
 	       "the frame is 64 bytes");
 
 struct bench_tuple {
+	int family; /* 4, or 6 once an IPv6 address was given */
+	unsigned int v4_addrs, v6_addrs; /* given: 1 src, 2 dst */
 	struct in_addr src, dst;
+	struct in6_addr src6, dst6;
 	__u16 sport, dport; /* flow 0's */
 	__u32 flows;
 	/* the frame's destination MAC: a receiving XDP program never
@@ -62,6 +77,7 @@ static inline void bench_tuple_default(struct bench_tuple *t)
 
 	inet_pton(AF_INET, "198.18.0.1", &t->src);
 	inet_pton(AF_INET, "198.18.0.2", &t->dst);
+	t->family = 4;
 	t->sport = 9;
 	t->dport = 9;
 	t->flows = 1;
@@ -73,9 +89,16 @@ static inline int bench_tuple_opt(struct bench_tuple *t, int c, const char *arg)
 {
 	switch (c) {
 	case 's':
-		return inet_pton(AF_INET, arg, &t->src) == 1 ? 0 : -1;
 	case 'd':
-		return inet_pton(AF_INET, arg, &t->dst) == 1 ? 0 : -1;
+		if (inet_pton(AF_INET, arg, c == 's' ? &t->src : &t->dst) == 1) {
+			t->v4_addrs |= c == 's' ? 1 : 2;
+			return 0;
+		}
+		if (inet_pton(AF_INET6, arg, c == 's' ? &t->src6 : &t->dst6) != 1)
+			return -1;
+		t->v6_addrs |= c == 's' ? 1 : 2;
+		t->family = 6;
+		return 0;
 	case 'S':
 		t->sport = atoi(arg);
 		return 0;
@@ -100,6 +123,9 @@ static inline int bench_tuple_opt(struct bench_tuple *t, int c, const char *arg)
 /* After the options: every flow's source port must exist. */
 static inline int bench_tuple_valid(const struct bench_tuple *t)
 {
+	/* IPv6: both addresses, and no IPv4 one */
+	if (t->family == 6 && (t->v6_addrs != 3 || t->v4_addrs))
+		return 0;
 	return t->flows >= 1 && t->sport + t->flows - 1 <= 65535;
 }
 
@@ -119,28 +145,56 @@ static inline __u16 bench_ip_checksum(const void *hdr, size_t len)
 	return (__u16)~pcf_csum_fold(sum);
 }
 
-static inline void bench_frame_build(struct bench_frame *f,
-				     const struct bench_tuple *t)
+static inline void bench_frame_build6(struct bench_frame6 *f,
+				      const struct bench_tuple *t)
+{
+	f->eth.h_proto = htons(ETH_P_IPV6);
+	f->ip6.version = 6;
+	f->ip6.payload_len = htons(sizeof(f->udp) + sizeof(f->payload));
+	f->ip6.nexthdr = IPPROTO_UDP;
+	f->ip6.hop_limit = 64;
+	f->ip6.saddr = t->src6;
+	f->ip6.daddr = t->dst6;
+	f->udp.source = htons(t->sport);
+	f->udp.dest = htons(t->dport);
+	f->udp.len = f->ip6.payload_len;
+	/* UDP checksum 0: not valid for IPv6, but no receiver here checks */
+}
+
+/* The frame of flow 0 into f (BENCH_FRAME_LEN bytes), IPv4 or IPv6. */
+static inline void bench_frame_build(void *f, const struct bench_tuple *t)
 {
 	/* locally administered */
 	static const __u8 src_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
+	struct bench_frame *f4 = f;
 
-	memset(f, 0, sizeof(*f));
-	memcpy(f->eth.h_source, src_mac, ETH_ALEN);
-	memcpy(f->eth.h_dest, t->dst_mac, ETH_ALEN);
-	f->eth.h_proto = htons(ETH_P_IP);
-	f->ip.version = 4;
-	f->ip.ihl = 5;
-	f->ip.ttl = 64;
-	f->ip.protocol = IPPROTO_UDP;
-	f->ip.tot_len = htons(BENCH_FRAME_LEN - sizeof(f->eth));
-	f->ip.saddr = t->src.s_addr;
-	f->ip.daddr = t->dst.s_addr;
-	f->ip.check = bench_ip_checksum(&f->ip, sizeof(f->ip));
-	f->udp.source = htons(t->sport);
-	f->udp.dest = htons(t->dport);
-	f->udp.len = htons(BENCH_FRAME_LEN - sizeof(f->eth) - sizeof(f->ip));
+	memset(f, 0, BENCH_FRAME_LEN);
+	memcpy(f4->eth.h_source, src_mac, ETH_ALEN);
+	memcpy(f4->eth.h_dest, t->dst_mac, ETH_ALEN);
+	if (t->family == 6) {
+		bench_frame_build6(f, t);
+		return;
+	}
+	f4->eth.h_proto = htons(ETH_P_IP);
+	f4->ip.version = 4;
+	f4->ip.ihl = 5;
+	f4->ip.ttl = 64;
+	f4->ip.protocol = IPPROTO_UDP;
+	f4->ip.tot_len = htons(BENCH_FRAME_LEN - sizeof(f4->eth));
+	f4->ip.saddr = t->src.s_addr;
+	f4->ip.daddr = t->dst.s_addr;
+	f4->ip.check = bench_ip_checksum(&f4->ip, sizeof(f4->ip));
+	f4->udp.source = htons(t->sport);
+	f4->udp.dest = htons(t->dport);
+	f4->udp.len = htons(BENCH_FRAME_LEN - sizeof(f4->eth) - sizeof(f4->ip));
 	/* UDP checksum 0: none, allowed for IPv4 */
+}
+
+/* Where the UDP header starts in the frame. */
+static inline unsigned int bench_udp_off(const struct bench_tuple *t)
+{
+	return t->family == 6 ? offsetof(struct bench_frame6, udp)
+			      : offsetof(struct bench_frame, udp);
 }
 
 static inline int bench_pin_cpu(int cpu)

@@ -40,11 +40,11 @@ struct cost_opts {
 /* One flow: the kernel repeats the run and times the whole loop. */
 static int run_one_flow(int prog_fd, const struct cost_opts *o)
 {
-	struct bench_frame f;
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = &f,
+	__u8 f[BENCH_FRAME_LEN] __attribute__((aligned(8)));
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f,
 		    .data_size_in = sizeof(f), .repeat = o->repeat);
 
-	bench_frame_build(&f, &o->tuple);
+	bench_frame_build(f, &o->tuple);
 	if (bpf_prog_test_run_opts(prog_fd, &opts))
 		return -errno;
 	printf("ns %u verdict %u\n", opts.duration, opts.retval);
@@ -56,15 +56,15 @@ static int run_behind_flows(struct gen *gen, int prog_fd,
 			    const struct cost_opts *o, unsigned int *ret_ns,
 			    unsigned int *ret_verdict)
 {
-	struct bench_frame f;
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = &f,
+	__u8 f[BENCH_FRAME_LEN] __attribute__((aligned(8)));
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f,
 		    .data_size_in = sizeof(f), .repeat = o->repeat);
 	__u32 zero = 0;
 
 	if (bpf_map__update_elem(gen->maps.under_test, &zero, sizeof(zero),
 				 &prog_fd, sizeof(prog_fd), BPF_ANY))
 		return -errno;
-	bench_frame_build(&f, &o->tuple);
+	bench_frame_build(f, &o->tuple);
 	if (bpf_prog_test_run_opts(bpf_program__fd(gen->progs.bench_flows),
 				   &opts))
 		return -errno;
@@ -85,6 +85,7 @@ static int run_flows(int prog_fd, int drop_fd, const struct cost_opts *o)
 		return -errno;
 	gen->rodata->first_sport = o->tuple.sport;
 	gen->rodata->flows = o->tuple.flows;
+	gen->rodata->udp_off = bench_udp_off(&o->tuple);
 	err = gen__load(gen);
 	if (!err)
 		err = run_behind_flows(gen, drop_fd, o, &drop_ns, &ignored);

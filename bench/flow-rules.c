@@ -31,12 +31,19 @@ static void flow_rule(struct pcf_rule *r, const struct flow_rules_opts *o,
 	struct pcf_key *k = &r->key, *m = &r->mask;
 
 	*r = (struct pcf_rule){ .prio = PCF_PRIO_DEFAULT };
-	k->family = 4;
+	k->family = o->tuple.family;
 	m->family = 0xff;
-	memcpy(k->src, &o->tuple.src, 4);
-	memcpy(k->dst, &o->tuple.dst, 4);
-	pcf_genl_prefix_mask(m->src, 4, 32);
-	pcf_genl_prefix_mask(m->dst, 4, 32);
+	if (k->family == 6) {
+		memcpy(k->src, &o->tuple.src6, 16);
+		memcpy(k->dst, &o->tuple.dst6, 16);
+		pcf_genl_prefix_mask(m->src, 16, 128);
+		pcf_genl_prefix_mask(m->dst, 16, 128);
+	} else {
+		memcpy(k->src, &o->tuple.src, 4);
+		memcpy(k->dst, &o->tuple.dst, 4);
+		pcf_genl_prefix_mask(m->src, 4, 32);
+		pcf_genl_prefix_mask(m->dst, 4, 32);
+	}
 	k->sport = bench_flow_sport(&o->tuple, i);
 	k->dport = htons(o->tuple.dport);
 	m->sport = m->dport = 0xffff;

@@ -18,10 +18,6 @@
  * burst * interval_ns.  A test run's syscall costs milliseconds, so pacing
  * in user space would mean bursts of thousands of frames; single frames
  * cost CPU 0 microseconds each (a flush and a wake-up of the receiver).
- * With `restore` set, bench_gen first writes the frame's headers back
- * from `header`: a receiver whose kernel stack forwards the frame (and
- * rewrites its TTL, addresses, MACs in the page) hands the page back to
- * the test run changed, and the next frame in it would be that.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -38,12 +34,19 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 target_ifindex;
 const volatile __u16 first_sport; /* flow 0's, host byte order */
 const volatile __u32 flows = 1;
+const volatile __u32 udp_off = 34; /* IPv4's; IPv6: 54 (bench.h) */
+/*
+ * With `restore` set, bench_gen first writes the frame's headers back
+ * (Ethernet, IPv4 or IPv6, UDP: the first RESTORE_LEN bytes): a frame the
+ * kernel forwarded comes back to the test run with its MACs and TTL
+ * rewritten in place, and would then be another host's.
+ */
+#define RESTORE_LEN 64
+const volatile __u8 restore;
+const volatile __u64 headers[RESTORE_LEN / 8];
 const volatile __u8 stamp; /* 0: bench_gen writes no time stamp */
 const volatile __u64 interval_ns; /* 0: as fast as it goes */
 const volatile __u32 burst = 1;	  /* frames per paced burst */
-#define HEADER_LEN (sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct udphdr))
-const volatile __u8 restore; /* 1: write header into every frame first */
-const volatile __u8 header[HEADER_LEN];
 
 struct pacing {
 	__u64 due; /* when the next burst is */
@@ -77,8 +80,7 @@ static __always_inline int set_next_flow(struct xdp_md *ctx)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
-	struct udphdr *udp =
-	    data + sizeof(struct ethhdr) + sizeof(struct iphdr);
+	struct udphdr *udp = data + udp_off;
 	__u32 zero = 0, *next;
 
 	next = bpf_map_lookup_elem(&next_flow, &zero);
@@ -135,27 +137,26 @@ static __always_inline int write_stamp(struct xdp_md *ctx)
 	return 1;
 }
 
-static __always_inline int restore_header(struct xdp_md *ctx)
+static __always_inline int restore_headers(struct xdp_md *ctx)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
 
-	__u32 i;
+	__u64 *w = data;
+	int i;
 
-	if (data + HEADER_LEN > data_end)
+	if (data + RESTORE_LEN > data_end)
 		return 0;
-	/* volatile reads: what pcf's gen set before load, not the zeros
-	 * the compiler would fold a plain copy to */
-#pragma unroll
-	for (i = 0; i < HEADER_LEN; i++)
-		((__u8 *)data)[i] = header[i];
+	/* word by word: a memcpy would fold the const array's zeros */
+	for (i = 0; i < RESTORE_LEN / 8; i++)
+		w[i] = headers[i];
 	return 1;
 }
 
 SEC("xdp")
 int bench_gen(struct xdp_md *ctx)
 {
-	if (restore && !restore_header(ctx))
+	if (restore && !restore_headers(ctx))
 		return XDP_ABORTED;
 	if (!set_next_flow(ctx))
 		return XDP_ABORTED;

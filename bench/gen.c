@@ -6,13 +6,14 @@
  * gives it the next flow's source port (-f FLOWS, bench.h) and redirects
  * it into IFNAME (a veth); the veth's peer receives them.
  *
- *   gen [-c CPU] [-t SECONDS] [-r PPS] [-T] [-K] [-s SRC] [-d DST]
+ *   gen [-c CPU] [-t SECONDS] [-r PPS] [-T] [-R] [-s SRC] [-d DST]
  *       [-S SPORT] [-D DPORT] [-f FLOWS] [-M DST_MAC] IFNAME
  *
  * -r paces the frames to PPS per second, in bursts of PACED_BURST (gen.bpf.c
  * spins until each burst is due); -T writes the sending time into each
- * frame (stamp.h, for bench/sink); -K writes the headers into each frame
- * again (for a receiving kernel that forwards and so rewrites them).
+ * frame (stamp.h, for bench/sink); -R writes the headers back into every
+ * frame before anything else (for a receiver that forwards the frames in
+ * the kernel, which rewrites them in place: gen.bpf.c).
  * Runs pinned to CPU (default 0) for SECONDS (default 5) and prints
  * "frames N seconds S cpu_seconds C": what it pushed (not what arrived: a
  * full veth ring drops), in S seconds of wall clock and C of its own CPU
@@ -42,7 +43,7 @@ struct gen_opts {
 	double seconds;
 	double rate; /* frames per second; 0: as fast as it goes */
 	bool stamp;
-	bool restore; /* -K */
+	bool restore;
 	struct bench_tuple tuple;
 	const char *ifname;
 };
@@ -90,10 +91,10 @@ static void bound_paced_run(const struct gen_opts *o)
 static int generate(int prog_fd, const struct gen_opts *o,
 		    struct gen_result *ret)
 {
-	struct bench_frame f;
+	__u8 f[BENCH_FRAME_LEN] __attribute__((aligned(8)));
 	/* paced: one test run of all the frames */
 	__u32 chunk = o->rate ? o->rate * o->seconds : CHUNK;
-	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = &f,
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f,
 		    .data_size_in = sizeof(f), .repeat = chunk,
 		    .batch_size = o->rate ? PACED_BURST : 0,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
@@ -101,7 +102,7 @@ static int generate(int prog_fd, const struct gen_opts *o,
 	double cpu_start = seconds_of(CLOCK_THREAD_CPUTIME_ID);
 	unsigned long long frames = 0;
 
-	bench_frame_build(&f, &o->tuple);
+	bench_frame_build(f, &o->tuple);
 	if (o->rate)
 		bound_paced_run(o);
 	do {
@@ -124,7 +125,7 @@ static int generate(int prog_fd, const struct gen_opts *o,
 static int usage(const char *prog)
 {
 	fprintf(stderr,
-		"Usage: %s [-c CPU] [-t SECONDS] [-r PPS] [-T] [-K] " BENCH_TUPLE_USAGE
+		"Usage: %s [-c CPU] [-t SECONDS] [-r PPS] [-T] [-R] " BENCH_TUPLE_USAGE
 		" IFNAME\n",
 		prog);
 	return 2;
@@ -136,7 +137,7 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 
 	*o = (struct gen_opts){ .cpu = 0, .seconds = 5 };
 	bench_tuple_default(&o->tuple);
-	while ((c = getopt(argc, argv, "c:t:r:TK" BENCH_TUPLE_OPTS)) != -1) {
+	while ((c = getopt(argc, argv, "c:t:r:TR" BENCH_TUPLE_OPTS)) != -1) {
 		if (c == 'c')
 			o->cpu = atoi(optarg);
 		else if (c == 't')
@@ -145,13 +146,14 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 			o->rate = atof(optarg);
 		else if (c == 'T')
 			o->stamp = true;
-		else if (c == 'K')
+		else if (c == 'R')
 			o->restore = true;
 		else if (bench_tuple_opt(&o->tuple, c, optarg))
 			return -EINVAL;
 	}
 	if (optind != argc - 1 || o->seconds <= 0 || o->seconds > 60 ||
 	    o->rate < 0 || o->rate > 1e8 ||
+	    (o->stamp && o->tuple.family != 4) || /* stamp.h: IPv4 */
 	    !bench_tuple_valid(&o->tuple))
 		return -EINVAL;
 	o->ifname = argv[optind];
@@ -161,7 +163,6 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 int main(int argc, char **argv)
 {
 	struct gen_result res = {};
-	struct bench_frame f;
 	struct gen_opts o;
 	struct gen *skel;
 	int ifindex, err;
@@ -188,12 +189,12 @@ int main(int argc, char **argv)
 	skel->rodata->target_ifindex = ifindex;
 	skel->rodata->first_sport = o.tuple.sport;
 	skel->rodata->flows = o.tuple.flows;
+	skel->rodata->udp_off = bench_udp_off(&o.tuple);
 	skel->rodata->stamp = o.stamp;
 	skel->rodata->interval_ns = o.rate ? 1e9 / o.rate : 0;
 	skel->rodata->burst = PACED_BURST;
 	skel->rodata->restore = o.restore;
-	bench_frame_build(&f, &o.tuple);
-	memcpy((void *)skel->rodata->header, &f, sizeof(skel->rodata->header));
+	bench_frame_build((void *)skel->rodata->headers, &o.tuple);
 	err = gen__load(skel);
 	if (!err)
 		err =

@@ -6,15 +6,18 @@
  *                            and pin its histogram at PIN; the program
  *                            stays attached after sink exits (remove it
  *                            with `ip link set dev IFNAME xdp off`)
- *   sink read PIN            print "stamped N p50_us X p99_us Y max_us Z"
+ *   sink read [-H] PIN       print "stamped N p50_us X p99_us Y max_us Z"
  *                            of the latencies counted since the last read,
- *                            then clear the histogram
+ *                            then clear the histogram; -H adds a line of
+ *                            the histogram in power-of-two steps:
+ *                            "<=US:N ..." (frames of at most US us)
  *
  * Latency: now - the stamp bench/gen -T wrote, both bpf_ktime_get_ns(),
  * in buckets of 2^BENCH_HIST_SHIFT ns (stamp.h); a quantile is the upper
  * edge of the bucket it falls in.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +71,26 @@ static double quantile_us(const __u64 *hist, __u64 total, double q)
 	return ((double)(b + 1) * (1U << BENCH_HIST_SHIFT)) / 1000;
 }
 
-static int read_hist(const char *pin)
+/* The histogram in power-of-two steps of buckets: "<=US:N ...". */
+static void print_steps(const __u64 *hist, __u32 last)
+{
+	__u32 b = 0, edge = 1;
+	__u64 n = 0;
+
+	for (; b <= last; b++) {
+		n += hist[b];
+		if (b + 1 == edge || b == last) {
+			printf("%s<=%.0f:%llu", edge > 1 ? " " : "",
+			       ((double)(b + 1) * (1U << BENCH_HIST_SHIFT)) / 1000,
+			       (unsigned long long)n);
+			n = 0;
+			edge *= 2;
+		}
+	}
+	printf("\n");
+}
+
+static int read_hist(const char *pin, bool steps)
 {
 	int ncpus = libbpf_num_possible_cpus(), fd, c;
 	__u64 *hist, *v, total = 0;
@@ -102,6 +124,8 @@ static int read_hist(const char *pin)
 	       (unsigned long long)total, quantile_us(hist, total, 0.50),
 	       quantile_us(hist, total, 0.99),
 	       ((double)(last + 1) * (1U << BENCH_HIST_SHIFT)) / 1000);
+	if (steps)
+		print_steps(hist, last);
 	free(hist);
 	free(v);
 	return 0;
@@ -112,7 +136,10 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "attach"))
 		return attach(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "read"))
-		return read_hist(argv[2]);
-	fprintf(stderr, "Usage: %s attach IFNAME PIN | read PIN\n", argv[0]);
+		return read_hist(argv[2], false);
+	if (argc == 4 && !strcmp(argv[1], "read") && !strcmp(argv[2], "-H"))
+		return read_hist(argv[3], true);
+	fprintf(stderr, "Usage: %s attach IFNAME PIN | read [-H] PIN\n",
+		argv[0]);
 	return 2;
 }

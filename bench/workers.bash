@@ -29,6 +29,7 @@ declare -A FP_RULE=(
 	[fwd-kernel]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1 egress kernel"
 	[fwd-ct]="$FWD_MATCH action redirect ct snat 198.18.2.77:20000-29999 ttl-delta -1 egress wire"
 	[conns-ct]="dst 198.18.2.1 proto udp action redirect ct snat 198.18.2.77:1024-65535 egress wire"
+	[fwd-kernel-fib]="$FWD_MATCH action redirect snat 198.18.2.77:7777 ttl-delta -1"
 )
 declare -A FP_ARGS=(
 	[fwd-drop]="--rx-mode adaptive"
@@ -39,6 +40,7 @@ declare -A FP_ARGS=(
 	[fwd-kernel]="--rx-mode adaptive"
 	[fwd-ct]="--rx-mode adaptive"
 	[conns-ct]="--rx-mode adaptive"
+	[fwd-kernel-fib]="--rx-mode adaptive --egress kernel"
 )
 
 # measure_worker's stdout is its result: messages go to stderr
@@ -160,6 +162,23 @@ tp_stop() {
 	TP_RX=$n
 }
 
+# kernel-fwd: no XDP on rx, the kernel routes gen's frames out of b (GRO
+# on rx: a veth takes redirected frames only while its peer runs NAPI)
+kfwd_start() {
+	in_ns "$NS_RX" $UDPTOOL gro-on "$IF_RX" || wfail "GRO stays off on $IF_RX"
+}
+kfwd_stop() {
+	in_ns "$NS_RX" $UDPTOOL gro-off "$IF_RX"
+}
+
+# gen_args CASE: more gen options: the kernel takes only frames to rx's
+# MAC, and rewrites them in place as it forwards them (-R: gen restores)
+gen_args() {
+	[[ $1 == kernel-fwd || $1 == nft-fwd ]] &&
+		echo -R -M "$(rx_mac)"
+	return 0
+}
+
 # gen_fwd [GEN_ARGS...]: gen's line, "frames N seconds S cpu_seconds C"
 gen_fwd() {
 	in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" "${FWD_TUPLE[@]}" "$@" "$IF_TX" ||
@@ -175,11 +194,8 @@ measure_worker() {
 	dpdk-rx) tp_start rxonly "$IF_RX" ;;
 	dpdk-echo) tp_start icmpecho "$IF_RX" ;;
 	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
-	nft-fwd)
-		# the kernel forwards the frames: its MAC, headers restored
-		nft_start
-		extra="-K -M $(rx_mac)"
-		;;
+	nft-fwd) nft_start ;;
+	kernel-fwd) kfwd_start ;;
 	*) fp_start "$cse" ;;
 	esac
 	if [[ $cse == fwd* ]]; then
@@ -187,9 +203,8 @@ measure_worker() {
 		ttl0=$(fp_sum drops.ttl_expired) sl0=$(fp_sleeps)
 	fi
 	sk0=$(sink_rx)
-	# shellcheck disable=SC2086 # nft-fwd: the kernel wants its MAC
-	out=$(gen_fwd $extra) || exit 1
-	extra=
+	# shellcheck disable=SC2046
+	out=$(gen_fwd $(gen_args "$cse")) || exit 1
 	read -r _ frames _ secs _ <<<"$out"
 	case $cse in
 	dpdk-rx | dpdk-echo) tp_stop && got=$TP_RX extra="testpmd rx $TP_RX" ;;
@@ -201,6 +216,10 @@ measure_worker() {
 		got=$(($(sink_rx) - sk0))
 		extra="conntrack: $(nft_entries) entries"
 		nft_stop
+		;;
+	kernel-fwd)
+		got=$(($(sink_rx) - sk0))
+		kfwd_stop
 		;;
 	fwd-drop*)
 		got=$(($(fp_sum rx_packets) - rx0))
@@ -239,6 +258,11 @@ measure_worker() {
 			[ "$(ctl -j stats | jq '.xdp.session_redirect.packets // 0')" -ge "$got" ] &&
 				[ "$(ctl session show | wc -l)" = 1 ]
 		} || wfail "$cse: $got received, not all through its session: $(ctl session show | head -2)"
+		# fwd-kernel-fib's went out of the worker, none by the return
+		# veth (a reference from before the shortcut: all of them)
+		[[ $cse != fwd-kernel-fib || ${label:-now} != now ]] ||
+			[ "$(ctl -j stats | jq '.xdp.return_redirect.packets // 0')" -eq 0 ] ||
+			wfail "$cse: packets went through the return veth: $extra"
 		fp_stop
 	fi
 	[ "${got:-0}" -gt 0 ] || wfail "$cse: nothing arrived ($extra)"
@@ -258,7 +282,7 @@ tx_rx() { ip netns exec "$NS_TX" cat "/sys/class/net/$IF_TX/statistics/rx_packet
 
 # gro NS IFNAME on|off: a veth takes redirected or XDP_TX'd frames only
 # when it (the receiving end) runs NAPI: an XDP program, or GRO on
-gro() { in_ns "$1" python3 "$top/tests/e2e/worker_sock.py" "gro-$3" "$2"; }
+gro() { in_ns "$1" $UDPTOOL "gro-$3" "$2"; }
 
 # nft_start: the kernel forwards and NATs, no pcf: nftables masquerade
 # out of IF_B (conntrack, the source to IF_B's address)
@@ -340,7 +364,7 @@ measure_conns() {
 	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$(awk -v n="$CONNS" -v r="$CONNS_RATE" \
 		'BEGIN { printf "%.3f", n / r }')" -r "$CONNS_RATE" \
 		-s 198.18.1.1 -d 198.18.2.1 -S 5000 -D $((1000 + run)) \
-		-f "$CONNS" -K -M "$(rx_mac)" "$IF_TX") || wfail "gen failed"
+		-f "$CONNS" -R -M "$(rx_mac)" "$IF_TX") || wfail "gen failed"
 	read -r _ frames _ secs _ <<<"$out"
 	wait_answers "$tx0" || wfail "$cse: the answers never settled"
 	answered=$((ANS_N - tx0))
@@ -361,21 +385,93 @@ measure_conns() {
 	echo "$rate"
 }
 
-# measure_latency MPPS: fwd at half of MPPS, stamped; prints its line
+# LAT_CASES: the forwarders whose latency is measured, at one offered load
+LAT_CASES="fwd fwd-poll dpdk-io kernel-fwd"
+
+# measure_latency CASE MPPS ROUND: CASE at half of MPPS, stamped; prints
+# its line, and its histogram into $TMP/hist-CASE-ROUND
 measure_latency() {
-	local rate sk0 out frames secs got hist
-	rate=$(awk -v m="$1" 'BEGIN { printf "%d", m * 1e6 / 2 }')
-	fp_start fwd
+	local cse=$1 rate sk0 out frames secs got hist h=$TMP/hist-$1-$3
+	rate=$(awk -v m="$2" 'BEGIN { printf "%d", m * 1e6 / 2 }')
+	case $cse in
+	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
+	kernel-fwd) kfwd_start ;;
+	*) fp_start "$cse" ;;
+	esac
 	in_ns "$NS_SK" "$SINK" read "$SINK_PIN" >/dev/null # clear it
 	sk0=$(sink_rx)
-	out=$(gen_fwd -T -r "$rate") || exit 1
+	# gen stops a paced run it cannot keep (other work on CPU 0): then
+	# this round of the case is not measured, the others go on
+	# shellcheck disable=SC2046
+	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" "${FWD_TUPLE[@]}" -T \
+		-r "$rate" $(gen_args "$cse") "$IF_TX" 2>&1)
 	read -r _ frames _ secs _ <<<"$out"
 	got=$(($(sink_rx) - sk0))
-	hist=$(in_ns "$NS_SK" "$SINK" read "$SINK_PIN") || wfail "sink read"
-	fp_stop
+	in_ns "$NS_SK" "$SINK" read -H "$SINK_PIN" >"$h" || wfail "sink read"
+	hist=$(head -n 1 "$h")
+	case $cse in
+	dpdk-io) tp_stop ;;
+	kernel-fwd) kfwd_stop ;;
+	*) fp_stop ;;
+	esac
+	if [[ $frames != [0-9]* ]]; then
+		rm -f "$h"
+		echo "not measured: $(tr '\n' ' ' <<<"$out")"
+		return 0
+	fi
 	awk -v r="$rate" -v f="$frames" -v g="$got" -v t="$secs" -v h="$hist" \
 		'BEGIN { printf "offered %.3f Mpps (target %.3f), received %.3f Mpps; %s\n",
 			f / t / 1e6, r / 1e6, g / t / 1e6, h }'
+}
+
+# measure_latencies MPPS: RUNS rounds of every LAT_CASES case in turn,
+# one line each: "CASE round N offered ..."
+measure_latencies() {
+	local cse line r
+	for ((r = 1; r <= RUNS; r++)); do
+		for cse in $LAT_CASES; do
+			[[ " $CASES " == *" $cse "* ]] || continue
+			line=$(measure_latency "$cse" "$1" "$r") || exit 1
+			printf '  %-11s round %d %s\n' "$cse" "$r" "$line"
+		done
+	done
+}
+
+# lat_field CASE FIELD: FIELD's value (the word after it) in each of
+# CASE's LATENCY lines
+lat_field() {
+	awk -v c="$1" -v f="$2" '$1 == c { for (i = 1; i < NF; i++)
+		if ($i == f) print $(i + 1) }' <<<"$LATENCY"
+}
+
+# latency_summary: per case the medians of the rounds, the goal ((c)'s
+# p99 at most testpmd's), and the histogram of the round of median p99
+latency_summary() {
+	local cse p99 r
+	declare -A P99=()
+	echo "medians of the rounds:"
+	for cse in $LAT_CASES; do
+		[ -n "$(lat_field "$cse" p99_us)" ] || continue
+		# shellcheck disable=SC2046
+		P99[$cse]=$(median $(lat_field "$cse" p99_us))
+		# shellcheck disable=SC2046
+		printf '  %-11s offered %s Mpps, p50 %s us, p99 %s us (rounds: %s)\n' \
+			"$cse" "$(median $(lat_field "$cse" offered))" \
+			"$(median $(lat_field "$cse" p50_us))" "${P99[$cse]}" \
+			"$(lat_field "$cse" p99_us | tr '\n' ' ')"
+	done
+	[ -n "${P99[fwd]:-}" ] && [ -n "${P99[dpdk-io]:-}" ] &&
+		awk -v c="${P99[fwd]}" -v t="${P99[dpdk-io]}" 'BEGIN {
+			printf "  p99 (c) fwd %s us, testpmd io %s us: %s (<=)\n",
+				c, t, c <= t ? "met" : "MISSED" }'
+	echo "histograms, the round of median p99 (us: frames whose latency is at most that):"
+	for cse in $LAT_CASES; do
+		p99=${P99[$cse]:-}
+		[ -n "$p99" ] || continue
+		r=$(awk -v c="$cse" -v p="$p99" '$1 == c { for (i = 1; i < NF; i++)
+			if ($i == "p99_us" && $(i + 1) == p) { print $3; exit } }' <<<"$LATENCY")
+		printf '  %-11s %s\n' "$cse" "$(tail -n +2 "$TMP/hist-$cse-$r")"
+	done
 }
 
 # workers_report: the table of the worker cases, the ratios and goals
@@ -400,7 +496,7 @@ workers_report() {
 	done
 	goal_line() { # NAME A B GOAL
 		r=$(ratio "$2" "$3")
-		printf '  %-26s %5s  ' "$1" "$r"
+		printf '  %-30s %5s  ' "$1" "$r"
 		if [ "$r" = - ]; then
 			echo "(not measured)"
 		else
@@ -409,18 +505,27 @@ workers_report() {
 	}
 	echo "ratios:"
 	goal_line "(b) fwd-drop / dpdk-rx" "${M[fwd-drop]:-}" "${M[dpdk-rx]:-}" 1.0
-	printf '  %-26s %5s  %s\n' "(b) fwd-drop / dpdk-echo" \
+	printf '  %-30s %5s  %s\n' "(b) fwd-drop / dpdk-echo" \
 		"$(ratio "${M[fwd-drop]:-}" "${M[dpdk-echo]:-}")" \
 		"(no goal: testpmd reading each packet's headers)"
 	goal_line "(c) fwd / dpdk-io" "${M[fwd]:-}" "${M[dpdk-io]:-}" 1.0
 	goal_line "(c) fwd / (d) fwd-raw" "${M[fwd]:-}" "${M[fwd-raw]:-}" 0.9
 	goal_line "(f) fwd-kernel / (c) fwd" "${M[fwd-kernel]:-}" "${M[fwd]:-}" 0.9
+	goal_line "(f) fwd-kernel-fib / (c) fwd" "${M[fwd-kernel-fib]:-}" "${M[fwd]:-}" 0.9
 	goal_line "adaptive / poll (fwd-drop)" "${M[fwd-drop]:-}" "${M[fwd-drop-poll]:-}" 0.95
 	goal_line "adaptive / poll (fwd)" "${M[fwd]:-}" "${M[fwd-poll]:-}" 0.95
 	goal_line "(g) fwd-ct / (c) fwd" "${M[fwd-ct]:-}" "${M[fwd]:-}" 0.95
 	goal_line "(g) fwd-ct / nft-fwd" "${M[fwd-ct]:-}" "${M[nft-fwd]:-}" 2.5
 	goal_line "conns-ct / conns-nft" "${M[conns-ct]:-}" "${M[conns-nft]:-}" 1.0
 	[ -n "${LATENCY:-}" ] && echo "latency of (c) at half load: $LATENCY"
+	printf '  %-30s %5s  %s\n' "(c) fwd / kernel-fwd" \
+		"$(ratio "${M[fwd]:-}" "${M[kernel-fwd]:-}")" \
+		"(no goal: the kernel forwarding the same frames, no XDP)"
+	if [ -n "${LATENCY:-}" ]; then
+		echo "latency at one offered load, half of (c) fwd's median rate, $RUNS rounds (us: the upper edge of 1.024-us buckets):"
+		echo "$LATENCY"
+		latency_summary
+	fi
 	if [ -s "$TMP/accounted-now" ]; then
 		awk '{ if ($1 > m) m = $1; n++ } END {
 			printf "loss of (c) at saturation accounted for: |sent - received - counted drops| / sent at most %.2f%% in %d runs: %s (<=1%%)\n",

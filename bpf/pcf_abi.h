@@ -149,22 +149,84 @@ static inline __u32 pcf_filter_hash4(const struct pcf_key4 *k)
 
 _Static_assert(PCF_FILTER_BITS == 1 << 14, "pcf_filter_hash4 gives 14 bits");
 
-/*
- * The exact-match flow cache in front of the search for IPv4 (as Open
- * vSwitch's EMC), one per CPU, direct-mapped: entry pcf_hash4(key) >>
- * (64 - PCF_FLOW_CACHE_BITS) holds the search's result for the packet's
- * unmasked compact key while the rule table is at generation gen
- * (struct pcf_table_state): every rule change forgets every result.
- */
-#define PCF_FLOW_CACHE_BITS 12
+/* A hash of a whole IPv6 key (ifindex to proto, family 6, pad 0). */
+static inline __u64 pcf_hash6(const struct pcf_key *k)
+{
+	__u32 w[11];
 
-struct pcf_cached {
-	struct pcf_key4 key; /* mask_id 0 */
-	__s32 slot; /* -1: no rule matched */
+	__builtin_memcpy(w, k, sizeof(w));
+	return (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
+	       (((__u64)w[3] << 32) | w[2]) * 0xc2b2ae3d27d4eb4fULL ^
+	       (((__u64)w[5] << 32) | w[4]) * 0x165667b19e3779f9ULL ^
+	       (((__u64)w[7] << 32) | w[6]) * 0xd6e8feb86659fd93ULL ^
+	       (((__u64)w[9] << 32) | w[8]) * 0xff51afd7ed558ccdULL ^
+	       (__u64)w[10] * 0xc4ceb9fe1a85ec53ULL;
+}
+
+_Static_assert(sizeof(struct pcf_key) == 44, "pcf_hash6 hashes 11 words");
+
+/*
+ * The flow caches in front of the search (as Open vSwitch's EMC, but
+ * set-associative), one for IPv4 and one for IPv6 packets, per CPU.  The
+ * top bits of the hash of a packet's unmasked key pick a set; each of the
+ * set's PCF_CACHE_WAYS entries holds the search's result for one key
+ * while the rule table is at generation gen (struct pcf_table_state):
+ * every rule change forgets every result.
+ *
+ * A result enters on a miss, in place of an entry of an older generation,
+ * else of the first entry not used since it entered or since the last
+ * miss in its set passed over it: a miss clears the used marks it passes
+ * (their second chance).  When every entry of the set was used, the new
+ * result does not enter: a scan of ever new flows takes the place of idle
+ * entries, not of the flows that keep coming back.
+ */
+#define PCF_CACHE_WAYS	    4
+#define PCF_CACHE4_SET_BITS 13 /* 8192 sets: 32768 IPv4 flows, 1 MiB */
+#define PCF_CACHE6_SET_BITS 13 /* 8192 sets: 32768 IPv6 flows, 2 MiB */
+#define PCF_CACHE_NO_RULE   0xffff /* slot of a cached miss */
+
+_Static_assert(PCF_RULE_SLOTS <= PCF_CACHE_NO_RULE,
+	       "a slot or a counter index fits a cache entry's 16 bits");
+
+/* IPv4: the first 17 bytes are those of the packet's pcf_key4. */
+struct pcf_cached4 {
+	__u32 ifindex;
+	__be32 src;
+	__be32 dst;
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	/* the rule's verdict and counter index, as its pcf_flow says */
+	__u8 verdict;
+	__u16 slot; /* PCF_CACHE_NO_RULE: no rule matched */
+	__u16 ctr;
+	__u8 used; /* a packet found it since the last miss passed over it */
+	__u8 pad;
 	__u64 gen;
-	__u32 ctr; /* the rule's counter index and verdict: its pcf_flow's */
-	__u32 verdict;
 };
+
+/* IPv6: the packet's whole key (family 6, pad 0). */
+struct pcf_cached6 {
+	struct pcf_key key;
+	__u16 slot;
+	__u16 ctr;
+	__u8 verdict;
+	__u8 used;
+	__u8 pad[6];
+	__u64 gen;
+};
+
+struct pcf_cache_set4 {
+	struct pcf_cached4 way[PCF_CACHE_WAYS];
+};
+
+struct pcf_cache_set6 {
+	struct pcf_cached6 way[PCF_CACHE_WAYS];
+};
+
+_Static_assert(sizeof(struct pcf_cached4) == 32 &&
+		   sizeof(struct pcf_cached6) == 64,
+	       "cache entries of half and one cache line");
 
 /*
  * The value of a pcf_flows4 and a pcf_flows entry: the rule's slot and its

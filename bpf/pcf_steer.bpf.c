@@ -74,13 +74,20 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_masks SEC(".maps");
 
-/* Not pinned: a program's own cache, tied to the rules by pcf_state.gen. */
+/* Not pinned: a program's own caches, tied to the rules by pcf_state.gen. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1 << PCF_FLOW_CACHE_BITS);
+	__uint(max_entries, 1 << PCF_CACHE4_SET_BITS);
 	__type(key, __u32);
-	__type(value, struct pcf_cached);
-} pcf_flow_cache SEC(".maps");
+	__type(value, struct pcf_cache_set4);
+} pcf_flow_cache4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1 << PCF_CACHE6_SET_BITS);
+	__type(key, __u32);
+	__type(value, struct pcf_cache_set6);
+} pcf_flow_cache6 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -356,32 +363,152 @@ static __always_inline void search(const struct pcf_key *key,
 	}
 }
 
-static __always_inline int key4_equal(const struct pcf_key4 *a,
-				      const struct pcf_key4 *b)
+/* Does IPv4 cache entry c hold k's result at generation g? */
+static __always_inline int cached4_is(const struct pcf_cached4 *c,
+				      const struct pcf_key4 *k, __u64 g)
 {
-	const __u32 *x = (const __u32 *)a, *y = (const __u32 *)b;
+	const __u32 *x = (const __u32 *)c, *y = (const __u32 *)k;
 
-	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
-		 (x[4] ^ y[4]));
+	return c->gen == g &&
+	       !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		 (c->proto ^ k->proto));
 }
 
 /*
- * The winning rule (see search), or slot -1: IPv4 from this CPU's flow
- * cache when it holds a result of the current rule table, else from the
- * search, whose result then takes the cache entry (a store: cheap enough
- * for every packet of ever new flows).  A subprogram: inlined, it left
- * clang short of registers in pcf_steer(), which then kept ctx + 12
- * (ingress_ifindex) in one, a ctx access the verifier refuses.
+ * Does IPv6 cache entry c hold k's result at generation g?  k is 8-byte
+ * aligned (struct pcf_pkt in pcf_steer()): 64-bit words.
+ */
+static __always_inline int cached6_is(const struct pcf_cached6 *c,
+				      const struct pcf_key *k, __u64 g)
+{
+	const __u64 *x = (const __u64 *)&c->key, *y = (const __u64 *)k;
+
+	return c->gen == g &&
+	       !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		 (x[4] ^ y[4]) |
+		 (((const __u32 *)x)[10] ^ ((const __u32 *)y)[10]));
+}
+
+/* A cache entry's result into ret; a first use marks it used. */
+#define CACHE_HIT(c, ret)                                                    \
+	do {                                                                 \
+		(ret)->slot = (c)->slot == PCF_CACHE_NO_RULE ? -1 : (c)->slot; \
+		(ret)->ctr = (c)->ctr;                                       \
+		(ret)->verdict = (c)->verdict;                               \
+		if (!(c)->used)                                              \
+			(c)->used = 1;                                       \
+	} while (0)
+
+/*
+ * The entry of set s (struct pcf_cache_set4 or 6) a new result at
+ * generation g takes (pcf_abi.h): one of an older generation, else the
+ * first one not used, clearing the used marks passed over; NULL when
+ * every entry was used.  One definition for both families' sets.
+ */
+#define CACHE_VICTIM(s, g)                                                   \
+	({                                                                   \
+		typeof(&(s)->way[0]) v_ = NULL;                              \
+		int w_;                                                      \
+		for (w_ = 0; w_ < PCF_CACHE_WAYS && !v_; w_++)               \
+			if ((s)->way[w_].gen != (g))                         \
+				v_ = &(s)->way[w_];                          \
+		for (w_ = 0; w_ < PCF_CACHE_WAYS && !v_; w_++) {             \
+			if (!(s)->way[w_].used)                              \
+				v_ = &(s)->way[w_];                          \
+			else                                                 \
+				(s)->way[w_].used = 0;                       \
+		}                                                            \
+		v_;                                                          \
+	})
+
+/* The search's result ret for a key into cache entry c (may be NULL). */
+#define CACHE_FILL(c, ret, g)                                                \
+	do {                                                                 \
+		if (c) {                                                     \
+			(c)->slot = (ret)->slot < 0 ? PCF_CACHE_NO_RULE      \
+						    : (ret)->slot;           \
+			(c)->ctr = (ret)->ctr;                               \
+			(c)->verdict = (ret)->verdict;                       \
+			(c)->used = 0;                                       \
+			(c)->gen = (g);                                      \
+		}                                                            \
+	} while (0)
+
+static __always_inline void classify4(const struct pcf_key *key, __u64 g,
+				      __u32 buf, struct hit *ret)
+{
+	struct pcf_cache_set4 *s;
+	struct pcf_cached4 *c;
+	struct pcf_key4 pk;
+	__u32 idx, w;
+
+	pcf_key4_of(&pk, key);
+	idx = pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS);
+	s = bpf_map_lookup_elem(&pcf_flow_cache4, &idx);
+	if (!s) {
+		search(key, &pk, buf, ret);
+		return;
+	}
+	for (w = 0; w < PCF_CACHE_WAYS; w++) {
+		c = &s->way[w];
+		if (cached4_is(c, &pk, g)) {
+			CACHE_HIT(c, ret);
+			return;
+		}
+	}
+	search(key, &pk, buf, ret);
+	c = CACHE_VICTIM(s, g);
+	if (c) {
+		__builtin_memcpy(c, &pk, 16); /* ifindex to dport */
+		c->proto = pk.proto;
+	}
+	CACHE_FILL(c, ret, g);
+}
+
+static __always_inline void classify6(const struct pcf_key *key, __u64 g,
+				      __u32 buf, struct hit *ret)
+{
+	struct pcf_cache_set6 *s;
+	struct pcf_cached6 *c;
+	__u32 idx, w;
+
+	idx = pcf_hash6(key) >> (64 - PCF_CACHE6_SET_BITS);
+	s = bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
+	if (!s) {
+		search(key, NULL, buf, ret);
+		return;
+	}
+	for (w = 0; w < PCF_CACHE_WAYS; w++) {
+		c = &s->way[w];
+		if (cached6_is(c, key, g)) {
+			CACHE_HIT(c, ret);
+			return;
+		}
+	}
+	search(key, NULL, buf, ret);
+	c = CACHE_VICTIM(s, g);
+	if (c)
+		c->key = *key;
+	CACHE_FILL(c, ret, g);
+}
+
+/*
+ * The winning rule (see search), or slot -1: from this CPU's flow cache
+ * of the packet's family when it holds a result of the current rule
+ * table, else from the search, whose result may then take a cache entry
+ * (pcf_abi.h).  A subprogram: inlined, it left clang short of registers
+ * in pcf_steer(), which then kept ctx + 12 (ingress_ifindex) in one, a
+ * ctx access the verifier refuses.
  */
 static __noinline void classify(const struct pcf_key *key, struct hit *ret)
 {
 	struct pcf_table_state *st;
-	struct pcf_cached *c;
-	struct pcf_key4 pk;
-	__u32 zero = 0, idx, buf;
+	__u32 zero = 0, buf;
 	__u64 g;
 
 	ret->slot = -1;
+	ret->ctr = 0;
+	ret->verdict = 0;
 	st = bpf_map_lookup_elem(&pcf_state, &zero);
 	if (!st)
 		return;
@@ -393,29 +520,10 @@ static __noinline void classify(const struct pcf_key *key, struct hit *ret)
 	g = READ_ONCE(st->gen);
 	barrier();
 	buf = READ_ONCE(st->mask_buf);
-	if (key->family != 4) {
-		search(key, NULL, buf, ret);
-		return;
-	}
-	pcf_key4_of(&pk, key);
-	idx = pcf_hash4(&pk) >> (64 - PCF_FLOW_CACHE_BITS);
-	c = bpf_map_lookup_elem(&pcf_flow_cache, &idx);
-	if (!c) {
-		search(key, &pk, buf, ret);
-		return;
-	}
-	if (c->gen == g && key4_equal(&c->key, &pk)) {
-		ret->slot = c->slot;
-		ret->ctr = c->ctr;
-		ret->verdict = c->verdict;
-		return;
-	}
-	search(key, &pk, buf, ret);
-	c->key = pk;
-	c->slot = ret->slot;
-	c->ctr = ret->ctr;
-	c->verdict = ret->verdict;
-	c->gen = g;
+	if (key->family == 4)
+		classify4(key, g, buf, ret);
+	else
+		classify6(key, g, buf, ret);
 }
 
 /* TTL / hop limit and DF rewrites for a PASS rule; false: TTL expired. */
@@ -1318,7 +1426,8 @@ SEC("xdp")
 int pcf_steer(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
-	struct pcf_pkt pkt = {};
+	/* 8-byte aligned: the IPv6 cache compares 64-bit words of its key */
+	struct pcf_pkt pkt __attribute__((aligned(8))) = {};
 	struct pcf_rule *rule;
 	struct hit hit;
 	__u32 slot;

@@ -4,7 +4,8 @@
 # runs only when something must be installed.
 #   scripts/deps.sh         what make check needs
 #   scripts/deps.sh bench   that, and what make bench adds: DPDK's testpmd
-#                           with the AF_XDP driver, to compare with
+#                           with the AF_XDP driver and xdp-tools'
+#                           xdp-filter, to compare with
 set -eu
 
 PKGS="clang llvm gcc make pkg-config bpftool libbpf-dev libxdp-dev
@@ -14,7 +15,7 @@ nftables man-db
 netsniff-ng util-linux procps python3 jq
 systemd systemd-container debootstrap"
 [ "${1:-}" = bench ] &&
-	PKGS="$PKGS dpdk-dev librte-net-af-xdp23 librte-mempool-ring23"
+	PKGS="$PKGS dpdk-dev librte-net-af-xdp23 librte-mempool-ring23 xdp-tools"
 
 missing=""
 for p in $PKGS; do

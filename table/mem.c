@@ -21,13 +21,28 @@ struct hmap {
 	__u32 n;
 };
 
+/*
+ * A set of pcf_steer's flow caches, either family: what its entries hold,
+ * not their compact layout.
+ */
+struct cache_set {
+	struct {
+		struct pcf_key key;
+		int slot;
+		bool used;
+		__u64 gen;
+	} way[PCF_CACHE_WAYS];
+};
+
 struct pcf_mem {
 	struct pcf_rule *slots;
 	struct hmap flows4, flows6;
 	__u64 filter[PCF_MAX_MASKS * PCF_FILTER_WORDS];
 	struct pcf_mask_table bufs[PCF_MASK_BUFS];
 	struct pcf_table_state state;
-	struct pcf_cached cache[1 << PCF_FLOW_CACHE_BITS]; /* one CPU's */
+	/* one CPU's flow caches, as pcf_steer's (pcf_abi.h) */
+	struct cache_set cache4[1 << PCF_CACHE4_SET_BITS];
+	struct cache_set cache6[1 << PCF_CACHE6_SET_BITS];
 	__u64 *counters;
 
 	bool manual;
@@ -473,26 +488,60 @@ static int search(const struct pcf_mem *m, const struct pcf_key *pkt, __u32 buf)
 	return b.slot;
 }
 
-/* pcf_steer's classify(): IPv4 through the flow cache, tagged by gen. */
+/* The key a cache of pcf_steer compares: IPv4 keeps ifindex to proto. */
+static struct pcf_key cache_key(const struct pcf_key *pkt)
+{
+	struct pcf_key k = *pkt;
+
+	if (k.family == 4) {
+		memset(k.src + 4, 0, 12);
+		memset(k.dst + 4, 0, 12);
+	}
+	return k;
+}
+
+/*
+ * pcf_steer's classify(): through the flow cache of the packet's family,
+ * tagged by gen; a miss searches and its result takes the entry
+ * CACHE_VICTIM picks, if any.
+ */
 int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 {
 	__u64 g = m->state.gen;
-	__u32 buf = m->state.mask_buf, idx;
-	struct pcf_cached *c;
+	struct pcf_key k = cache_key(pkt);
+	struct cache_set *s;
 	struct pcf_key4 pk;
-	int slot;
+	int w, v = -1, slot;
 
-	if (pkt->family != 4)
-		return search(m, pkt, buf);
-	pcf_key4_of(&pk, pkt);
-	idx = pcf_hash4(&pk) >> (64 - PCF_FLOW_CACHE_BITS);
-	c = &m->cache[idx];
-	if (c->gen == g && !memcmp(&c->key, &pk, sizeof(pk)))
-		return c->slot;
-	slot = search(m, pkt, buf);
-	c->key = pk;
-	c->slot = slot;
-	c->gen = g;
+	if (pkt->family == 4) {
+		pcf_key4_of(&pk, pkt);
+		s = &m->cache4[pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS)];
+	} else {
+		s = &m->cache6[pcf_hash6(pkt) >> (64 - PCF_CACHE6_SET_BITS)];
+	}
+	for (w = 0; w < PCF_CACHE_WAYS; w++) {
+		if (s->way[w].gen == g &&
+		    !memcmp(&s->way[w].key, &k, sizeof(k))) {
+			s->way[w].used = true;
+			return s->way[w].slot;
+		}
+	}
+	slot = search(m, pkt, m->state.mask_buf);
+	for (w = 0; w < PCF_CACHE_WAYS && v < 0; w++)
+		if (s->way[w].gen != g)
+			v = w;
+	for (w = 0; w < PCF_CACHE_WAYS && v < 0; w++) {
+		if (!s->way[w].used)
+			v = w;
+		else
+			s->way[w].used = false;
+	}
+	if (v >= 0) {
+		s->way[v].key = k;
+		s->way[v].slot = slot;
+		s->way[v].used = false;
+		s->way[v].gen = g;
+	}
 	return slot;
 }
 

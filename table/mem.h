@@ -54,8 +54,8 @@ void pcf_mem_observe(struct pcf_mem *m, void (*fn)(void *arg), void *arg);
 /*
  * The slot of the rule pcf_steer would pick for a packet with key pkt
  * (ifindex, addresses, ports, proto and family set as pcf_steer's parser
- * sets them), -1 if none: as pcf_steer, through a flow cache (one CPU's)
- * for IPv4, else searching the current mask list.  PCF_MEM_ENTRY_WRONG:
+ * sets them), -1 if none: as pcf_steer, through the flow cache of its
+ * family (one CPU's), searching the current mask list on a miss.  PCF_MEM_ENTRY_WRONG:
  * the winning hash entry's verdict or counter index is not its rule's.
  */
 #define PCF_MEM_ENTRY_WRONG (-2)

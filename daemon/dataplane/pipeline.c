@@ -201,6 +201,34 @@ static int for_kernel(struct pcf_pkt_ref *p, const struct pcf_action *act,
 	return reason;
 }
 
+/*
+ * Egress kernel.  A rule without an egress of its own (pcfd's --egress
+ * kernel) leaves the route to the kernel's FIB, which pcf_steer asked
+ * already: when it names an interface a worker sends on, with the next
+ * hop resolved, and no mark has to reach skb->mark, the worker forwards
+ * the packet there itself, as pcf_return would have done after the
+ * return veth's hop (the router's TTL decrement, the Ethernet
+ * addresses).  Else, and always for `egress kernel`, the return veth; so
+ * too a packet the router's decrement would expire: the kernel answers
+ * it (ICMP time exceeded).
+ */
+static int kernel_route(const struct pcf_pipeline *pl, struct pcf_pkt_ref *p,
+			const struct pcf_action *act, const struct pcf_meta *m,
+			struct pcf_pipe_out *out)
+{
+	int reason = for_kernel(p, act, PCF_WDROP_EGRESS_KERNEL, out);
+
+	if (reason != PCF_WDROP_EGRESS_KERNEL ||
+	    act->egress != PCF_EGRESS_DEFAULT || m->fib != PCF_FIB_OK ||
+	    out->has_mark || !is_wire(pl, m->fib_ifindex) ||
+	    pcf_rewrite_ttl(p, -1))
+		return reason;
+	out->to_kernel = false;
+	pcf_rewrite_eth(p, m->dmac, m->smac);
+	out->egress_ifindex = m->fib_ifindex;
+	return 0;
+}
+
 /* TTL/DF rewrite and next hop; wire egress means pcf routes the packet. */
 static int route(struct pcf_pipeline *pl, struct pcf_pkt_ref *p,
 		 const struct pcf_action *act, const struct pcf_meta *m,
@@ -210,7 +238,7 @@ static int route(struct pcf_pipeline *pl, struct pcf_pkt_ref *p,
 	int delta = act->flags & PCF_ACT_TTL ? act->ttl_delta : 0;
 
 	if (egress != PCF_EGRESS_WIRE)
-		return for_kernel(p, act, PCF_WDROP_EGRESS_KERNEL, out);
+		return kernel_route(pl, p, act, m, out);
 	if (m->fib != PCF_FIB_OK)
 		return for_kernel(p, act, fib_drop_reason(m->fib), out);
 	if (!is_wire(pl, m->fib_ifindex))

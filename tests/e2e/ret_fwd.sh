@@ -7,7 +7,9 @@
 # topology; pcfd's default --egress is kernel).  Checked at real sockets:
 #  - UDP IPv4 and IPv6, ttl-delta -1: TTL 62 arrives (the rule's -1, the
 #    router's -1 in pcf_return), counted as returned and return_redirect;
-#  - SNAT: the receiver sees the NAT source;
+#  - SNAT, a rule without an egress of its own: the receiver sees the NAT
+#    source; the FIB names an interface of pcfd's, so the worker sends it
+#    there itself (TTL 63: the router's -1), not through the return veth;
 #  - TCP IPv4 and IPv6 through an SNAT/DNAT rule pair: data intact;
 #  - DNAT to an address of dut: delivered to a socket in dut, TTL 64;
 #  - DNAT to an address whose neighbour dut does not know yet: the first
@@ -46,6 +48,9 @@ log "SNAT: source 198.18.2.77:7777, TTL 63"
 got=$(flow 198.18.2.1 5003 20)
 [ "$(echo "$got" | awk '{print $1, $2, $3}' | sort -u)" = "198.18.2.77 7777 63" ] ||
 	fail_stats "after snat: $got"
+refresh
+[ "$(fp_stat returned_egress_kernel)" = 20 ] ||
+	fail_stats "the SNAT rule's packets were returned: $(fp_stat returned_egress_kernel)"
 
 log "UDP IPv6, ttl-delta -1: hop limit 62"
 got=$(flow 2001:db8:2::1 5102 20)

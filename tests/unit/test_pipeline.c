@@ -324,8 +324,72 @@ static void test_next_hop(void **state)
 	act->egress = PCF_EGRESS_DEFAULT;
 	assert_int_equal(run(&f, f.len, &m, 64, &out, NULL), PCF_WDROP_NONE);
 	E->pl.default_egress = PCF_EGRESS_KERNEL;
+	m.fib = PCF_FIB_NO_NEIGH;
 	assert_int_equal(run(&f, f.len, &m, 64, &out, NULL),
 			 PCF_WDROP_EGRESS_KERNEL);
+}
+
+/*
+ * A rule without an egress under --egress kernel: the worker forwards
+ * what the FIB sends out of one of its interfaces itself, as pcf_return
+ * would; the rest (a mark, another interface, no resolved next hop, a
+ * TTL the router's decrement ends, `egress kernel`) to the return veth,
+ * untouched by the router's decrement.
+ */
+static void test_kernel_shortcut(void **state)
+{
+	struct pcf_action *act;
+	struct pcf_pipe_out out;
+	struct pcf_meta m;
+	struct frame f;
+	__u8 *data;
+	int fam, ttl_at;
+
+	for (fam = 4; fam <= 6; fam += 2) {
+		ttl_at = fam == 4 ? 8 : 7;
+		build(&f, fam, IPPROTO_UDP, 64);
+		act = rule_reset();
+		act->egress = PCF_EGRESS_DEFAULT;
+		act->flags = PCF_ACT_TTL;
+		act->ttl_delta = -1;
+		E->pl.default_egress = PCF_EGRESS_KERNEL;
+		m = meta_ok(&f, fam, IPPROTO_UDP, true);
+		assert_int_equal(run(&f, f.len, &m, 64, &out, &data),
+				 PCF_WDROP_NONE);
+		assert_false(out.to_kernel);
+		assert_int_equal(out.egress_ifindex, 9);
+		assert_int_equal(data[f.l3 + ttl_at], 62);
+		assert_memory_equal(data, dmac, 6);
+		assert_memory_equal(data + 6, smac, 6);
+		if (fam == 4)
+			assert_int_equal(
+			    ((struct iphdr *)(data + f.l3))->check,
+			    ipv4_csum((struct iphdr *)(data + f.l3)));
+
+		/* the rule's -1 only: the kernel lowers the TTL itself */
+		act->flags |= PCF_ACT_MARK;
+		assert_int_equal(run(&f, f.len, &m, 64, &out, &data),
+				 PCF_WDROP_EGRESS_KERNEL);
+		assert_true(out.to_kernel);
+		assert_int_equal(data[f.l3 + ttl_at], 63);
+		act->flags &= ~PCF_ACT_MARK;
+		act->egress = PCF_EGRESS_KERNEL;
+		assert_int_equal(run(&f, f.len, &m, 64, &out, &data),
+				 PCF_WDROP_EGRESS_KERNEL);
+		assert_int_equal(data[f.l3 + ttl_at], 63);
+		act->egress = PCF_EGRESS_DEFAULT;
+		E->pl.wire_ifindex[0] = 10;
+		E->pl.nwire = 1;
+		assert_int_equal(run(&f, f.len, &m, 64, &out, NULL),
+				 PCF_WDROP_EGRESS_KERNEL);
+		E->pl.nwire = 0;
+		build(&f, fam, IPPROTO_UDP, 2);
+		m = meta_ok(&f, fam, IPPROTO_UDP, true);
+		assert_int_equal(run(&f, f.len, &m, 64, &out, &data),
+				 PCF_WDROP_EGRESS_KERNEL);
+		assert_true(out.to_kernel);
+		assert_int_equal(data[f.l3 + ttl_at], 1);
+	}
 }
 
 static void test_ttl(void **state)
@@ -488,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_bad_meta),
 		cmocka_unit_test(test_rule_gone),
 		cmocka_unit_test(test_next_hop),
+		cmocka_unit_test(test_kernel_shortcut),
 		cmocka_unit_test(test_ttl),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_meta_lies),
