@@ -334,6 +334,10 @@ enum kw_id {
 	KW_QUEUE,
 	KW_CT,
 	KW_MASQ,
+	/* VXLAN (issue 13) */
+	KW_ENCAP,
+	KW_VNI,
+	KW_DECAP,
 	KW_COUNT,
 };
 
@@ -345,6 +349,9 @@ struct parser {
 	unsigned int seen;	   /* keywords given, by bit */
 	const char *val[KW_COUNT]; /* their values as given */
 	const char *match_cmd;	   /* match words only: whose ("flow del") */
+	/* a keyword's words after its value it took (egress dev IF via X) */
+	int i, extra;
+	const char *egress_dev; /* IFNAME of egress dev */
 };
 
 #define usage_error(p, ...) pcf_text_refuse((p)->err, (p)->errlen, __VA_ARGS__)
@@ -570,13 +577,46 @@ static int kw_mirror(struct parser *p, const char *kw, const char *v,
 	return ifindex(p, kw, v, &r->action.mirror_ifindex);
 }
 
+/*
+ * Explicit egress (issue 13): "egress dev IFNAME [via NEXTHOP]", the
+ * words after "dev" taken here.
+ */
+static int egress_dev(struct parser *p, struct pcf_rule *r)
+{
+	int at = p->i + 2; /* after "egress dev" */
+	const char *via;
+	__u8 addr[16] = {}, family;
+
+	if (at >= p->argc)
+		return usage_error(p, "egress dev needs an interface: egress dev IFNAME [via NEXTHOP]");
+	if (ifindex(p, "egress dev", p->argv[at], &r->egress_ifindex))
+		return -EINVAL;
+	p->egress_dev = p->argv[at];
+	r->action.egress = PCF_EGRESS_WIRE;
+	p->extra = 1;
+	if (at + 1 >= p->argc || strcmp(p->argv[at + 1], "via"))
+		return 0;
+	if (at + 2 >= p->argc)
+		return usage_error(p, "\"via\" needs a value: egress dev %s via NEXTHOP", p->argv[at]);
+	via = p->argv[at + 2];
+	if (parse_addr(via, addr, &family))
+		return refuse_word(p, "via", via, "not an IPv4 or IPv6 address");
+	memcpy(r->egress_via, addr, sizeof(addr));
+	r->egress_via_family = family;
+	p->extra = 3;
+	return 0;
+}
+
 static int kw_egress(struct parser *p, const char *kw, const char *v,
 		     struct pcf_rule *r)
 {
-	int e = pcf_genl_egress_parse(v);
+	int e;
 
+	if (!strcmp(v, "dev"))
+		return egress_dev(p, r);
+	e = pcf_genl_egress_parse(v);
 	if (e <= PCF_EGRESS_DEFAULT)
-		return refuse_word(p, kw, v, "not kernel or wire");
+		return refuse_word(p, kw, v, "not kernel, wire or dev IFNAME");
 	r->action.egress = e;
 	return 0;
 }
@@ -607,6 +647,38 @@ static int kw_masq(struct parser *p, const char *kw, const char *v,
 	return 0;
 }
 
+/* ---- VXLAN (issue 13): encap vxlan [vni N], decap ---- */
+
+static int kw_encap(struct parser *p, const char *kw, const char *v,
+		    struct pcf_rule *r)
+{
+	if (strcmp(v, "vxlan"))
+		return refuse_word(p, kw, v, "not vxlan (the one encapsulation known)");
+	r->key.tun |= PCF_TUN(PCF_TUN_VXLAN, 0);
+	r->mask.tun |= PCF_TUN_KIND_MASK;
+	return 0;
+}
+
+static int kw_vni(struct parser *p, const char *kw, const char *v,
+		  struct pcf_rule *r)
+{
+	unsigned long n;
+
+	if (pcf_text_dec(v, PCF_TUN_VNI_MASK, &n))
+		return refuse_word(p, kw, v,
+				   "not a VNI (a decimal number 0..16777215)");
+	r->key.tun |= n;
+	r->mask.tun |= PCF_TUN_VNI_MASK;
+	return 0;
+}
+
+static int kw_decap(struct parser *p, const char *kw, const char *v,
+		    struct pcf_rule *r)
+{
+	r->action.flags |= PCF_ACT_DECAP;
+	return 0;
+}
+
 static const struct keyword keywords[KW_COUNT] = {
 	[KW_SRC] = { "src", KIND_MATCH, false, kw_src },
 	[KW_DST] = { "dst", KIND_MATCH, false, kw_dst },
@@ -626,6 +698,9 @@ static const struct keyword keywords[KW_COUNT] = {
 	[KW_QUEUE] = { "queue", KIND_ACTION, false, kw_queue },
 	[KW_CT] = { "ct", KIND_ACTION, true, kw_ct },
 	[KW_MASQ] = { "masquerade", KIND_ACTION, true, kw_masq },
+	[KW_ENCAP] = { "encap", KIND_MATCH, false, kw_encap },
+	[KW_VNI] = { "vni", KIND_MATCH, false, kw_vni },
+	[KW_DECAP] = { "decap", KIND_ACTION, true, kw_decap },
 };
 
 static int find_keyword(const char *word)
@@ -690,6 +765,40 @@ static int check_match(struct parser *p, const struct pcf_rule *r)
 		return refuse_kw(p, KW_PROTO,
 				 "the rule's addresses are IPv%u: use %s",
 				 k->family, k->family == 4 ? "icmp" : "icmpv6");
+	if (given(p, KW_VNI) && !given(p, KW_ENCAP))
+		return refuse_kw(p, KW_VNI,
+				 "a VNI is a VXLAN frame's: write encap vxlan vni %s",
+				 p->val[KW_VNI]);
+	return 0;
+}
+
+/*
+ * VXLAN and explicit egress (issue 13): what decap and egress dev say
+ * with the rest, refused with what to write instead.
+ */
+static int check_encap(struct parser *p, const struct pcf_rule *r)
+{
+	const struct pcf_action *a = &r->action;
+	bool encap = given(p, KW_ENCAP);
+
+	if (given(p, KW_DECAP) && !encap)
+		return usage_error(
+		    p,
+		    "decap takes the outer headers off a VXLAN frame: add encap vxlan to the match");
+	if (given(p, KW_DECAP) && a->verdict == PCF_VERDICT_DROP)
+		return usage_error(p, "a dropped packet is not decapsulated: write action drop without decap");
+	if (encap && a->verdict == PCF_VERDICT_REDIRECT && !given(p, KW_DECAP))
+		return usage_error(
+		    p,
+		    "the workers take the inner frame: write action redirect decap ...");
+	if (encap && given(p, KW_CT))
+		return usage_error(
+		    p, "ct tracks outer headers: it does not go with encap vxlan");
+	if (r->egress_ifindex && a->verdict != PCF_VERDICT_REDIRECT)
+		return usage_error(
+		    p,
+		    "egress dev is where a worker sends: write action redirect ... egress dev %s",
+		    p->egress_dev);
 	return 0;
 }
 
@@ -754,11 +863,14 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		if (!kw->flag && i + 1 >= p->argc)
 			return usage_error(p, "\"%s\" needs a value", kw->name);
 		p->val[k] = kw->flag ? NULL : p->argv[i + 1];
+		p->i = i;
+		p->extra = 0;
 		err = kw->parse(p, kw->name, p->val[k], r);
 		if (err)
 			return err;
 		if (!kw->flag)
 			i++;
+		i += p->extra;
 	}
 	if (!match_only && !given(p, KW_ACTION))
 		return usage_error(
@@ -770,7 +882,9 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		    p, KW_DEV,
 		    "a session has no ingress interface: match it by src, dst, sport, dport and proto");
 	err = check_match(p, r);
-	return err ? err : check_ct(p, r);
+	if (!err)
+		err = check_ct(p, r);
+	return err ? err : check_encap(p, r);
 }
 
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
@@ -900,6 +1014,11 @@ static bool put_match(struct text *t, const struct pcf_rule *r)
 		put(t, " proto %s", pcf_text_proto(k->proto, buf, sizeof(buf)));
 	if (m->ifindex)
 		put(t, " dev %s", pcf_text_ifname(k->ifindex, buf));
+	/* VXLAN (issue 13) */
+	if (PCF_TUN_KIND(k->tun & m->tun) == PCF_TUN_VXLAN)
+		put(t, " encap vxlan");
+	if (PCF_TUN_KIND(k->tun & m->tun) && (m->tun & PCF_TUN_VNI_MASK))
+		put(t, " vni %u", k->tun & PCF_TUN_VNI_MASK);
 	return !m->ifindex || if_indextoname(k->ifindex, buf);
 }
 
@@ -913,6 +1032,8 @@ static bool put_action(struct text *t, const struct pcf_rule *r)
 		put(t, " ct");
 	if (a->flags & PCF_ACT_MASQ)
 		put(t, " masquerade");
+	if (a->flags & PCF_ACT_DECAP) /* VXLAN (issue 13) */
+		put(t, " decap");
 	if (a->flags & PCF_ACT_TTL)
 		put(t, " ttl-delta %d", a->ttl_delta);
 	if (a->flags & PCF_ACT_DF_CLEAR)
@@ -927,12 +1048,19 @@ static bool put_action(struct text *t, const struct pcf_rule *r)
 		put(t, " mark 0x%x", a->mark);
 	if (a->flags & PCF_ACT_MIRROR)
 		put(t, " mirror %s", pcf_text_ifname(a->mirror_ifindex, buf));
-	if (a->egress != PCF_EGRESS_DEFAULT)
+	if (r->egress_ifindex) /* explicit egress (issue 13) */
+		put(t, " egress dev %s", pcf_text_ifname(r->egress_ifindex, buf));
+	else if (a->egress != PCF_EGRESS_DEFAULT)
 		put(t, " egress %s", pcf_genl_egress_name(a->egress));
+	if (r->egress_via_family)
+		put(t, " via %s",
+		    inet_ntop(addr_af(r->egress_via_family), r->egress_via,
+			      buf, sizeof(buf)));
 	if (a->flags & PCF_ACT_QUEUE)
 		put(t, " queue %u", a->queue);
-	return !(a->flags & PCF_ACT_MIRROR) ||
-	       if_indextoname(a->mirror_ifindex, buf);
+	return (!(a->flags & PCF_ACT_MIRROR) ||
+		if_indextoname(a->mirror_ifindex, buf)) &&
+	       (!r->egress_ifindex || if_indextoname(r->egress_ifindex, buf));
 }
 
 /* "prio N", the match, the action: false when an interface has no name. */

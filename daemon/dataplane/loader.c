@@ -37,6 +37,8 @@ static const char *const reason_names[PCF_REASON_MAX] = {
 	[PCF_REASON_META_FAILED] = "meta_failed",
 	[PCF_REASON_TOO_BIG] = "too_big",
 	[PCF_REASON_WORKER_STALLED] = "worker_stalled",
+	[PCF_REASON_ENCAP_MALFORMED] = "encap_malformed", /* issue 13 */
+	[PCF_REASON_NO_NEIGH] = "no_neigh",
 };
 
 const char *pcf_reason_name(enum pcf_reason r)

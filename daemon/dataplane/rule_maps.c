@@ -192,6 +192,15 @@ static __u32 masks_current(void *ctx)
 	return __atomic_load_n(&m->state->mask_buf, __ATOMIC_ACQUIRE);
 }
 
+/* VXLAN (issue 13): whether pcf_steer looks into packets */
+static void encap_rules(void *ctx, __u32 n)
+{
+	struct pcf_rule_maps *m = ctx;
+
+	if (m->state->encap_rules != n)
+		__atomic_store_n(&m->state->encap_rules, n, __ATOMIC_RELEASE);
+}
+
 static void gen_bump(void *ctx)
 {
 	struct pcf_rule_maps *m = ctx;
@@ -251,6 +260,7 @@ static const struct pcf_table_ops maps_ops = {
 	.masks_switch = masks_switch,
 	.masks_current = masks_current,
 	.gen_bump = gen_bump,
+	.encap_rules = encap_rules,
 	.ctr_reset = ctr_reset,
 	.grace_start = grace_start,
 	.grace_done = grace_done,

@@ -241,7 +241,7 @@ static void test_refusals(void **state)
 		{ "add action redirect mirror nosuchdev0",
 		  "mirror \"nosuchdev0\": no such interface here" },
 		{ "add action redirect egress default",
-		  "egress \"default\": not kernel or wire" },
+		  "egress \"default\": not kernel, wire or dev IFNAME" },
 		{ "add action redirect queue 65536",
 		  "queue \"65536\": not a decimal number 0..65535" },
 		{ "add src 198.18.1.0/24 action redirect snat 198.18.2.77:20000-29999",
