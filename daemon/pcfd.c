@@ -34,6 +34,7 @@
 #include "ctl.h"
 #include "ctl_session.h"
 #include "ifwatch.h"
+#include "neigh.h"
 #include "journal.h"
 #include "loader.h"
 #include "log.h"
@@ -44,7 +45,7 @@
 #include "table.h"
 #include "workers.h"
 
-#define MAX_SOURCES 8
+#define MAX_SOURCES 10
 #define RECLAIM_MS  20 /* rule table work left for later: looked at so often */
 /* The session table is swept a slice a tick: at most so many entries
  * every CT_TICK_MS, a table of a million entries in 25 s. */
@@ -80,6 +81,7 @@ struct pcfd {
 	int epfd, stats_fd, watchdog_fd, tick_fd, ct_fd;
 	bool stop;
 	struct pcf_ifwatch *watch;
+	struct pcf_neigh_sync *neigh; /* explicit egress (issue 13) */
 	struct pcfd_iface ifs[PCF_MAX_IFACES];
 	bool look_again;   /* an interface event named one of ours */
 	__u32 ret_mtu;	   /* the return veth's, once set */
@@ -260,7 +262,11 @@ static int attach_all(struct pcfd *d)
 			return err;
 		}
 	}
-	return 0;
+	err = pcf_dp_set_vxlan_ports(d->dp, d->o.vxlan_ports);
+	if (err)
+		pr_warn("pcfd: cannot set the VXLAN ports: %s\n",
+			strerror(-err));
+	return err;
 }
 
 /* ---- the rules file ---- */
@@ -315,8 +321,10 @@ static int unsent_mirror(const struct pcfd *d)
 		const struct pcf_flow_change *c = &d->rules.changes[i];
 
 		if ((c->op == PCF_FLOW_ADD || c->op == PCF_FLOW_REPLACE) &&
-		    (c->rule.action.flags & PCF_ACT_MIRROR) &&
-		    !steered(d, c->rule.action.mirror_ifindex))
+		    (((c->rule.action.flags & PCF_ACT_MIRROR) &&
+		      !steered(d, c->rule.action.mirror_ifindex)) ||
+		     (c->rule.egress_ifindex &&
+		      !steered(d, c->rule.egress_ifindex))))
 			return i;
 	}
 	return -1;
@@ -330,7 +338,13 @@ static int apply_rules(struct pcfd *d)
 	if (!d->rules.n)
 		return 0;
 	failed = unsent_mirror(d);
-	if (failed >= 0) {
+	if (failed >= 0 && d->rules.changes[failed].rule.egress_ifindex &&
+	    !steered(d, d->rules.changes[failed].rule.egress_ifindex)) {
+		pcf_ctl_egress_dev_refusal(
+		    d->rules.changes[failed].rule.egress_ifindex, why,
+		    sizeof(why));
+		err = -ENODEV;
+	} else if (failed >= 0) {
 		pcf_ctl_mirror_refusal(
 		    d->rules.changes[failed].rule.action.mirror_ifindex, why,
 		    sizeof(why));
@@ -828,6 +842,38 @@ static void on_link_event(void *ctx, bool deleted, const struct pcf_link *l)
 		d->look_again = true;
 }
 
+/* Explicit egress (issue 13): neighbour events and pcf_steer's misses. */
+static int on_neigh_event(struct pcfd *d, struct pcfd_source *src)
+{
+	int err = pcf_neigh_read_events(d->neigh);
+
+	if (err && err != -ENOBUFS)
+		pr_warn("pcfd: neighbour events: %s\n", strerror(-err));
+	return 0;
+}
+
+static int on_neigh_miss(struct pcfd *d, struct pcfd_source *src)
+{
+	pcf_neigh_read_misses(d->neigh);
+	return 0;
+}
+
+static int open_neigh(struct pcfd *d)
+{
+	__u32 ifindex[PCF_MAX_IFACES];
+	int i, err;
+
+	for (i = 0; i < d->o.nifs; i++)
+		ifindex[i] = d->ifs[i].ifindex;
+	err = pcf_neigh_open(pcf_dp_neigh_fd(d->dp),
+			     pcf_dp_neigh_miss_fd(d->dp), ifindex, d->o.nifs,
+			     &d->neigh);
+	if (err)
+		pr_warn("pcfd: cannot follow the neighbour table: %s\n",
+			strerror(-err));
+	return err;
+}
+
 static int on_ifwatch(struct pcfd *d, struct pcfd_source *src)
 {
 	int err = pcf_ifwatch_read(d->watch, on_link_event, d);
@@ -1280,6 +1326,12 @@ static int run(struct pcfd *d)
 	if (!err)
 		err = pcfd_watch(d, pcf_ifwatch_fd(d->watch), on_ifwatch, NULL);
 	if (!err)
+		err = pcfd_watch(d, pcf_neigh_event_fd(d->neigh),
+				 on_neigh_event, NULL);
+	if (!err)
+		err = pcfd_watch(d, pcf_neigh_miss_fd(d->neigh), on_neigh_miss,
+				 NULL);
+	if (!err)
 		err = open_timers(d);
 	if (err)
 		return err;
@@ -1391,6 +1443,8 @@ static int serve(struct pcfd *d)
 	if (!err)
 		err = setup_return(d);
 	if (!err)
+		err = open_neigh(d);
+	if (!err)
 		err = apply_rules(d);
 	if (!err)
 		err = open_sessions(d);
@@ -1408,6 +1462,7 @@ static int serve(struct pcfd *d)
 	stop_workers(d);
 	pcf_ctl_close(d->ctl);
 	pcf_ifwatch_close(d->watch);
+	pcf_neigh_close(d->neigh);
 	pcf_dp_close(d->dp);
 	if (d->epfd >= 0)
 		close(d->epfd);

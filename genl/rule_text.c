@@ -881,6 +881,11 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		return refuse_kw(
 		    p, KW_DEV,
 		    "a session has no ingress interface: match it by src, dst, sport, dport and proto");
+	if (match_only && (given(p, KW_ENCAP) || given(p, KW_VNI)) &&
+	    strcmp(p->match_cmd, "flow del"))
+		return usage_error(
+		    p,
+		    "a session is of outer headers: match it by src, dst, sport, dport and proto");
 	err = check_match(p, r);
 	if (!err)
 		err = check_ct(p, r);
@@ -998,6 +1003,11 @@ static bool put_match(struct text *t, const struct pcf_rule *r)
 	const struct pcf_key *k = &r->key, *m = &r->mask;
 	char buf[PCF_TEXT_VALUE_MAX];
 
+	/* VXLAN (issue 13): what the rest is of, first */
+	if (PCF_TUN_KIND(k->tun & m->tun) == PCF_TUN_VXLAN)
+		put(t, " encap vxlan");
+	if (PCF_TUN_KIND(k->tun & m->tun) && (m->tun & PCF_TUN_VNI_MASK))
+		put(t, " vni %u", k->tun & PCF_TUN_VNI_MASK);
 	if (pcf_text_has_src(r))
 		put(t, " src %s",
 		    pcf_text_prefix(k->src, m->src, k->family, buf,
@@ -1014,11 +1024,6 @@ static bool put_match(struct text *t, const struct pcf_rule *r)
 		put(t, " proto %s", pcf_text_proto(k->proto, buf, sizeof(buf)));
 	if (m->ifindex)
 		put(t, " dev %s", pcf_text_ifname(k->ifindex, buf));
-	/* VXLAN (issue 13) */
-	if (PCF_TUN_KIND(k->tun & m->tun) == PCF_TUN_VXLAN)
-		put(t, " encap vxlan");
-	if (PCF_TUN_KIND(k->tun & m->tun) && (m->tun & PCF_TUN_VNI_MASK))
-		put(t, " vni %u", k->tun & PCF_TUN_VNI_MASK);
 	return !m->ifindex || if_indextoname(k->ifindex, buf);
 }
 

@@ -42,6 +42,13 @@ static json_object *match_json(const struct pcf_rule *r)
 		json_object_object_add(
 		    o, "dev",
 		    json_object_new_string(pcf_text_ifname(k->ifindex, buf)));
+	/* VXLAN (issue 13) */
+	if (PCF_TUN_KIND(k->tun & m->tun) == PCF_TUN_VXLAN)
+		json_object_object_add(o, "encap",
+				       json_object_new_string("vxlan"));
+	if (PCF_TUN_KIND(k->tun & m->tun) && (m->tun & PCF_TUN_VNI_MASK))
+		json_object_object_add(
+		    o, "vni", json_object_new_int(k->tun & PCF_TUN_VNI_MASK));
 	return o;
 }
 
@@ -90,6 +97,21 @@ static json_object *action_json(const struct pcf_rule *r)
 	json_object_object_add(
 	    o, "queue",
 	    a->flags & PCF_ACT_QUEUE ? json_object_new_int(a->queue) : NULL);
+	/* VXLAN and explicit egress (issue 13) */
+	json_object_object_add(
+	    o, "decap", json_object_new_boolean(a->flags & PCF_ACT_DECAP));
+	json_object_object_add(o, "egress_dev",
+			       r->egress_ifindex
+				   ? json_object_new_string(pcf_text_ifname(
+					 r->egress_ifindex, buf))
+				   : NULL);
+	json_object_object_add(
+	    o, "egress_via",
+	    r->egress_via_family
+		? json_object_new_string(inet_ntop(
+		      r->egress_via_family == 4 ? AF_INET : AF_INET6,
+		      r->egress_via, buf, sizeof(buf)))
+		: NULL);
 	return o;
 }
 

@@ -76,6 +76,8 @@ int pcf_ctl_fd(const struct pcf_ctl *ctl);
 
 /* Why a mirror to ifindex is refused (no worker runs there), into buf. */
 const char *pcf_ctl_mirror_refusal(__u32 ifindex, char *buf, size_t len);
+/* Why egress dev ifindex is refused (no worker runs there), into buf. */
+const char *pcf_ctl_egress_dev_refusal(__u32 ifindex, char *buf, size_t len);
 
 /* Report these workers in stats and flow replies (NULL: none). */
 void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w);

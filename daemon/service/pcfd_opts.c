@@ -45,6 +45,7 @@ enum {
 	OPT_SESSIONS,
 	OPT_SESSIONS_FULL,
 	OPT_CT_TIMEOUT, /* OPT_CT_TIMEOUT + enum pcf_ct_timeout */
+	OPT_VXLAN_PORT = OPT_CT_TIMEOUT + PCF_CT_T_MAX, /* issue 13 */
 };
 
 static const struct option longopts[] = {
@@ -90,6 +91,7 @@ static const struct option longopts[] = {
 	  OPT_CT_TIMEOUT + PCF_CT_T_ICMP },
 	{ "ct-timeout-generic", required_argument, NULL,
 	  OPT_CT_TIMEOUT + PCF_CT_T_GENERIC },
+	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "unload", no_argument, NULL, OPT_UNLOAD },
@@ -110,7 +112,7 @@ static void usage(FILE *f)
 	    "            [--cpus LIST] [--stats-interval SEC] [--return-veth NAME,PEER|none]\n"
 	    "            [--pipeline on|off] [--worker-timeout MS]\n"
 	    "            [--sessions N] [--sessions-full refuse|evict-oldest]\n"
-	    "            [--ct-timeout-NAME SEC]\n"
+	    "            [--ct-timeout-NAME SEC] [--vxlan-port PORT[,PORT...]]\n"
 	    "            [-f] [-v]\n"
 	    "       pcfd --unload [--pin-dir DIR] -i IFNAME\n"
 	    "       pcfd -c FILE --check\n"
@@ -152,6 +154,9 @@ static void usage(FILE *f)
 	    "                      tcp-syn-recv 60, tcp-established 432000,\n"
 	    "                      tcp-fin-wait 120, tcp-time-wait 120, tcp-close 10,\n"
 	    "                      udp 30, udp-stream 120, icmp 30, generic 600\n"
+	    "  --vxlan-port PORT[,PORT...]  UDP destination ports of the VXLAN\n"
+	    "                      frames encap rules look into, at most %u\n"
+	    "                      (default %u)\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
 	    "                      seconds, 0..%u (default %u; 0: only on SIGUSR1)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -165,7 +170,8 @@ static void usage(FILE *f)
 	    PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX,
 	    PCF_WORKERS_FRAMES_DEFAULT, PCF_WORKER_TIMEOUT_MS_DEFAULT,
 	    PCF_CT_SESSIONS_MIN, PCF_CT_SESSIONS_MAX, PCF_CT_SESSIONS_DEFAULT,
-	    PCF_CT_TIMEOUT_MAX, PCFD_STATS_INTERVAL_MAX,
+	    PCF_CT_TIMEOUT_MAX, PCF_VXLAN_PORTS_MAX, PCF_VXLAN_PORT,
+	    PCFD_STATS_INTERVAL_MAX,
 	    PCFD_STATS_INTERVAL_DEFAULT);
 }
 
@@ -397,6 +403,31 @@ static int add_interface(struct pcfd_opts *o, const char *name,
 	return 0;
 }
 
+/* VXLAN (issue 13): "4789" or "4789,8472": into ports, 0 ending them. */
+static int opt_vxlan_ports(const char *arg, __u16 *ports)
+{
+	__u16 got[PCF_VXLAN_PORTS_MAX] = {};
+	unsigned int n = 0;
+	const char *p = arg;
+	unsigned long v;
+	char *end;
+
+	for (;;) {
+		if (n == PCF_VXLAN_PORTS_MAX || *p < '1' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (errno || v > 65535 || (*end && *end != ','))
+			return -EINVAL;
+		got[n++] = v;
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	memcpy(ports, got, sizeof(got));
+	return 0;
+}
+
 /* Everything but the workers' options. */
 static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		    const struct origin *at)
@@ -454,6 +485,13 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		return 0;
 	case OPT_CHECK:
 		o->check = true;
+		return 0;
+	case OPT_VXLAN_PORT:
+		if (opt_vxlan_ports(arg, o->vxlan_ports))
+			return bad(at,
+				   "--vxlan-port wants 1 to " STR(
+				       PCF_VXLAN_PORTS_MAX) " ports 1..65535, comma separated",
+				   arg);
 		return 0;
 	case OPT_SESSIONS:
 		return opt_number(c, arg, &o->sessions, at);

@@ -44,6 +44,8 @@ struct pcfd_opts {
 	__u32 sessions;
 	enum pcf_ct_full ct_full;
 	struct pcf_ct_timeouts ct_timeouts;
+	/* VXLAN (issue 13): UDP ports of VXLAN frames, host order; 0 ends */
+	__u16 vxlan_ports[PCF_VXLAN_PORTS_MAX];
 	struct pcf_conf conf; /* the file's words: the strings above point in */
 };
 
