@@ -24,7 +24,7 @@ DAEMON_INC := -Idaemon -Idaemon/dataplane -Idaemon/control -Idaemon/service
 CFLAGS	?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D_GNU_SOURCE -Ibpf -Igenl -Itable $(DAEMON_INC) -Itools -I$(BUILD)/skel \
-	-MMD -MP
+	-I$(BUILD)/gen -MMD -MP
 LDLIBS	:= -lbpf -lxdp -lmnl -ljson-c -lsystemd -lelf -lz -lpthread
 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
@@ -117,6 +117,19 @@ $(LIBS):
 
 $(BUILD)/pcfd: $(BUILD)/daemon/pcfd.o $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# pcfd's HTTP endpoint (daemon/control/http*.c); what links libpcfd may use it
+$(BUILD)/pcfd $(BUILD)/tests/% $(BUILD)/bench/%: LDLIBS += -lmicrohttpd
+
+# the version /metrics reports (pcf_build_info): git describe of the tree,
+# the header rewritten only when it changes
+VERSION_H := $(BUILD)/gen/pcf_version.h
+.PHONY: FORCE
+$(VERSION_H): FORCE
+	@mkdir -p $(@D)
+	@v="#define PCF_VERSION \"$$(git describe --always --dirty 2>/dev/null || echo unknown)\""; \
+	echo "$$v" | cmp -s - $@ || echo "$$v" >$@
+$(BUILD)/daemon/control/metrics.o: $(VERSION_H)
 
 $(BUILD)/pcfctl: $(BUILD)/tools/pcfctl.o $(LIBCTL) $(LIBGENL)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

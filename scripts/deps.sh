@@ -9,8 +9,8 @@ set -eu
 
 PKGS="clang llvm gcc make pkg-config bpftool libbpf-dev libxdp-dev
 libelf-dev zlib1g-dev linux-libc-dev libmnl-dev libjson-c-dev libsystemd-dev
-libcmocka-dev libclang-rt-14-dev libnl-genl-3-dev iproute2 tcpdump socat
-nftables man-db
+libcmocka-dev libclang-rt-14-dev libnl-genl-3-dev libmicrohttpd-dev
+iproute2 tcpdump socat nftables man-db curl prometheus
 netsniff-ng util-linux procps python3 jq
 systemd systemd-container debootstrap"
 [ "${1:-}" = bench ] &&

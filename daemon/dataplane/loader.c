@@ -352,6 +352,41 @@ int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
 	return 0;
 }
 
+int pcf_dp_rule_counters_all(const struct pcf_dp *dp, struct pcf_counter *ret)
+{
+	enum { BATCH = 1024 };
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	__u32 keys[BATCH], out, count, i, c, done = 0;
+	const struct pcf_counter *v;
+	struct pcf_counter *vals;
+	void *in = NULL;
+	int err = 0;
+
+	vals = calloc((size_t)BATCH * dp->ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	memset(ret, 0, sizeof(*ret) * PCF_RULE_SLOTS);
+	while (!err && done < PCF_RULE_SLOTS) {
+		count = BATCH;
+		err = bpf_map_lookup_batch(dp->maps.stats_fd, in, &out, keys,
+					   vals, &count, &o);
+		err = err ? -errno : 0; /* -ENOENT: that was the last batch */
+		for (i = 0; (!err || err == -ENOENT) && i < count; i++) {
+			if (keys[i] >= PCF_RULE_SLOTS)
+				continue;
+			for (c = 0; c < (__u32)dp->ncpus; c++) {
+				v = &vals[(size_t)i * dp->ncpus + c];
+				ret[keys[i]].packets += v->packets;
+				ret[keys[i]].bytes += v->bytes;
+			}
+		}
+		done += count;
+		in = &out;
+	}
+	free(vals);
+	return err == -ENOENT ? 0 : err;
+}
+
 /*
  * A map of nrows rows holding the old rows' counters, pinned over the old
  * one in one rename: a crash leaves the old map or the new one.
