@@ -259,7 +259,7 @@ static int say_verdict(const struct suspect *s, enum pcf_judge_verdict v,
 	case PCF_JUDGE_UIDS:
 		return refuse(
 		    why, len,
-		    "uid %u: pid %d runs with other uids (a setuid program, or a process of another pid namespace)",
+		    "uid %u: pid %d runs with other uids (a setuid program, a process that changed its uids, or one of another pid namespace)",
 		    s->uid, s->pid);
 	case PCF_JUDGE_DEAD:
 		return refuse(
