@@ -51,7 +51,7 @@ BINS	   := $(if $(wildcard daemon/pcfd.c),$(BUILD)/pcfd) \
 TESTS	   := $(patsubst %.c,$(BUILD)/%,$(filter-out %.bpf.c,$(wildcard tests/unit/*.c tests/bpf/*.c)))
 TOOLS	   := $(patsubst %.c,$(BUILD)/%,$(filter-out %.bpf.c,$(wildcard tests/tools/*.c bench/*.c)))
 
-.PHONY: all deps check demo bench fuzz clean install uninstall format
+.PHONY: all deps check demo bench fuzz image clean install uninstall format
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -71,6 +71,11 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
+
+# the OCI image of pcfd and pcfctl: $(BUILD)/image/pcf-oci.tar (scripts/image.sh)
+image: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/image.sh $(BUILD)
 
 # libFuzzer targets: tests/fuzz/*.c, each built with clang and the sanitizers
 # together with the sources it exercises (instrumented too).
@@ -189,4 +194,4 @@ clean:
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/image -prune -o -name '*.d' -type f -print 2>/dev/null)
