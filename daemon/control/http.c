@@ -160,7 +160,7 @@ static struct MHD_Response *stream_response(struct http_answer *a)
 	s->st = a->st;
 	a->next = NULL; /* the stream has it now */
 	a->drop = NULL;
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024,
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
 					      stream_read, s, stream_free);
 	if (!r)
 		stream_free(s);
@@ -458,7 +458,7 @@ static int start_daemon(struct listener *l, int fd)
 	    fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)PCF_HTTP_CONNS_MAX,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)PCF_HTTP_IDLE_S,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PCF_HTTP_HEADERS_MAX,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PCF_HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, l,
 	    MHD_OPTION_NOTIFY_CONNECTION, connection, l, MHD_OPTION_END);
 	if (!l->d)
@@ -602,10 +602,22 @@ static void arm(struct pcf_http *h, __u64 now, __u64 due)
 		pr_warn("http: cannot arm the timer: %s\n", strerror(errno));
 }
 
+/* Does a listener have work left for now (a timeout of 0)? */
+static bool more_now(struct pcf_http *h)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+	unsigned int i;
+
+	for (i = 0; i < h->n; i++)
+		if (MHD_get_timeout(h->l[i].d, &ms) == MHD_YES && !ms)
+			return true;
+	return false;
+}
+
 int pcf_http_serve(struct pcf_http *h)
 {
 	struct epoll_event ev[PCF_HTTP_LISTENERS_MAX + 1];
-	__u64 expirations, now;
+	__u64 expirations, start = now_ns(), now;
 	unsigned int i;
 
 	/* what woke us is libmicrohttpd's to take: just empty the set */
@@ -613,10 +625,18 @@ int pcf_http_serve(struct pcf_http *h)
 	if (read(h->timer_fd, &expirations, sizeof(expirations)) < 0 &&
 	    errno != EAGAIN)
 		return -errno;
-	for (i = 0; i < h->n; i++)
-		if (MHD_run(h->l[i].d) != MHD_YES)
-			pr_debug("http: %s: a turn failed\n", h->l[i].name);
-	now = now_ns();
+	/*
+	 * libmicrohttpd moves each connection on by a step a run (a block
+	 * of an answer): run again while it has work, within a bounded
+	 * turn, rather than come back through the timer for every block.
+	 */
+	do {
+		for (i = 0; i < h->n; i++)
+			if (MHD_run(h->l[i].d) != MHD_YES)
+				pr_debug("http: %s: a turn failed\n",
+					 h->l[i].name);
+		now = now_ns();
+	} while (now - start < PCF_HTTP_TURN_NS && more_now(h));
 	arm(h, now, cut_overdue(h, now));
 	return 0;
 }

@@ -21,7 +21,8 @@
  * never block, a big answer (the metrics, the flows) is made a part at a
  * time as the client takes it, and each listener takes
  * PCF_HTTP_CONNS_MAX connections (a TCP address at most
- * PCF_HTTP_CONNS_PER_IP), headers of PCF_HTTP_HEADERS_MAX bytes, a body
+ * PCF_HTTP_CONNS_PER_IP), PCF_HTTP_CONN_MEMORY bytes for headers and
+ * the answer being written (what is more is refused), a body
  * of PCF_HTTP_BODY_MAX bytes (413 beyond), PCF_HTTP_IDLE_S seconds
  * without a byte and PCF_HTTP_REQUEST_S seconds for a request from its
  * first byte to its answer's last.
@@ -41,10 +42,13 @@
 #define PCF_HTTP_LISTENERS_MAX 4
 #define PCF_HTTP_CONNS_MAX     32
 #define PCF_HTTP_CONNS_PER_IP  8
-#define PCF_HTTP_HEADERS_MAX   (32 * 1024)
+#define PCF_HTTP_CONN_MEMORY   (128 * 1024)
 #define PCF_HTTP_BODY_MAX      (64 * 1024)
 #define PCF_HTTP_IDLE_S	       10
 #define PCF_HTTP_REQUEST_S     30
+/* the longest turn of the main loop the endpoint takes (a part of a
+ * big answer is made within it, so it may run over by one) */
+#define PCF_HTTP_TURN_NS (2 * 1000 * 1000ULL)
 /* /livez fails when a worker has not gone round its loop for so long */
 #define PCF_HTTP_LIVE_BEAT_MS 10000
 
