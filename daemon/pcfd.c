@@ -17,6 +17,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -548,6 +549,32 @@ static void stop_workers(struct pcfd *d)
 		pcf_wtotals_fold(d->totals, &in);
 	pcf_workers_stop(d->ws);
 	d->ws = NULL;
+}
+
+/*
+ * The workers pinned (--cpus): the main loop (control channel, HTTP and
+ * its /metrics, the journal) keeps to the other CPUs, if any is left, so
+ * that serving never takes a worker's time, as DPDK keeps its main lcore
+ * apart.  Workers made later pin themselves.
+ */
+static void keep_off_workers(const struct pcfd *d)
+{
+	const struct pcf_workers_cfg *w = &d->o.workers;
+	cpu_set_t set;
+	unsigned int i;
+
+	if (!w->ncpus || sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (i = 0; i < w->ncpus; i++)
+		CPU_CLR(w->cpus[i], &set);
+	if (!CPU_COUNT(&set))
+		return; /* workers on every CPU pcfd may use: shared */
+	if (sched_setaffinity(0, sizeof(set), &set))
+		pr_warn(
+		    "pcfd: cannot keep the main loop off the workers' CPUs: %s\n",
+		    strerror(errno));
+	else
+		pr_debug("pcfd: the main loop keeps off the workers' CPUs\n");
 }
 
 /*
@@ -1320,8 +1347,10 @@ static int serve(struct pcfd *d)
 		serve_workers(d);
 	if (!err)
 		err = start_workers(d);
-	if (!err)
+	if (!err) {
+		keep_off_workers(d);
 		err = run(d);
+	}
 	pcf_notify_stopping();
 	pcf_journal_event(LOG_NOTICE, "stopping", d->ifaces,
 			  "stopping: workers end, XDP and rules stay pinned");
