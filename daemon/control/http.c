@@ -48,6 +48,7 @@ struct http_conn {
 struct http_req {
 	struct textbuf body;
 	bool too_big;
+	bool answered; /* early, before its body: the rest is not read */
 };
 
 struct listener {
@@ -262,10 +263,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		if (!req)
 			return MHD_NO;
 		*req_cls = req;
-		if (says_too_big(c))
+		if (says_too_big(c)) {
+			req->answered = true;
 			return refuse_early(
 			    c, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "the body is bigger than pcfd takes (64 KiB)");
+		}
+		return MHD_YES;
+	}
+	if (req->answered) {
+		*upload_size = 0; /* thrown away: the connection ends */
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -365,7 +372,8 @@ static int unix_socket(struct listener *l, const struct sockaddr_un *un,
 		       socklen_t len)
 {
 	struct stat st;
-	int fd, probe;
+	int fd, probe, err;
+	mode_t mask;
 
 	snprintf(l->path, sizeof(l->path), "%s", un->sun_path);
 	snprintf(l->name, sizeof(l->name), "unix:%s", un->sun_path);
@@ -387,11 +395,17 @@ static int unix_socket(struct listener *l, const struct sockaddr_un *un,
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (const struct sockaddr *)un, len) ||
-	    /* anyone may read; who may change is judged per request */
-	    chmod(l->path, 0666) || stat(l->path, &st)) {
-		int err = -errno;
-
+	/*
+	 * Made 0666 as bind() makes it (the umask does it, not a chmod of
+	 * the path, which someone could have swapped for a link by then):
+	 * anyone may read, who may change is judged per request.
+	 */
+	mask = umask(0111);
+	err = bind(fd, (const struct sockaddr *)un, len) ? -errno : 0;
+	umask(mask);
+	if (!err && lstat(l->path, &st))
+		err = -errno;
+	if (err) {
 		close(fd);
 		return err;
 	}
@@ -438,7 +452,7 @@ static void unlink_ours(struct listener *l)
 {
 	struct stat st;
 
-	if (l->is_unix && !stat(l->path, &st) && st.st_dev == l->dev &&
+	if (l->is_unix && !lstat(l->path, &st) && st.st_dev == l->dev &&
 	    st.st_ino == l->ino)
 		unlink(l->path);
 }
