@@ -62,8 +62,10 @@
 # HTTP (issue 14), pcfd with --http on a unix socket:
 #   fwd-16k     (c) with the table full: 16 383 exact rules more, HTTP on
 #   fwd-16k-scrape  the same, GET /metrics every 100 ms the whole run
-#               (bench/http-load over one keep-alive connection); goal:
-#               its rate within 1 % of fwd-16k's
+#               (bench/http-load over one keep-alive connection, on CPU 0
+#               as gen: Prometheus runs elsewhere); goal: its rate within
+#               1 % of fwd-16k's (the ratio of the medians, and the median
+#               of each run's ratio: the runs are interleaved)
 #   http        once per run, no traffic, pcfd of its own: 20 scrapes of
 #               /metrics with 16 384 rules (goal: < 50 ms each), and
 #               10 000 POST /flows over one keep-alive connection (goal:
