@@ -28,7 +28,7 @@
 /* One rule as the scrape began. */
 struct rule_snap {
 	__u32 id;
-	struct pcf_counter xdp, workers;
+	struct pcf_counter xdp;
 };
 
 enum section {
@@ -39,8 +39,6 @@ enum section {
 	SEC_LINKS,
 	SEC_RULE_PACKETS,
 	SEC_RULE_BYTES,
-	SEC_RULE_WORKER_PACKETS,
-	SEC_RULE_WORKER_BYTES,
 	SEC_DONE,
 };
 
@@ -50,37 +48,39 @@ struct pcf_metrics {
 	unsigned int next; /* the next rule of a rule section */
 	struct rule_snap *rules;
 	unsigned int nrules, cap;
+	__u32 nctr; /* counter indexes in use: 0 .. nctr - 1 */
 };
 
 /* ---- the rules, read when the scrape begins ---- */
 
-struct snap_walk {
-	struct pcf_metrics *m;
-	const struct pcf_counter *xdp; /* by counter index */
-};
-
+/* One rule of the table: its id, and its counter index for now. */
 static int snap_one(const struct pcf_rule *r, __u32 slot, void *ctx)
 {
-	struct snap_walk *w = ctx;
-	struct pcf_metrics *m = w->m;
+	struct pcf_metrics *m = ctx;
 	struct rule_snap *s;
 
 	if (m->nrules == m->cap)
 		return -ENOSPC; /* more rules than the table said: next time */
 	s = &m->rules[m->nrules++];
 	s->id = r->id;
-	s->xdp =
-	    r->ctr < PCF_RULE_SLOTS ? w->xdp[r->ctr] : (struct pcf_counter){};
-	pcf_dp_rule_counters(m->src.dp, r->ctr, NULL, &s->workers);
+	s->xdp.packets = r->ctr; /* its counters come in its stead below */
+	if (r->ctr >= m->nctr && r->ctr < PCF_RULE_SLOTS)
+		m->nctr = r->ctr + 1;
 	return 0;
 }
 
+/*
+ * The rules, then the counters of the indexes from 0 to the highest they
+ * use, in batches (a fresh table uses the lowest ones; one that saw much
+ * change may use any of PCF_RULE_SLOTS).
+ */
 static int snap_rules(struct pcf_metrics *m)
 {
 	struct pcf_table *t = pcf_dp_table(m->src.dp);
-	struct snap_walk w = { .m = m };
-	struct pcf_counter *xdp;
+	struct pcf_counter *xdp = NULL;
 	struct pcf_table_info ti;
+	unsigned int i;
+	__u64 ctr;
 	int err;
 
 	pcf_table_info(t, &ti);
@@ -88,15 +88,19 @@ static int snap_rules(struct pcf_metrics *m)
 	if (!m->cap)
 		return 0;
 	m->rules = calloc(m->cap, sizeof(*m->rules));
-	xdp = malloc(sizeof(*xdp) * PCF_RULE_SLOTS);
-	if (!m->rules || !xdp) {
-		free(xdp);
+	if (!m->rules)
 		return -ENOMEM;
+	pcf_table_foreach(t, 1, snap_one, m);
+	if (m->nctr)
+		xdp = malloc(sizeof(*xdp) * m->nctr);
+	if (m->nctr && !xdp)
+		return -ENOMEM;
+	err = m->nctr ? pcf_dp_rule_counters_all(m->src.dp, xdp, m->nctr) : 0;
+	for (i = 0; !err && i < m->nrules; i++) {
+		ctr = m->rules[i].xdp.packets;
+		m->rules[i].xdp =
+		    ctr < m->nctr ? xdp[ctr] : (struct pcf_counter){};
 	}
-	err = pcf_dp_rule_counters_all(m->src.dp, xdp);
-	w.xdp = xdp;
-	if (!err)
-		pcf_table_foreach(t, 1, snap_one, &w);
 	free(xdp);
 	return err;
 }
@@ -502,22 +506,12 @@ struct rule_family {
 };
 
 static const struct rule_family rule_families[] = {
-	[SEC_RULE_PACKETS -
-	 SEC_RULE_PACKETS] = { "pcf_rule_packets_total",
-			       "Packets pcf_steer matched to a rule (its id)",
-			       offsetof(struct rule_snap, xdp.packets) },
-	[SEC_RULE_BYTES -
-	    SEC_RULE_PACKETS] = { "pcf_rule_bytes_total",
-				  "Bytes of the packets pcf_steer matched to a rule",
-				  offsetof(struct rule_snap, xdp.bytes) },
-	[SEC_RULE_WORKER_PACKETS -
-	    SEC_RULE_PACKETS] = { "pcf_rule_worker_packets_total",
-				  "Packets of a rule the workers' pipelines ran",
-				  offsetof(struct rule_snap, workers.packets) },
-	[SEC_RULE_WORKER_BYTES -
-	    SEC_RULE_PACKETS] = { "pcf_rule_worker_bytes_total",
-				  "Bytes of the packets of a rule the workers' pipelines ran",
-				  offsetof(struct rule_snap, workers.bytes) },
+	{ "pcf_rule_packets_total",
+	  "Packets pcf_steer matched to a rule (its id)",
+	  offsetof(struct rule_snap, xdp.packets) },
+	{ "pcf_rule_bytes_total",
+	  "Bytes of the packets pcf_steer matched to a rule",
+	  offsetof(struct rule_snap, xdp.bytes) },
 };
 
 /* RULES_PER_PART rules of one family; true when the family is done. */
@@ -562,8 +556,6 @@ int pcf_metrics_next(struct pcf_metrics *m, struct textbuf *b)
 		break;
 	case SEC_RULE_PACKETS:
 	case SEC_RULE_BYTES:
-	case SEC_RULE_WORKER_PACKETS:
-	case SEC_RULE_WORKER_BYTES:
 		if (!rules_part(m, b))
 			return b->oom ? -ENOMEM : 0;
 		break;

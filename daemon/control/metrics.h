@@ -31,7 +31,12 @@
  *   pcf_worker_heartbeat_age_seconds{ifname,queue} gauge
  *   pcf_link_{rx,tx}_{packets,dropped}_total{ifname}, pcf_link_mtu_bytes
  *   pcf_rule_packets_total, pcf_rule_bytes_total{rule}   XDP's, per rule id
- *   pcf_rule_worker_packets_total, _bytes_total{rule}    the workers'
+ *
+ * Per rule only what pcf_steer matched: two series a rule (32 768 for a
+ * full table) is what a Prometheus of many nodes can keep, and the scrape
+ * stays cheap for the node.  What the workers' pipelines ran of a rule
+ * is in GET /flows (worker_packets, worker_bytes), and in total per
+ * worker here.
  */
 #ifndef PCF_METRICS_H
 #define PCF_METRICS_H

@@ -352,7 +352,8 @@ int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
 	return 0;
 }
 
-int pcf_dp_rule_counters_all(const struct pcf_dp *dp, struct pcf_counter *ret)
+int pcf_dp_rule_counters_all(const struct pcf_dp *dp, struct pcf_counter *ret,
+			     __u32 n)
 {
 	enum { BATCH = 1024 };
 	LIBBPF_OPTS(bpf_map_batch_opts, o);
@@ -362,17 +363,20 @@ int pcf_dp_rule_counters_all(const struct pcf_dp *dp, struct pcf_counter *ret)
 	void *in = NULL;
 	int err = 0;
 
+	if (n > PCF_RULE_SLOTS)
+		return -EINVAL;
 	vals = calloc((size_t)BATCH * dp->ncpus, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	memset(ret, 0, sizeof(*ret) * PCF_RULE_SLOTS);
-	while (!err && done < PCF_RULE_SLOTS) {
-		count = BATCH;
+	memset(ret, 0, sizeof(*ret) * n);
+	/* an array's batches come in key order, from 0 */
+	while (!err && done < n) {
+		count = n - done < BATCH ? n - done : BATCH;
 		err = bpf_map_lookup_batch(dp->maps.stats_fd, in, &out, keys,
 					   vals, &count, &o);
 		err = err ? -errno : 0; /* -ENOENT: that was the last batch */
 		for (i = 0; (!err || err == -ENOENT) && i < count; i++) {
-			if (keys[i] >= PCF_RULE_SLOTS)
+			if (keys[i] >= n)
 				continue;
 			for (c = 0; c < (__u32)dp->ncpus; c++) {
 				v = &vals[(size_t)i * dp->ncpus + c];

@@ -59,11 +59,11 @@ got=$(flow 198.18.2.1 5002 20)
 [ "$(echo "$got" | awk '$3 == 62' | wc -l)" = 20 ] || fail_stats "through rule 1: $got"
 wait_for 15 query_ge 'pcf_xdp_packets_total{verdict="redirect"}' 20 ||
 	fail "pcf_xdp_packets_total{verdict=\"redirect\"}: $(query 'pcf_xdp_packets_total{verdict="redirect"}')"
-wait_for 15 query_ge 'pcf_rule_worker_packets_total{rule="1"}' 20 ||
-	fail "rule 1: $(query 'pcf_rule_worker_packets_total{rule="1"}')"
-[ "$(query 'pcf_rule_packets_total{rule="1"}')" = 20 ] || fail "rule 1's XDP packets"
+wait_for 15 query_ge 'pcf_rule_packets_total{rule="1"}' 20 ||
+	fail "rule 1: $(query 'pcf_rule_packets_total{rule="1"}')"
+[ "$(query 'pcf_rule_bytes_total{rule="1"}')" -ge 800 ] || fail "rule 1's bytes"
 wait_for 15 query_ge 'sum(pcf_worker_rx_packets_total)' 20 || fail "the workers' rx"
-log "Prometheus: redirect $(query 'pcf_xdp_packets_total{verdict="redirect"}'), rule 1 $(query 'pcf_rule_worker_packets_total{rule="1"}') packets through the workers"
+log "Prometheus: redirect $(query 'pcf_xdp_packets_total{verdict="redirect"}'), rule 1 $(query 'pcf_rule_packets_total{rule="1"}') packets, the workers $(query 'sum(pcf_worker_rx_packets_total)')"
 
 # totals FILE: every _total sample of /metrics, "series value" a line
 totals() { metrics | grep -v '^#' | grep '_total[{ ]' | sed 's/ \([0-9]*\)$/ \1/' | sort >"$1"; }
@@ -103,15 +103,15 @@ got=$(flow 198.18.2.1 5002 10)
 [ "$(echo "$got" | awk '$3 == 62' | wc -l)" = 10 ] || fail_stats "after the workers' restart: $got"
 totals "$TMP/t5"
 not_less "$TMP/t4" "$TMP/t5" || fail "after traffic"
-grep -q "^pcf_rule_worker_packets_total{rule=\"1\"} 40$" "$TMP/t5" ||
-	fail "rule 1: $(grep 'rule_worker_packets' "$TMP/t5")"
+grep -q "^pcf_rule_packets_total{rule=\"1\"} 40$" "$TMP/t5" ||
+	fail "rule 1: $(grep 'rule_packets' "$TMP/t5")"
 
 log "Prometheus saw no counter reset"
-wait_for 15 query_ge 'pcf_rule_worker_packets_total{rule="1"}' 40 || fail "the last scrapes"
+wait_for 15 query_ge 'pcf_rule_packets_total{rule="1"}' 40 || fail "the last scrapes"
 wait_for 15 query_ge 'sum(pcf_worker_rx_packets_total)' 40 || fail "the workers' rx"
 for q in 'sum(resets(pcf_worker_rx_packets_total[5m]))' \
 	'sum(resets(pcf_worker_tx_packets_total[5m]))' \
-	'sum(resets(pcf_rule_worker_packets_total[5m]))' \
+	'sum(resets(pcf_rule_packets_total[5m]))' \
 	'sum(resets(pcf_xdp_packets_total[5m]))'; do
 	[ "$(query "$q")" = 0 ] || fail "$q: $(query "$q")"
 done
