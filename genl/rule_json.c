@@ -96,7 +96,8 @@ json_object *pcf_json_rule(const struct pcf_rule *r,
 
 	if (!o)
 		return NULL;
-	json_object_object_add(o, "id", json_object_new_int64(r->id));
+	if (r->id) /* a rule pcfd has not given an id yet has none */
+		json_object_object_add(o, "id", json_object_new_int64(r->id));
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 	json_object_object_add(o, "match", match_json(r));
 	json_object_object_add(o, "action", action_json(&r->action));

@@ -13,7 +13,8 @@
  *    "packets": 0, "bytes": 0, "worker_packets": 0, "worker_bytes": 0}
  *
  * The match has only the fields the rule matches on; the action has every
- * field, null (or 0, false, "default") where the rule sets nothing.
+ * field, null (or 0, false, "default") where the rule sets nothing; "id"
+ * is there when the rule has one (pcfd's always do).
  *
  * Reading is the grammar of rule_text.h field by field (one set of
  * checks and messages for words and JSON): a refusal names the field
