@@ -12,6 +12,10 @@
 # so adding a file needs no Makefile change.
 
 BUILD	?= build
+# one name for each file: a BUILD given as an absolute path into this tree
+# (the tests' scripts give it so to make install) is made relative, so the
+# dependency files (-MMD) and the rules name the same targets
+override BUILD := $(patsubst $(CURDIR)/%,%,$(BUILD))
 CC	?= gcc
 CLANG	?= clang
 BPFTOOL	?= bpftool

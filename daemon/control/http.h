@@ -45,7 +45,7 @@
 #define PCF_HTTP_CONN_MEMORY   (128 * 1024)
 #define PCF_HTTP_BODY_MAX      (64 * 1024)
 #define PCF_HTTP_IDLE_S	       10
-#define PCF_HTTP_REQUEST_S     30
+#define PCF_HTTP_REQUEST_S     15
 /* the longest turn of the main loop the endpoint takes (a part of a
  * big answer is made within it, so it may run over by one) */
 #define PCF_HTTP_TURN_NS (2 * 1000 * 1000ULL)

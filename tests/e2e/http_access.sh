@@ -12,7 +12,7 @@
 #  - two clients sending a request a byte a second and 40 connections
 #    saying nothing: pcfctl and the netlink channel are served at once
 #    meanwhile, HTTP clients beyond 32 connections are not, the others
-#    are again when those close, and the slow requests are cut 30 s
+#    are again when those close, and the slow requests are cut 15 s
 #    after they began.
 . "$(dirname "$0")/http_env.bash"
 need_tool setpriv util-linux
@@ -147,12 +147,12 @@ wait_for 5 sh -c "curl -sS -m 1 --unix-socket '$SOCK' -o /dev/null http://pcfd/r
 	fail "HTTP is not served again once the connections closed"
 log "served again once they closed"
 
-log "the slow requests are cut 30 s after they began"
-wait_for 40 sh -c "grep -q cut '$TMP/slow.1' && grep -q cut '$TMP/slow.2'" ||
+log "the slow requests are cut 15 s after they began"
+wait_for 25 sh -c "grep -q cut '$TMP/slow.1' && grep -q cut '$TMP/slow.2'" ||
 	fail "slow clients: $(cat "$TMP/slow.1" "$TMP/slow.2")"
 for i in 1 2; do
 	s=$(sed -n 's/^cut after \([0-9]*\) s$/\1/p' "$TMP/slow.$i")
-	[ "${s:-0}" -ge 29 ] && [ "$s" -le 35 ] || fail "slow client $i: $(cat "$TMP/slow.$i")"
+	[ "${s:-0}" -ge 14 ] && [ "$s" -le 20 ] || fail "slow client $i: $(cat "$TMP/slow.$i")"
 done
 log "slow clients: $(cat "$TMP/slow.1"), $(cat "$TMP/slow.2") (the test began them $((SECONDS - SLOW_START)) s ago)"
 expect 200 GET /livez
