@@ -16,6 +16,10 @@ BUILD	?= build
 # (the tests' scripts give it so to make install) is made relative, so the
 # dependency files (-MMD) and the rules name the same targets
 override BUILD := $(patsubst $(CURDIR)/%,%,$(BUILD))
+ifeq ($(filter /%,$(BUILD)),)
+# and a goal named by its absolute path (the fuzz tests do) is that file
+$(CURDIR)/$(BUILD)/%: $(BUILD)/% ;
+endif
 CC	?= gcc
 CLANG	?= clang
 BPFTOOL	?= bpftool

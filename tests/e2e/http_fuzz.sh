@@ -8,10 +8,6 @@
 # `make fuzz` (clang, ASan, UBSan); needs no root.
 . "$(dirname "$0")/../lib/common.sh"
 
-FUZZ=$BUILD/tests/fuzz/fuzz_rule_json
-make -s -C "$top" BUILD="$BUILD" "$FUZZ" >"$TMP/build.log" 2>&1 ||
-	{ cat "$TMP/build.log"; fail "make fuzz"; }
-
 # seeds: what pcfctl -j flow show prints, and a controller's short form
 mkdir -p "$TMP/corpus"
 cat >"$TMP/corpus/show" <<'J'
@@ -20,10 +16,5 @@ J
 cat >"$TMP/corpus/short" <<'J'
 {"match": {"dst": "2001:db8::/33", "proto": "icmpv6", "sport": 128}, "action": {"type": "redirect", "dnat": "[2001:db8::7]:8080", "egress": "wire"}}
 J
-"$FUZZ" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=2048 -timeout=10 \
-	-rss_limit_mb=512 -artifact_prefix="$TMP/" "$TMP/corpus" >"$TMP/fuzz.log" 2>&1
-rc=$?
-tail -n 1 "$TMP/fuzz.log"
-[ "$rc" = 0 ] || { tail -n 40 "$TMP/fuzz.log"; fail "fuzz_rule_json exited $rc"; }
-grep -q "^Done [0-9]* runs" "$TMP/fuzz.log" || fail "the fuzzer did not run"
+fuzz_for_a_while fuzz_rule_json 2048 512
 log PASS
