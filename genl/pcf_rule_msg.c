@@ -276,11 +276,9 @@ static int get_tun(const struct nlattr *const *tb, struct pcf_key *k,
 	if (tb[PCF_A_MATCH_VNI] && !tb[PCF_A_MATCH_ENCAP])
 		return pcf_ext_refuse(ext, tb[PCF_A_MATCH_VNI],
 				      "vni needs encap vxlan");
-	/* (a rule without encap gets the kind byte from the table) */
-	if (tb[PCF_A_MATCH_ENCAP]) {
+	m->tun = PCF_TUN_KIND_MASK;
+	if (tb[PCF_A_MATCH_ENCAP])
 		k->tun = PCF_TUN(mnl_attr_get_u32(tb[PCF_A_MATCH_ENCAP]), 0);
-		m->tun = PCF_TUN_KIND_MASK;
-	}
 	if (tb[PCF_A_MATCH_VNI]) {
 		k->tun |= mnl_attr_get_u32(tb[PCF_A_MATCH_VNI]);
 		m->tun |= PCF_TUN_VNI_MASK;
@@ -438,7 +436,10 @@ static int get_action(const struct nlattr *nest, struct pcf_rule *r,
 int pcf_rule_from_attrs(const struct nlattr *const *tb, struct pcf_rule *ret,
 			struct pcf_extack *ext)
 {
-	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT };
+	/* VXLAN (issue 13): a rule's match, as the table keeps it, says
+	 * whether it is about outer or inner headers */
+	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT,
+			      .mask.tun = PCF_TUN_KIND_MASK };
 	int err;
 
 	if (tb[PCF_A_FLOW_ID])

@@ -338,6 +338,8 @@ enum kw_id {
 	KW_ENCAP,
 	KW_VNI,
 	KW_DECAP,
+	KW_EGRESS_DEV, /* "egress dev": two words of the line */
+	KW_VIA,
 	KW_COUNT,
 };
 
@@ -349,9 +351,11 @@ struct parser {
 	unsigned int seen;	   /* keywords given, by bit */
 	const char *val[KW_COUNT]; /* their values as given */
 	const char *match_cmd;	   /* match words only: whose ("flow del") */
-	/* a keyword's words after its value it took (egress dev IF via X) */
-	int i, extra;
-	const char *egress_dev; /* IFNAME of egress dev */
+	/* what a refusal calls each keyword (NULL: the keyword itself) and
+	 * where it came from, for pcf_text_rule_words */
+	const char *label[KW_COUNT];
+	int at[KW_COUNT];
+	int bad; /* the word refused, or -1 */
 };
 
 #define usage_error(p, ...) pcf_text_refuse((p)->err, (p)->errlen, __VA_ARGS__)
@@ -578,43 +582,29 @@ static int kw_mirror(struct parser *p, const char *kw, const char *v,
 }
 
 /*
- * Explicit egress (issue 13): "egress dev IFNAME [via NEXTHOP]", the
- * words after "dev" taken here.
+ * Explicit egress (issue 13): "egress dev IFNAME" (a keyword of two
+ * words, see parse_rule) and "via NEXTHOP".
  */
-static int egress_dev(struct parser *p, struct pcf_rule *r)
+static int kw_egress_dev(struct parser *p, const char *kw, const char *v,
+			 struct pcf_rule *r)
 {
-	int at = p->i + 2; /* after "egress dev" */
-	const char *via;
-	__u8 addr[16] = {}, family;
-
-	if (at >= p->argc)
-		return usage_error(p, "egress dev needs an interface: egress dev IFNAME [via NEXTHOP]");
-	if (ifindex(p, "egress dev", p->argv[at], &r->egress_ifindex))
-		return -EINVAL;
-	p->egress_dev = p->argv[at];
 	r->action.egress = PCF_EGRESS_WIRE;
-	p->extra = 1;
-	if (at + 1 >= p->argc || strcmp(p->argv[at + 1], "via"))
-		return 0;
-	if (at + 2 >= p->argc)
-		return usage_error(p, "\"via\" needs a value: egress dev %s via NEXTHOP", p->argv[at]);
-	via = p->argv[at + 2];
-	if (parse_addr(via, addr, &family))
-		return refuse_word(p, "via", via, "not an IPv4 or IPv6 address");
-	memcpy(r->egress_via, addr, sizeof(addr));
-	r->egress_via_family = family;
-	p->extra = 3;
+	return ifindex(p, kw, v, &r->egress_ifindex);
+}
+
+static int kw_via(struct parser *p, const char *kw, const char *v,
+		  struct pcf_rule *r)
+{
+	if (parse_addr(v, r->egress_via, &r->egress_via_family))
+		return refuse_word(p, kw, v, "not an IPv4 or IPv6 address");
 	return 0;
 }
 
 static int kw_egress(struct parser *p, const char *kw, const char *v,
 		     struct pcf_rule *r)
 {
-	int e;
+	int e = pcf_genl_egress_parse(v);
 
-	if (!strcmp(v, "dev"))
-		return egress_dev(p, r);
-	e = pcf_genl_egress_parse(v);
 	if (e <= PCF_EGRESS_DEFAULT)
 		return refuse_word(p, kw, v, "not kernel, wire or dev IFNAME");
 	r->action.egress = e;
@@ -655,7 +645,7 @@ static int kw_encap(struct parser *p, const char *kw, const char *v,
 	if (strcmp(v, "vxlan"))
 		return refuse_word(p, kw, v, "not vxlan (the one encapsulation known)");
 	r->key.tun |= PCF_TUN(PCF_TUN_VXLAN, 0);
-	r->mask.tun |= PCF_TUN_KIND_MASK;
+	r->mask.tun |= PCF_TUN_KIND_MASK; /* (also for a session match) */
 	return 0;
 }
 
@@ -701,6 +691,8 @@ static const struct keyword keywords[KW_COUNT] = {
 	[KW_ENCAP] = { "encap", KIND_MATCH, false, kw_encap },
 	[KW_VNI] = { "vni", KIND_MATCH, false, kw_vni },
 	[KW_DECAP] = { "decap", KIND_ACTION, true, kw_decap },
+	[KW_EGRESS_DEV] = { "egress dev", KIND_ACTION, false, kw_egress_dev },
+	[KW_VIA] = { "via", KIND_ACTION, false, kw_via },
 };
 
 static int find_keyword(const char *word)
@@ -718,9 +710,16 @@ static bool given(const struct parser *p, enum kw_id k)
 	return p->seen & (1U << k);
 }
 
+/* What refusals call keyword k: its label, or the keyword itself. */
+static const char *kw_label(const struct parser *p, enum kw_id k)
+{
+	return p->label[k] ? p->label[k] : keywords[k].name;
+}
+
 /* Refuse keyword k of the line, named with its value as given. */
-#define refuse_kw(p, k, ...) \
-	refuse_word(p, keywords[k].name, (p)->val[k], __VA_ARGS__)
+#define refuse_kw(p, k, ...)    \
+	((p)->bad = (p)->at[k], \
+	 refuse_word(p, kw_label(p, k), (p)->val[k], __VA_ARGS__))
 
 static bool has_ports(__u8 proto)
 {
@@ -794,11 +793,22 @@ static int check_encap(struct parser *p, const struct pcf_rule *r)
 	if (encap && given(p, KW_CT))
 		return usage_error(
 		    p, "ct tracks outer headers: it does not go with encap vxlan");
-	if (r->egress_ifindex && a->verdict != PCF_VERDICT_REDIRECT)
-		return usage_error(
-		    p,
-		    "egress dev is where a worker sends: write action redirect ... egress dev %s",
-		    p->egress_dev);
+	if (given(p, KW_EGRESS_DEV) && a->verdict != PCF_VERDICT_REDIRECT)
+		return refuse_kw(
+		    p, KW_EGRESS_DEV,
+		    "the workers send by it: write action redirect ... egress dev %s",
+		    p->val[KW_EGRESS_DEV]);
+	/* (wire, as JSON prints it beside egress_dev, says no other) */
+	if (given(p, KW_EGRESS_DEV) && given(p, KW_EGRESS) &&
+	    strcmp(p->val[KW_EGRESS], "wire"))
+		return refuse_kw(
+		    p, KW_EGRESS,
+		    "egress dev %s is the egress: give no other",
+		    p->val[KW_EGRESS_DEV]);
+	if (given(p, KW_VIA) && !given(p, KW_EGRESS_DEV))
+		return refuse_kw(p, KW_VIA,
+				 "a next hop needs its interface: write egress dev IFNAME via %s",
+				 p->val[KW_VIA]);
 	return 0;
 }
 
@@ -836,6 +846,26 @@ static int check_ct(struct parser *p, const struct pcf_rule *r)
 	return 0;
 }
 
+/*
+ * Take keyword k with its value (NULL for a flag), called label in a
+ * refusal; at: where the word came from (its index, for the caller).
+ */
+static int take_word(struct parser *p, enum kw_id k, const char *val,
+		     const char *label, int at, struct pcf_rule *r)
+{
+	const struct keyword *kw = &keywords[k];
+	int err;
+
+	p->seen |= 1U << k;
+	p->val[k] = val;
+	p->label[k] = label;
+	p->at[k] = at;
+	err = kw->parse(p, kw_label(p, k), val, r);
+	if (err)
+		p->bad = at;
+	return err;
+}
+
 /* The rule words of add/replace (match_only: of del), from argv[i] on. */
 static int parse_rule(struct parser *p, int i, bool match_only,
 		      struct pcf_rule *r)
@@ -844,12 +874,22 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 	int k, err;
 
 	*r = (struct pcf_rule){ .prio = PCF_PRIO_DEFAULT };
+	/* VXLAN (issue 13): a rule's match, as the table keeps it, says
+	 * whether it is about outer or inner headers (a session's not) */
+	if (!match_only || !strcmp(p->match_cmd, "flow del"))
+		r->mask.tun = PCF_TUN_KIND_MASK;
 	for (; i < p->argc; i++) {
 		k = find_keyword(p->argv[i]);
 		if (k < 0)
 			return usage_error(
 			    p, "unknown word \"%s\" (try \"pcfctl flow help\")",
 			    p->argv[i]);
+		/* explicit egress (issue 13): "egress dev IFNAME" */
+		if (k == KW_EGRESS && i + 1 < p->argc &&
+		    !strcmp(p->argv[i + 1], "dev")) {
+			k = KW_EGRESS_DEV;
+			i++;
+		}
 		kw = &keywords[k];
 		if (match_only && kw->kind != KIND_MATCH)
 			return usage_error(
@@ -859,18 +899,14 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 			    kw->name);
 		if (given(p, k))
 			return usage_error(p, "\"%s\" given twice", kw->name);
-		p->seen |= 1U << k;
 		if (!kw->flag && i + 1 >= p->argc)
 			return usage_error(p, "\"%s\" needs a value", kw->name);
-		p->val[k] = kw->flag ? NULL : p->argv[i + 1];
-		p->i = i;
-		p->extra = 0;
-		err = kw->parse(p, kw->name, p->val[k], r);
+		err = take_word(p, k, kw->flag ? NULL : p->argv[i + 1], NULL, i,
+				r);
 		if (err)
 			return err;
 		if (!kw->flag)
 			i++;
-		i += p->extra;
 	}
 	if (!match_only && !given(p, KW_ACTION))
 		return usage_error(
@@ -890,6 +926,45 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 	if (!err)
 		err = check_ct(p, r);
 	return err ? err : check_encap(p, r);
+}
+
+int pcf_text_rule_words(const struct pcf_text_word *words, int n,
+			struct pcf_rule *ret, int *ret_bad, char *err,
+			size_t errlen)
+{
+	struct parser p = { .err = err, .errlen = errlen, .bad = -1 };
+	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT,
+			      .mask.tun = PCF_TUN_KIND_MASK }; /* issue 13 */
+	int i, k, rc = 0;
+
+	for (i = 0; !rc && i < n; i++) {
+		k = find_keyword(words[i].keyword);
+		if (k < 0 || given(&p, k) ||
+		    (keywords[k].flag != !words[i].value)) {
+			p.bad = i;
+			rc = usage_error(&p, "%s: not a word of a rule here",
+					 words[i].label);
+		} else {
+			rc = take_word(&p, k, words[i].value, words[i].label, i,
+				       &r);
+		}
+	}
+	if (!rc && !given(&p, KW_ACTION))
+		rc = usage_error(&p,
+				 "a rule needs \"action pass|drop|redirect\"");
+	if (!rc)
+		rc = check_match(&p, &r);
+	if (!rc)
+		rc = check_ct(&p, &r);
+	if (!rc)
+		rc = check_encap(&p, &r);
+	if (rc) {
+		if (ret_bad)
+			*ret_bad = p.bad;
+		return rc;
+	}
+	*ret = r;
+	return 0;
 }
 
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)
@@ -1054,7 +1129,8 @@ static bool put_action(struct text *t, const struct pcf_rule *r)
 	if (a->flags & PCF_ACT_MIRROR)
 		put(t, " mirror %s", pcf_text_ifname(a->mirror_ifindex, buf));
 	if (r->egress_ifindex) /* explicit egress (issue 13) */
-		put(t, " egress dev %s", pcf_text_ifname(r->egress_ifindex, buf));
+		put(t, " egress dev %s",
+		    pcf_text_ifname(r->egress_ifindex, buf));
 	else if (a->egress != PCF_EGRESS_DEFAULT)
 		put(t, " egress %s", pcf_genl_egress_name(a->egress));
 	if (r->egress_via_family)
