@@ -207,8 +207,9 @@ _Static_assert(PCF_RULE_SLOTS <= PCF_CACHE_NO_RULE,
 
 /*
  * IPv4: the first 17 bytes are those of the packet's pcf_key4.  The
- * caches hold results of outer lookups only (tun 0): an inner lookup
- * (VXLAN, issue 13) searches.
+ * IPv4 cache holds outer keys only (tun 0); the IPv6 one, whole keys,
+ * also holds the inner keys of VXLAN frames of both families (issue 13):
+ * the best rule for the inner headers alone.
  */
 struct pcf_cached4 {
 	__u32 ifindex;

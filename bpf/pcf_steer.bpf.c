@@ -1573,19 +1573,34 @@ __noinline int pcf_vxlan_inner(struct xdp_md *ctx, const struct pcf_pkt *outer,
 	return 1;
 }
 
+/* The rank of the rule in slot (~0: none there). */
+static __always_inline __u64 slot_rank(int slot)
+{
+	__u32 s = slot;
+	struct pcf_rule *rule;
+
+	if (slot < 0)
+		return ~0ULL;
+	rule = bpf_map_lookup_elem(&pcf_rules, &s);
+	return rule ? pcf_rank(rule->prio, rule->id) : ~0ULL;
+}
+
 /*
- * The search for an inner key, for a rule ranked before the outer
- * headers' winner (slot outer_slot, -1: none); ret->slot -1 if none is.
- * Not through the flow caches, which hold outer results.
+ * The best rule for an inner key (its tun set; 8-byte aligned), through
+ * the IPv6 flow cache, which holds whole keys, whatever the inner
+ * family: the search's answer for the inner headers alone.  It wins if
+ * ranked before the outer headers' winner (slot outer_slot, -1: none);
+ * else ret->slot is -1.
  */
 __noinline int pcf_classify_inner(const struct pcf_key *key, int outer_slot,
 				  struct hit *ret)
 {
 	struct pcf_table_state *st;
-	__u64 start = ~0ULL;
-	struct pcf_rule *rule;
-	__u32 zero = 0, slot;
+	struct pcf_cache_set6 *s;
+	struct pcf_cached6 *c;
+	__u32 zero = 0, buf, idx, w;
 	struct pcf_key4 pk;
+	__u64 g;
 
 	if (!key || !ret)
 		return 0;
@@ -1593,18 +1608,39 @@ __noinline int pcf_classify_inner(const struct pcf_key *key, int outer_slot,
 	st = bpf_map_lookup_elem(&pcf_state, &zero);
 	if (!st)
 		return 0;
-	if (outer_slot >= 0) {
-		slot = outer_slot;
-		rule = bpf_map_lookup_elem(&pcf_rules, &slot);
-		if (rule)
-			start = pcf_rank(rule->prio, rule->id);
-	}
-	if (key->family == 4) {
-		pcf_key4_of(&pk, key);
-		search(key, &pk, READ_ONCE(st->mask_buf), start, ret);
+	g = READ_ONCE(st->gen); /* before the list: as classify() */
+	barrier();
+	buf = READ_ONCE(st->mask_buf);
+	idx = pcf_hash6(key) >> (64 - PCF_CACHE6_SET_BITS);
+	s = bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
+	c = NULL;
+	if (s)
+		for (w = 0; w < PCF_CACHE_WAYS; w++) {
+			if (cached6_is(&s->way[w], key, g)) {
+				c = &s->way[w];
+				break;
+			}
+		}
+	if (c) {
+		CACHE_HIT(c, ret);
 	} else {
-		search(key, NULL, READ_ONCE(st->mask_buf), start, ret);
+		if (key->family == 4) {
+			pcf_key4_of(&pk, key);
+			search(key, &pk, buf, ~0ULL, ret);
+		} else {
+			search(key, NULL, buf, ~0ULL, ret);
+		}
+		if (s) {
+			c = CACHE_VICTIM(s, g);
+			if (c)
+				c->key = *key;
+			CACHE_FILL(c, ret, g);
+		}
 	}
+	/* the rank of two rules matters only when both headers match */
+	if (ret->slot >= 0 && outer_slot >= 0 &&
+	    slot_rank(outer_slot) < slot_rank(ret->slot))
+		ret->slot = -1;
 	return 0;
 }
 

@@ -526,13 +526,11 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 	struct pcf_key4 pk;
 	int w, v = -1, slot;
 
-	/* an inner packet alone (VXLAN, issue 13): searched, while the
-	 * table holds encap rules */
-	if (pkt->tun)
-		return m->state.encap_rules
-			   ? search(m, pkt, m->state.mask_buf, ~0ULL)
-			   : -1;
-	if (pkt->family == 4) {
+	/* an inner packet (VXLAN, issue 13): looked for while the table
+	 * holds encap rules, through the IPv6 cache (whole keys) */
+	if (pkt->tun && !m->state.encap_rules)
+		return -1;
+	if (pkt->family == 4 && !pkt->tun) {
 		pcf_key4_of(&pk, pkt);
 		s = &m->cache4[pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS)];
 	} else {
@@ -569,18 +567,22 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
  * headers' winner through the cache; while the table holds encap rules,
  * a search of the inner key (no cache) for a rule ranked before it.
  */
+static __u64 slot_rank(const struct pcf_mem *m, int slot)
+{
+	return slot < 0 ? ~0ULL : pcf_rank(m->slots[slot].prio, m->slots[slot].id);
+}
+
 int pcf_mem_classify_encap(struct pcf_mem *m, const struct pcf_key *outer,
 			   const struct pcf_key *inner)
 {
 	int slot = pcf_mem_classify(m, outer), islot;
-	__u64 start = ~0ULL;
 
 	if (!inner || !m->state.encap_rules || slot == PCF_MEM_ENTRY_WRONG)
 		return slot;
-	if (slot >= 0)
-		start = pcf_rank(m->slots[slot].prio, m->slots[slot].id);
-	islot = search(m, inner, m->state.mask_buf, start);
-	return islot == -1 ? slot : islot;
+	islot = pcf_mem_classify(m, inner);
+	if (islot == PCF_MEM_ENTRY_WRONG)
+		return islot;
+	return slot_rank(m, islot) < slot_rank(m, slot) ? islot : slot;
 }
 
 /* ---- life and the test's controls ---- */
