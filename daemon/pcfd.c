@@ -837,6 +837,24 @@ static bool return_gone(struct pcfd *d)
  * those back, forget those gone, follow MTUs (the return veth's, the
  * workers' frames), and restart the workers when their set changed.
  */
+/* Explicit egress (issue 13): the interfaces' indexes (0: not there). */
+static void steered_ifindexes(const struct pcfd *d, __u32 *ifindex)
+{
+	int i;
+
+	for (i = 0; i < d->o.nifs; i++)
+		ifindex[i] = d->ifs[i].ifindex;
+}
+
+/* Their neighbours, after an interface came or went. */
+static void refresh_neigh(struct pcfd *d)
+{
+	__u32 ifindex[PCF_MAX_IFACES];
+
+	steered_ifindexes(d, ifindex);
+	pcf_neigh_set_ifaces(d->neigh, ifindex, d->o.nifs);
+}
+
 static void reconcile(struct pcfd *d)
 {
 	__u32 old_mtu[PCF_MAX_IFACES], room;
@@ -856,8 +874,10 @@ static void reconcile(struct pcfd *d)
 	for (i = 0; i < d->o.nifs; i++)
 		if (old_mtu[i])
 			say_mtu(d, i, old_mtu[i], restart);
-	if (restart || (!d->ws && mtu_changed))
+	if (restart || (!d->ws && mtu_changed)) {
 		restart_workers(d);
+		refresh_neigh(d); /* an interface came or went */
+	}
 }
 
 /* Is l one of the interfaces pcfd uses? */
@@ -900,10 +920,9 @@ static int on_neigh_miss(struct pcfd *d, struct pcfd_source *src)
 static int open_neigh(struct pcfd *d)
 {
 	__u32 ifindex[PCF_MAX_IFACES];
-	int i, err;
+	int err;
 
-	for (i = 0; i < d->o.nifs; i++)
-		ifindex[i] = d->ifs[i].ifindex;
+	steered_ifindexes(d, ifindex);
 	err = pcf_neigh_open(pcf_dp_neigh_fd(d->dp),
 			     pcf_dp_neigh_miss_fd(d->dp), ifindex, d->o.nifs,
 			     &d->neigh);

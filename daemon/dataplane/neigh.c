@@ -228,19 +228,37 @@ static int dump(struct pcf_neigh_sync *s)
 	return mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
 }
 
+/* The interfaces to follow, with their own Ethernet addresses. */
+static void set_ifaces(struct pcf_neigh_sync *s, const __u32 *ifindex,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	s->n = 0;
+	for (i = 0; i < n && s->n < PCF_MAX_IFACES; i++)
+		if (ifindex[i] && !iface_mac(ifindex[i], s->smac[s->n]))
+			s->ifindex[s->n++] = ifindex[i];
+}
+
+int pcf_neigh_set_ifaces(struct pcf_neigh_sync *s, const __u32 *ifindex,
+			 unsigned int n)
+{
+	if (!s)
+		return 0;
+	set_ifaces(s, ifindex, n);
+	return dump(s);
+}
+
 int pcf_neigh_open(int map_fd, int ringbuf_fd, const __u32 *ifindex,
 		   unsigned int n, struct pcf_neigh_sync **ret)
 {
 	struct pcf_neigh_sync *s = calloc(1, sizeof(*s));
 	int rcvbuf = RCVBUF, err;
-	unsigned int i;
 
 	if (!s)
 		return -ENOMEM;
 	s->map_fd = map_fd;
-	for (i = 0; i < n && s->n < PCF_MAX_IFACES; i++)
-		if (!iface_mac(ifindex[i], s->smac[s->n]))
-			s->ifindex[s->n++] = ifindex[i];
+	set_ifaces(s, ifindex, n);
 	s->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!s->nl) {
 		err = -errno;

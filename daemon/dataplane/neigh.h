@@ -31,6 +31,9 @@ struct pcf_neigh_sync;
 int pcf_neigh_open(int map_fd, int ringbuf_fd, const __u32 *ifindex,
 		   unsigned int n, struct pcf_neigh_sync **ret);
 void pcf_neigh_close(struct pcf_neigh_sync *s);
+/* The interfaces changed (pcfd restarts its workers): copy theirs anew. */
+int pcf_neigh_set_ifaces(struct pcf_neigh_sync *s, const __u32 *ifindex,
+			 unsigned int n);
 /* Readable when events (rtnetlink) or misses (ring buffer) wait. */
 int pcf_neigh_event_fd(const struct pcf_neigh_sync *s);
 int pcf_neigh_miss_fd(const struct pcf_neigh_sync *s);
