@@ -409,9 +409,8 @@ static __always_inline int cached6_is(const struct pcf_cached6 *c,
 {
 	const __u64 *x = (const __u64 *)&c->key, *y = (const __u64 *)k;
 
-	return c->gen == g &&
-	       !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
-		 (x[4] ^ y[4]) | (x[5] ^ y[5]));
+	return c->gen == g && !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) |
+				(x[3] ^ y[3]) | (x[4] ^ y[4]) | (x[5] ^ y[5]));
 }
 
 /* A cache entry's result into ret; a first use marks it used. */
@@ -608,8 +607,7 @@ static __always_inline int rewrite_l3(struct xdp_md *ctx,
 				return 0;
 			old = *(__u16 *)&ip6h->nexthdr;
 			ip6h->hop_limit = hl > 255 ? 255 : hl;
-			pcf_csum_delta16(delta, old,
-					 *(__u16 *)&ip6h->nexthdr);
+			pcf_csum_delta16(delta, old, *(__u16 *)&ip6h->nexthdr);
 		}
 	}
 	return 1;
@@ -1511,8 +1509,7 @@ to_worker:
 /* ---- VXLAN (issue 13): rules on the inner packet ---- */
 
 /* Is port (network order) one of pcfd's --vxlan-port ports? */
-static __always_inline int vxlan_port(const struct pcf_config *cfg,
-				      __be16 port)
+static __always_inline int vxlan_port(const struct pcf_config *cfg, __be16 port)
 {
 	int i;
 

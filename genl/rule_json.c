@@ -108,9 +108,9 @@ static json_object *action_json(const struct pcf_rule *r)
 	json_object_object_add(
 	    o, "egress_via",
 	    r->egress_via_family
-		? json_object_new_string(inet_ntop(
-		      r->egress_via_family == 4 ? AF_INET : AF_INET6,
-		      r->egress_via, buf, sizeof(buf)))
+		? json_object_new_string(
+		      inet_ntop(r->egress_via_family == 4 ? AF_INET : AF_INET6,
+				r->egress_via, buf, sizeof(buf)))
 		: NULL);
 	return o;
 }

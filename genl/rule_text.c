@@ -643,7 +643,8 @@ static int kw_encap(struct parser *p, const char *kw, const char *v,
 		    struct pcf_rule *r)
 {
 	if (strcmp(v, "vxlan"))
-		return refuse_word(p, kw, v, "not vxlan (the one encapsulation known)");
+		return refuse_word(p, kw, v,
+				   "not vxlan (the one encapsulation known)");
 	r->key.tun |= PCF_TUN(PCF_TUN_VXLAN, 0);
 	r->mask.tun |= PCF_TUN_KIND_MASK; /* (also for a session match) */
 	return 0;
@@ -765,9 +766,10 @@ static int check_match(struct parser *p, const struct pcf_rule *r)
 				 "the rule's addresses are IPv%u: use %s",
 				 k->family, k->family == 4 ? "icmp" : "icmpv6");
 	if (given(p, KW_VNI) && !given(p, KW_ENCAP))
-		return refuse_kw(p, KW_VNI,
-				 "a VNI is a VXLAN frame's: write encap vxlan vni %s",
-				 p->val[KW_VNI]);
+		return refuse_kw(
+		    p, KW_VNI,
+		    "a VNI is a VXLAN frame's: write encap vxlan vni %s",
+		    p->val[KW_VNI]);
 	return 0;
 }
 
@@ -785,14 +787,17 @@ static int check_encap(struct parser *p, const struct pcf_rule *r)
 		    p,
 		    "decap takes the outer headers off a VXLAN frame: add encap vxlan to the match");
 	if (given(p, KW_DECAP) && a->verdict == PCF_VERDICT_DROP)
-		return usage_error(p, "a dropped packet is not decapsulated: write action drop without decap");
+		return usage_error(
+		    p,
+		    "a dropped packet is not decapsulated: write action drop without decap");
 	if (encap && a->verdict == PCF_VERDICT_REDIRECT && !given(p, KW_DECAP))
 		return usage_error(
 		    p,
 		    "the workers take the inner frame: write action redirect decap ...");
 	if (encap && given(p, KW_CT))
 		return usage_error(
-		    p, "ct tracks outer headers: it does not go with encap vxlan");
+		    p,
+		    "ct tracks outer headers: it does not go with encap vxlan");
 	if (given(p, KW_EGRESS_DEV) && a->verdict != PCF_VERDICT_REDIRECT)
 		return refuse_kw(
 		    p, KW_EGRESS_DEV,
@@ -801,14 +806,14 @@ static int check_encap(struct parser *p, const struct pcf_rule *r)
 	/* (wire, as JSON prints it beside egress_dev, says no other) */
 	if (given(p, KW_EGRESS_DEV) && given(p, KW_EGRESS) &&
 	    strcmp(p->val[KW_EGRESS], "wire"))
-		return refuse_kw(
-		    p, KW_EGRESS,
-		    "egress dev %s is the egress: give no other",
-		    p->val[KW_EGRESS_DEV]);
+		return refuse_kw(p, KW_EGRESS,
+				 "egress dev %s is the egress: give no other",
+				 p->val[KW_EGRESS_DEV]);
 	if (given(p, KW_VIA) && !given(p, KW_EGRESS_DEV))
-		return refuse_kw(p, KW_VIA,
-				 "a next hop needs its interface: write egress dev IFNAME via %s",
-				 p->val[KW_VIA]);
+		return refuse_kw(
+		    p, KW_VIA,
+		    "a next hop needs its interface: write egress dev IFNAME via %s",
+		    p->val[KW_VIA]);
 	return 0;
 }
 
@@ -1135,8 +1140,8 @@ static bool put_action(struct text *t, const struct pcf_rule *r)
 		put(t, " egress %s", pcf_genl_egress_name(a->egress));
 	if (r->egress_via_family)
 		put(t, " via %s",
-		    inet_ntop(addr_af(r->egress_via_family), r->egress_via,
-			      buf, sizeof(buf)));
+		    inet_ntop(addr_af(r->egress_via_family), r->egress_via, buf,
+			      sizeof(buf)));
 	if (a->flags & PCF_ACT_QUEUE)
 		put(t, " queue %u", a->queue);
 	return (!(a->flags & PCF_ACT_MIRROR) ||

@@ -569,7 +569,8 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
  */
 static __u64 slot_rank(const struct pcf_mem *m, int slot)
 {
-	return slot < 0 ? ~0ULL : pcf_rank(m->slots[slot].prio, m->slots[slot].id);
+	return slot < 0 ? ~0ULL
+			: pcf_rank(m->slots[slot].prio, m->slots[slot].id);
 }
 
 int pcf_mem_classify_encap(struct pcf_mem *m, const struct pcf_key *outer,

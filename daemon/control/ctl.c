@@ -293,9 +293,10 @@ static const char *no_worker(const char *what, __u32 ifindex, const char *why,
 
 	if (!if_indextoname(ifindex, name))
 		snprintf(name, sizeof(name), "ifindex %u", ifindex);
-	snprintf(buf, len,
-		 "%s %s: no pcfd worker runs on it, so %s: %sstart pcfd with -i %s too",
-		 what, name, why, advice, name);
+	snprintf(
+	    buf, len,
+	    "%s %s: no pcfd worker runs on it, so %s: %sstart pcfd with -i %s too",
+	    what, name, why, advice, name);
 	return buf;
 }
 

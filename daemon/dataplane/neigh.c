@@ -21,11 +21,11 @@
 #include "ifwatch.h"
 #include "neigh.h"
 
-#define RCVBUF (1 << 20)
-#define ASKED  16 /* next hops asked for lately, not asked again soon */
+#define RCVBUF	     (1 << 20)
+#define ASKED	     16 /* next hops asked for lately, not asked again soon */
 #define ASK_AGAIN_NS 1000000000ULL
 /* the kernel's states in which a neighbour's address may be used */
-#define NUD_USABLE                                                          \
+#define NUD_USABLE                                                           \
 	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | \
 	 NUD_NOARP)
 

@@ -182,8 +182,7 @@ static void usage(FILE *f)
 	    PCF_WORKERS_FRAMES_DEFAULT, PCF_WORKER_TIMEOUT_MS_DEFAULT,
 	    PCF_CT_SESSIONS_MIN, PCF_CT_SESSIONS_MAX, PCF_CT_SESSIONS_DEFAULT,
 	    PCF_CT_TIMEOUT_MAX, PCF_VXLAN_PORTS_MAX, PCF_VXLAN_PORT,
-	    PCFD_STATS_INTERVAL_MAX,
-	    PCFD_STATS_INTERVAL_DEFAULT);
+	    PCFD_STATS_INTERVAL_MAX, PCFD_STATS_INTERVAL_DEFAULT);
 }
 
 /* Where the option being parsed came from, for messages. */
@@ -570,10 +569,11 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		return 0;
 	case OPT_VXLAN_PORT:
 		if (opt_vxlan_ports(arg, o->vxlan_ports))
-			return bad(at,
-				   "--vxlan-port wants 1 to " STR(
-				       PCF_VXLAN_PORTS_MAX) " ports 1..65535, comma separated",
-				   arg);
+			return bad(
+			    at,
+			    "--vxlan-port wants 1 to " STR(
+				PCF_VXLAN_PORTS_MAX) " ports 1..65535, comma separated",
+			    arg);
 		return 0;
 	case OPT_SESSIONS:
 		return opt_number(c, arg, &o->sessions, at);

@@ -74,10 +74,11 @@ static __u32 steer_pick(const struct pcf_key *k, const struct pcf_key *inner)
 	frame_of(k, &f);
 	if (inner) {
 		frame_of(inner, &in);
-		frame_vxlan(&f, &(struct frame_spec){ .family = k->family,
-						      .src = "198.18.0.1",
-						      .dst = "198.18.0.2",
-						      .sport = ntohs(k->sport) },
+		frame_vxlan(&f,
+			    &(struct frame_spec){ .family = k->family,
+						  .src = "198.18.0.1",
+						  .dst = "198.18.0.2",
+						  .sport = ntohs(k->sport) },
 			    inner->tun & PCF_TUN_VNI_MASK, &in, true);
 		frame_of(k, &in); /* the outer headers k says */
 		memcpy(f.data, in.data, in.l4 + 4); /* to the UDP ports */

@@ -49,8 +49,8 @@ static void test_inner_drop(void **state)
 		for (ifam = 4; ifam <= 6; ifam += 2) {
 			struct pcf_rule r =
 			    encap_rule(ifam, PCF_VERDICT_DROP, 100);
-			struct frame_spec s = ifam == 4 ? spec4(IPPROTO_UDP)
-							: spec6(IPPROTO_UDP);
+			struct frame_spec s =
+			    ifam == 4 ? spec4(IPPROTO_UDP) : spec6(IPPROTO_UDP);
 			struct frame f, in;
 			__u32 id;
 
@@ -62,8 +62,8 @@ static void test_inner_drop(void **state)
 			assert_hits(id, 1);
 			/* the same packet unencapsulated: an outer key, no
 			 * encap rule for it */
-			expect(&in, XDP_PASS, PCF_VERDICT_PASS,
-			       PCF_REASON_MISS, NULL);
+			expect(&in, XDP_PASS, PCF_VERDICT_PASS, PCF_REASON_MISS,
+			       NULL);
 			assert_hits(id, 1);
 		}
 }
@@ -110,9 +110,9 @@ static void test_outer_and_inner_by_rank(void **state)
 	assert_hits(iid, 0);
 	/* the outer rule below the inner one: the inner wins */
 	outer.prio = 300;
-	assert_int_equal(
-	    pcf_table_add(pcf_dp_table(env.dp), &outer, PCF_TABLE_REPLACE, NULL),
-	    0);
+	assert_int_equal(pcf_table_add(pcf_dp_table(env.dp), &outer,
+				       PCF_TABLE_REPLACE, NULL),
+			 0);
 	expect(&f, XDP_DROP, PCF_VERDICT_DROP, PCF_REASON_NONE, NULL);
 	assert_hits(iid, 1);
 	/* an inner packet the encap rule does not match: the outer rule */
@@ -194,8 +194,8 @@ static void test_pass_rewrite_inner(void **state)
 	for (ofam = 4; ofam <= 6; ofam += 2)
 		for (csum = 0; csum <= 1; csum++) {
 			vxlan_of(&f, ofam, &s, VNI, csum, &in);
-			expect(&f, XDP_PASS, PCF_VERDICT_PASS,
-			       PCF_REASON_NONE, &res);
+			expect(&f, XDP_PASS, PCF_VERDICT_PASS, PCF_REASON_NONE,
+			       &res);
 			assert_int_equal(res.len, f.len);
 			got = f;
 			memcpy(got.data, result_frame(&res), res.len);

@@ -152,9 +152,9 @@ static inline void gen_fix_action(struct gen *g, struct pcf_rule *r)
 	bool encap = PCF_TUN_KIND(r->key.tun);
 
 	r->action.flags &= ~PCF_ACT_DECAP;
-	if (encap && (r->action.verdict == PCF_VERDICT_REDIRECT ||
-		      (r->action.verdict == PCF_VERDICT_PASS &&
-		       gen_chance(g, 50))))
+	if (encap &&
+	    (r->action.verdict == PCF_VERDICT_REDIRECT ||
+	     (r->action.verdict == PCF_VERDICT_PASS && gen_chance(g, 50))))
 		r->action.flags |= PCF_ACT_DECAP;
 }
 
@@ -307,10 +307,11 @@ static inline int gen_reference_encap(const struct pcf_rule *rules,
 				      const struct pcf_key *outer,
 				      const struct pcf_key *inner)
 {
-	int o = gen_reference(rules, n, outer), i = gen_reference(rules, n, inner);
+	int o = gen_reference(rules, n, outer),
+	    i = gen_reference(rules, n, inner);
 
 	if (o < 0 || (i >= 0 && pcf_rank(rules[i].prio, rules[i].id) <
-					pcf_rank(rules[o].prio, rules[o].id)))
+				    pcf_rank(rules[o].prio, rules[o].id)))
 		return i;
 	return o;
 }

@@ -41,8 +41,10 @@ static struct nlmsghdr *msg(char *buf, __u16 type, int family, __u16 state,
 
 static void test_usable(void **state)
 {
-	static const __u16 usable[] = { NUD_REACHABLE, NUD_STALE, NUD_DELAY,
-					NUD_PROBE, NUD_PERMANENT, NUD_NOARP };
+	static const __u16 usable[] = {
+		NUD_REACHABLE, NUD_STALE,     NUD_DELAY,
+		NUD_PROBE,     NUD_PERMANENT, NUD_NOARP
+	};
 	char buf[512];
 	struct pcf_neigh_key k;
 	__u8 mac[6];
@@ -61,11 +63,11 @@ static void test_usable(void **state)
 		assert_memory_equal(k.addr + 4, "\0\0\0\0\0\0\0\0\0\0\0\0", 12);
 		assert_memory_equal(mac, MAC, 6);
 	}
-	assert_int_equal(pcf_neigh_parse(msg(buf, RTM_NEWNEIGH, AF_INET6,
-					     NUD_REACHABLE, "2001:db8:2::1",
-					     true),
-					 &k, mac),
-			 1);
+	assert_int_equal(
+	    pcf_neigh_parse(msg(buf, RTM_NEWNEIGH, AF_INET6, NUD_REACHABLE,
+				"2001:db8:2::1", true),
+			    &k, mac),
+	    1);
 	assert_int_equal(k.family, 6);
 }
 
@@ -81,8 +83,8 @@ static void test_gone(void **state)
 
 	for (i = 0; i < sizeof(unusable) / sizeof(unusable[0]); i++)
 		assert_int_equal(
-		    pcf_neigh_parse(msg(buf, RTM_NEWNEIGH, AF_INET,
-					unusable[i], "198.18.2.1", true),
+		    pcf_neigh_parse(msg(buf, RTM_NEWNEIGH, AF_INET, unusable[i],
+					"198.18.2.1", true),
 				    &k, mac),
 		    0);
 	assert_int_equal(pcf_neigh_parse(msg(buf, RTM_DELNEIGH, AF_INET,
@@ -90,11 +92,11 @@ static void test_gone(void **state)
 					 &k, mac),
 			 0);
 	/* reachable but no MAC address (a device without one) */
-	assert_int_equal(pcf_neigh_parse(msg(buf, RTM_NEWNEIGH, AF_INET,
-					     NUD_REACHABLE, "198.18.2.1",
-					     false),
-					 &k, mac),
-			 0);
+	assert_int_equal(
+	    pcf_neigh_parse(msg(buf, RTM_NEWNEIGH, AF_INET, NUD_REACHABLE,
+				"198.18.2.1", false),
+			    &k, mac),
+	    0);
 	assert_int_equal(k.ifindex, 7);
 }
 
@@ -120,8 +122,8 @@ static void test_not_ours(void **state)
 					 &k, mac),
 			 -1);
 	/* cut in its header */
-	nlh = msg(buf, RTM_NEWNEIGH, AF_INET, NUD_REACHABLE, "198.18.2.1",
-		  true);
+	nlh =
+	    msg(buf, RTM_NEWNEIGH, AF_INET, NUD_REACHABLE, "198.18.2.1", true);
 	nlh->nlmsg_len = NLMSG_LENGTH(4);
 	assert_int_equal(pcf_neigh_parse(nlh, &k, mac), -1);
 }

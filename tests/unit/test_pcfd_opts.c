@@ -497,9 +497,9 @@ static void test_http_and_sessions(void **state)
 /* --vxlan-port (issue 13): none set (4789 in pcf_steer), or 1..4 ports. */
 static void test_vxlan_port(void **state)
 {
-	static const char *const bad[] = { "0",	      "65536", "4789,",
-					   ",4789",   "1,2,3,4,5", "x",
-					   "4789;8472", "-1",   NULL };
+	static const char *const bad[] = { "0",		"65536",     "4789,",
+					   ",4789",	"1,2,3,4,5", "x",
+					   "4789;8472", "-1",	     NULL };
 	struct pcfd_opts o;
 	int i;
 

@@ -585,9 +585,8 @@ static void test_model(void **state)
 	       (unsigned long long)seed, rounds, OPS,
 	       (unsigned long long)refused, (unsigned long long)faults,
 	       (unsigned long long)cases, (unsigned long long)encap,
-	       (unsigned long long)probes,
-	       (unsigned long long)writes, (unsigned long long)ends,
-	       (unsigned long long)waits,
+	       (unsigned long long)probes, (unsigned long long)writes,
+	       (unsigned long long)ends, (unsigned long long)waits,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	assert_true(cases >= 100000);
 	assert_true(encap >= cases / 8);
