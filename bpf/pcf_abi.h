@@ -403,11 +403,15 @@ struct pcf_table_state {
 	__u64 gen;
 	__u32 mask_buf;
 	/*
-	 * VXLAN (issue 13): rules with encap in the table.  While 0, no
-	 * packet is looked into; stored after an encap rule's entries are
-	 * in, and cleared after the last one's are gone.
+	 * VXLAN (issue 13): rules with encap in the table, and rules
+	 * without.  While encap_rules is 0, no packet is looked into; while
+	 * outer_rules is 0, no packet's own headers are looked up (a table of
+	 * encap rules alone, or none).  Each is stored after a rule's entries
+	 * are in, and lowered after they are gone.
 	 */
 	__u32 encap_rules;
+	__u32 outer_rules;
+	__u32 pad2;
 };
 
 /* ---- VXLAN (issue 13) ---- */

@@ -541,6 +541,10 @@ static __noinline void classify(const struct pcf_key *key, struct hit *ret)
 	 * result is never older than its tag (pcfd moves the generation on
 	 * after every change is complete).
 	 */
+	/* VXLAN (issue 13): a table of encap rules alone (or none) has no
+	 * rule for the packet's own headers */
+	if (!READ_ONCE(st->outer_rules))
+		return;
 	g = READ_ONCE(st->gen);
 	barrier();
 	buf = READ_ONCE(st->mask_buf);

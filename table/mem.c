@@ -354,12 +354,16 @@ static void gen_bump(void *ctx)
 	observed(m);
 }
 
-static void encap_rules(void *ctx, __u32 n)
+static void rule_kinds(void *ctx, __u32 encap, __u32 outer)
 {
 	struct pcf_mem *m = ctx;
 
-	if (m->state.encap_rules != n) {
-		m->state.encap_rules = n;
+	if (m->state.encap_rules != encap) {
+		m->state.encap_rules = encap;
+		observed(m);
+	}
+	if (m->state.outer_rules != outer) {
+		m->state.outer_rules = outer;
 		observed(m);
 	}
 }
@@ -420,7 +424,7 @@ static const struct pcf_table_ops mem_ops = {
 	.masks_switch = masks_switch,
 	.masks_current = masks_current,
 	.gen_bump = gen_bump,
-	.encap_rules = encap_rules,
+	.rule_kinds = rule_kinds,
 	.ctr_reset = ctr_reset,
 	.grace_start = grace_start,
 	.grace_done = grace_done,
@@ -529,6 +533,9 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 	/* an inner packet (VXLAN, issue 13): looked for while the table
 	 * holds encap rules, through the IPv6 cache (whole keys) */
 	if (pkt->tun && !m->state.encap_rules)
+		return -1;
+	/* (no rule without encap: the packet's own headers not looked up) */
+	if (!pkt->tun && !m->state.outer_rules)
 		return -1;
 	if (pkt->family == 4 && !pkt->tun) {
 		pcf_key4_of(&pk, pkt);

@@ -654,9 +654,10 @@ static int flows_del(struct pcf_table *t, const struct pcf_rule *r, __u32 slot)
 /* ---- changes ---- */
 
 /*
- * VXLAN (issue 13): rules with encap, as pcf_steer reads it (whether to
- * look into packets): stored at the end of a change, so it is set after
- * an encap rule's entries are in and cleared after the last one's went.
+ * VXLAN (issue 13): rules with encap and without, as pcf_steer reads them
+ * (whether to look into packets, whether to look up their own headers):
+ * stored at the end of a change, so each is raised after a rule's entries
+ * are in and lowered after they went.
  */
 static void encap_count(struct pcf_table *t, const struct pcf_rule *r,
 			int delta)
@@ -667,8 +668,8 @@ static void encap_count(struct pcf_table *t, const struct pcf_rule *r,
 
 static void encap_publish(struct pcf_table *t)
 {
-	if (t->ops->encap_rules)
-		t->ops->encap_rules(t->be.ctx, t->nencap);
+	if (t->ops->rule_kinds)
+		t->ops->rule_kinds(t->be.ctx, t->nencap, t->nrules - t->nencap);
 }
 
 /* The end of every change, done or failed (its steps were visible). */

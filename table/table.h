@@ -107,8 +107,8 @@ struct pcf_table_ops {
 	void (*masks_switch)(void *ctx, __u32 buf);
 	__u32 (*masks_current)(void *ctx);
 	void (*gen_bump)(void *ctx);
-	/* VXLAN (issue 13): store pcf_table_state.encap_rules */
-	void (*encap_rules)(void *ctx, __u32 n);
+	/* VXLAN (issue 13): store pcf_table_state.encap_rules, outer_rules */
+	void (*rule_kinds)(void *ctx, __u32 encap, __u32 outer);
 
 	/* zero the counters of counter index ctr (XDP's and workers') */
 	int (*ctr_reset)(void *ctx, __u32 ctr);

@@ -193,12 +193,16 @@ static __u32 masks_current(void *ctx)
 }
 
 /* VXLAN (issue 13): whether pcf_steer looks into packets */
-static void encap_rules(void *ctx, __u32 n)
+static void rule_kinds(void *ctx, __u32 encap, __u32 outer)
 {
 	struct pcf_rule_maps *m = ctx;
 
-	if (m->state->encap_rules != n)
-		__atomic_store_n(&m->state->encap_rules, n, __ATOMIC_RELEASE);
+	if (m->state->encap_rules != encap)
+		__atomic_store_n(&m->state->encap_rules, encap,
+				 __ATOMIC_RELEASE);
+	if (m->state->outer_rules != outer)
+		__atomic_store_n(&m->state->outer_rules, outer,
+				 __ATOMIC_RELEASE);
 }
 
 static void gen_bump(void *ctx)
@@ -260,7 +264,7 @@ static const struct pcf_table_ops maps_ops = {
 	.masks_switch = masks_switch,
 	.masks_current = masks_current,
 	.gen_bump = gen_bump,
-	.encap_rules = encap_rules,
+	.rule_kinds = rule_kinds,
 	.ctr_reset = ctr_reset,
 	.grace_start = grace_start,
 	.grace_done = grace_done,
