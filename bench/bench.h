@@ -29,6 +29,13 @@
 #include "pcf_csum.h"
 
 #define BENCH_FRAME_LEN 64
+/*
+ * VXLAN (issue 13), -V VNI: the frame goes inside a VXLAN frame (outer
+ * Ethernet, IPv4 198.18.0.11 -> 198.18.0.12, UDP 50000 -> 4789, VXLAN),
+ * its inner IPv4 header with DF set: 50 bytes more.
+ */
+#define BENCH_VXLAN_HDRS 50
+#define BENCH_FRAME_MAX	 (BENCH_FRAME_LEN + BENCH_VXLAN_HDRS)
 
 struct bench_frame {
 	struct ethhdr eth;
@@ -61,15 +68,17 @@ struct bench_tuple {
 	/* the frame's destination MAC: a receiving XDP program never
 	 * checks it, the receiver's kernel does */
 	__u8 dst_mac[ETH_ALEN];
+	int vni; /* -1: a plain frame; else a VXLAN frame with this VNI */
 };
 
 /*
  * The options -s SRC -d DST -S SPORT -D DPORT -f FLOWS -M DST_MAC; getopt
  * string.
  */
-#define BENCH_TUPLE_OPTS "s:d:S:D:f:M:"
+#define BENCH_TUPLE_OPTS "s:d:S:D:f:M:V:"
 #define BENCH_TUPLE_USAGE                                                 \
-	"[-s SRC] [-d DST] [-S SPORT] [-D DPORT] [-f FLOWS] [-M DST_MAC]"
+	"[-s SRC] [-d DST] [-S SPORT] [-D DPORT] [-f FLOWS] [-M DST_MAC] "  \
+	"[-V VNI]"
 
 static inline void bench_tuple_default(struct bench_tuple *t)
 {
@@ -81,6 +90,7 @@ static inline void bench_tuple_default(struct bench_tuple *t)
 	t->sport = 9;
 	t->dport = 9;
 	t->flows = 1;
+	t->vni = -1;
 	memcpy(t->dst_mac, dst_mac, ETH_ALEN);
 }
 
@@ -107,6 +117,9 @@ static inline int bench_tuple_opt(struct bench_tuple *t, int c, const char *arg)
 		return 0;
 	case 'f':
 		t->flows = strtoul(arg, NULL, 0);
+		return 0;
+	case 'V':
+		t->vni = strtoul(arg, NULL, 0) & 0xffffff;
 		return 0;
 	case 'M':
 		return sscanf(arg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
@@ -161,13 +174,68 @@ static inline void bench_frame_build6(struct bench_frame6 *f,
 	/* UDP checksum 0: not valid for IPv6, but no receiver here checks */
 }
 
-/* The frame of flow 0 into f (BENCH_FRAME_LEN bytes), IPv4 or IPv6. */
+/* The frame's length: BENCH_FRAME_LEN, or in a VXLAN frame more. */
+static inline unsigned int bench_frame_len(const struct bench_tuple *t)
+{
+	return BENCH_FRAME_LEN + (t->vni >= 0 ? BENCH_VXLAN_HDRS : 0);
+}
+
+static void bench_frame_build(void *f, const struct bench_tuple *t);
+
+/* VXLAN (issue 13): f becomes the frame of t inside a VXLAN frame. */
+static inline void bench_vxlan_wrap(__u8 *f, const struct bench_tuple *t)
+{
+	struct bench_tuple outer = *t;
+	struct bench_frame *o = (void *)f, *in;
+	__u8 *vx = f + sizeof(*o) - sizeof(o->payload);
+
+	outer.vni = -1;
+	outer.family = 4;
+	inet_pton(AF_INET, "198.18.0.11", &outer.src);
+	inet_pton(AF_INET, "198.18.0.12", &outer.dst);
+	outer.sport = 50000;
+	outer.dport = 4789;
+	bench_frame_build(f, &outer); /* the outer headers: the first 42 */
+	bench_frame_build(f + BENCH_VXLAN_HDRS, &(struct bench_tuple){
+							 .family = t->family,
+							 .src = t->src,
+							 .dst = t->dst,
+							 .src6 = t->src6,
+							 .dst6 = t->dst6,
+							 .sport = t->sport,
+							 .dport = t->dport,
+							 .vni = -1 });
+	in = (void *)(f + BENCH_VXLAN_HDRS);
+	if (t->family == 4) {
+		in->ip.frag_off = htons(0x4000); /* DF, as mirrored flows */
+		in->ip.check = 0;
+		in->ip.check = bench_ip_checksum(&in->ip, sizeof(in->ip));
+	}
+	o->ip.tot_len = htons(bench_frame_len(t) - sizeof(o->eth));
+	o->ip.check = 0;
+	o->ip.check = bench_ip_checksum(&o->ip, sizeof(o->ip));
+	o->udp.len = htons(bench_frame_len(t) - sizeof(o->eth) - sizeof(o->ip));
+	memset(vx, 0, 8);
+	vx[0] = 0x08; /* I: the VNI is valid */
+	vx[4] = t->vni >> 16;
+	vx[5] = t->vni >> 8;
+	vx[6] = t->vni;
+}
+
+/*
+ * The frame of flow 0 into f (bench_frame_len(t) bytes), IPv4 or IPv6,
+ * plain or in a VXLAN frame.
+ */
 static inline void bench_frame_build(void *f, const struct bench_tuple *t)
 {
 	/* locally administered */
 	static const __u8 src_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
 	struct bench_frame *f4 = f;
 
+	if (t->vni >= 0) {
+		bench_vxlan_wrap(f, t);
+		return;
+	}
 	memset(f, 0, BENCH_FRAME_LEN);
 	memcpy(f4->eth.h_source, src_mac, ETH_ALEN);
 	memcpy(f4->eth.h_dest, t->dst_mac, ETH_ALEN);
@@ -190,11 +258,12 @@ static inline void bench_frame_build(void *f, const struct bench_tuple *t)
 	/* UDP checksum 0: none, allowed for IPv4 */
 }
 
-/* Where the UDP header starts in the frame. */
+/* Where the (inner) UDP header starts in the frame. */
 static inline unsigned int bench_udp_off(const struct bench_tuple *t)
 {
-	return t->family == 6 ? offsetof(struct bench_frame6, udp)
-			      : offsetof(struct bench_frame, udp);
+	return (t->vni >= 0 ? BENCH_VXLAN_HDRS : 0) +
+	       (t->family == 6 ? offsetof(struct bench_frame6, udp)
+			       : offsetof(struct bench_frame, udp));
 }
 
 static inline int bench_pin_cpu(int cpu)

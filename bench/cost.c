@@ -40,9 +40,10 @@ struct cost_opts {
 /* One flow: the kernel repeats the run and times the whole loop. */
 static int run_one_flow(int prog_fd, const struct cost_opts *o)
 {
-	__u8 f[BENCH_FRAME_LEN] __attribute__((aligned(8)));
+	__u8 f[BENCH_FRAME_MAX] __attribute__((aligned(8)));
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f,
-		    .data_size_in = sizeof(f), .repeat = o->repeat);
+		    .data_size_in = bench_frame_len(&o->tuple),
+		    .repeat = o->repeat);
 
 	bench_frame_build(f, &o->tuple);
 	if (bpf_prog_test_run_opts(prog_fd, &opts))
@@ -56,9 +57,10 @@ static int run_behind_flows(struct gen *gen, int prog_fd,
 			    const struct cost_opts *o, unsigned int *ret_ns,
 			    unsigned int *ret_verdict)
 {
-	__u8 f[BENCH_FRAME_LEN] __attribute__((aligned(8)));
+	__u8 f[BENCH_FRAME_MAX] __attribute__((aligned(8)));
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f,
-		    .data_size_in = sizeof(f), .repeat = o->repeat);
+		    .data_size_in = bench_frame_len(&o->tuple),
+		    .repeat = o->repeat);
 	__u32 zero = 0;
 
 	if (bpf_map__update_elem(gen->maps.under_test, &zero, sizeof(zero),

@@ -41,8 +41,9 @@ const volatile __u32 udp_off = 34; /* IPv4's; IPv6: 54 (bench.h) */
  * kernel forwarded comes back to the test run with its MACs and TTL
  * rewritten in place, and would then be another host's.
  */
-#define RESTORE_LEN 64
+#define RESTORE_LEN 120 /* at least BENCH_FRAME_MAX (bench.h) */
 const volatile __u8 restore;
+const volatile __u32 restore_words = 8; /* whole words of the frame */
 const volatile __u64 headers[RESTORE_LEN / 8];
 const volatile __u8 stamp; /* 0: bench_gen writes no time stamp */
 const volatile __u64 interval_ns; /* 0: as fast as it goes */
@@ -143,13 +144,16 @@ static __always_inline int restore_headers(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 
 	__u64 *w = data;
-	int i;
+	__u32 i;
 
-	if (data + RESTORE_LEN > data_end)
-		return 0;
 	/* word by word: a memcpy would fold the const array's zeros */
-	for (i = 0; i < RESTORE_LEN / 8; i++)
+	for (i = 0; i < RESTORE_LEN / 8; i++) {
+		if (i >= restore_words)
+			break;
+		if ((void *)(w + i + 1) > data_end)
+			return 0;
 		w[i] = headers[i];
+	}
 	return 1;
 }
 

@@ -93,11 +93,11 @@ static void bound_paced_run(const struct gen_opts *o)
 static int generate(int prog_fd, const struct gen_opts *o,
 		    struct gen_result *ret)
 {
-	__u8 f[BENCH_FRAME_LEN] __attribute__((aligned(8)));
+	__u8 f[BENCH_FRAME_MAX] __attribute__((aligned(8)));
 	/* paced: one test run of all the frames */
 	__u32 chunk = o->rate ? o->rate * o->seconds : CHUNK;
 	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f,
-		    .data_size_in = sizeof(f), .repeat = chunk,
+		    .data_size_in = bench_frame_len(&o->tuple), .repeat = chunk,
 		    .batch_size = o->rate ? PACED_BURST : 0,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 	double start = seconds_of(CLOCK_MONOTONIC), t;
@@ -196,6 +196,7 @@ int main(int argc, char **argv)
 	skel->rodata->interval_ns = o.rate ? 1e9 / o.rate : 0;
 	skel->rodata->burst = PACED_BURST;
 	skel->rodata->restore = o.restore;
+	skel->rodata->restore_words = bench_frame_len(&o.tuple) / 8;
 	bench_frame_build((void *)skel->rodata->headers, &o.tuple);
 	err = gen__load(skel);
 	if (!err)

@@ -29,6 +29,10 @@
 #               (2001:db8::1 -> 2001:db8::2, 64 bytes) and IPv6 rules
 #   miss8-flood as miss8, FLOOD flows (65000: more than pcf's flow cache
 #               holds, so the search runs for most packets)
+#   vxlan-hit   pcf, hit's DROP rule as an encap rule (encap vxlan ...),
+#               gen's frames inside VXLAN frames (VNI 42, 114 bytes): the
+#               inner packet's rule, against hit's same rule on the plain
+#               inner frame (issue 13)
 #   xdp-filter  xdp-tools' xdp-filter dropping UDP port 9 (the peer of
 #               pcf's DROP rule, hit)
 #   nft-drop    no XDP: nftables' netdev ingress hook drops UDP port 9
@@ -54,6 +58,10 @@
 #   fwd-kernel  (f) (c)'s rule with egress kernel: out of pcfd's return
 #               veth, pcf_return's FIB lookup and devmap redirect out of b;
 #               rate: the sink veth's rx (issue 5 item 7)
+#   gw001       design 001's whole job (issue 13): gen's frames inside
+#               VXLAN frames, rule encap vxlan src 198.18.1.0/24 action
+#               redirect decap dnat 198.18.2.3 df-clear egress dev b; rate:
+#               the sink veth's rx, against (c) fwd
 #   fwd-kernel-fib  (c)'s rule without an egress, pcfd's --egress kernel:
 #               the FIB pcf_steer asked names b, so the worker sends
 #               there itself, as pcf_return would, without the return
@@ -122,8 +130,8 @@ RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 FLOOD=65000 # flows: more than pcf's flow caches hold (pcf_abi.h)
-STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood xdp-filter nft-drop"
-WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd fwd-16k fwd-16k-scrape"
+STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood vxlan-hit xdp-filter nft-drop"
+WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct gw001 nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd fwd-16k fwd-16k-scrape"
 CHURN_CASES="churn ct-cost"
 HTTP_CASES="http"
 CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES $CHURN_CASES $HTTP_CASES}
@@ -178,6 +186,7 @@ tuple() {
 	else
 		echo "${TUPLE[@]}"
 	fi
+	[[ $1 != vxlan-* ]] || echo -V 42 # (issue 13)
 }
 is_worker_case() { [[ " $WORKER_CASES " == *" $1 "* ]]; }
 
@@ -220,7 +229,12 @@ is_pcf_case() {
 # from before IPv6 frames in bench/ makes no IPv6 rules in bulk and
 # times no IPv6 frame: hit6-many is left out for it, its program ns of
 # the other IPv6 cases are "-".)
-ref_can() { ! [ "$1" = hit6-many ] || ref_v6; }
+ref_can() {
+	{ ! [ "$1" = hit6-many ] || ref_v6; } &&
+		{ [[ $1 != vxlan-* && $1 != gw001 ]] || ref_vxlan; }
+}
+# a reference from before issue 13 has no VXLAN frames nor encap rules
+ref_vxlan() { "$REF/bench/cost" -n 1 -V 42 >/dev/null 2>&1; }
 ref_v6() { "$REF/bench/cost" -n 1 "${TUPLE6[@]}" >/dev/null 2>&1; }
 
 steer() { in_ns "$NS_RX" "$STEER" --pin-dir "$STEER_PIN" "$@"; }
@@ -318,6 +332,12 @@ case_on() {
 		pcf_on || return 1
 		id=$(steer add src $SRC dst $DST proto udp sport $SPORT \
 			dport $DPORT action drop) || return 1
+		echo "rule:$id"
+		;;
+	vxlan-hit)
+		pcf_on || return 1
+		id=$(steer add encap vxlan src $SRC dst $DST proto udp \
+			sport $SPORT dport $DPORT action drop) || return 1
 		echo "rule:$id"
 		;;
 	miss1)
@@ -702,6 +722,20 @@ ratio() {
 		print "-"; else printf "%.2f", a / b }'
 }
 
+# vxlan_report MODE: the encap rule on VXLAN frames against the same
+# rule on the plain inner frame (hit), same run (issue 13)
+vxlan_report() {
+	local v h
+	# shellcheck disable=SC2086
+	v=$(median ${RESULT[$1,vxlan-hit]:-}) h=$(median ${RESULT[$1,hit]:-})
+	[ -n "$v" ] && [ -n "$h" ] || return 0
+	# shellcheck disable=SC2086
+	printf '  %-30s %5s  %s (program ns %s and %s)\n' "vxlan-hit / hit" \
+		"$(ratio "$v" "$h")" \
+		"$(awk -v r="$(ratio "$v" "$h")" 'BEGIN { print (r >= 0.85 ? "met" : "MISSED") " (>= 0.85)" }')" \
+		"$(median ${COSTNS[$1,vxlan-hit]})" "$(median ${COSTNS[$1,hit]})"
+}
+
 echo
 for mode in $MODES; do
 	# shellcheck disable=SC2086
@@ -730,6 +764,7 @@ for mode in $MODES; do
 			"$(awk -v m="$med" 'BEGIN { printf "%.1f", 1000 / m }')" \
 			"$ns" "${RESULT[$mode,$cse]}"
 	done
+	vxlan_report "$mode"
 	echo
 done
 [[ " $MODES " == *" same-cpu "* ]] && workers_report

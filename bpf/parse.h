@@ -39,6 +39,9 @@ struct pcf_pkt {
 	__u16 l3_off;
 	__u16 l4_off; /* 0 for a non-first fragment or no L4 header */
 	__u8 fragment; /* non-first fragment */
+	/* VXLAN (issue 13): where the inner frame starts (0: the packet's
+	 * own headers) */
+	__u16 eth_off;
 };
 
 struct vlan_hdr {
@@ -185,19 +188,21 @@ static __always_inline int parse_ipv6(void *data, void *data_end,
 	return parse_l4(data + off, data_end, pkt);
 }
 
-static __always_inline int pcf_parse(struct xdp_md *ctx, struct pcf_pkt *pkt)
+/*
+ * An Ethernet frame starting at data + off (the packet's own: off 0; the
+ * inner frame of a VXLAN packet: after its VXLAN header).
+ */
+static __always_inline int pcf_parse_eth(void *data, void *data_end,
+					 __u32 off, struct pcf_pkt *pkt)
 {
-	void *data_end = (void *)(long)ctx->data_end;
-	void *data = (void *)(long)ctx->data;
-	struct ethhdr *eth = data;
+	struct ethhdr *eth = data + off;
 	__u16 proto;
-	__u32 off;
 	int i;
 
 	if ((void *)(eth + 1) > data_end)
 		return PCF_PARSE_MALFORMED;
 	proto = eth->h_proto;
-	off = sizeof(*eth);
+	off += sizeof(*eth);
 
 	for (i = 0; i < PCF_MAX_VLANS; i++) {
 		struct vlan_hdr *vh;
@@ -218,6 +223,42 @@ static __always_inline int pcf_parse(struct xdp_md *ctx, struct pcf_pkt *pkt)
 	if (proto == bpf_htons(ETH_P_IPV6))
 		return parse_ipv6(data, data_end, pkt);
 	return PCF_PARSE_NOT_IP;
+}
+
+static __always_inline int pcf_parse(struct xdp_md *ctx, struct pcf_pkt *pkt)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+
+	return pcf_parse_eth(data, data_end, 0, pkt);
+}
+
+/* ---- VXLAN (issue 13) ---- */
+
+struct pcf_vxlanhdr {
+	__u8 flags; /* PCF_VXLAN_FLAG_VNI: the VNI is valid (RFC 7348) */
+	__u8 reserved[3];
+	__be32 vni; /* VNI << 8 | reserved */
+};
+
+#define PCF_VXLAN_FLAG_VNI 0x08
+/* where the inner frame may start at most (parse.h: an L4 header starts
+ * before 22 + 40 + 1024) */
+#define PCF_VXLAN_INNER_MAX 1200
+
+/*
+ * The VXLAN header at data + off: the VNI in *ret_vni, -1 if cut short
+ * or its I flag is clear.
+ */
+static __always_inline int pcf_parse_vxlan(void *data, void *data_end,
+					   __u32 off, __u32 *ret_vni)
+{
+	struct pcf_vxlanhdr *vh = data + off;
+
+	if ((void *)(vh + 1) > data_end || !(vh->flags & PCF_VXLAN_FLAG_VNI))
+		return -1;
+	*ret_vni = bpf_ntohl(vh->vni) >> 8;
+	return 0;
 }
 
 #endif /* PCF_BPF_PARSE_H */

@@ -53,6 +53,13 @@ enum pcf_reason {
 	/* the queue's worker did not beat within pcf_config.worker_timeout_ns
 	 * (pcfd stopped or stuck): PASS */
 	PCF_REASON_WORKER_STALLED,
+	/* VXLAN (issue 13): a frame to a VXLAN port, while encap rules
+	 * exist, whose VXLAN header or inner packet is cut or invalid:
+	 * default verdict */
+	PCF_REASON_ENCAP_MALFORMED,
+	/* egress dev: the next hop's neighbour entry is not known (yet):
+	 * PASS, and pcfd has the kernel resolve it */
+	PCF_REASON_NO_NEIGH,
 	PCF_REASON_MAX,
 };
 
@@ -74,6 +81,14 @@ struct pcf_counter {
  */
 struct pcf_key {
 	__u32 ifindex;
+	/*
+	 * VXLAN (issue 13): PCF_TUN(kind, vni), host order.  0 for a
+	 * packet's own (outer) headers; PCF_TUN(PCF_TUN_VXLAN, VNI) for the
+	 * inner packet of a VXLAN frame.  Every rule's mask has the kind
+	 * byte (the table sets it), so a rule matches either outer or inner
+	 * headers, never both; an encap rule with a vni masks the VNI too.
+	 */
+	__u32 tun;
 	__u8 src[16];
 	__u8 dst[16];
 	__be16 sport;
@@ -104,6 +119,7 @@ struct pcf_key4 {
 	__u8 proto;
 	__u8 pad;
 	__u16 mask_id;
+	__u32 tun; /* VXLAN (issue 13): pcf_key.tun */
 };
 
 /* The compact form of a (masked) key; mask_id is the caller's. */
@@ -117,6 +133,7 @@ static inline void pcf_key4_of(struct pcf_key4 *k4, const struct pcf_key *k)
 	k4->proto = k->proto;
 	k4->pad = 0;
 	k4->mask_id = 0;
+	k4->tun = k->tun;
 }
 
 /*
@@ -131,16 +148,16 @@ static inline void pcf_key4_of(struct pcf_key4 *k4, const struct pcf_key *k)
 /* A hash of a compact key, for the filter and the flow cache. */
 static inline __u64 pcf_hash4(const struct pcf_key4 *k)
 {
-	__u32 w[5];
+	__u32 w[6];
 
 	__builtin_memcpy(w, k, sizeof(w)); /* no type punning */
 	/* multiplicative hashing: the top bits of a product mix all bits */
 	return (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
 	       (((__u64)w[3] << 32) | w[2]) * 0xc2b2ae3d27d4eb4fULL ^
-	       (__u64)w[4] * 0x165667b19e3779f9ULL;
+	       (((__u64)w[5] << 32) | w[4]) * 0x165667b19e3779f9ULL;
 }
 
-_Static_assert(sizeof(struct pcf_key4) == 20, "pcf_hash4 hashes 5 words");
+_Static_assert(sizeof(struct pcf_key4) == 24, "pcf_hash4 hashes 6 words");
 
 static inline __u32 pcf_filter_hash4(const struct pcf_key4 *k)
 {
@@ -152,7 +169,7 @@ _Static_assert(PCF_FILTER_BITS == 1 << 14, "pcf_filter_hash4 gives 14 bits");
 /* A hash of a whole IPv6 key (ifindex to proto, family 6, pad 0). */
 static inline __u64 pcf_hash6(const struct pcf_key *k)
 {
-	__u32 w[11];
+	__u32 w[12];
 
 	__builtin_memcpy(w, k, sizeof(w));
 	return (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
@@ -160,10 +177,10 @@ static inline __u64 pcf_hash6(const struct pcf_key *k)
 	       (((__u64)w[5] << 32) | w[4]) * 0x165667b19e3779f9ULL ^
 	       (((__u64)w[7] << 32) | w[6]) * 0xd6e8feb86659fd93ULL ^
 	       (((__u64)w[9] << 32) | w[8]) * 0xff51afd7ed558ccdULL ^
-	       (__u64)w[10] * 0xc4ceb9fe1a85ec53ULL;
+	       (((__u64)w[11] << 32) | w[10]) * 0xc4ceb9fe1a85ec53ULL;
 }
 
-_Static_assert(sizeof(struct pcf_key) == 44, "pcf_hash6 hashes 11 words");
+_Static_assert(sizeof(struct pcf_key) == 48, "pcf_hash6 hashes 12 words");
 
 /*
  * The flow caches in front of the search (as Open vSwitch's EMC, but
@@ -188,7 +205,12 @@ _Static_assert(sizeof(struct pcf_key) == 44, "pcf_hash6 hashes 11 words");
 _Static_assert(PCF_RULE_SLOTS <= PCF_CACHE_NO_RULE,
 	       "a slot or a counter index fits a cache entry's 16 bits");
 
-/* IPv4: the first 17 bytes are those of the packet's pcf_key4. */
+/*
+ * IPv4: the first 17 bytes are those of the packet's pcf_key4.  The
+ * IPv4 cache holds outer keys only (tun 0); the IPv6 one, whole keys,
+ * also holds the inner keys of VXLAN frames of both families (issue 13):
+ * the best rule for the inner headers alone.
+ */
 struct pcf_cached4 {
 	__u32 ifindex;
 	__be32 src;
@@ -212,7 +234,7 @@ struct pcf_cached6 {
 	__u16 ctr;
 	__u8 verdict;
 	__u8 used;
-	__u8 pad[6];
+	__u8 pad[2];
 	__u64 gen;
 };
 
@@ -264,6 +286,9 @@ enum pcf_egress {
 #define PCF_ACT_CT (1U << 7)
 /* with PCF_ACT_CT: SNAT to the primary address of the egress interface */
 #define PCF_ACT_MASQ (1U << 8)
+/* VXLAN (issue 13), an encap rule: take the outer headers off (pass: the
+ * kernel gets the inner frame; redirect: the worker does) */
+#define PCF_ACT_DECAP (1U << 9)
 
 struct pcf_nat {
 	__u8 addr[16]; /* IPv4 in the first four bytes */
@@ -321,6 +346,17 @@ struct pcf_rule {
 	__u16 pad;
 	struct pcf_key key;
 	struct pcf_key mask;
+	/*
+	 * Explicit egress (issue 13), `egress dev IFNAME [via NEXTHOP]`: a
+	 * redirected packet leaves by egress_ifindex (0: as the action's
+	 * egress says), to the Ethernet address the kernel's neighbour table
+	 * has for egress_via (family 0: the packet's destination, after
+	 * DNAT).  Read by pcf_steer when it redirects.
+	 */
+	__u32 egress_ifindex;
+	__u8 egress_via[16]; /* IPv4 in the first four bytes */
+	__u8 egress_via_family; /* 0, 4 or 6 */
+	__u8 pad2[3];
 };
 
 _Static_assert(__builtin_offsetof(struct pcf_rule, id) + 4 <= 64,
@@ -366,7 +402,44 @@ struct pcf_mask_table {
 struct pcf_table_state {
 	__u64 gen;
 	__u32 mask_buf;
-	__u32 pad;
+	/*
+	 * VXLAN (issue 13): rules with encap in the table, and rules
+	 * without.  While encap_rules is 0, no packet is looked into; while
+	 * outer_rules is 0, no packet's own headers are looked up (a table of
+	 * encap rules alone, or none).  Each is stored after a rule's entries
+	 * are in, and lowered after they are gone.
+	 */
+	__u32 encap_rules;
+	__u32 outer_rules;
+	__u32 pad2;
+};
+
+/* ---- VXLAN (issue 13) ---- */
+#define PCF_VXLAN_PORTS_MAX  4
+#define PCF_VXLAN_PORT	     4789 /* IANA */
+#define PCF_TUN_VXLAN	     1	  /* pcf_key.tun kind */
+#define PCF_TUN(kind, vni)   (((__u32)(kind) << 24) | ((vni) & 0xffffff))
+#define PCF_TUN_KIND_MASK    0xff000000U
+#define PCF_TUN_VNI_MASK     0x00ffffffU
+#define PCF_TUN_KIND(tun)    ((tun) >> 24)
+
+/*
+ * Explicit egress (issue 13): the kernel's neighbour table as pcfd copies
+ * it for pcf_steer (hash pcf_neigh), for the interfaces that have a
+ * worker: the next hop's Ethernet address and the interface's own.
+ */
+#define PCF_NEIGH_MAX 4096
+
+struct pcf_neigh_key {
+	__u32 ifindex;
+	__u8 addr[16]; /* IPv4 in the first four bytes */
+	__u8 family;   /* 4 or 6 */
+	__u8 pad[3];
+};
+
+struct pcf_neigh {
+	__u8 mac[6];
+	__u8 smac[6];
 };
 
 struct pcf_config {
@@ -386,6 +459,11 @@ struct pcf_config {
 	 * (PCF_REASON_WORKER_STALLED); 0: no check.
 	 */
 	__u64 worker_timeout_ns;
+	/*
+	 * VXLAN (issue 13): the UDP destination ports (network order) of
+	 * VXLAN frames; 0 ends the list; all 0: 4789 alone.
+	 */
+	__be16 vxlan_ports[PCF_VXLAN_PORTS_MAX];
 };
 
 /* Per interface state, keyed by ifindex. */

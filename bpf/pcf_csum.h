@@ -61,4 +61,28 @@ static __always_inline __u16 pcf_csum_replace_words(__u16 check,
 	return (__u16)~pcf_csum_fold(sum);
 }
 
+/*
+ * VXLAN (issue 13): a rewrite of an inner packet changes words the outer
+ * UDP checksum covers.  Its changes are summed as they are made
+ * (pcf_csum_delta16, each word's old and new value), then applied at
+ * once.  A UDP checksum of 0 means none (IPv4) and stays 0; a result of
+ * 0 is sent as 0xffff (RFC 768).
+ */
+static __always_inline void pcf_csum_delta16(__u32 *delta, __u16 old,
+					     __u16 new)
+{
+	*delta += (__u16)~old + (__u32)new;
+}
+
+static __always_inline __u16 pcf_csum_udp_apply(__u16 check, __u32 delta)
+{
+	__u32 sum;
+
+	if (!check)
+		return 0;
+	sum = (__u16)~check + (delta & 0xffff) + (delta >> 16);
+	check = (__u16)~pcf_csum_fold(sum);
+	return check ? check : 0xffff;
+}
+
 #endif /* PCF_CSUM_H */

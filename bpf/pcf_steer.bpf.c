@@ -221,6 +221,31 @@ struct {
 	__type(value, struct ct_scratch);
 } pcf_ct_scratch SEC(".maps");
 
+/* Explicit egress (issue 13): pcfd's copy of the neighbour table, and the
+ * next hops pcf_steer found missing there, for pcfd to have resolved. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PCF_NEIGH_MAX);
+	__type(key, struct pcf_neigh_key);
+	__type(value, struct pcf_neigh);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_neigh SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096 * 4);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_neigh_miss SEC(".maps");
+
+/* VXLAN (issue 13): a frame's inner packet, off the stack (512 bytes for
+ * the program and its calls) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pcf_pkt);
+} pcf_inner SEC(".maps");
+
 /* pcf_ct_filter's buckets less one (a power of two less one) */
 const volatile __u32 ct_filter_mask =
     PCF_CT_ENTRIES(PCF_CT_SESSIONS_DEFAULT) - 1;
@@ -289,6 +314,7 @@ static __always_inline void lookup4(const struct pcf_key4 *pk,
 	lk.proto = pk->proto & mk->proto;
 	lk.pad = 0;
 	lk.mask_id = m->mask_id;
+	lk.tun = pk->tun & mk->tun;
 
 	h = pcf_filter_hash4(&lk);
 	word = m->mask_id * PCF_FILTER_WORDS + h / 64;
@@ -328,13 +354,13 @@ static __always_inline void lookup6(const struct pcf_key *key,
  * best match so far.  pk: the compact key of an IPv4 packet, NULL for
  * IPv6.  The winning rule's slot, counter and verdict (from its hash
  * entry, which an RCU grace period keeps alive while it is read) go to
- * ret; slot -1 when no rule matched.
+ * ret; slot -1 when no rule of a rank below start matched.
  */
 static __always_inline void search(const struct pcf_key *key,
 				   const struct pcf_key4 *pk, __u32 buf,
-				   struct hit *ret)
+				   __u64 start, struct hit *ret)
 {
-	struct best best = { .rank = ~0ULL, .f = NULL };
+	struct best best = { .rank = start, .f = NULL };
 	struct pcf_mask_table *tbl;
 	__u32 i;
 
@@ -383,10 +409,8 @@ static __always_inline int cached6_is(const struct pcf_cached6 *c,
 {
 	const __u64 *x = (const __u64 *)&c->key, *y = (const __u64 *)k;
 
-	return c->gen == g &&
-	       !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
-		 (x[4] ^ y[4]) |
-		 (((const __u32 *)x)[10] ^ ((const __u32 *)y)[10]));
+	return c->gen == g && !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) |
+				(x[3] ^ y[3]) | (x[4] ^ y[4]) | (x[5] ^ y[5]));
 }
 
 /* A cache entry's result into ret; a first use marks it used. */
@@ -446,7 +470,7 @@ static __always_inline void classify4(const struct pcf_key *key, __u64 g,
 	idx = pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS);
 	s = bpf_map_lookup_elem(&pcf_flow_cache4, &idx);
 	if (!s) {
-		search(key, &pk, buf, ret);
+		search(key, &pk, buf, ~0ULL, ret);
 		return;
 	}
 	for (w = 0; w < PCF_CACHE_WAYS; w++) {
@@ -456,7 +480,7 @@ static __always_inline void classify4(const struct pcf_key *key, __u64 g,
 			return;
 		}
 	}
-	search(key, &pk, buf, ret);
+	search(key, &pk, buf, ~0ULL, ret);
 	c = CACHE_VICTIM(s, g);
 	if (c) {
 		__builtin_memcpy(c, &pk, 16); /* ifindex to dport */
@@ -475,7 +499,7 @@ static __always_inline void classify6(const struct pcf_key *key, __u64 g,
 	idx = pcf_hash6(key) >> (64 - PCF_CACHE6_SET_BITS);
 	s = bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
 	if (!s) {
-		search(key, NULL, buf, ret);
+		search(key, NULL, buf, ~0ULL, ret);
 		return;
 	}
 	for (w = 0; w < PCF_CACHE_WAYS; w++) {
@@ -485,7 +509,7 @@ static __always_inline void classify6(const struct pcf_key *key, __u64 g,
 			return;
 		}
 	}
-	search(key, NULL, buf, ret);
+	search(key, NULL, buf, ~0ULL, ret);
 	c = CACHE_VICTIM(s, g);
 	if (c)
 		c->key = *key;
@@ -517,6 +541,10 @@ static __noinline void classify(const struct pcf_key *key, struct hit *ret)
 	 * result is never older than its tag (pcfd moves the generation on
 	 * after every change is complete).
 	 */
+	/* VXLAN (issue 13): a table of encap rules alone (or none) has no
+	 * rule for the packet's own headers */
+	if (!READ_ONCE(st->outer_rules))
+		return;
 	g = READ_ONCE(st->gen);
 	barrier();
 	buf = READ_ONCE(st->mask_buf);
@@ -526,21 +554,28 @@ static __noinline void classify(const struct pcf_key *key, struct hit *ret)
 		classify6(key, g, buf, ret);
 }
 
-/* TTL / hop limit and DF rewrites for a PASS rule; false: TTL expired. */
+/*
+ * TTL / hop limit and DF rewrites for a PASS rule; false: TTL expired.
+ * Every 16-bit word changed (the IPv4 checksum too) is summed in *delta,
+ * for an outer UDP checksum that covers the header (VXLAN, issue 13).
+ */
 static __always_inline int rewrite_l3(struct xdp_md *ctx,
 				      const struct pcf_pkt *pkt,
-				      const struct pcf_action *act)
+				      const struct pcf_action *act,
+				      __u32 *delta)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
-	__u16 l3_off = pkt->l3_off & 0x3f; /* at most 14 + 2 * 4 */
+	/* at most 14 + 2 * 4, or an inner header (PCF_VXLAN_INNER_MAX) */
+	__u16 l3_off = pkt->l3_off & 0x7ff;
 
 	if (pkt->key.family == 4) {
 		struct iphdr *iph = data + l3_off;
-		__u16 old, new;
+		__u16 old, new, check;
 
 		if ((void *)(iph + 1) > data_end)
 			return 0;
+		check = iph->check;
 		if (act->flags & PCF_ACT_TTL) {
 			int ttl = iph->ttl + act->ttl_delta;
 
@@ -552,6 +587,7 @@ static __always_inline int rewrite_l3(struct xdp_md *ctx,
 			iph->ttl = ttl;
 			new = *(__u16 *)&iph->ttl;
 			iph->check = pcf_csum_replace16(iph->check, old, new);
+			pcf_csum_delta16(delta, old, new);
 		}
 		if ((act->flags & PCF_ACT_DF_CLEAR) &&
 		    (iph->frag_off & bpf_htons(IP_DF))) {
@@ -559,9 +595,12 @@ static __always_inline int rewrite_l3(struct xdp_md *ctx,
 			iph->frag_off &= ~bpf_htons(IP_DF);
 			iph->check = pcf_csum_replace16(iph->check, old,
 							iph->frag_off);
+			pcf_csum_delta16(delta, old, iph->frag_off);
 		}
+		pcf_csum_delta16(delta, check, iph->check);
 	} else {
 		struct ipv6hdr *ip6h = data + l3_off;
+		__u16 old;
 
 		if ((void *)(ip6h + 1) > data_end)
 			return 0;
@@ -570,7 +609,9 @@ static __always_inline int rewrite_l3(struct xdp_md *ctx,
 
 			if (hl <= 0)
 				return 0;
+			old = *(__u16 *)&ip6h->nexthdr;
 			ip6h->hop_limit = hl > 255 ? 255 : hl;
+			pcf_csum_delta16(delta, old, *(__u16 *)&ip6h->nexthdr);
 		}
 	}
 	return 1;
@@ -683,6 +724,46 @@ static __always_inline int xsk_slot(struct xdp_md *ctx, __u32 *ret_key)
 	return 0;
 }
 
+/*
+ * Explicit egress (issue 13): out of rule->egress_ifindex to the next hop
+ * (egress_via, else the packet's destination after DNAT), whose Ethernet
+ * address pcfd copied from the kernel's neighbour table.  -1: not there
+ * (yet); the next hop goes to pcfd, which has the kernel resolve it.
+ */
+static __always_inline int egress_dev(const struct pcf_pkt *pkt,
+				      const struct pcf_rule *rule,
+				      struct bpf_fib_lookup *fib)
+{
+	const struct pcf_action *act = &rule->action;
+	struct pcf_neigh_key nk = {};
+	struct pcf_neigh *n;
+	const __u8 *hop;
+
+	nk.ifindex = rule->egress_ifindex;
+	if (rule->egress_via_family) {
+		nk.family = rule->egress_via_family;
+		hop = rule->egress_via;
+	} else {
+		nk.family = pkt->key.family;
+		hop = nat_addr(&act->dnat, PCF_ACT_DNAT, act->flags,
+			       pkt->key.family, pkt->key.dst);
+	}
+	if (nk.family == 4)
+		__builtin_memcpy(nk.addr, hop, 4);
+	else
+		__builtin_memcpy(nk.addr, hop, 16);
+	n = bpf_map_lookup_elem(&pcf_neigh, &nk);
+	if (!n) {
+		bpf_ringbuf_output(&pcf_neigh_miss, &nk, sizeof(nk), 0);
+		count(PCF_STAT_REASON(PCF_REASON_NO_NEIGH), 0);
+		return -1;
+	}
+	fib->ifindex = nk.ifindex;
+	__builtin_memcpy(fib->dmac, n->mac, 6);
+	__builtin_memcpy(fib->smac, n->smac, 6);
+	return 0;
+}
+
 /* What the worker needs of the packet and its next hop, at meta. */
 static __always_inline void fill_meta(struct pcf_meta *meta,
 				      const struct pcf_pkt *pkt, __u32 slot,
@@ -713,7 +794,13 @@ static __always_inline int redirect(struct xdp_md *ctx,
 
 	if (xsk_slot(ctx, &key))
 		return XDP_PASS;
-	fib_rc = fib_next_hop(ctx, pkt, &rule->action, &fib);
+	if (rule->egress_ifindex) {
+		if (egress_dev(pkt, rule, &fib))
+			return XDP_PASS; /* counted: PCF_REASON_NO_NEIGH */
+		fib_rc = PCF_FIB_OK;
+	} else {
+		fib_rc = fib_next_hop(ctx, pkt, &rule->action, &fib);
+	}
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta))) {
 		count(PCF_STAT_REASON(PCF_REASON_META_FAILED), 0);
 		return XDP_PASS;
@@ -915,11 +1002,12 @@ static __always_inline int ct_pass(struct xdp_md *ctx,
 				   __u64 bytes)
 {
 	struct pcf_rule *rule;
+	__u32 delta = 0;
 
 	count_ct(error ? PCF_CT_X_ICMP_ERROR : PCF_CT_X_PASS, bytes);
 	if (!error && !(e->flags & PCF_CT_REPLY) && (rule = ct_rule(e))) {
 		count_rule(rule->ctr, bytes);
-		if (!rewrite_l3(ctx, pkt, &rule->action)) {
+		if (!rewrite_l3(ctx, pkt, &rule->action, &delta)) {
 			count(PCF_STAT_REASON(PCF_REASON_TTL_EXPIRED), bytes);
 			return finish(PCF_VERDICT_DROP, bytes);
 		}
@@ -1422,15 +1510,195 @@ to_worker:
 	return -1;
 }
 
+/* ---- VXLAN (issue 13): rules on the inner packet ---- */
+
+/* Is port (network order) one of pcfd's --vxlan-port ports? */
+static __always_inline int vxlan_port(const struct pcf_config *cfg, __be16 port)
+{
+	int i;
+
+	if (!cfg || !cfg->vxlan_ports[0])
+		return port == bpf_htons(PCF_VXLAN_PORT);
+	for (i = 0; i < PCF_VXLAN_PORTS_MAX; i++)
+		if (cfg->vxlan_ports[i] && cfg->vxlan_ports[i] == port)
+			return 1;
+	return 0;
+}
+
+/* Rules with encap in the table: only then are packets looked into. */
+static __always_inline int encap_live(void)
+{
+	__u32 zero = 0;
+	struct pcf_table_state *st = bpf_map_lookup_elem(&pcf_state, &zero);
+
+	return st && READ_ONCE(st->encap_rules);
+}
+
+/*
+ * The inner packet of outer, a VXLAN frame, into inner (its key's tun
+ * says VXLAN and the VNI; offsets from the outer frame's start, eth_off
+ * where the inner frame starts).  1: parsed; 0: not a VXLAN frame, or
+ * its inner frame is not IP (ARP...), for the outer rules alone; -1: the
+ * encapsulation is cut short or invalid.
+ */
+__noinline int pcf_vxlan_inner(struct xdp_md *ctx, const struct pcf_pkt *outer,
+			       struct pcf_pkt *inner)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct pcf_config *cfg;
+	__u32 zero = 0, off, vni;
+	int rc;
+
+	if (!outer || !inner || outer->key.proto != IPPROTO_UDP ||
+	    outer->fragment || !outer->l4_off)
+		return 0;
+	cfg = bpf_map_lookup_elem(&pcf_config, &zero);
+	if (!vxlan_port(cfg, outer->key.dport))
+		return 0;
+	off = outer->l4_off + sizeof(struct udphdr);
+	if (off > PCF_VXLAN_INNER_MAX)
+		return -1;
+	if (pcf_parse_vxlan(data, data_end, off, &vni))
+		return -1;
+	off += sizeof(struct pcf_vxlanhdr);
+	__builtin_memset(inner, 0, sizeof(*inner));
+	rc = pcf_parse_eth(data, data_end, off, inner);
+	if (rc == PCF_PARSE_NOT_IP)
+		return 0;
+	if (rc != PCF_PARSE_OK)
+		return -1;
+	inner->eth_off = off;
+	inner->key.ifindex = outer->key.ifindex;
+	inner->key.tun = PCF_TUN(PCF_TUN_VXLAN, vni);
+	return 1;
+}
+
+/* The rank of the rule in slot (~0: none there). */
+static __always_inline __u64 slot_rank(int slot)
+{
+	__u32 s = slot;
+	struct pcf_rule *rule;
+
+	if (slot < 0)
+		return ~0ULL;
+	rule = bpf_map_lookup_elem(&pcf_rules, &s);
+	return rule ? pcf_rank(rule->prio, rule->id) : ~0ULL;
+}
+
+/*
+ * The best rule for an inner key (its tun set; 8-byte aligned), through
+ * the IPv6 flow cache, which holds whole keys, whatever the inner
+ * family: the search's answer for the inner headers alone.  It wins if
+ * ranked before the outer headers' winner (slot outer_slot, -1: none);
+ * else ret->slot is -1.
+ */
+__noinline int pcf_classify_inner(const struct pcf_key *key, int outer_slot,
+				  struct hit *ret)
+{
+	struct pcf_table_state *st;
+	struct pcf_cache_set6 *s;
+	struct pcf_cached6 *c;
+	__u32 zero = 0, buf, idx, w;
+	struct pcf_key4 pk;
+	__u64 g;
+
+	if (!key || !ret)
+		return 0;
+	ret->slot = -1;
+	st = bpf_map_lookup_elem(&pcf_state, &zero);
+	if (!st)
+		return 0;
+	g = READ_ONCE(st->gen); /* before the list: as classify() */
+	barrier();
+	buf = READ_ONCE(st->mask_buf);
+	idx = pcf_hash6(key) >> (64 - PCF_CACHE6_SET_BITS);
+	s = bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
+	c = NULL;
+	if (s)
+		for (w = 0; w < PCF_CACHE_WAYS; w++) {
+			if (cached6_is(&s->way[w], key, g)) {
+				c = &s->way[w];
+				break;
+			}
+		}
+	if (c) {
+		CACHE_HIT(c, ret);
+	} else {
+		if (key->family == 4) {
+			pcf_key4_of(&pk, key);
+			search(key, &pk, buf, ~0ULL, ret);
+		} else {
+			search(key, NULL, buf, ~0ULL, ret);
+		}
+		if (s) {
+			c = CACHE_VICTIM(s, g);
+			if (c)
+				c->key = *key;
+			CACHE_FILL(c, ret, g);
+		}
+	}
+	/* the rank of two rules matters only when both headers match */
+	if (ret->slot >= 0 && outer_slot >= 0 &&
+	    slot_rank(outer_slot) < slot_rank(ret->slot))
+		ret->slot = -1;
+	return 0;
+}
+
+/*
+ * An encap rule's action on the inner packet of a frame: TTL/DF rewritten
+ * in place (the outer UDP checksum kept valid) unless decap, which takes
+ * the outer headers off: the inner frame is what the kernel or the worker
+ * gets, and in's offsets are then its own.  0, or the XDP verdict to
+ * return (TTL expired: dropped, counted).
+ */
+static __always_inline int act_inner(struct xdp_md *ctx,
+				     const struct pcf_pkt *outer,
+				     struct pcf_pkt *in,
+				     const struct pcf_action *act, __u64 bytes)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	__u32 delta = 0, udp_off = outer->l4_off & 0x7ff;
+	struct udphdr *uh;
+
+	if (act->verdict == PCF_VERDICT_PASS) {
+		if (!rewrite_l3(ctx, in, act, &delta)) {
+			count(PCF_STAT_REASON(PCF_REASON_TTL_EXPIRED), bytes);
+			return finish(PCF_VERDICT_DROP, bytes);
+		}
+		if (delta && !(act->flags & PCF_ACT_DECAP)) {
+			data_end = (void *)(long)ctx->data_end;
+			data = (void *)(long)ctx->data;
+			uh = data + udp_off;
+			if ((void *)(uh + 1) > data_end)
+				return finish(PCF_VERDICT_DROP, bytes);
+			uh->check = pcf_csum_udp_apply(uh->check, delta);
+		}
+	}
+	if (!(act->flags & PCF_ACT_DECAP))
+		return 0;
+	if (bpf_xdp_adjust_head(ctx, in->eth_off)) {
+		count(PCF_STAT_REASON(PCF_REASON_ENCAP_MALFORMED), bytes);
+		return finish(default_verdict(), bytes);
+	}
+	in->l3_off -= in->eth_off;
+	if (in->l4_off)
+		in->l4_off -= in->eth_off;
+	in->eth_off = 0;
+	return 0;
+}
+
 SEC("xdp")
 int pcf_steer(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
 	/* 8-byte aligned: the IPv6 cache compares 64-bit words of its key */
 	struct pcf_pkt pkt __attribute__((aligned(8))) = {};
+	struct pcf_pkt *p = &pkt, *in = NULL;
 	struct pcf_rule *rule;
-	struct hit hit;
-	__u32 slot;
+	struct hit hit, ihit;
+	__u32 slot, delta = 0, zero = 0;
 	int ret;
 
 	ret = pcf_parse(ctx, &pkt);
@@ -1453,6 +1721,22 @@ int pcf_steer(struct xdp_md *ctx)
 			return ret;
 	}
 	classify(&pkt.key, &hit);
+	/* VXLAN: the inner packet's rules, against the outer winner */
+	if (encap_live() && (in = bpf_map_lookup_elem(&pcf_inner, &zero))) {
+		ret = pcf_vxlan_inner(ctx, &pkt, in);
+		if (ret < 0) {
+			count(PCF_STAT_REASON(PCF_REASON_ENCAP_MALFORMED),
+			      bytes);
+			return finish(default_verdict(), bytes);
+		}
+		if (ret > 0) {
+			pcf_classify_inner(&in->key, hit.slot, &ihit);
+			if (ihit.slot >= 0) {
+				hit = ihit;
+				p = in;
+			}
+		}
+	}
 	if (hit.slot < 0) {
 		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);
 		return finish(default_verdict(), bytes);
@@ -1464,6 +1748,13 @@ int pcf_steer(struct xdp_md *ctx)
 	rule = bpf_map_lookup_elem(&pcf_rules, &slot);
 	if (!rule)
 		return finish(default_verdict(), bytes);
+	if (in && p == in) {
+		ret = act_inner(ctx, &pkt, in, &rule->action, bytes);
+		if (ret)
+			return ret;
+		if (rule->action.verdict == PCF_VERDICT_PASS)
+			return finish(PCF_VERDICT_PASS, bytes);
+	}
 
 	switch (rule->action.verdict) {
 	case PCF_VERDICT_DROP:
@@ -1471,13 +1762,13 @@ int pcf_steer(struct xdp_md *ctx)
 	case PCF_VERDICT_REDIRECT:
 		if (ct_nat(&rule->action)) {
 			/* the session, then its packet: as later ones */
-			ret = pcf_ct_make(ctx, &pkt, slot, bytes);
+			ret = pcf_ct_make(ctx, p, slot, bytes);
 			if (!ret)
-				ret = pcf_ct_steer(ctx, &pkt, bytes, 1);
+				ret = pcf_ct_steer(ctx, p, bytes, 1);
 			if (ret >= 0)
 				return ret;
 		}
-		ret = redirect(ctx, &pkt, slot, rule);
+		ret = redirect(ctx, p, slot, rule);
 		if (ret == XDP_REDIRECT)
 			return finish(PCF_VERDICT_REDIRECT, bytes);
 		if (ct_nat(&rule->action)) { /* as ct_redirect does */
@@ -1486,8 +1777,8 @@ int pcf_steer(struct xdp_md *ctx)
 		}
 		count(PCF_STAT_REASON(PCF_REASON_REDIRECT_FALLBACK), bytes);
 		return finish(PCF_VERDICT_PASS, bytes);
-	default:
-		if (!rewrite_l3(ctx, &pkt, &rule->action)) {
+	default: /* (an encap rule's PASS is done) */
+		if (!rewrite_l3(ctx, &pkt, &rule->action, &delta)) {
 			count(PCF_STAT_REASON(PCF_REASON_TTL_EXPIRED), bytes);
 			return finish(PCF_VERDICT_DROP, bytes);
 		}

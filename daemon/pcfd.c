@@ -36,6 +36,7 @@
 #include "ctl_session.h"
 #include "http.h"
 #include "ifwatch.h"
+#include "neigh.h"
 #include "journal.h"
 #include "loader.h"
 #include "log.h"
@@ -47,7 +48,7 @@
 #include "workers.h"
 #include "wtotals.h"
 
-#define MAX_SOURCES 8
+#define MAX_SOURCES 12
 #define RECLAIM_MS  20 /* rule table work left for later: looked at so often */
 /* The session table is swept a slice a tick: at most so many entries
  * every CT_TICK_MS, a table of a million entries in 25 s. */
@@ -85,6 +86,7 @@ struct pcfd {
 	int epfd, stats_fd, watchdog_fd, tick_fd, ct_fd;
 	bool stop;
 	struct pcf_ifwatch *watch;
+	struct pcf_neigh_sync *neigh; /* explicit egress (issue 13) */
 	struct pcfd_iface ifs[PCF_MAX_IFACES];
 	bool look_again;   /* an interface event named one of ours */
 	__u32 ret_mtu;	   /* the return veth's, once set */
@@ -267,7 +269,11 @@ static int attach_all(struct pcfd *d)
 			return err;
 		}
 	}
-	return 0;
+	err = pcf_dp_set_vxlan_ports(d->dp, d->o.vxlan_ports);
+	if (err)
+		pr_warn("pcfd: cannot set the VXLAN ports: %s\n",
+			strerror(-err));
+	return err;
 }
 
 /* ---- the rules file ---- */
@@ -322,8 +328,10 @@ static int unsent_mirror(const struct pcfd *d)
 		const struct pcf_flow_change *c = &d->rules.changes[i];
 
 		if ((c->op == PCF_FLOW_ADD || c->op == PCF_FLOW_REPLACE) &&
-		    (c->rule.action.flags & PCF_ACT_MIRROR) &&
-		    !steered(d, c->rule.action.mirror_ifindex))
+		    (((c->rule.action.flags & PCF_ACT_MIRROR) &&
+		      !steered(d, c->rule.action.mirror_ifindex)) ||
+		     (c->rule.egress_ifindex &&
+		      !steered(d, c->rule.egress_ifindex))))
 			return i;
 	}
 	return -1;
@@ -337,7 +345,13 @@ static int apply_rules(struct pcfd *d)
 	if (!d->rules.n)
 		return 0;
 	failed = unsent_mirror(d);
-	if (failed >= 0) {
+	if (failed >= 0 && d->rules.changes[failed].rule.egress_ifindex &&
+	    !steered(d, d->rules.changes[failed].rule.egress_ifindex)) {
+		pcf_ctl_egress_dev_refusal(
+		    d->rules.changes[failed].rule.egress_ifindex, why,
+		    sizeof(why));
+		err = -ENODEV;
+	} else if (failed >= 0) {
 		pcf_ctl_mirror_refusal(
 		    d->rules.changes[failed].rule.action.mirror_ifindex, why,
 		    sizeof(why));
@@ -823,6 +837,24 @@ static bool return_gone(struct pcfd *d)
  * those back, forget those gone, follow MTUs (the return veth's, the
  * workers' frames), and restart the workers when their set changed.
  */
+/* Explicit egress (issue 13): the interfaces' indexes (0: not there). */
+static void steered_ifindexes(const struct pcfd *d, __u32 *ifindex)
+{
+	int i;
+
+	for (i = 0; i < d->o.nifs; i++)
+		ifindex[i] = d->ifs[i].ifindex;
+}
+
+/* Their neighbours, after an interface came or went. */
+static void refresh_neigh(struct pcfd *d)
+{
+	__u32 ifindex[PCF_MAX_IFACES];
+
+	steered_ifindexes(d, ifindex);
+	pcf_neigh_set_ifaces(d->neigh, ifindex, d->o.nifs);
+}
+
 static void reconcile(struct pcfd *d)
 {
 	__u32 old_mtu[PCF_MAX_IFACES], room;
@@ -842,8 +874,10 @@ static void reconcile(struct pcfd *d)
 	for (i = 0; i < d->o.nifs; i++)
 		if (old_mtu[i])
 			say_mtu(d, i, old_mtu[i], restart);
-	if (restart || (!d->ws && mtu_changed))
+	if (restart || (!d->ws && mtu_changed)) {
 		restart_workers(d);
+		refresh_neigh(d); /* an interface came or went */
+	}
 }
 
 /* Is l one of the interfaces pcfd uses? */
@@ -865,6 +899,37 @@ static void on_link_event(void *ctx, bool deleted, const struct pcf_link *l)
 
 	if (is_ours(d, l))
 		d->look_again = true;
+}
+
+/* Explicit egress (issue 13): neighbour events and pcf_steer's misses. */
+static int on_neigh_event(struct pcfd *d, struct pcfd_source *src)
+{
+	int err = pcf_neigh_read_events(d->neigh);
+
+	if (err && err != -ENOBUFS)
+		pr_warn("pcfd: neighbour events: %s\n", strerror(-err));
+	return 0;
+}
+
+static int on_neigh_miss(struct pcfd *d, struct pcfd_source *src)
+{
+	pcf_neigh_read_misses(d->neigh);
+	return 0;
+}
+
+static int open_neigh(struct pcfd *d)
+{
+	__u32 ifindex[PCF_MAX_IFACES];
+	int err;
+
+	steered_ifindexes(d, ifindex);
+	err = pcf_neigh_open(pcf_dp_neigh_fd(d->dp),
+			     pcf_dp_neigh_miss_fd(d->dp), ifindex, d->o.nifs,
+			     &d->neigh);
+	if (err)
+		pr_warn("pcfd: cannot follow the neighbour table: %s\n",
+			strerror(-err));
+	return err;
 }
 
 static int on_ifwatch(struct pcfd *d, struct pcfd_source *src)
@@ -1330,6 +1395,12 @@ static int run(struct pcfd *d)
 	if (!err && d->http)
 		err = pcfd_watch(d, pcf_http_fd(d->http), on_http, d->http);
 	if (!err)
+		err = pcfd_watch(d, pcf_neigh_event_fd(d->neigh),
+				 on_neigh_event, NULL);
+	if (!err)
+		err = pcfd_watch(d, pcf_neigh_miss_fd(d->neigh), on_neigh_miss,
+				 NULL);
+	if (!err)
 		err = open_timers(d);
 	if (err)
 		return err;
@@ -1479,6 +1550,8 @@ static int serve(struct pcfd *d)
 	if (!err)
 		err = setup_return(d);
 	if (!err)
+		err = open_neigh(d);
+	if (!err)
 		err = apply_rules(d);
 	if (!err)
 		err = open_sessions(d);
@@ -1500,6 +1573,7 @@ static int serve(struct pcfd *d)
 	pcf_wtotals_close(d->totals);
 	pcf_ctl_close(d->ctl);
 	pcf_ifwatch_close(d->watch);
+	pcf_neigh_close(d->neigh);
 	pcf_dp_close(d->dp);
 	if (d->epfd >= 0)
 		close(d->epfd);

@@ -39,6 +39,9 @@ static const struct pcf_policy match_policy[PCF_A_MATCH_MAX + 1] = {
 	[PCF_A_MATCH_DPORT] = U32_RANGE("dport", 0, 65535),
 	[PCF_A_MATCH_PROTO] = U32_RANGE("proto", 0, 255),
 	[PCF_A_MATCH_IFINDEX] = U32_RANGE("ifindex", 1, 0xffffffff),
+	/* VXLAN (issue 13) */
+	[PCF_A_MATCH_ENCAP] = U32_RANGE("encap", PCF_TUN_VXLAN, PCF_TUN_VXLAN),
+	[PCF_A_MATCH_VNI] = U32_RANGE("vni", 0, PCF_TUN_VNI_MASK),
 };
 
 const struct pcf_attr_set pcf_match_set = {
@@ -67,6 +70,10 @@ static const struct pcf_policy action_policy[PCF_A_ACT_MAX + 1] = {
 	[PCF_A_ACT_QUEUE] = U32_RANGE("queue", 0, 65535),
 	[PCF_A_ACT_CT] = { .name = "ct", .type = PCF_AT_FLAG },
 	[PCF_A_ACT_MASQUERADE] = { .name = "masquerade", .type = PCF_AT_FLAG },
+	/* VXLAN and explicit egress (issue 13) */
+	[PCF_A_ACT_DECAP] = { .name = "decap", .type = PCF_AT_FLAG },
+	[PCF_A_ACT_EGRESS_DEV] = U32_RANGE("egress-dev", 1, 0xffffffff),
+	[PCF_A_ACT_EGRESS_VIA] = { .name = "egress-via", .type = PCF_AT_ADDR },
 };
 
 const struct pcf_attr_set pcf_action_set = {

@@ -87,6 +87,9 @@ enum pcf_match_attr {
 	PCF_A_MATCH_DPORT,   /* u32, 0..65535; ICMP code */
 	PCF_A_MATCH_PROTO,   /* u32, 0..255 */
 	PCF_A_MATCH_IFINDEX, /* u32 */
+	/* VXLAN (issue 13): the other fields are the inner packet's */
+	PCF_A_MATCH_ENCAP, /* u32: PCF_TUN_VXLAN */
+	PCF_A_MATCH_VNI,   /* u32, 0..0xffffff; needs ENCAP */
 	__PCF_A_MATCH_MAX,
 };
 #define PCF_A_MATCH_MAX (__PCF_A_MATCH_MAX - 1)
@@ -104,6 +107,10 @@ enum pcf_action_attr {
 	PCF_A_ACT_QUEUE,      /* u32, 0..65535 */
 	PCF_A_ACT_CT,	      /* flag: per connection (sessions) */
 	PCF_A_ACT_MASQUERADE, /* flag: with ct, SNAT to the egress address */
+	/* VXLAN and explicit egress (issue 13) */
+	PCF_A_ACT_DECAP,      /* flag: take the outer headers off */
+	PCF_A_ACT_EGRESS_DEV, /* u32 ifindex: leave by it, whatever the route */
+	PCF_A_ACT_EGRESS_VIA, /* binary, 4 or 16 bytes: its next hop */
 	__PCF_A_ACT_MAX,
 };
 #define PCF_A_ACT_MAX (__PCF_A_ACT_MAX - 1)

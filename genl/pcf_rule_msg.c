@@ -79,6 +79,18 @@ static bool put_addr(struct nlmsghdr *nlh, size_t size, __u16 type,
 	       put_u32(nlh, size, plen_type, pcf_mask_bits(mask, len));
 }
 
+/* VXLAN (issue 13): encap and vni */
+static bool put_tun(struct nlmsghdr *nlh, size_t size, const struct pcf_key *k,
+		    const struct pcf_key *m)
+{
+	__u32 kind = PCF_TUN_KIND(k->tun & m->tun);
+
+	return !kind || (put_u32(nlh, size, PCF_A_MATCH_ENCAP, kind) &&
+			 (!(m->tun & PCF_TUN_VNI_MASK) ||
+			  put_u32(nlh, size, PCF_A_MATCH_VNI,
+				  k->tun & PCF_TUN_VNI_MASK)));
+}
+
 int pcf_rule_put_match(struct nlmsghdr *nlh, size_t size,
 		       const struct pcf_rule *r)
 {
@@ -103,7 +115,8 @@ int pcf_rule_put_match(struct nlmsghdr *nlh, size_t size,
 	      put_u32(nlh, size, PCF_A_MATCH_DPORT, ntohs(k->dport))) &&
 	     (!m->proto || put_u32(nlh, size, PCF_A_MATCH_PROTO, k->proto)) &&
 	     (!m->ifindex ||
-	      put_u32(nlh, size, PCF_A_MATCH_IFINDEX, k->ifindex));
+	      put_u32(nlh, size, PCF_A_MATCH_IFINDEX, k->ifindex)) &&
+	     put_tun(nlh, size, k, m);
 	if (!ok) {
 		mnl_attr_nest_cancel(nlh, nest);
 		return -EMSGSIZE;
@@ -127,6 +140,20 @@ static bool put_nat(struct nlmsghdr *nlh, size_t size, __u16 type,
 		return false;
 	mnl_attr_nest_end(nlh, nest);
 	return true;
+}
+
+/* VXLAN and explicit egress (issue 13): decap, egress dev [via] */
+static bool put_egress_dev(struct nlmsghdr *nlh, size_t size,
+			   const struct pcf_rule *r)
+{
+	return (!(r->action.flags & PCF_ACT_DECAP) ||
+		mnl_attr_put_check(nlh, size, PCF_A_ACT_DECAP, 0, NULL)) &&
+	       (!r->egress_ifindex ||
+		put_u32(nlh, size, PCF_A_ACT_EGRESS_DEV, r->egress_ifindex)) &&
+	       (!r->egress_via_family ||
+		mnl_attr_put_check(nlh, size, PCF_A_ACT_EGRESS_VIA,
+				   pcf_addr_len(r->egress_via_family),
+				   r->egress_via));
 }
 
 static int put_action(struct nlmsghdr *nlh, size_t size,
@@ -159,7 +186,8 @@ static int put_action(struct nlmsghdr *nlh, size_t size,
 	     (!(a->flags & PCF_ACT_CT) ||
 	      mnl_attr_put_check(nlh, size, PCF_A_ACT_CT, 0, NULL)) &&
 	     (!(a->flags & PCF_ACT_MASQ) ||
-	      mnl_attr_put_check(nlh, size, PCF_A_ACT_MASQUERADE, 0, NULL));
+	      mnl_attr_put_check(nlh, size, PCF_A_ACT_MASQUERADE, 0, NULL)) &&
+	     put_egress_dev(nlh, size, r);
 	if (!ok) {
 		mnl_attr_nest_cancel(nlh, nest);
 		return -EMSGSIZE;
@@ -241,6 +269,23 @@ static int get_addr(const struct nlattr *addr, const struct nlattr *plen,
 	return 0;
 }
 
+/* VXLAN (issue 13): encap and vni */
+static int get_tun(const struct nlattr *const *tb, struct pcf_key *k,
+		   struct pcf_key *m, struct pcf_extack *ext)
+{
+	if (tb[PCF_A_MATCH_VNI] && !tb[PCF_A_MATCH_ENCAP])
+		return pcf_ext_refuse(ext, tb[PCF_A_MATCH_VNI],
+				      "vni needs encap vxlan");
+	m->tun = PCF_TUN_KIND_MASK;
+	if (tb[PCF_A_MATCH_ENCAP])
+		k->tun = PCF_TUN(mnl_attr_get_u32(tb[PCF_A_MATCH_ENCAP]), 0);
+	if (tb[PCF_A_MATCH_VNI]) {
+		k->tun |= mnl_attr_get_u32(tb[PCF_A_MATCH_VNI]);
+		m->tun |= PCF_TUN_VNI_MASK;
+	}
+	return 0;
+}
+
 static int get_match(const struct nlattr *nest, struct pcf_rule *r,
 		     struct pcf_extack *ext)
 {
@@ -285,7 +330,7 @@ static int get_match(const struct nlattr *nest, struct pcf_rule *r,
 		k->ifindex = mnl_attr_get_u32(tb[PCF_A_MATCH_IFINDEX]);
 		m->ifindex = 0xffffffff;
 	}
-	return 0;
+	return get_tun(tb, k, m, ext);
 }
 
 static int get_nat(const struct nlattr *nest, struct pcf_nat *nat,
@@ -310,6 +355,27 @@ static int get_nat(const struct nlattr *nest, struct pcf_nat *nat,
 			return pcf_ext_refuse(ext, tb[PCF_A_NAT_PORT_MAX],
 					      "only snat takes a port range");
 		*port_max = htons(mnl_attr_get_u32(tb[PCF_A_NAT_PORT_MAX]));
+	}
+	return 0;
+}
+
+/* VXLAN and explicit egress (issue 13): decap, egress dev [via] */
+static int get_egress_dev(const struct nlattr *const *tb, struct pcf_rule *r,
+			  struct pcf_extack *ext)
+{
+	const struct nlattr *via = tb[PCF_A_ACT_EGRESS_VIA];
+
+	if (tb[PCF_A_ACT_DECAP])
+		r->action.flags |= PCF_ACT_DECAP;
+	if (via && !tb[PCF_A_ACT_EGRESS_DEV])
+		return pcf_ext_refuse(ext, via, "via needs egress dev IFNAME");
+	if (tb[PCF_A_ACT_EGRESS_DEV])
+		r->egress_ifindex = mnl_attr_get_u32(tb[PCF_A_ACT_EGRESS_DEV]);
+	if (via) {
+		r->egress_via_family =
+		    mnl_attr_get_payload_len(via) == 16 ? 6 : 4;
+		memcpy(r->egress_via, mnl_attr_get_payload(via),
+		       mnl_attr_get_payload_len(via));
 	}
 	return 0;
 }
@@ -364,13 +430,16 @@ static int get_action(const struct nlattr *nest, struct pcf_rule *r,
 		a->flags |= PCF_ACT_CT;
 	if (tb[PCF_A_ACT_MASQUERADE])
 		a->flags |= PCF_ACT_MASQ;
-	return 0;
+	return get_egress_dev(tb, r, ext);
 }
 
 int pcf_rule_from_attrs(const struct nlattr *const *tb, struct pcf_rule *ret,
 			struct pcf_extack *ext)
 {
-	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT };
+	/* VXLAN (issue 13): a rule's match, as the table keeps it, says
+	 * whether it is about outer or inner headers */
+	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT,
+			      .mask.tun = PCF_TUN_KIND_MASK };
 	int err;
 
 	if (tb[PCF_A_FLOW_ID])

@@ -47,6 +47,12 @@ static json_object *match_json(const struct pcf_rule *r)
 			   pcf_text_proto(k->proto, buf, sizeof(buf)));
 	if (m->ifindex)
 		add_string(o, "dev", pcf_text_ifname(k->ifindex, buf));
+	/* VXLAN (issue 13) */
+	if (PCF_TUN_KIND(k->tun & m->tun) == PCF_TUN_VXLAN)
+		add_string(o, "encap", "vxlan");
+	if (PCF_TUN_KIND(k->tun & m->tun) && (m->tun & PCF_TUN_VNI_MASK))
+		json_object_object_add(
+		    o, "vni", json_object_new_int(k->tun & PCF_TUN_VNI_MASK));
 	return o;
 }
 
@@ -91,6 +97,21 @@ static json_object *action_json(const struct pcf_rule *r)
 	json_object_object_add(
 	    o, "queue",
 	    a->flags & PCF_ACT_QUEUE ? json_object_new_int(a->queue) : NULL);
+	/* VXLAN and explicit egress (issue 13) */
+	json_object_object_add(
+	    o, "decap", json_object_new_boolean(a->flags & PCF_ACT_DECAP));
+	json_object_object_add(o, "egress_dev",
+			       r->egress_ifindex
+				   ? json_object_new_string(pcf_text_ifname(
+					 r->egress_ifindex, buf))
+				   : NULL);
+	json_object_object_add(
+	    o, "egress_via",
+	    r->egress_via_family
+		? json_object_new_string(
+		      inet_ntop(r->egress_via_family == 4 ? AF_INET : AF_INET6,
+				r->egress_via, buf, sizeof(buf)))
+		: NULL);
 	return o;
 }
 
@@ -166,6 +187,9 @@ static const struct field match_fields[] = {
 	{ "dport", "match.dport", "dport", J_INT, false, NULL },
 	{ "proto", "match.proto", "proto", J_PROTO, false, NULL },
 	{ "dev", "match.dev", "dev", J_STRING, false, NULL },
+	/* VXLAN (issue 13) */
+	{ "encap", "match.encap", "encap", J_STRING, false, NULL },
+	{ "vni", "match.vni", "vni", J_INT, false, NULL },
 	{},
 };
 
@@ -182,10 +206,15 @@ static const struct field action_fields[] = {
 	{ "mirror", "action.mirror", "mirror", J_STRING, true, NULL },
 	{ "egress", "action.egress", "egress", J_STRING, false, "default" },
 	{ "queue", "action.queue", "queue", J_INT, true, NULL },
+	/* VXLAN and explicit egress (issue 13) */
+	{ "decap", "action.decap", "decap", J_FLAG, false, NULL },
+	{ "egress_dev", "action.egress_dev", "egress dev", J_STRING, true,
+	  NULL },
+	{ "egress_via", "action.egress_via", "via", J_STRING, true, NULL },
 	{},
 };
 
-#define WORDS_MAX 24 /* fields that are words: prio, match's and action's */
+#define WORDS_MAX 28 /* fields that are words: prio, match's and action's */
 #define NUM_MAX	  24 /* a 64-bit number as text */
 
 struct reader {

@@ -334,6 +334,12 @@ enum kw_id {
 	KW_QUEUE,
 	KW_CT,
 	KW_MASQ,
+	/* VXLAN (issue 13) */
+	KW_ENCAP,
+	KW_VNI,
+	KW_DECAP,
+	KW_EGRESS_DEV, /* "egress dev": two words of the line */
+	KW_VIA,
 	KW_COUNT,
 };
 
@@ -575,13 +581,32 @@ static int kw_mirror(struct parser *p, const char *kw, const char *v,
 	return ifindex(p, kw, v, &r->action.mirror_ifindex);
 }
 
+/*
+ * Explicit egress (issue 13): "egress dev IFNAME" (a keyword of two
+ * words, see parse_rule) and "via NEXTHOP".
+ */
+static int kw_egress_dev(struct parser *p, const char *kw, const char *v,
+			 struct pcf_rule *r)
+{
+	r->action.egress = PCF_EGRESS_WIRE;
+	return ifindex(p, kw, v, &r->egress_ifindex);
+}
+
+static int kw_via(struct parser *p, const char *kw, const char *v,
+		  struct pcf_rule *r)
+{
+	if (parse_addr(v, r->egress_via, &r->egress_via_family))
+		return refuse_word(p, kw, v, "not an IPv4 or IPv6 address");
+	return 0;
+}
+
 static int kw_egress(struct parser *p, const char *kw, const char *v,
 		     struct pcf_rule *r)
 {
 	int e = pcf_genl_egress_parse(v);
 
 	if (e <= PCF_EGRESS_DEFAULT)
-		return refuse_word(p, kw, v, "not kernel or wire");
+		return refuse_word(p, kw, v, "not kernel, wire or dev IFNAME");
 	r->action.egress = e;
 	return 0;
 }
@@ -612,6 +637,39 @@ static int kw_masq(struct parser *p, const char *kw, const char *v,
 	return 0;
 }
 
+/* ---- VXLAN (issue 13): encap vxlan [vni N], decap ---- */
+
+static int kw_encap(struct parser *p, const char *kw, const char *v,
+		    struct pcf_rule *r)
+{
+	if (strcmp(v, "vxlan"))
+		return refuse_word(p, kw, v,
+				   "not vxlan (the one encapsulation known)");
+	r->key.tun |= PCF_TUN(PCF_TUN_VXLAN, 0);
+	r->mask.tun |= PCF_TUN_KIND_MASK; /* (also for a session match) */
+	return 0;
+}
+
+static int kw_vni(struct parser *p, const char *kw, const char *v,
+		  struct pcf_rule *r)
+{
+	unsigned long n;
+
+	if (pcf_text_dec(v, PCF_TUN_VNI_MASK, &n))
+		return refuse_word(p, kw, v,
+				   "not a VNI (a decimal number 0..16777215)");
+	r->key.tun |= n;
+	r->mask.tun |= PCF_TUN_VNI_MASK;
+	return 0;
+}
+
+static int kw_decap(struct parser *p, const char *kw, const char *v,
+		    struct pcf_rule *r)
+{
+	r->action.flags |= PCF_ACT_DECAP;
+	return 0;
+}
+
 static const struct keyword keywords[KW_COUNT] = {
 	[KW_SRC] = { "src", KIND_MATCH, false, kw_src },
 	[KW_DST] = { "dst", KIND_MATCH, false, kw_dst },
@@ -631,6 +689,11 @@ static const struct keyword keywords[KW_COUNT] = {
 	[KW_QUEUE] = { "queue", KIND_ACTION, false, kw_queue },
 	[KW_CT] = { "ct", KIND_ACTION, true, kw_ct },
 	[KW_MASQ] = { "masquerade", KIND_ACTION, true, kw_masq },
+	[KW_ENCAP] = { "encap", KIND_MATCH, false, kw_encap },
+	[KW_VNI] = { "vni", KIND_MATCH, false, kw_vni },
+	[KW_DECAP] = { "decap", KIND_ACTION, true, kw_decap },
+	[KW_EGRESS_DEV] = { "egress dev", KIND_ACTION, false, kw_egress_dev },
+	[KW_VIA] = { "via", KIND_ACTION, false, kw_via },
 };
 
 static int find_keyword(const char *word)
@@ -702,6 +765,55 @@ static int check_match(struct parser *p, const struct pcf_rule *r)
 		return refuse_kw(p, KW_PROTO,
 				 "the rule's addresses are IPv%u: use %s",
 				 k->family, k->family == 4 ? "icmp" : "icmpv6");
+	if (given(p, KW_VNI) && !given(p, KW_ENCAP))
+		return refuse_kw(
+		    p, KW_VNI,
+		    "a VNI is a VXLAN frame's: write encap vxlan vni %s",
+		    p->val[KW_VNI]);
+	return 0;
+}
+
+/*
+ * VXLAN and explicit egress (issue 13): what decap and egress dev say
+ * with the rest, refused with what to write instead.
+ */
+static int check_encap(struct parser *p, const struct pcf_rule *r)
+{
+	const struct pcf_action *a = &r->action;
+	bool encap = given(p, KW_ENCAP);
+
+	if (given(p, KW_DECAP) && !encap)
+		return usage_error(
+		    p,
+		    "decap takes the outer headers off a VXLAN frame: add encap vxlan to the match");
+	if (given(p, KW_DECAP) && a->verdict == PCF_VERDICT_DROP)
+		return usage_error(
+		    p,
+		    "a dropped packet is not decapsulated: write action drop without decap");
+	if (encap && a->verdict == PCF_VERDICT_REDIRECT && !given(p, KW_DECAP))
+		return usage_error(
+		    p,
+		    "the workers take the inner frame: write action redirect decap ...");
+	if (encap && given(p, KW_CT))
+		return usage_error(
+		    p,
+		    "ct tracks outer headers: it does not go with encap vxlan");
+	if (given(p, KW_EGRESS_DEV) && a->verdict != PCF_VERDICT_REDIRECT)
+		return refuse_kw(
+		    p, KW_EGRESS_DEV,
+		    "the workers send by it: write action redirect ... egress dev %s",
+		    p->val[KW_EGRESS_DEV]);
+	/* (wire, as JSON prints it beside egress_dev, says no other) */
+	if (given(p, KW_EGRESS_DEV) && given(p, KW_EGRESS) &&
+	    strcmp(p->val[KW_EGRESS], "wire"))
+		return refuse_kw(p, KW_EGRESS,
+				 "egress dev %s is the egress: give no other",
+				 p->val[KW_EGRESS_DEV]);
+	if (given(p, KW_VIA) && !given(p, KW_EGRESS_DEV))
+		return refuse_kw(
+		    p, KW_VIA,
+		    "a next hop needs its interface: write egress dev IFNAME via %s",
+		    p->val[KW_VIA]);
 	return 0;
 }
 
@@ -767,12 +879,22 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 	int k, err;
 
 	*r = (struct pcf_rule){ .prio = PCF_PRIO_DEFAULT };
+	/* VXLAN (issue 13): a rule's match, as the table keeps it, says
+	 * whether it is about outer or inner headers (a session's not) */
+	if (!match_only || !strcmp(p->match_cmd, "flow del"))
+		r->mask.tun = PCF_TUN_KIND_MASK;
 	for (; i < p->argc; i++) {
 		k = find_keyword(p->argv[i]);
 		if (k < 0)
 			return usage_error(
 			    p, "unknown word \"%s\" (try \"pcfctl flow help\")",
 			    p->argv[i]);
+		/* explicit egress (issue 13): "egress dev IFNAME" */
+		if (k == KW_EGRESS && i + 1 < p->argc &&
+		    !strcmp(p->argv[i + 1], "dev")) {
+			k = KW_EGRESS_DEV;
+			i++;
+		}
 		kw = &keywords[k];
 		if (match_only && kw->kind != KIND_MATCH)
 			return usage_error(
@@ -800,8 +922,15 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		return refuse_kw(
 		    p, KW_DEV,
 		    "a session has no ingress interface: match it by src, dst, sport, dport and proto");
+	if (match_only && (given(p, KW_ENCAP) || given(p, KW_VNI)) &&
+	    strcmp(p->match_cmd, "flow del"))
+		return usage_error(
+		    p,
+		    "a session is of outer headers: match it by src, dst, sport, dport and proto");
 	err = check_match(p, r);
-	return err ? err : check_ct(p, r);
+	if (!err)
+		err = check_ct(p, r);
+	return err ? err : check_encap(p, r);
 }
 
 int pcf_text_rule_words(const struct pcf_text_word *words, int n,
@@ -809,7 +938,8 @@ int pcf_text_rule_words(const struct pcf_text_word *words, int n,
 			size_t errlen)
 {
 	struct parser p = { .err = err, .errlen = errlen, .bad = -1 };
-	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT };
+	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT,
+			      .mask.tun = PCF_TUN_KIND_MASK }; /* issue 13 */
 	int i, k, rc = 0;
 
 	for (i = 0; !rc && i < n; i++) {
@@ -831,6 +961,8 @@ int pcf_text_rule_words(const struct pcf_text_word *words, int n,
 		rc = check_match(&p, &r);
 	if (!rc)
 		rc = check_ct(&p, &r);
+	if (!rc)
+		rc = check_encap(&p, &r);
 	if (rc) {
 		if (ret_bad)
 			*ret_bad = p.bad;
@@ -951,6 +1083,11 @@ static bool put_match(struct text *t, const struct pcf_rule *r)
 	const struct pcf_key *k = &r->key, *m = &r->mask;
 	char buf[PCF_TEXT_VALUE_MAX];
 
+	/* VXLAN (issue 13): what the rest is of, first */
+	if (PCF_TUN_KIND(k->tun & m->tun) == PCF_TUN_VXLAN)
+		put(t, " encap vxlan");
+	if (PCF_TUN_KIND(k->tun & m->tun) && (m->tun & PCF_TUN_VNI_MASK))
+		put(t, " vni %u", k->tun & PCF_TUN_VNI_MASK);
 	if (pcf_text_has_src(r))
 		put(t, " src %s",
 		    pcf_text_prefix(k->src, m->src, k->family, buf,
@@ -980,6 +1117,8 @@ static bool put_action(struct text *t, const struct pcf_rule *r)
 		put(t, " ct");
 	if (a->flags & PCF_ACT_MASQ)
 		put(t, " masquerade");
+	if (a->flags & PCF_ACT_DECAP) /* VXLAN (issue 13) */
+		put(t, " decap");
 	if (a->flags & PCF_ACT_TTL)
 		put(t, " ttl-delta %d", a->ttl_delta);
 	if (a->flags & PCF_ACT_DF_CLEAR)
@@ -994,12 +1133,20 @@ static bool put_action(struct text *t, const struct pcf_rule *r)
 		put(t, " mark 0x%x", a->mark);
 	if (a->flags & PCF_ACT_MIRROR)
 		put(t, " mirror %s", pcf_text_ifname(a->mirror_ifindex, buf));
-	if (a->egress != PCF_EGRESS_DEFAULT)
+	if (r->egress_ifindex) /* explicit egress (issue 13) */
+		put(t, " egress dev %s",
+		    pcf_text_ifname(r->egress_ifindex, buf));
+	else if (a->egress != PCF_EGRESS_DEFAULT)
 		put(t, " egress %s", pcf_genl_egress_name(a->egress));
+	if (r->egress_via_family)
+		put(t, " via %s",
+		    inet_ntop(addr_af(r->egress_via_family), r->egress_via, buf,
+			      sizeof(buf)));
 	if (a->flags & PCF_ACT_QUEUE)
 		put(t, " queue %u", a->queue);
-	return !(a->flags & PCF_ACT_MIRROR) ||
-	       if_indextoname(a->mirror_ifindex, buf);
+	return (!(a->flags & PCF_ACT_MIRROR) ||
+		if_indextoname(a->mirror_ifindex, buf)) &&
+	       (!r->egress_ifindex || if_indextoname(r->egress_ifindex, buf));
 }
 
 /* "prio N", the match, the action: false when an interface has no name. */

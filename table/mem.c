@@ -354,6 +354,20 @@ static void gen_bump(void *ctx)
 	observed(m);
 }
 
+static void rule_kinds(void *ctx, __u32 encap, __u32 outer)
+{
+	struct pcf_mem *m = ctx;
+
+	if (m->state.encap_rules != encap) {
+		m->state.encap_rules = encap;
+		observed(m);
+	}
+	if (m->state.outer_rules != outer) {
+		m->state.outer_rules = outer;
+		observed(m);
+	}
+}
+
 static int ctr_reset(void *ctx, __u32 ctr)
 {
 	struct pcf_mem *m = ctx;
@@ -410,6 +424,7 @@ static const struct pcf_table_ops mem_ops = {
 	.masks_switch = masks_switch,
 	.masks_current = masks_current,
 	.gen_bump = gen_bump,
+	.rule_kinds = rule_kinds,
 	.ctr_reset = ctr_reset,
 	.grace_start = grace_start,
 	.grace_done = grace_done,
@@ -441,6 +456,7 @@ static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
 	lk.dport &= mask->mask.dport;
 	lk.proto &= mask->mask.proto;
 	lk.mask_id = mask->mask_id;
+	lk.tun &= mask->mask.tun;
 	h = pcf_filter_hash4(&lk);
 	if (!(m->filter[mask->mask_id * PCF_FILTER_WORDS + h / 64] &
 	      1ULL << (h % 64)))
@@ -467,10 +483,11 @@ static void search6(const struct pcf_mem *m, const struct pcf_key *pkt,
 		*b = (struct best){ f->rank, f->slot, f->ctr, f->verdict };
 }
 
-static int search(const struct pcf_mem *m, const struct pcf_key *pkt, __u32 buf)
+static int search(const struct pcf_mem *m, const struct pcf_key *pkt, __u32 buf,
+		  __u64 start)
 {
 	const struct pcf_mask_table *tbl = &m->bufs[buf % PCF_MASK_BUFS];
-	struct best b = { .rank = ~0ULL, .slot = -1 };
+	struct best b = { .rank = start, .slot = -1 };
 	__u32 i;
 
 	for (i = 0; i < tbl->count && i < PCF_MAX_MASKS; i++) {
@@ -513,7 +530,14 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 	struct pcf_key4 pk;
 	int w, v = -1, slot;
 
-	if (pkt->family == 4) {
+	/* an inner packet (VXLAN, issue 13): looked for while the table
+	 * holds encap rules, through the IPv6 cache (whole keys) */
+	if (pkt->tun && !m->state.encap_rules)
+		return -1;
+	/* (no rule without encap: the packet's own headers not looked up) */
+	if (!pkt->tun && !m->state.outer_rules)
+		return -1;
+	if (pkt->family == 4 && !pkt->tun) {
 		pcf_key4_of(&pk, pkt);
 		s = &m->cache4[pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS)];
 	} else {
@@ -526,7 +550,7 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 			return s->way[w].slot;
 		}
 	}
-	slot = search(m, pkt, m->state.mask_buf);
+	slot = search(m, pkt, m->state.mask_buf, ~0ULL);
 	for (w = 0; w < PCF_CACHE_WAYS && v < 0; w++)
 		if (s->way[w].gen != g)
 			v = w;
@@ -543,6 +567,30 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 		s->way[v].gen = g;
 	}
 	return slot;
+}
+
+/*
+ * VXLAN (issue 13), pcf_steer's choice for a VXLAN frame: the outer
+ * headers' winner through the cache; while the table holds encap rules,
+ * a search of the inner key (no cache) for a rule ranked before it.
+ */
+static __u64 slot_rank(const struct pcf_mem *m, int slot)
+{
+	return slot < 0 ? ~0ULL
+			: pcf_rank(m->slots[slot].prio, m->slots[slot].id);
+}
+
+int pcf_mem_classify_encap(struct pcf_mem *m, const struct pcf_key *outer,
+			   const struct pcf_key *inner)
+{
+	int slot = pcf_mem_classify(m, outer), islot;
+
+	if (!inner || !m->state.encap_rules || slot == PCF_MEM_ENTRY_WRONG)
+		return slot;
+	islot = pcf_mem_classify(m, inner);
+	if (islot == PCF_MEM_ENTRY_WRONG)
+		return islot;
+	return slot_rank(m, islot) < slot_rank(m, slot) ? islot : slot;
 }
 
 /* ---- life and the test's controls ---- */

@@ -60,6 +60,14 @@ void pcf_mem_observe(struct pcf_mem *m, void (*fn)(void *arg), void *arg);
  */
 #define PCF_MEM_ENTRY_WRONG (-2)
 int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt);
+/*
+ * VXLAN (issue 13): the same for a VXLAN frame whose outer headers give
+ * outer and whose inner packet inner (tun set, NULL: none parsed).  A
+ * pkt with tun set, to pcf_mem_classify, is the inner packet of a frame
+ * whose outer headers no rule matches.
+ */
+int pcf_mem_classify_encap(struct pcf_mem *m, const struct pcf_key *outer,
+			   const struct pcf_key *inner);
 
 /*
  * The nth write the table makes from now on (1: the next) fails with err,

@@ -83,6 +83,7 @@ struct pcf_table {
 	bool stale; /* a best rank went up since the last publish */
 
 	__u32 nrules;
+	__u32 nencap; /* VXLAN (issue 13): rules with encap */
 	__u32 next_id;
 	__u64 changes;
 };
@@ -652,10 +653,30 @@ static int flows_del(struct pcf_table *t, const struct pcf_rule *r, __u32 slot)
 
 /* ---- changes ---- */
 
+/*
+ * VXLAN (issue 13): rules with encap and without, as pcf_steer reads them
+ * (whether to look into packets, whether to look up their own headers):
+ * stored at the end of a change, so each is raised after a rule's entries
+ * are in and lowered after they went.
+ */
+static void encap_count(struct pcf_table *t, const struct pcf_rule *r,
+			int delta)
+{
+	if (PCF_TUN_KIND(r->key.tun))
+		t->nencap += delta;
+}
+
+static void encap_publish(struct pcf_table *t)
+{
+	if (t->ops->rule_kinds)
+		t->ops->rule_kinds(t->be.ctx, t->nencap, t->nrules - t->nencap);
+}
+
 /* The end of every change, done or failed (its steps were visible). */
 static void changed(struct pcf_table *t)
 {
 	t->ops->gen_bump(t->be.ctx);
+	encap_publish(t);
 	t->changes++;
 }
 
@@ -798,6 +819,7 @@ static int insert_rule(struct pcf_table *t, struct pcf_rule *r)
 	index_add(t, ctr, r);
 	member_add(t, m, ctr);
 	t->nrules++;
+	encap_count(t, r, 1);
 	if (r->id >= t->next_id)
 		t->next_id = r->id + 1;
 	changed(t);
@@ -876,6 +898,10 @@ int pcf_table_add(struct pcf_table *t, const struct pcf_rule *spec,
 	r.action = spec->action;
 	r.snat_port_max = spec->snat_port_max;
 	r.prio = spec->prio;
+	r.egress_ifindex = spec->egress_ifindex;
+	memcpy(r.egress_via, spec->egress_via, sizeof(r.egress_via));
+	r.egress_via_family = spec->egress_via_family;
+	pcf_match_normalize(&r.mask);
 	mask_key(&r.key, &r.mask);
 	err = pcf_rule_validate(&r, NULL);
 	if (err)
@@ -908,6 +934,10 @@ int pcf_table_restore(struct pcf_table *t, const struct pcf_rule *rule)
 	r.snat_port_max = rule->snat_port_max;
 	r.prio = rule->prio;
 	r.id = rule->id;
+	r.egress_ifindex = rule->egress_ifindex;
+	memcpy(r.egress_via, rule->egress_via, sizeof(r.egress_via));
+	r.egress_via_family = rule->egress_via_family;
+	pcf_match_normalize(&r.mask);
 	mask_key(&r.key, &r.mask);
 	err = pcf_rule_validate(&r, NULL);
 	if (err)
@@ -936,6 +966,7 @@ static void forget_rule(struct pcf_table *t, __u32 ctr, struct gone *ret)
 	id_del(t, r->id);
 	t->ctr_slot[ctr] = NONE;
 	t->nrules--;
+	encap_count(t, r, -1);
 	ret->slot = slot;
 	ret->ctr = ctr;
 }
@@ -996,14 +1027,15 @@ int pcf_table_del(struct pcf_table *t, __u32 id, struct pcf_rule *ret_rule)
 static __u32 find_ctr(const struct pcf_table *t, const struct pcf_rule *spec,
 		      int *ret_err)
 {
-	struct pcf_key key = spec->key;
+	struct pcf_key key = spec->key, mask = spec->mask;
 	int m;
 
-	mask_key(&key, &spec->mask);
-	*ret_err = pcf_match_validate(&key, &spec->mask, NULL);
+	pcf_match_normalize(&mask);
+	mask_key(&key, &mask);
+	*ret_err = pcf_match_validate(&key, &mask, NULL);
 	if (*ret_err)
 		return NONE;
-	m = find_mask(t, &spec->mask);
+	m = find_mask(t, &mask);
 	*ret_err = -ENOENT;
 	return m < 0 ? NONE : index_find(t, &key, m);
 }
@@ -1098,6 +1130,7 @@ int pcf_table_flush(struct pcf_table *t)
 			t->masks[m].use = MASK_RETIRED;
 			retire(t, RETIRE_MASK, m, ticket);
 		}
+	encap_publish(t); /* after the entries went */
 	free(done);
 	return 0;
 }
@@ -1208,6 +1241,7 @@ static int adopt_slot(struct pcf_table *t, __u32 s)
 		t->ctr_slot[dup->ctr] = NONE;
 		id_del(t, r->id);
 		t->nrules--;
+		encap_count(t, &t->slots[other], -1);
 	}
 	if (t->ctr_slot[r->ctr] != NONE)
 		return -EUCLEAN; /* two rules, one counter index */
@@ -1229,6 +1263,7 @@ static int adopt_slot(struct pcf_table *t, __u32 s)
 	if (rank_of(r) < ms->best_rank)
 		ms->best_rank = rank_of(r);
 	t->nrules++;
+	encap_count(t, r, 1);
 	if (r->id >= t->next_id)
 		t->next_id = r->id + 1;
 	return 0;

@@ -57,6 +57,12 @@ int pcf_match_validate(const struct pcf_key *k, const struct pcf_key *m,
 		       const char **ret_why);
 /* Check a rule spec (key, mask, action, prio); -EINVAL with *ret_why set. */
 int pcf_rule_validate(const struct pcf_rule *spec, const char **ret_why);
+/*
+ * VXLAN (issue 13): every rule of the table matches either outer or inner
+ * headers: its mask gets the kind byte of pcf_key.tun (the table does it
+ * to every spec it is given).
+ */
+void pcf_match_normalize(struct pcf_key *mask);
 
 /* ---- the backend ---- */
 
@@ -101,6 +107,8 @@ struct pcf_table_ops {
 	void (*masks_switch)(void *ctx, __u32 buf);
 	__u32 (*masks_current)(void *ctx);
 	void (*gen_bump)(void *ctx);
+	/* VXLAN (issue 13): store pcf_table_state.encap_rules, outer_rules */
+	void (*rule_kinds)(void *ctx, __u32 encap, __u32 outer);
 
 	/* zero the counters of counter index ctr (XDP's and workers') */
 	int (*ctr_reset)(void *ctx, __u32 ctr);

@@ -52,6 +52,28 @@ static bool is_icmp(__u8 proto)
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
+void pcf_match_normalize(struct pcf_key *mask)
+{
+	mask->tun |= PCF_TUN_KIND_MASK;
+}
+
+/* VXLAN (issue 13): what pcf_key.tun may say. */
+static const char *tun_invalid(const struct pcf_key *k, const struct pcf_key *m)
+{
+	__u32 vni = m->tun & PCF_TUN_VNI_MASK;
+
+	if (m->tun & PCF_TUN_KIND_MASK &&
+	    (m->tun & PCF_TUN_KIND_MASK) != PCF_TUN_KIND_MASK)
+		return "the encapsulation matches exactly";
+	if (PCF_TUN_KIND(k->tun & m->tun) > PCF_TUN_VXLAN)
+		return "unknown encapsulation (encap vxlan is known)";
+	if (vni && vni != PCF_TUN_VNI_MASK)
+		return "a VNI matches exactly or not at all";
+	if (vni && PCF_TUN_KIND(k->tun & m->tun) != PCF_TUN_VXLAN)
+		return "vni needs encap vxlan";
+	return NULL;
+}
+
 int pcf_match_validate(const struct pcf_key *k, const struct pcf_key *m,
 		       const char **ret_why)
 {
@@ -85,6 +107,8 @@ int pcf_match_validate(const struct pcf_key *k, const struct pcf_key *m,
 	else if (is_icmp(k->proto) && m->proto &&
 		 (ntohs(k->sport) > 255 || ntohs(k->dport) > 255))
 		why = "an ICMP type (sport) and code (dport) are 0..255";
+	else
+		why = tun_invalid(k, m);
 	if (ret_why)
 		*ret_why = why;
 	return why ? -EINVAL : 0;
@@ -131,6 +155,35 @@ static const char *ct_invalid(const struct pcf_rule *spec)
 	return NULL;
 }
 
+/* VXLAN and explicit egress (issue 13): decap, egress dev. */
+static const char *encap_invalid(const struct pcf_rule *spec)
+{
+	const struct pcf_action *a = &spec->action;
+	bool encap = PCF_TUN_KIND(spec->key.tun & spec->mask.tun);
+
+	if ((a->flags & PCF_ACT_DECAP) && !encap)
+		return "decap takes the outer headers off a VXLAN frame: the rule needs encap vxlan";
+	if ((a->flags & PCF_ACT_DECAP) && a->verdict == PCF_VERDICT_DROP)
+		return "a dropped packet is not decapsulated: write action drop alone";
+	if (encap && a->verdict == PCF_VERDICT_REDIRECT &&
+	    !(a->flags & PCF_ACT_DECAP))
+		return "the workers work on the inner frame: write action redirect decap ...";
+	if (encap && (a->flags & PCF_ACT_CT))
+		return "sessions are of outer headers: ct does not go with encap";
+	if (spec->egress_ifindex && a->verdict != PCF_VERDICT_REDIRECT)
+		return "egress dev sends what a worker sends: it needs action redirect";
+	if (spec->egress_ifindex && a->egress != PCF_EGRESS_WIRE)
+		return "egress dev is an egress of its own: give no other egress";
+	if (spec->egress_via_family && !spec->egress_ifindex)
+		return "via needs egress dev IFNAME";
+	if (spec->egress_via_family && spec->egress_via_family != 4 &&
+	    spec->egress_via_family != 6)
+		return "via must be an IPv4 or IPv6 address";
+	if (spec->egress_ifindex && (a->flags & PCF_ACT_MASQ))
+		return "masquerade asks the routing table for its address: it does not go with egress dev";
+	return NULL;
+}
+
 static const char *action_invalid(const struct pcf_rule *spec)
 {
 	const struct pcf_action *a = &spec->action;
@@ -140,12 +193,14 @@ static const char *action_invalid(const struct pcf_rule *spec)
 		return "prio must be 0..65535";
 	if (a->verdict >= PCF_VERDICT_MAX)
 		return "unknown action";
-	if (a->flags &
-	    ~(PIPELINE_FLAGS | PCF_ACT_TTL | PCF_ACT_DF_CLEAR | PCF_ACT_CT))
+	if (a->flags & ~(PIPELINE_FLAGS | PCF_ACT_TTL | PCF_ACT_DF_CLEAR |
+			 PCF_ACT_CT | PCF_ACT_DECAP))
 		return "unknown action flags";
 	if (a->egress >= PCF_EGRESS_MAX)
 		return "unknown egress";
 	why = ct_invalid(spec);
+	if (!why)
+		why = encap_invalid(spec);
 	if (why)
 		return why;
 	if (a->verdict == PCF_VERDICT_DROP &&

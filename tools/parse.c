@@ -235,12 +235,14 @@ void pcfctl_usage(FILE *f, enum pcfctl_cmd which)
 		    PCF_CTL_PORT_DEFAULT);
 	fprintf(
 	    f,
-	    "Usage: pcfctl flow add|replace [src PREFIX] [dst PREFIX] [sport PORT] [dport PORT]\n"
+	    "Usage: pcfctl flow add|replace [encap vxlan [vni N]]\n"
+	    "                      [src PREFIX] [dst PREFIX] [sport PORT] [dport PORT]\n"
 	    "                      [proto tcp|udp|icmp|icmpv6|NUM] [dev IFNAME] [prio N]\n"
-	    "                      action pass|drop|redirect [ct] [ttl-delta N] [df-clear]\n"
+	    "                      action pass|drop|redirect [ct] [decap] [ttl-delta N] [df-clear]\n"
 	    "                      [snat ADDR[:PORT]] [dnat ADDR[:PORT]] [mark N]\n"
 	    "                      (with ct: [snat ADDR[:PORT[-PORT]]] [masquerade])\n"
-	    "                      [mirror IFNAME] [egress kernel|wire] [queue N]\n"
+	    "                      [mirror IFNAME] [queue N]\n"
+	    "                      [egress kernel|wire|dev IFNAME [via ADDR]]\n"
 	    "       pcfctl flow del id N\n"
 	    "       pcfctl flow del MATCH...\n"
 	    "       pcfctl flow show [id N]\n"

@@ -285,7 +285,9 @@ static const struct nlattr *nested_attr(const struct nlattr *nest, __u16 type)
  * interface every copy would be lost.  Without workers (the fuzzer)
  * anything goes, as before.
  */
-const char *pcf_ctl_mirror_refusal(__u32 ifindex, char *buf, size_t len)
+/* "WHAT IFNAME: no pcfd worker runs on it, so WHY: ADVICE-i IFNAME too" */
+static const char *no_worker(const char *what, __u32 ifindex, const char *why,
+			     const char *advice, char *buf, size_t len)
 {
 	char name[IF_NAMESIZE + 16];
 
@@ -293,9 +295,25 @@ const char *pcf_ctl_mirror_refusal(__u32 ifindex, char *buf, size_t len)
 		snprintf(name, sizeof(name), "ifindex %u", ifindex);
 	snprintf(
 	    buf, len,
-	    "mirror %s: no pcfd worker runs on it, so every copy would be lost: mirror to an interface pcfd runs on, or start pcfd with -i %s too",
-	    name, name);
+	    "%s %s: no pcfd worker runs on it, so %s: %sstart pcfd with -i %s too",
+	    what, name, why, advice, name);
 	return buf;
+}
+
+const char *pcf_ctl_mirror_refusal(__u32 ifindex, char *buf, size_t len)
+{
+	return no_worker("mirror", ifindex, "every copy would be lost",
+			 "mirror to an interface pcfd runs on, or ", buf, len);
+}
+
+/*
+ * Explicit egress (issue 13): egress dev names an interface a worker
+ * sends on, else nothing could leave by it.
+ */
+const char *pcf_ctl_egress_dev_refusal(__u32 ifindex, char *buf, size_t len)
+{
+	return no_worker("egress dev", ifindex, "nothing can leave by it", "",
+			 buf, len);
 }
 
 static int check_mirror(struct pcf_ctl *ctl, const struct pcf_rule *r,
@@ -304,6 +322,11 @@ static int check_mirror(struct pcf_ctl *ctl, const struct pcf_rule *r,
 	const struct pcf_ctl_workers *w = ctl->workers;
 	__u32 ifindex = r->action.mirror_ifindex;
 
+	if (w && r->egress_ifindex && !w->runs_on(w->ctx, r->egress_ifindex))
+		return refuse(why, -ENODEV, PCF_CTL_PART_EGRESS_DEV,
+			      pcf_ctl_egress_dev_refusal(r->egress_ifindex,
+							 why->buf,
+							 sizeof(why->buf)));
 	if (!(r->action.flags & PCF_ACT_MIRROR) || !w ||
 	    w->runs_on(w->ctx, ifindex))
 		return 0;
@@ -384,6 +407,9 @@ static int do_flow_new(struct ctl_req *req)
 		if (why.part == PCF_CTL_PART_MIRROR)
 			req->ext.bad_attr = nested_attr(
 			    req->tb[PCF_A_FLOW_ACTION], PCF_A_ACT_MIRROR);
+		if (why.part == PCF_CTL_PART_EGRESS_DEV)
+			req->ext.bad_attr = nested_attr(
+			    req->tb[PCF_A_FLOW_ACTION], PCF_A_ACT_EGRESS_DEV);
 		snprintf(req->ctl->msg, sizeof(req->ctl->msg), "%s", why.msg);
 		return say(req, err, req->ctl->msg);
 	}

@@ -78,6 +78,8 @@ int pcf_ctl_fd(const struct pcf_ctl *ctl);
 
 /* Why a mirror to ifindex is refused (no worker runs there), into buf. */
 const char *pcf_ctl_mirror_refusal(__u32 ifindex, char *buf, size_t len);
+/* Why egress dev ifindex is refused (no worker runs there), into buf. */
+const char *pcf_ctl_egress_dev_refusal(__u32 ifindex, char *buf, size_t len);
 
 /* Report these workers in stats and flow replies (NULL: none). */
 void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w);
@@ -120,7 +122,7 @@ bool pcf_ctl_waiting(const struct pcf_ctl *ctl);
  * here, HTTP in http_flows.c): the rule checked whole (pcf_rule_validate,
  * and a mirror no worker can send is refused) before any map is touched,
  * the table changed, the change announced to the events group.  0, or
- * -errno with why filled: EINVAL (the rule), ENODEV (its mirror), EEXIST,
+ * -errno with why filled: EINVAL (the rule), ENODEV (its mirror, its egress dev), EEXIST,
  * ENOENT, ENOSPC, ETOOMANYREFS, EBUSY, ETIMEDOUT (the table), another
  * (the maps).  Whoever calls them has judged the caller first
  * (ctl_judge.h).
@@ -131,6 +133,7 @@ enum pcf_ctl_part {
 	PCF_CTL_PART_PRIO,
 	PCF_CTL_PART_ACTION,
 	PCF_CTL_PART_MIRROR,
+	PCF_CTL_PART_EGRESS_DEV, /* issue 13: no worker on its interface */
 };
 
 struct pcf_ctl_refusal {

@@ -171,6 +171,8 @@ static const char *part_field(enum pcf_ctl_part p)
 		return "action";
 	case PCF_CTL_PART_MIRROR:
 		return "action.mirror";
+	case PCF_CTL_PART_EGRESS_DEV:
+		return "action.egress_dev";
 	default:
 		return NULL;
 	}
@@ -208,6 +210,7 @@ static void refused(struct http_answer *a, int err,
 	}
 	/* the rule's own faults name their part, as the JSON ones do */
 	if (field && why->part != PCF_CTL_PART_MIRROR &&
+	    why->part != PCF_CTL_PART_EGRESS_DEV &&
 	    strncmp(why->msg, field, strlen(field)))
 		http_error(a, status, field, "%s: %s", field, why->msg);
 	else

@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -37,6 +38,8 @@ static const char *const reason_names[PCF_REASON_MAX] = {
 	[PCF_REASON_META_FAILED] = "meta_failed",
 	[PCF_REASON_TOO_BIG] = "too_big",
 	[PCF_REASON_WORKER_STALLED] = "worker_stalled",
+	[PCF_REASON_ENCAP_MALFORMED] = "encap_malformed", /* issue 13 */
+	[PCF_REASON_NO_NEIGH] = "no_neigh",
 };
 
 const char *pcf_reason_name(enum pcf_reason r)
@@ -859,6 +862,18 @@ int pcf_dp_set_redirect_limits(struct pcf_dp *dp, __u32 max_packet,
 	return config_write(dp, &cfg);
 }
 
+int pcf_dp_set_vxlan_ports(struct pcf_dp *dp, const __u16 *ports)
+{
+	struct pcf_config cfg;
+	int err = config_read(dp, &cfg), i;
+
+	if (err)
+		return err;
+	for (i = 0; i < PCF_VXLAN_PORTS_MAX; i++)
+		cfg.vxlan_ports[i] = htons(ports[i]);
+	return config_write(dp, &cfg);
+}
+
 /* Sum one key of a per-CPU counter map. */
 int pcf_percpu_sum(int fd, __u32 key, int ncpus, struct pcf_counter *ret)
 {
@@ -897,6 +912,16 @@ int pcf_dp_xskmap_fd(const struct pcf_dp *dp)
 int pcf_dp_ifaces_fd(const struct pcf_dp *dp)
 {
 	return bpf_map__fd(dp->skel->maps.pcf_ifaces);
+}
+
+int pcf_dp_neigh_fd(const struct pcf_dp *dp)
+{
+	return bpf_map__fd(dp->skel->maps.pcf_neigh);
+}
+
+int pcf_dp_neigh_miss_fd(const struct pcf_dp *dp)
+{
+	return bpf_map__fd(dp->skel->maps.pcf_neigh_miss);
 }
 
 int pcf_dp_steer_prog_fd(const struct pcf_dp *dp)

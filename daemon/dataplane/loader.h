@@ -155,6 +155,12 @@ int pcf_dp_get_default(struct pcf_dp *dp, enum pcf_verdict *ret_verdict);
 int pcf_dp_set_redirect_limits(struct pcf_dp *dp, __u32 max_packet,
 			       __u64 worker_timeout_ns);
 
+/*
+ * VXLAN (issue 13): the UDP destination ports (host order, 0 ends them,
+ * at most PCF_VXLAN_PORTS_MAX) of the frames encap rules look into.
+ */
+int pcf_dp_set_vxlan_ports(struct pcf_dp *dp, const __u16 *ports);
+
 /* XDP counters, summed over CPUs: ret has PCF_STAT_MAX entries. */
 int pcf_dp_read_stats(struct pcf_dp *dp, struct pcf_counter *ret);
 
@@ -164,6 +170,9 @@ int pcf_percpu_sum(int fd, __u32 key, int ncpus, struct pcf_counter *ret);
 /* Map fds the workers need. */
 int pcf_dp_xskmap_fd(const struct pcf_dp *dp);
 int pcf_dp_ifaces_fd(const struct pcf_dp *dp);
+/* explicit egress (issue 13): pcf_neigh and pcf_neigh_miss */
+int pcf_dp_neigh_fd(const struct pcf_dp *dp);
+int pcf_dp_neigh_miss_fd(const struct pcf_dp *dp);
 
 int pcf_dp_steer_prog_fd(const struct pcf_dp *dp);
 int pcf_dp_return_prog_fd(const struct pcf_dp *dp);

@@ -192,6 +192,19 @@ static __u32 masks_current(void *ctx)
 	return __atomic_load_n(&m->state->mask_buf, __ATOMIC_ACQUIRE);
 }
 
+/* VXLAN (issue 13): whether pcf_steer looks into packets */
+static void rule_kinds(void *ctx, __u32 encap, __u32 outer)
+{
+	struct pcf_rule_maps *m = ctx;
+
+	if (m->state->encap_rules != encap)
+		__atomic_store_n(&m->state->encap_rules, encap,
+				 __ATOMIC_RELEASE);
+	if (m->state->outer_rules != outer)
+		__atomic_store_n(&m->state->outer_rules, outer,
+				 __ATOMIC_RELEASE);
+}
+
 static void gen_bump(void *ctx)
 {
 	struct pcf_rule_maps *m = ctx;
@@ -251,6 +264,7 @@ static const struct pcf_table_ops maps_ops = {
 	.masks_switch = masks_switch,
 	.masks_current = masks_current,
 	.gen_bump = gen_bump,
+	.rule_kinds = rule_kinds,
 	.ctr_reset = ctr_reset,
 	.grace_start = grace_start,
 	.grace_done = grace_done,

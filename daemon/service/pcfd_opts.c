@@ -46,6 +46,7 @@ enum {
 	OPT_CHECK,
 	OPT_WORKER_TIMEOUT,
 	OPT_HTTP,
+	OPT_VXLAN_PORT, /* issue 13 */
 	OPT_SESSIONS,
 	OPT_SESSIONS_FULL,
 	/* last: OPT_CT_TIMEOUT + enum pcf_ct_timeout, PCF_CT_T_MAX of them */
@@ -96,6 +97,7 @@ static const struct option longopts[] = {
 	{ "ct-timeout-generic", required_argument, NULL,
 	  OPT_CT_TIMEOUT + PCF_CT_T_GENERIC },
 	{ "http", required_argument, NULL, OPT_HTTP },
+	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "unload", no_argument, NULL, OPT_UNLOAD },
@@ -116,7 +118,7 @@ static void usage(FILE *f)
 	    "            [--cpus LIST] [--stats-interval SEC] [--return-veth NAME,PEER|none]\n"
 	    "            [--pipeline on|off] [--worker-timeout MS]\n"
 	    "            [--sessions N] [--sessions-full refuse|evict-oldest]\n"
-	    "            [--ct-timeout-NAME SEC]\n"
+	    "            [--ct-timeout-NAME SEC] [--vxlan-port PORT[,PORT...]]\n"
 	    "            [--http unix:PATH|ADDR:PORT ...]\n"
 	    "            [-f] [-v]\n"
 	    "       pcfd --unload [--pin-dir DIR] -i IFNAME\n"
@@ -163,6 +165,9 @@ static void usage(FILE *f)
 	    "                      default): GET /metrics (Prometheus), /stats,\n"
 	    "                      /flows; POST, PUT, DELETE /flows on a unix\n"
 	    "                      socket only, from root or CAP_NET_ADMIN\n"
+	    "  --vxlan-port PORT[,PORT...]  UDP destination ports of the VXLAN\n"
+	    "                      frames encap rules look into, at most %u\n"
+	    "                      (default %u)\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
 	    "                      seconds, 0..%u (default %u; 0: only on SIGUSR1)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -176,8 +181,8 @@ static void usage(FILE *f)
 	    PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX,
 	    PCF_WORKERS_FRAMES_DEFAULT, PCF_WORKER_TIMEOUT_MS_DEFAULT,
 	    PCF_CT_SESSIONS_MIN, PCF_CT_SESSIONS_MAX, PCF_CT_SESSIONS_DEFAULT,
-	    PCF_CT_TIMEOUT_MAX, PCFD_STATS_INTERVAL_MAX,
-	    PCFD_STATS_INTERVAL_DEFAULT);
+	    PCF_CT_TIMEOUT_MAX, PCF_VXLAN_PORTS_MAX, PCF_VXLAN_PORT,
+	    PCFD_STATS_INTERVAL_MAX, PCFD_STATS_INTERVAL_DEFAULT);
 }
 
 /* Where the option being parsed came from, for messages. */
@@ -479,6 +484,31 @@ static int add_http(struct pcfd_opts *o, const char *arg,
 	return 0;
 }
 
+/* VXLAN (issue 13): "4789" or "4789,8472": into ports, 0 ending them. */
+static int opt_vxlan_ports(const char *arg, __u16 *ports)
+{
+	__u16 got[PCF_VXLAN_PORTS_MAX] = {};
+	unsigned int n = 0;
+	const char *p = arg;
+	unsigned long v;
+	char *end;
+
+	for (;;) {
+		if (n == PCF_VXLAN_PORTS_MAX || *p < '1' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (errno || v > 65535 || (*end && *end != ','))
+			return -EINVAL;
+		got[n++] = v;
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	memcpy(ports, got, sizeof(got));
+	return 0;
+}
+
 /* Everything but the workers' options. */
 static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		    const struct origin *at)
@@ -536,6 +566,14 @@ static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		return 0;
 	case OPT_CHECK:
 		o->check = true;
+		return 0;
+	case OPT_VXLAN_PORT:
+		if (opt_vxlan_ports(arg, o->vxlan_ports))
+			return bad(
+			    at,
+			    "--vxlan-port wants 1 to " STR(
+				PCF_VXLAN_PORTS_MAX) " ports 1..65535, comma separated",
+			    arg);
 		return 0;
 	case OPT_SESSIONS:
 		return opt_number(c, arg, &o->sessions, at);

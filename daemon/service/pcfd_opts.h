@@ -56,6 +56,8 @@ struct pcfd_opts {
 	struct pcf_ct_timeouts ct_timeouts;
 	struct pcfd_http_listen http[PCFD_HTTP_MAX]; /* HTTP: off if none */
 	int nhttp;
+	/* VXLAN (issue 13): UDP ports of VXLAN frames, host order; 0 ends */
+	__u16 vxlan_ports[PCF_VXLAN_PORTS_MAX];
 	struct pcf_conf conf; /* the file's words: the strings above point in */
 };
 

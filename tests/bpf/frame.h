@@ -215,6 +215,35 @@ static inline void frame_finish(struct frame *f, int family)
 	}
 }
 
+/* The UDP checksum of f's UDP header (IPv4 or IPv6 pseudo-header). */
+static inline void frame_udp_csum(struct frame *f, int family)
+{
+	struct udphdr *uh = (void *)(f->data + f->l4);
+	size_t ulen = f->len - f->l4, plen = 0;
+	__u8 buf[FRAME_MAX + 40];
+
+	uh->check = 0;
+	if (family == 4) {
+		const struct iphdr *iph = (void *)(f->data + f->l3);
+
+		memcpy(buf, &iph->saddr, 8);
+		plen = 8;
+	} else {
+		const struct ipv6hdr *ip6h = (void *)(f->data + f->l3);
+
+		memcpy(buf, &ip6h->saddr, 32);
+		plen = 32;
+	}
+	buf[plen++] = 0;
+	buf[plen++] = IPPROTO_UDP;
+	put_be16(buf + plen, ulen);
+	plen += 2;
+	memcpy(buf + plen, uh, ulen);
+	uh->check = csum_full(buf, plen + ulen);
+	if (!uh->check)
+		uh->check = 0xffff;
+}
+
 /*
  * Build the frame s describes.  A fragment with an offset (IPv4, or an
  * IPv6 fragment header in ext) gets no L4 header.
@@ -244,6 +273,32 @@ static inline void frame_build(struct frame *f, const struct frame_spec *s)
 		frame_l4(f, s, proto);
 	frame_put(f, s->payload);
 	frame_finish(f, s->family);
+}
+
+/*
+ * VXLAN (issue 13): a frame as outer describes (UDP, to dport, 4789 if 0)
+ * carrying a VXLAN header with vni and then the frame inner; the outer
+ * UDP checksum computed when udp_csum (else 0, none).
+ */
+static inline void frame_vxlan(struct frame *f, const struct frame_spec *outer,
+			       __u32 vni, const struct frame *inner,
+			       bool udp_csum)
+{
+	struct frame_spec s = *outer;
+	__u8 *vh;
+
+	s.proto = IPPROTO_UDP;
+	s.dport = s.dport ? s.dport : 4789;
+	s.payload = 8 + inner->len;
+	frame_build(f, &s);
+	vh = f->data + f->l4 + sizeof(struct udphdr);
+	vh[0] = 0x08; /* I: the VNI is valid */
+	vh[4] = vni >> 16;
+	vh[5] = vni >> 8;
+	vh[6] = vni;
+	memcpy(vh + 8, inner->data, inner->len);
+	if (udp_csum)
+		frame_udp_csum(f, s.family);
 }
 
 #endif /* PCF_TEST_FRAME_H */

@@ -26,14 +26,24 @@ static void register_lo(void)
 			 0);
 }
 
-/* Every rule REDIRECTs: the metadata then names the rule it matched. */
+/*
+ * Every rule REDIRECTs: the metadata then names the rule it matched (an
+ * encap rule's decapsulates, as it must).
+ */
+static void redirect_action(struct pcf_rule *r)
+{
+	memset(&r->action, 0, sizeof(r->action));
+	r->action.verdict = PCF_VERDICT_REDIRECT;
+	if (PCF_TUN_KIND(r->key.tun))
+		r->action.flags = PCF_ACT_DECAP;
+}
+
 static void model_rule(struct gen *g, struct pcf_rule *r)
 {
 	do
 		gen_rule(g, r);
 	while (r->key.ifindex && r->key.ifindex != env.lo);
-	memset(&r->action, 0, sizeof(r->action));
-	r->action.verdict = PCF_VERDICT_REDIRECT;
+	redirect_action(r);
 }
 
 static void frame_of(const struct pcf_key *k, struct frame *f)
@@ -51,14 +61,39 @@ static void frame_of(const struct pcf_key *k, struct frame *f)
 	frame_build(f, &s);
 }
 
-/* pcf_steer's pick for k: a rule id, or 0 for none. */
-static __u32 steer_pick(const struct pcf_key *k)
+/*
+ * pcf_steer's pick for k (with inner: a VXLAN frame of outer headers k,
+ * UDP to 4789, carrying inner): a rule id, or 0 for none.
+ */
+static __u32 steer_pick(const struct pcf_key *k, const struct pcf_key *inner)
 {
 	const struct pcf_meta *meta;
 	struct result res;
-	struct frame f;
+	struct frame f, in;
 
 	frame_of(k, &f);
+	if (inner) {
+		frame_of(inner, &in);
+		frame_vxlan(&f,
+			    &(struct frame_spec){ .family = k->family,
+						  .src = "198.18.0.1",
+						  .dst = "198.18.0.2",
+						  .sport = ntohs(k->sport) },
+			    inner->tun & PCF_TUN_VNI_MASK, &in, true);
+		frame_of(k, &in); /* the outer headers k says */
+		memcpy(f.data, in.data, in.l4 + 4); /* to the UDP ports */
+		if (k->family == 4) { /* the length as the frame has it */
+			struct iphdr *iph = (void *)(f.data + f.l3);
+
+			iph->tot_len = htons(f.len - f.l3);
+			iph->check = ipv4_csum(iph);
+		} else {
+			struct ipv6hdr *ip6h = (void *)(f.data + f.l3);
+
+			ip6h->payload_len = htons(f.len - f.l3 - sizeof(*ip6h));
+		}
+		((struct udphdr *)(f.data + f.l4))->check = 0;
+	}
 	run_frame(&f, &res);
 	assert_int_equal(res.ret, XDP_PASS); /* no socket: falls back */
 	if (!res.meta_len)
@@ -67,6 +102,16 @@ static __u32 steer_pick(const struct pcf_key *k)
 	meta = (const void *)res.out;
 	assert_int_equal(meta->magic, PCF_META_MAGIC);
 	return meta->rule_id;
+}
+
+static bool encap_rules(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nlive; i++)
+		if (PCF_TUN_KIND(live[i].key.tun))
+			return true;
+	return false;
 }
 
 static int find_match(const struct pcf_rule *spec)
@@ -117,8 +162,7 @@ static void change(struct gen *g)
 		i = gen_below(g, nlive);
 		spec = live[i];
 		gen_change(g, &spec);
-		memset(&spec.action, 0, sizeof(spec.action));
-		spec.action.verdict = PCF_VERDICT_REDIRECT;
+		redirect_action(&spec);
 		assert_int_equal(
 		    pcf_table_add(t, &spec, PCF_TABLE_REPLACE, &id), 0);
 		assert_int_equal(id, live[i].id);
@@ -137,7 +181,9 @@ static void test_model_sample(void **state)
 {
 	unsigned int op, p, cases = 0, hits = 0;
 	struct gen g;
-	struct pcf_key k;
+	struct pcf_key k, in;
+	unsigned int encap = 0;
+	bool vxlan;
 	__u32 want;
 	int w;
 
@@ -149,20 +195,36 @@ static void test_model_sample(void **state)
 		for (p = 0; p < PACKETS; p++) {
 			gen_packet(&g, &k);
 			k.ifindex = env.lo;
-			w = gen_reference(live, nlive, &k);
+			/* VXLAN (issue 13): outer headers UDP to 4789 */
+			vxlan = gen_chance(&g, 30);
+			if (vxlan) {
+				k.proto = IPPROTO_UDP;
+				k.dport = htons(4789);
+				gen_inner(&g, &k, &in);
+				w = gen_reference_encap(live, nlive, &k, &in);
+				encap++;
+			} else {
+				w = gen_reference(live, nlive, &k);
+				/* UDP to 4789 with no VXLAN header: a cut
+				 * encapsulation, while encap rules exist */
+				if (k.proto == IPPROTO_UDP &&
+				    k.dport == htons(4789) && encap_rules())
+					w = -1;
+			}
 			want = w < 0 ? 0 : live[w].id;
-			if (steer_pick(&k) != want)
+			if (steer_pick(&k, vxlan ? &in : NULL) != want)
 				fail_msg(
 				    "after change %u, pcf_steer picked rule "
-				    "%u, the reference %u",
-				    op, steer_pick(&k), want);
+				    "%u, the reference %u (%s)",
+				    op, steer_pick(&k, vxlan ? &in : NULL),
+				    want, vxlan ? "a VXLAN frame" : "plain");
 			cases++;
 			hits += want != 0;
 		}
 	}
-	printf("model sample: %u changes, %u packets through pcf_steer, %u of "
-	       "them matched a rule\n",
-	       OPS, cases, hits);
+	printf("model sample: %u changes, %u packets through pcf_steer (%u "
+	       "VXLAN frames), %u of them matched a rule\n",
+	       OPS, cases, encap, hits);
 	assert_true(hits > cases / 4 && hits < cases);
 }
 

@@ -33,7 +33,7 @@ got=$(json "[(r['id'], r['prio'], r['match'], r['action']['type'], r['action']['
 [ "$got" = "[($id1, 32768, {'src': '198.18.0.0/16', 'dport': 80, 'proto': 'tcp'}, 'pass', -1, 0, 0)]" ] ||
 	fail "rule $id1 as JSON: $got"
 got=$(json "[(r['prio'], r['match'], r['action']) for r in j if r['id'] == $id2]" <"$TMP/show.json")
-[ "$got" = "[(10, {'dst': '2001:db8::/32', 'proto': 'udp'}, {'type': 'redirect', 'ttl_delta': 0, 'df_clear': False, 'ct': False, 'masquerade': False, 'snat': '[2001:db8::5]:99', 'dnat': None, 'mark': 7, 'mirror': None, 'egress': 'wire', 'queue': 3})]" ] ||
+[ "$got" = "[(10, {'dst': '2001:db8::/32', 'proto': 'udp'}, {'type': 'redirect', 'ttl_delta': 0, 'df_clear': False, 'ct': False, 'masquerade': False, 'snat': '[2001:db8::5]:99', 'dnat': None, 'mark': 7, 'mirror': None, 'egress': 'wire', 'queue': 3, 'decap': False, 'egress_dev': None, 'egress_via': None})]" ] ||
 	fail "rule $id2 as JSON: $got"
 ctl -j -p flow show id "$id2" | json "j[0]['id']" | grep -qx "$id2" || fail "flow show id"
 expect_fail 1 "no rule with this id" ctl flow show id 99999

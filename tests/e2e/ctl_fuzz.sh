@@ -43,6 +43,11 @@ seeds = {
     "flush": b"\x00\x04",
     "stats": b"\x00\x05",
     "nobody": b"\x02\x01" + match + act(0),
+    # VXLAN and explicit egress (issue 13): encap, vni; decap, egress dev, via
+    "new_encap": b"\x10\x01" + attr(4, attr(1, bytes([198, 18, 0, 0])) +
+                 attr(2, u32(16)) + attr(9, u32(1)) + attr(10, u32(42)),
+                 True) + act(2, attr(12, b"") + attr(13, u32(1)) +
+                 attr(14, bytes([198, 18, 2, 1]))),
 }
 for name, data in seeds.items():
     open(sys.argv[1] + "/seed_" + name, "wb").write(data)

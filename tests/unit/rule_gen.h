@@ -134,6 +134,30 @@ static inline void gen_addr_match(struct gen *g, int family, __u8 *key,
 		key[i] &= mask[i];
 }
 
+/* VXLAN (issue 13): the VNIs rules and packets draw from. */
+static inline __u32 gen_vni(struct gen *g)
+{
+	static const __u32 vnis[] = { 1, 2, 42, 0xffffff };
+
+	return vnis[gen_below(g, 4)];
+}
+
+/*
+ * What an action must say with its match: an encap rule's redirect
+ * decapsulates (the workers take the inner frame), a pass may; a rule
+ * without encap does not.
+ */
+static inline void gen_fix_action(struct gen *g, struct pcf_rule *r)
+{
+	bool encap = PCF_TUN_KIND(r->key.tun);
+
+	r->action.flags &= ~PCF_ACT_DECAP;
+	if (encap &&
+	    (r->action.verdict == PCF_VERDICT_REDIRECT ||
+	     (r->action.verdict == PCF_VERDICT_PASS && gen_chance(g, 50))))
+		r->action.flags |= PCF_ACT_DECAP;
+}
+
 /*
  * A random rule spec (what pcf_table_add takes): valid, the match masked.
  * prio from a small pool, so that ties (decided by the id) are common.
@@ -182,6 +206,16 @@ static inline void gen_rule(struct gen *g, struct pcf_rule *r)
 		r->action.flags |= PCF_ACT_MARK;
 		r->action.mark = (__u32)gen_next(g);
 	}
+	/* VXLAN (issue 13): a rule on the inner packet, now and then */
+	m->tun = PCF_TUN_KIND_MASK; /* as the table keeps every rule */
+	if (gen_chance(g, 20)) {
+		k->tun = PCF_TUN(PCF_TUN_VXLAN, 0);
+		if (gen_chance(g, 50)) {
+			k->tun = PCF_TUN(PCF_TUN_VXLAN, gen_vni(g));
+			m->tun = ~0U;
+		}
+	}
+	gen_fix_action(g, r);
 }
 
 /* A new action and priority for a rule (a replace). */
@@ -192,6 +226,7 @@ static inline void gen_change(struct gen *g, struct pcf_rule *r)
 	gen_rule(g, &other);
 	r->prio = other.prio;
 	r->action = other.action;
+	gen_fix_action(g, r);
 }
 
 /* A packet's key as pcf_steer's parser fills it. */
@@ -249,6 +284,36 @@ static inline int gen_reference(const struct pcf_rule *rules, unsigned int n,
 		}
 	}
 	return win;
+}
+
+/*
+ * VXLAN (issue 13): the key of a VXLAN frame's inner packet as pcf_steer
+ * fills it (tun set, the outer frame's ingress interface).
+ */
+static inline void gen_inner(struct gen *g, const struct pcf_key *outer,
+			     struct pcf_key *k)
+{
+	gen_packet(g, k);
+	k->ifindex = outer->ifindex;
+	k->tun = PCF_TUN(PCF_TUN_VXLAN, gen_vni(g));
+}
+
+/*
+ * VXLAN (issue 13): the reference for a VXLAN frame, outer headers and
+ * inner packet: the best rule matching either (a rule matches one kind).
+ */
+static inline int gen_reference_encap(const struct pcf_rule *rules,
+				      unsigned int n,
+				      const struct pcf_key *outer,
+				      const struct pcf_key *inner)
+{
+	int o = gen_reference(rules, n, outer),
+	    i = gen_reference(rules, n, inner);
+
+	if (o < 0 || (i >= 0 && pcf_rank(rules[i].prio, rules[i].id) <
+				    pcf_rank(rules[o].prio, rules[o].id)))
+		return i;
+	return o;
 }
 
 #endif /* PCF_TEST_RULE_GEN_H */

@@ -3,7 +3,10 @@
  * test_csum - the incremental checksum updates of pcf_csum.h against a full
  * RFC 1071 recomputation, over random IPv4 headers (with options): a TTL
  * change, a DF clear, any 16-bit word, a 32-bit address, and the corner
- * where the checksum is or becomes 0x0000.
+ * where the checksum is or becomes 0x0000.  VXLAN (issue 13): an outer
+ * UDP checksum kept by the sum of the inner header's changes
+ * (pcf_csum_delta16, pcf_csum_udp_apply) against a full recomputation of
+ * the frame's, 0 (none) staying 0.
  *
  * The seed is printed; PCF_TEST_SEED=N repeats a run.
  */
@@ -228,6 +231,75 @@ static void test_reference(void **state)
 	assert_int_equal(ntohs(csum_full("\x01", 1)), 0xfeff);
 }
 
+/*
+ * VXLAN (issue 13): random VXLAN frames (outer and inner IPv4 or IPv6, a
+ * random payload), a few 16-bit words of the inner frame changed at even
+ * offsets from the UDP header (as any header inside it is), their old and
+ * new values summed; the outer checksum updated from the sum must be the
+ * one computed over the changed frame.
+ */
+static void test_udp_delta(void **state)
+{
+	static const char *const addr4[] = { "198.18.0.1", "198.19.255.254" };
+	static const char *const addr6[] = { "2001:db8::1",
+					     "2001:db8:ffff::2" };
+	struct frame f, in, want;
+	int n, k, changes;
+
+	for (n = 0; n < ROUNDS; n++) {
+		int ofam = rand() % 2 ? 4 : 6, ifam = rand() % 2 ? 4 : 6;
+		struct frame_spec o = { .family = ofam },
+				  i = { .family = ifam };
+		__u32 delta = 0;
+		size_t ulen, off;
+		__u16 *w, old;
+
+		o.src = ofam == 4 ? addr4[0] : addr6[0];
+		o.dst = ofam == 4 ? addr4[1] : addr6[1];
+		o.sport = rand();
+		i.src = ifam == 4 ? addr4[rand() % 2] : addr6[rand() % 2];
+		i.dst = ifam == 4 ? addr4[rand() % 2] : addr6[rand() % 2];
+		i.proto = IPPROTO_UDP;
+		i.ttl = 1 + rand() % 255;
+		i.df = rand() % 2;
+		i.payload = rand() % 64;
+		frame_build(&in, &i);
+		for (k = in.l4 + 8; (size_t)k < in.len; k++)
+			in.data[k] = rand();
+		frame_vxlan(&f, &o, rnd32() & 0xffffff, &in, true);
+		ulen = f.len - f.l4;
+		changes = 1 + rand() % 4;
+		for (k = 0; k < changes; k++) {
+			/* a word of the inner frame: 16 bytes after the UDP
+			 * header's start, an even offset from it */
+			off = 16 + 2 * (rand() % ((ulen - 16) / 2));
+			w = (__u16 *)(f.data + f.l4 + off);
+			old = *w;
+			*w = rand() % 8 ? (__u16)rnd32() : (__u16)~old;
+			pcf_csum_delta16(&delta, old, *w);
+		}
+		want = f;
+		frame_udp_csum(&want, ofam);
+		((struct udphdr *)(f.data + f.l4))->check = pcf_csum_udp_apply(
+		    ((struct udphdr *)(f.data + f.l4))->check, delta);
+		if (((struct udphdr *)(f.data + f.l4))->check !=
+		    ((struct udphdr *)(want.data + want.l4))->check)
+			fail_msg(
+			    "round %d: outer UDP checksum 0x%04x, the full "
+			    "one 0x%04x (seed %u)",
+			    n, ntohs(((struct udphdr *)(f.data + f.l4))->check),
+			    ntohs(((struct udphdr *)(want.data + want.l4))
+				      ->check),
+			    seed);
+	}
+	/* none stays none */
+	assert_int_equal(pcf_csum_udp_apply(0, 0x12345), 0);
+	/* a result of 0 goes out as 0xffff (RFC 768): ~(~0xffff + 0xffff) */
+	assert_int_equal(pcf_csum_udp_apply(0xffff, 0xffff), 0xffff);
+	/* no change, no change */
+	assert_int_equal(pcf_csum_udp_apply(htons(0x1234), 0), htons(0x1234));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_addr_change),
 		cmocka_unit_test(test_extreme_words),
 		cmocka_unit_test(test_zero_checksum),
+		cmocka_unit_test(test_udp_delta),
 	};
 	const char *env = getenv("PCF_TEST_SEED");
 

@@ -75,9 +75,12 @@ static void round_trip(const struct pcf_rule *r)
 	const struct nlattr *tb[PCF_A_MAX + 1];
 	const struct genlmsghdr *genl;
 	struct pcf_extack ext = {};
+	struct pcf_rule got, want = *r;
 	struct nlmsghdr *nlh;
-	struct pcf_rule got;
 
+	/* a rule read from the wire says outer or inner (issue 13) */
+	want.mask.tun |= PCF_TUN_KIND_MASK;
+	r = &want;
 	nlh = pcf_msg_start(buf, PCF_CMD_FLOW_NEW, NLM_F_REQUEST, 42);
 	assert_int_equal(pcf_rule_put(nlh, sizeof(buf), r), 0);
 	assert_int_equal(pcf_msg_parse(nlh, nlh->nlmsg_len, tb, &genl, &ext),
@@ -91,6 +94,10 @@ static void round_trip(const struct pcf_rule *r)
 	assert_memory_equal(&got.mask, &r->mask, sizeof(got.mask));
 	assert_memory_equal(&got.action, &r->action, sizeof(got.action));
 	assert_int_equal(got.snat_port_max, r->snat_port_max);
+	assert_int_equal(got.egress_ifindex, r->egress_ifindex);
+	assert_int_equal(got.egress_via_family, r->egress_via_family);
+	assert_memory_equal(got.egress_via, r->egress_via,
+			    sizeof(got.egress_via));
 }
 
 static void test_round_trip_v4(void **state)
@@ -123,6 +130,26 @@ static void test_round_trip_ct(void **state)
 	round_trip(&r);
 	r = v4_rule();
 	r.action.flags |= PCF_ACT_CT;
+	round_trip(&r);
+}
+
+/* VXLAN and explicit egress (issue 13): encap, vni, decap, egress dev via. */
+static void test_round_trip_encap(void **state)
+{
+	struct pcf_rule r = v4_rule();
+
+	r.key.tun = PCF_TUN(PCF_TUN_VXLAN, 0);
+	r.mask.tun = PCF_TUN_KIND_MASK;
+	r.action.flags |= PCF_ACT_DECAP;
+	round_trip(&r);
+	r.key.tun = PCF_TUN(PCF_TUN_VXLAN, 0xabcdef);
+	r.mask.tun = ~0U;
+	r.egress_ifindex = 7;
+	inet_pton(AF_INET6, "2001:db8::9", r.egress_via);
+	r.egress_via_family = 6;
+	round_trip(&r);
+	r.egress_via_family = 0;
+	memset(r.egress_via, 0, sizeof(r.egress_via));
 	round_trip(&r);
 }
 
@@ -535,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_v6),
 		cmocka_unit_test(test_round_trip_family_only),
 		cmocka_unit_test(test_round_trip_ct),
+		cmocka_unit_test(test_round_trip_encap),
 		cmocka_unit_test(test_round_trip_counters),
 		cmocka_unit_test(test_put_too_small),
 		cmocka_unit_test(test_wrong_type),

@@ -184,7 +184,7 @@ static void test_bad_usage(void **state)
 	parse_bad("flow add action redirect dnat nowhere", "dnat \"nowhere\": not ADDR");
 	parse_bad("flow add action redirect mark 0x100000000", "mark \"0x100000000\": not a 32-bit number");
 	parse_bad("flow add action redirect egress default",
-		  "egress \"default\": not kernel or wire");
+		  "egress \"default\": not kernel, wire or dev IFNAME");
 	parse_bad("flow add action redirect queue 65536", "queue \"65536\": not a decimal");
 	parse_bad("flow del", "needs id N or match words");
 	parse_bad("flow del id 0", "id \"0\": not a rule id");

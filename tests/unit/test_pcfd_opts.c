@@ -494,9 +494,42 @@ static void test_http_and_sessions(void **state)
 	}
 }
 
+/* --vxlan-port (issue 13): none set (4789 in pcf_steer), or 1..4 ports. */
+static void test_vxlan_port(void **state)
+{
+	static const char *const bad[] = { "0",		"65536",     "4789,",
+					   ",4789",	"1,2,3,4,5", "x",
+					   "4789;8472", "-1",	     NULL };
+	struct pcfd_opts o;
+	int i;
+
+	assert_int_equal(parse(&o, "-i", "x", NULL), 0);
+	assert_int_equal(o.vxlan_ports[0], 0);
+	pcfd_opts_free(&o);
+	write_conf("interface = a\nvxlan-port = 8472\n");
+	assert_int_equal(parse(&o, "-c", path, NULL), 0);
+	assert_int_equal(o.vxlan_ports[0], 8472);
+	assert_int_equal(o.vxlan_ports[1], 0);
+	pcfd_opts_free(&o);
+	assert_int_equal(
+	    parse(&o, "-c", path, "--vxlan-port", "4789,8472,1,65535", NULL),
+	    0);
+	assert_int_equal(o.vxlan_ports[0], 4789);
+	assert_int_equal(o.vxlan_ports[1], 8472);
+	assert_int_equal(o.vxlan_ports[3], 65535);
+	pcfd_opts_free(&o);
+	unlink(path);
+	for (i = 0; bad[i]; i++) {
+		assert_int_equal(
+		    parse(&o, "--vxlan-port", bad[i], "-i", "x", NULL), 2);
+		pcfd_opts_free(&o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vxlan_port),
 		cmocka_unit_test(test_cmdline_wins),
 		cmocka_unit_test(test_cmdline_interfaces_replace),
 		cmocka_unit_test(test_defaults),

@@ -68,7 +68,20 @@ static void test_round_trips(void **state)
 	    &r,
 	    "{\"id\":1,\"prio\":32768,\"match\":{\"dst\":\"198.18.2.1\",\"dport\":6001,\"proto\":\"udp\"},"
 	    "\"action\":{\"type\":\"drop\",\"ttl_delta\":0,\"df_clear\":false,\"ct\":false,\"masquerade\":false,\"snat\":null,\"dnat\":null,"
-	    "\"mark\":null,\"mirror\":null,\"egress\":\"default\",\"queue\":null},"
+	    "\"mark\":null,\"mirror\":null,\"egress\":\"default\",\"queue\":null,"
+	    "\"decap\":false,\"egress_dev\":null,\"egress_via\":null},"
+	    "\"packets\":5,\"bytes\":235,\"worker_packets\":3,\"worker_bytes\":141}");
+	/* VXLAN and explicit egress (issue 13) */
+	r = words_rule("encap vxlan vni 42 src 198.18.100.0/24 action redirect "
+		       "decap dnat 198.18.2.1 df-clear egress dev lo via "
+		       "198.18.2.9");
+	r.id = 2;
+	json_round_trip(
+	    &r,
+	    "{\"id\":2,\"prio\":32768,\"match\":{\"src\":\"198.18.100.0/24\",\"encap\":\"vxlan\",\"vni\":42},"
+	    "\"action\":{\"type\":\"redirect\",\"ttl_delta\":0,\"df_clear\":true,\"ct\":false,\"masquerade\":false,\"snat\":null,"
+	    "\"dnat\":\"198.18.2.1\",\"mark\":null,\"mirror\":null,\"egress\":\"wire\",\"queue\":null,"
+	    "\"decap\":true,\"egress_dev\":\"lo\",\"egress_via\":\"198.18.2.9\"},"
 	    "\"packets\":5,\"bytes\":235,\"worker_packets\":3,\"worker_bytes\":141}");
 	r = words_rule("src 198.18.0.0/15 dst 198.19.1.2 sport 1234 dport 80 "
 		       "proto tcp dev lo prio 7 action redirect ttl-delta -2 "
@@ -226,7 +239,8 @@ static const struct refusal refusals[] = {
 	  "action.mark",
 	  "action.mark \"4294967296\": not a 32-bit number (decimal, or hex after 0x)" },
 	{ "{\"action\":{\"type\":\"redirect\",\"egress\":\"sideways\"}}",
-	  "action.egress", "action.egress \"sideways\": not kernel or wire" },
+	  "action.egress",
+	  "action.egress \"sideways\": not kernel, wire or dev IFNAME" },
 	{ "{\"action\":{\"type\":\"redirect\",\"egress\":null}}",
 	  "action.egress", "action.egress: wants a string, not null" },
 	{ "{\"action\":{\"type\":\"redirect\",\"queue\":65536}}",

@@ -103,6 +103,21 @@ static void test_round_trips(void **state)
 	round_trip("src 198.18.1.0/24 action redirect ct snat 198.18.2.77:7-7",
 		   "prio 32768 src 198.18.1.0/24 action redirect ct snat "
 		   "198.18.2.77:7");
+	/* VXLAN and explicit egress (issue 13) */
+	round_trip("src 198.18.100.0/24 encap vxlan action redirect decap "
+		   "dnat 198.18.2.1 df-clear egress dev lo",
+		   "prio 32768 encap vxlan src 198.18.100.0/24 action redirect "
+		   "decap df-clear dnat 198.18.2.1 egress dev lo");
+	round_trip("encap vxlan vni 16777215 proto udp dport 53 action pass "
+		   "ttl-delta -1 df-clear",
+		   "prio 32768 encap vxlan vni 16777215 dport 53 proto udp "
+		   "action pass ttl-delta -1 df-clear");
+	round_trip("encap vxlan vni 0 action pass decap",
+		   "prio 32768 encap vxlan vni 0 action pass decap");
+	round_trip("dst 2001:db8:2::/64 action redirect dnat 2001:db8:2::1 "
+		   "egress dev lo via 2001:db8:2::9",
+		   "prio 32768 dst 2001:db8:2::/64 action redirect dnat "
+		   "2001:db8:2::1 egress dev lo via 2001:db8:2::9");
 }
 
 static void test_edges(void **state)
@@ -241,7 +256,7 @@ static void test_refusals(void **state)
 		{ "add action redirect mirror nosuchdev0",
 		  "mirror \"nosuchdev0\": no such interface here" },
 		{ "add action redirect egress default",
-		  "egress \"default\": not kernel or wire" },
+		  "egress \"default\": not kernel, wire or dev IFNAME" },
 		{ "add action redirect queue 65536",
 		  "queue \"65536\": not a decimal number 0..65535" },
 		{ "add src 198.18.1.0/24 action redirect snat 198.18.2.77:20000-29999",
@@ -261,6 +276,35 @@ static void test_refusals(void **state)
 		{ "add src 198.18.1.0/24 action redirect ct masquerade snat 198.18.2.77",
 		  "masquerade and snat both choose the source address: give one of them" },
 		{ "add action redirect ct ct", "\"ct\" given twice" },
+		/* VXLAN and explicit egress (issue 13) */
+		{ "add encap gre action drop",
+		  "encap \"gre\": not vxlan (the one encapsulation known)" },
+		{ "add vni 42 action drop",
+		  "vni \"42\": a VNI is a VXLAN frame's: write encap vxlan vni 42" },
+		{ "add encap vxlan vni 16777216 action drop",
+		  "vni \"16777216\": not a VNI (a decimal number 0..16777215)" },
+		{ "add action pass decap",
+		  "decap takes the outer headers off a VXLAN frame: add encap vxlan to the match" },
+		{ "add encap vxlan action drop decap",
+		  "a dropped packet is not decapsulated: write action drop without decap" },
+		{ "add encap vxlan action redirect dnat 198.18.2.1",
+		  "the workers take the inner frame: write action redirect decap ..." },
+		{ "add encap vxlan proto tcp action pass ct",
+		  "ct tracks outer headers: it does not go with encap vxlan" },
+		{ "add action pass egress dev lo",
+		  "egress dev \"lo\": the workers send by it: write action redirect ... egress dev lo" },
+		{ "add action redirect egress kernel egress dev lo",
+		  "egress \"kernel\": egress dev lo is the egress: give no other" },
+		{ "add action redirect via 198.18.2.1",
+		  "via \"198.18.2.1\": a next hop needs its interface: write egress dev IFNAME via 198.18.2.1" },
+		{ "add action redirect egress dev",
+		  "\"egress dev\" needs a value" },
+		{ "add action redirect egress dev lo via",
+		  "\"via\" needs a value" },
+		{ "add action redirect egress dev lo via nowhere",
+		  "via \"nowhere\": not an IPv4 or IPv6 address" },
+		{ "add action redirect egress dev nosuchif0",
+		  "egress dev \"nosuchif0\": no such interface here" },
 		{ "del id 0",
 		  "id \"0\": not a rule id (a decimal number from 1)" },
 		{ "del id 0x10",

@@ -322,7 +322,7 @@ static void test_validate_action(void **state)
 	assert_rejected(&r, "unknown action");
 
 	r = udp4_rule(PCF_VERDICT_REDIRECT);
-	r.action.flags = PCF_ACT_MASQ << 1;
+	r.action.flags = PCF_ACT_DECAP << 1;
 	r.action.ttl_delta = 1;
 	assert_rejected(&r, "unknown action flags");
 	r.action.flags = 0x8000;
