@@ -801,6 +801,21 @@ int pcf_sets_each(const struct pcf_sets *s, int idx,
 	return 0;
 }
 
+size_t pcf_sets_walk(const struct pcf_sets *s, int idx, size_t *pos,
+		     struct pcf_set_elem *e, size_t max)
+{
+	const struct set *st = set_of(s, idx);
+	size_t n = 0;
+
+	if (!st)
+		return 0;
+	for (; *pos < s->cap && n < max; (*pos)++)
+		if (s->tab[*pos].family &&
+		    bit_get(s->tab[*pos].v.own, st->bit))
+			elem_of(&s->tab[*pos], &e[n++]);
+	return n;
+}
+
 void pcf_sets_lookup(const struct pcf_sets *s, __u8 family, const __u8 *addr,
 		     __u64 *bits)
 {

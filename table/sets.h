@@ -21,6 +21,7 @@
 #include <linux/types.h>
 
 #include "pcf_abi.h"
+#include "set_text.h"
 
 struct pcf_set_ops {
 	/* put or delete prefix e's value in its family's trie */
@@ -102,32 +103,16 @@ bool pcf_sets_loading(const struct pcf_sets *s, int idx);
 int pcf_sets_each(const struct pcf_sets *s, int idx,
 		  int (*cb)(const struct pcf_set_elem *e, void *arg), void *arg);
 
+/*
+ * Up to max elements of set idx from bucket *pos on into e, *pos moved
+ * past them: 0 at the end.  Elements added or removed between calls may
+ * be missed or seen, the others come once.
+ */
+size_t pcf_sets_walk(const struct pcf_sets *s, int idx, size_t *pos,
+		     struct pcf_set_elem *e, size_t max);
+
 /* The sets holding addr (4 or 16 bytes), as the tries answer: bits. */
 void pcf_sets_lookup(const struct pcf_sets *s, __u8 family, const __u8 *addr,
 		     __u64 *bits);
-
-/* ---- elements as text (pure) ---- */
-
-/* Is name a set name: [A-Za-z_][A-Za-z0-9_.-]*, < PCF_SET_NAME_MAX. */
-bool pcf_set_name_ok(const char *name);
-/*
- * One element: an IPv4 or IPv6 address or prefix, host bits clear.
- * -EINVAL with why (a sentence) filled.
- */
-int pcf_set_elem_parse(const char *text, struct pcf_set_elem *ret, char *why,
-		       size_t len);
-/* "198.18.0.0/24", "2001:db8::1" (a full length is not written). */
-void pcf_set_elem_format(const struct pcf_set_elem *e, char *buf, size_t len);
-
-/*
- * A file's elements: one per line (# comments, blank lines), or JSON: an
- * array of strings, or an object with "flat_ip_list" (design 001's
- * allowlist: version, total_ips, organizations, flat_ip_list).  All of
- * one family.  On an error nothing is returned and where says where:
- * "FILE:LINE: ..." or "FILE: $.flat_ip_list[3]: ...".  *ret is malloc'd.
- */
-int pcf_set_file_parse(const char *name, const char *text, size_t len,
-		       struct pcf_set_elem **ret, size_t *ret_n, char *where,
-		       size_t where_len);
 
 #endif /* PCF_SETS_H */

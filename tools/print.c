@@ -12,12 +12,26 @@
 
 #include "pcfctl.h"
 
+/* A rule's set (issue 13) as JSON: "@NAME". */
+static json_object *set_json(unsigned int idx)
+{
+	char buf[PCF_SET_NAME_MAX + 1];
+
+	snprintf(buf, sizeof(buf), "@%s", pcf_set_name(idx) ?: "?");
+	return json_object_new_string(buf);
+}
+
 static json_object *match_json(const struct pcf_rule *r)
 {
 	const struct pcf_key *k = &r->key, *m = &r->mask;
 	char buf[PCF_TEXT_VALUE_MAX];
 	json_object *o = json_object_new_object();
 
+	/* named sets (issue 13): "src": "@NAME" */
+	if (m->src_set)
+		json_object_object_add(o, "src", set_json(m->src_set));
+	if (m->dst_set)
+		json_object_object_add(o, "dst", set_json(m->dst_set));
 	if (pcf_text_has_src(r))
 		json_object_object_add(
 		    o, "src",

@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <json-c/json.h>
 
-#include "sets.h"
+#include "set_text.h"
 
 bool pcf_set_name_ok(const char *name)
 {
