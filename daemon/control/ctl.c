@@ -673,7 +673,8 @@ static void sets_changed(struct pcf_ctl *ctl)
 	pcf_table_sets_changed(ctl->table);
 }
 
-static int do_set_new(struct ctl_req *req)
+/* set-new and set-del: elements in or out of a set (add makes it). */
+static int set_elems(struct ctl_req *req, __u8 cmd)
 {
 	const struct nlattr *tb[PCF_A_SET_MAX + 1];
 	const struct pcf_set_elem *e;
@@ -686,39 +687,31 @@ static int do_set_new(struct ctl_req *req)
 	if (err)
 		return err;
 	e = ctl_sets_elems(tb[PCF_A_SET_ELEMS], &n);
-	err = pcf_sets_add(req->ctl->sets.sets, name, e, n, &idx, &why);
+	if (cmd == PCF_CMD_SET_NEW) {
+		err = pcf_sets_add(req->ctl->sets.sets, name, e, n, &idx, &why);
+	} else if (idx < 0) {
+		return set_missing(req, name);
+	} else if (!n) {
+		req->ext.miss_type = PCF_A_SET_ELEMS;
+		return say(req, -EINVAL, "set-del needs the elements to delete");
+	} else {
+		err = pcf_sets_del(req->ctl->sets.sets, name, e, n, &why);
+	}
 	sets_changed(req->ctl);
 	if (err)
 		return set_refused(req, err, &why);
-	announce_set(req->ctl, PCF_CMD_SET_NEW, name, idx);
+	announce_set(req->ctl, cmd, name, idx);
 	return 0;
+}
+
+static int do_set_new(struct ctl_req *req)
+{
+	return set_elems(req, PCF_CMD_SET_NEW);
 }
 
 static int do_set_del(struct ctl_req *req)
 {
-	const struct nlattr *tb[PCF_A_SET_MAX + 1];
-	const struct pcf_set_elem *e;
-	struct pcf_sets_err why = {};
-	const char *name;
-	int idx, err;
-	size_t n;
-
-	err = set_request(req, tb, &name, &idx);
-	if (err)
-		return err;
-	if (idx < 0)
-		return set_missing(req, name);
-	e = ctl_sets_elems(tb[PCF_A_SET_ELEMS], &n);
-	if (!n) {
-		req->ext.miss_type = PCF_A_SET_ELEMS;
-		return say(req, -EINVAL, "set-del needs the elements to delete");
-	}
-	err = pcf_sets_del(req->ctl->sets.sets, name, e, n, &why);
-	sets_changed(req->ctl);
-	if (err)
-		return set_refused(req, err, &why);
-	announce_set(req->ctl, PCF_CMD_SET_DEL, name, idx);
-	return 0;
+	return set_elems(req, PCF_CMD_SET_DEL);
 }
 
 static int do_set_get(struct ctl_req *req)
