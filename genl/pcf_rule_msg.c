@@ -93,8 +93,8 @@ static bool put_sets(struct nlmsghdr *nlh, size_t size, const struct pcf_key *m)
 	       put_set(nlh, size, PCF_A_MATCH_DST_SET, m->dst_set);
 }
 
-static int get_set(const struct nlattr *a, __u8 *key, __u8 *mask,
-		   struct pcf_extack *ext)
+static int get_set(const struct nlattr *a, const char *kw, __u8 *key,
+		   __u8 *mask, struct pcf_extack *ext)
 {
 	int idx;
 
@@ -102,7 +102,7 @@ static int get_set(const struct nlattr *a, __u8 *key, __u8 *mask,
 		return 0;
 	idx = pcf_set_index(mnl_attr_get_str(a));
 	if (idx < 0) {
-		snprintf(ext->buf, sizeof(ext->buf), "no set %s",
+		snprintf(ext->buf, sizeof(ext->buf), "%s @%s: no such set", kw,
 			 mnl_attr_get_str(a));
 		ext->msg = ext->buf;
 		ext->bad_attr = a;
@@ -319,10 +319,11 @@ static int get_match(const struct nlattr *nest, struct pcf_rule *r,
 		k->ifindex = mnl_attr_get_u32(tb[PCF_A_MATCH_IFINDEX]);
 		m->ifindex = 0xffffffff;
 	}
-	err = get_set(tb[PCF_A_MATCH_SRC_SET], &k->src_set, &m->src_set, ext);
+	err = get_set(tb[PCF_A_MATCH_SRC_SET], "src", &k->src_set, &m->src_set,
+		      ext);
 	if (!err)
-		err = get_set(tb[PCF_A_MATCH_DST_SET], &k->dst_set, &m->dst_set,
-			      ext);
+		err = get_set(tb[PCF_A_MATCH_DST_SET], "dst", &k->dst_set,
+			      &m->dst_set, ext);
 	return err;
 }
 

@@ -117,12 +117,14 @@ struct elems {
 	char first[64]; /* where the family was set, for the message */
 };
 
+/* where: "line %lu" or "PATH[%lu]" with at, made only when needed */
 static int push(struct elems *el, const struct pcf_set_elem *e,
-		const char *here, char *why, size_t len)
+		const char *where, const char *path, unsigned long at, char *why,
+		size_t len)
 {
 	if (!el->family) {
 		el->family = e->family;
-		snprintf(el->first, sizeof(el->first), "%s", here);
+		snprintf(el->first, sizeof(el->first), where, path, at);
 	} else if (e->family != el->family) {
 		snprintf(why, len,
 			 "IPv%u, but the set is IPv%u (from %s): one family a set",
@@ -149,7 +151,7 @@ static int parse_lines(const char *name, const char *text, size_t len,
 {
 	const char *p = text, *end = text + len;
 	unsigned long line = 0;
-	char buf[128], why[160], here[32];
+	char buf[128], why[160];
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p), *b, *e;
@@ -167,7 +169,6 @@ static int parse_lines(const char *name, const char *text, size_t len,
 			e--;
 		if (b == e || *b == '#')
 			continue;
-		snprintf(here, sizeof(here), "line %lu", line);
 		if ((size_t)(e - b) >= sizeof(buf)) {
 			snprintf(where, wlen, "%s:%lu: not an address or prefix",
 				 name, line);
@@ -176,7 +177,7 @@ static int parse_lines(const char *name, const char *text, size_t len,
 		memcpy(buf, b, e - b);
 		buf[e - b] = 0;
 		if (pcf_set_elem_parse(buf, &elem, why, sizeof(why)) ||
-		    push(el, &elem, here, why, sizeof(why))) {
+		    push(el, &elem, "%sline %lu", "", line, why, sizeof(why))) {
 			snprintf(where, wlen, "%s:%lu: %s", name, line, why);
 			return -EINVAL;
 		}
@@ -189,22 +190,22 @@ static int json_list(const char *name, struct json_object *arr,
 		     size_t wlen)
 {
 	size_t i, n = json_object_array_length(arr);
-	char why[160], here[64];
+	char why[160];
 
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(arr, i);
 		struct pcf_set_elem elem;
 
-		snprintf(here, sizeof(here), "%s[%zu]", path, i);
 		if (!json_object_is_type(o, json_type_string)) {
-			snprintf(where, wlen, "%s: %s: not a string", name,
-				 here);
+			snprintf(where, wlen, "%s: %s[%zu]: not a string", name,
+				 path, i);
 			return -EINVAL;
 		}
 		if (pcf_set_elem_parse(json_object_get_string(o), &elem, why,
 				       sizeof(why)) ||
-		    push(el, &elem, here, why, sizeof(why))) {
-			snprintf(where, wlen, "%s: %s: %s", name, here, why);
+		    push(el, &elem, "%s[%lu]", path, i, why, sizeof(why))) {
+			snprintf(where, wlen, "%s: %s[%zu]: %s", name, path, i,
+				 why);
 			return -EINVAL;
 		}
 	}

@@ -25,9 +25,9 @@ struct node {
 	__u8 addr[16];
 	__u8 plen;
 	__u8 family; /* 0: a free bucket */
-	bool written; /* in the trie, with value wbits */
+	bool own_changed; /* since it was written */
+	bool written; /* in the trie, with value v (own bits as now) */
 	struct pcf_set_val v;
-	__u64 wbits[2];
 };
 
 struct set {
@@ -49,7 +49,7 @@ struct pcf_sets {
 	struct node *tab;
 	size_t cap, n; /* buckets (a power of two), nodes */
 	__u32 lens[2][129]; /* nodes by family (0: 4, 1: 6) and length */
-	struct pcf_set_elem *dirty;
+	size_t *dirty; /* buckets of the hosts changed (no removal since) */
 	size_t ndirty, dirty_cap;
 	bool full[2]; /* a prefix shorter than a host changed */
 	__u32 total;
@@ -72,21 +72,29 @@ static unsigned int maxlen(__u8 family)
 
 /* ---- the prefixes: open addressing, linear probing ---- */
 
+/* MurmurHash3's finalizer: every input bit moves every output bit. */
+static __u64 mix(__u64 h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
 static __u64 node_hash(const __u8 *addr, __u8 plen, __u8 family)
 {
 	__u64 a, b;
 
 	memcpy(&a, addr, 8);
 	memcpy(&b, addr + 8, 8);
-	a = (a ^ ((__u64)plen << 8 | family)) * 0x9e3779b97f4a7c15ULL;
-	b = b * 0xc2b2ae3d27d4eb4fULL;
-	return (a ^ b ^ (a >> 29)) * 0x165667b19e3779f9ULL;
+	return mix(a ^ mix(b ^ ((__u64)plen << 8 | family)));
 }
 
 static size_t node_find(const struct pcf_sets *s, const __u8 *addr, __u8 plen,
 			__u8 family)
 {
-	size_t i = node_hash(addr, plen, family) >> 20 & (s->cap - 1);
+	size_t i = node_hash(addr, plen, family) & (s->cap - 1);
 
 	while (s->tab[i].family &&
 	       (s->tab[i].plen != plen || s->tab[i].family != family ||
@@ -103,18 +111,40 @@ static struct node *node_get(const struct pcf_sets *s, const __u8 *addr,
 	return s->tab[i].family ? &s->tab[i] : NULL;
 }
 
+static void elem_of(const struct node *nd, struct pcf_set_elem *e)
+{
+	memset(e, 0, sizeof(*e));
+	memcpy(e->addr, nd->addr, 16);
+	e->plen = nd->plen;
+	e->family = nd->family;
+}
+
+/*
+ * Room for want nodes at half load.  The changed hosts noted keep their
+ * order (the trie takes keys in order faster): their buckets move, so
+ * they are found again by key.
+ */
 static int grow(struct pcf_sets *s, size_t want)
 {
 	struct node *old = s->tab;
+	struct pcf_set_elem *keys = NULL;
 	size_t i, cap = s->cap, ocap = s->cap;
 
 	while (want * 2 > cap)
 		cap *= 2;
 	if (cap == ocap)
 		return 0;
+	if (s->ndirty) {
+		keys = malloc(s->ndirty * sizeof(*keys));
+		if (!keys)
+			return -ENOMEM;
+		for (i = 0; i < s->ndirty; i++)
+			elem_of(&old[s->dirty[i]], &keys[i]);
+	}
 	s->tab = calloc(cap, sizeof(*s->tab));
 	if (!s->tab) {
 		s->tab = old;
+		free(keys);
 		return -ENOMEM;
 	}
 	s->cap = cap;
@@ -122,6 +152,10 @@ static int grow(struct pcf_sets *s, size_t want)
 		if (old[i].family)
 			s->tab[node_find(s, old[i].addr, old[i].plen,
 					 old[i].family)] = old[i];
+	for (i = 0; i < s->ndirty; i++)
+		s->dirty[i] = node_find(s, keys[i].addr, keys[i].plen,
+					keys[i].family);
+	free(keys);
 	free(old);
 	return 0;
 }
@@ -156,7 +190,7 @@ static void node_remove(struct pcf_sets *s, size_t i)
 		if (!s->tab[j].family)
 			return;
 		home = node_hash(s->tab[j].addr, s->tab[j].plen,
-				 s->tab[j].family) >> 20 & (s->cap - 1);
+				 s->tab[j].family) & (s->cap - 1);
 		/* may j's entry move to the hole at i? */
 		if ((j > i && (home <= i || home > j)) ||
 		    (j < i && home <= i && home > j)) {
@@ -165,14 +199,6 @@ static void node_remove(struct pcf_sets *s, size_t i)
 			i = j;
 		}
 	}
-}
-
-static void elem_of(const struct node *nd, struct pcf_set_elem *e)
-{
-	memset(e, 0, sizeof(*e));
-	memcpy(e->addr, nd->addr, 16);
-	e->plen = nd->plen;
-	e->family = nd->family;
 }
 
 static void truncate_addr(__u8 *out, const __u8 *addr, unsigned int plen)
@@ -188,7 +214,7 @@ static void truncate_addr(__u8 *out, const __u8 *addr, unsigned int plen)
 
 /* The union of the own bits of the prefixes covering addr/plen. */
 static void cover_bits(const struct pcf_sets *s, __u8 family, const __u8 *addr,
-		       unsigned int plen, __u64 *bits)
+		       unsigned int plen, const struct node *self, __u64 *bits)
 {
 	const __u32 *lens = s->lens[fam(family)];
 	const struct node *nd;
@@ -199,6 +225,11 @@ static void cover_bits(const struct pcf_sets *s, __u8 family, const __u8 *addr,
 	for (l = 0; l <= plen; l++) {
 		if (!lens[l])
 			continue;
+		if (self && l == plen) {
+			bits[0] |= self->v.own[0];
+			bits[1] |= self->v.own[1];
+			continue;
+		}
 		truncate_addr(t, addr, l);
 		nd = node_get(s, t, l, family);
 		if (nd) {
@@ -210,7 +241,7 @@ static void cover_bits(const struct pcf_sets *s, __u8 family, const __u8 *addr,
 
 /* ---- writes ---- */
 
-static int note_dirty(struct pcf_sets *s, const struct node *nd)
+static int note_dirty(struct pcf_sets *s, struct node *nd)
 {
 	if (nd->plen != maxlen(nd->family)) {
 		s->full[fam(nd->family)] = true;
@@ -225,7 +256,7 @@ static int note_dirty(struct pcf_sets *s, const struct node *nd)
 		s->dirty = p;
 		s->dirty_cap = cap;
 	}
-	elem_of(nd, &s->dirty[s->ndirty++]);
+	s->dirty[s->ndirty++] = nd - s->tab;
 	return 0;
 }
 
@@ -243,6 +274,7 @@ static int settle(struct pcf_sets *s, size_t i)
 {
 	struct node *nd = &s->tab[i];
 	struct pcf_set_elem e;
+	__u64 bits[2];
 	int err;
 
 	elem_of(nd, &e);
@@ -255,16 +287,18 @@ static int settle(struct pcf_sets *s, size_t i)
 		node_remove(s, i);
 		return 1;
 	}
-	cover_bits(s, nd->family, nd->addr, nd->plen, nd->v.bits);
-	if (nd->written && nd->wbits[0] == nd->v.bits[0] &&
-	    nd->wbits[1] == nd->v.bits[1])
+	cover_bits(s, nd->family, nd->addr, nd->plen, nd, bits);
+	/* own bits ride along: an own change alone is written too */
+	if (nd->written && bits[0] == nd->v.bits[0] &&
+	    bits[1] == nd->v.bits[1] && !nd->own_changed)
 		return 0;
+	nd->v.bits[0] = bits[0];
+	nd->v.bits[1] = bits[1];
 	err = s->ops->node_put(s->ctx, &e, &nd->v);
 	if (err)
 		return err;
 	nd->written = true;
-	nd->wbits[0] = nd->v.bits[0];
-	nd->wbits[1] = nd->v.bits[1];
+	nd->own_changed = false;
 	return 0;
 }
 
@@ -275,18 +309,41 @@ static int settle(struct pcf_sets *s, size_t i)
  */
 static int flush_writes(struct pcf_sets *s)
 {
-	size_t i, k;
-	int f, err;
+	struct pcf_set_elem *gone;
+	size_t i, k, ngone = 0;
+	int f, err = 0;
 
+	/*
+	 * Changed hosts by their buckets: values first; the ones no set
+	 * holds any more go after, found by their keys (a removal moves
+	 * nodes, so the buckets noted no longer hold).
+	 */
 	for (k = 0; k < s->ndirty; k++) {
-		const struct pcf_set_elem *e = &s->dirty[k];
+		struct node *nd = &s->tab[s->dirty[k]];
 
-		if (s->full[fam(e->family)])
+		if (!nd->family || s->full[fam(nd->family)])
 			continue;
-		i = node_find(s, e->addr, e->plen, e->family);
-		if (!s->tab[i].family)
-			continue; /* settled already (listed twice) */
-		err = settle(s, i);
+		if (own_empty(nd)) {
+			s->dirty[ngone++] = s->dirty[k]; /* ngone <= k */
+			continue;
+		}
+		err = settle(s, s->dirty[k]);
+		if (err < 0)
+			return err;
+	}
+	if (ngone) {
+		gone = malloc(ngone * sizeof(*gone));
+		if (!gone)
+			return -ENOMEM;
+		for (k = 0; k < ngone; k++)
+			elem_of(&s->tab[s->dirty[k]], &gone[k]);
+		for (k = 0; k < ngone && err >= 0; k++) {
+			i = node_find(s, gone[k].addr, gone[k].plen,
+				      gone[k].family);
+			if (s->tab[i].family && own_empty(&s->tab[i]))
+				err = settle(s, i);
+		}
+		free(gone);
 		if (err < 0)
 			return err;
 	}
@@ -530,6 +587,7 @@ static int own_apply(struct pcf_sets *s, const struct pcf_set_elem *e,
 		if (!nd || bit_get(nd->v.own, bit) == on)
 			continue;
 		bit_put(nd->v.own, bit, on);
+		nd->own_changed = true;
 		*count += on ? 1 : -1;
 		err = note_dirty(s, nd);
 		if (err)
@@ -617,6 +675,7 @@ static int clear_bit(struct pcf_sets *s, unsigned int bit, __u32 *count)
 		if (!nd->family || !bit_get(nd->v.own, bit))
 			continue;
 		bit_put(nd->v.own, bit, false);
+		nd->own_changed = true;
 		if (count)
 			(*count)--;
 		err = note_dirty(s, nd);
@@ -724,6 +783,7 @@ int pcf_sets_load_add(struct pcf_sets *s, int idx, const struct pcf_set_elem *e,
 		if (bit_get(nd->v.own, st->load_bit))
 			continue;
 		bit_put(nd->v.own, st->load_bit, true);
+		nd->own_changed = true;
 		st->load_count++;
 		rc = note_dirty(s, nd);
 		if (rc)
@@ -832,7 +892,7 @@ void pcf_sets_lookup(const struct pcf_sets *s, __u8 family, const __u8 *addr,
 		truncate_addr(t, a, l);
 		nd = node_get(s, t, l, family);
 		if (nd) {
-			cover_bits(s, family, nd->addr, nd->plen, bits);
+			cover_bits(s, family, nd->addr, nd->plen, nd, bits);
 			return;
 		}
 	}
@@ -875,8 +935,6 @@ int pcf_sets_adopt_node(struct pcf_sets *s, const struct pcf_set_elem *e,
 	nd = node_make(s, e);
 	nd->v = *v;
 	nd->written = true;
-	nd->wbits[0] = v->bits[0];
-	nd->wbits[1] = v->bits[1];
 	for (i = 0; i < PCF_MAX_SETS; i++)
 		if (s->set[i].name[0] && bit_get(v->own, s->set[i].bit))
 			s->set[i].count++;
@@ -905,6 +963,7 @@ int pcf_sets_adopt_end(struct pcf_sets *s)
 		if ((nd->v.own[0] & ~known[0]) || (nd->v.own[1] & ~known[1])) {
 			nd->v.own[0] &= known[0];
 			nd->v.own[1] &= known[1];
+			nd->own_changed = true;
 			s->full[fam(nd->family)] = true;
 		}
 	}
