@@ -12,6 +12,14 @@
 # so adding a file needs no Makefile change.
 
 BUILD	?= build
+# one name for each file: a BUILD given as an absolute path into this tree
+# (the tests' scripts give it so to make install) is made relative, so the
+# dependency files (-MMD) and the rules name the same targets
+override BUILD := $(patsubst $(CURDIR)/%,%,$(BUILD))
+ifeq ($(filter /%,$(BUILD)),)
+# and a goal named by its absolute path (the fuzz tests do) is that file
+$(CURDIR)/$(BUILD)/%: $(BUILD)/% ;
+endif
 CC	?= gcc
 CLANG	?= clang
 BPFTOOL	?= bpftool
@@ -24,7 +32,7 @@ DAEMON_INC := -Idaemon -Idaemon/dataplane -Idaemon/control -Idaemon/service
 CFLAGS	?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D_GNU_SOURCE -Ibpf -Igenl -Itable $(DAEMON_INC) -Itools -I$(BUILD)/skel \
-	-MMD -MP
+	-I$(BUILD)/gen -MMD -MP
 LDLIBS	:= -lbpf -lxdp -lmnl -ljson-c -lsystemd -lelf -lz -lpthread
 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
@@ -51,7 +59,7 @@ BINS	   := $(if $(wildcard daemon/pcfd.c),$(BUILD)/pcfd) \
 TESTS	   := $(patsubst %.c,$(BUILD)/%,$(filter-out %.bpf.c,$(wildcard tests/unit/*.c tests/bpf/*.c)))
 TOOLS	   := $(patsubst %.c,$(BUILD)/%,$(filter-out %.bpf.c,$(wildcard tests/tools/*.c bench/*.c)))
 
-.PHONY: all deps check demo bench fuzz clean install uninstall format
+.PHONY: all deps check demo bench fuzz image clean install uninstall format
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -71,6 +79,11 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
+
+# the OCI image of pcfd and pcfctl: $(BUILD)/image/pcf-oci.tar (scripts/image.sh)
+image: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/image.sh $(BUILD)
 
 # libFuzzer targets: tests/fuzz/*.c, each built with clang and the sanitizers
 # together with the sources it exercises (instrumented too).
@@ -121,6 +134,19 @@ $(LIBS):
 
 $(BUILD)/pcfd: $(BUILD)/daemon/pcfd.o $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# pcfd's HTTP endpoint (daemon/control/http*.c); what links libpcfd may use it
+$(BUILD)/pcfd $(BUILD)/tests/% $(BUILD)/bench/%: LDLIBS += -lmicrohttpd
+
+# the version /metrics reports (pcf_build_info): git describe of the tree,
+# the header rewritten only when it changes
+VERSION_H := $(BUILD)/gen/pcf_version.h
+.PHONY: FORCE
+$(VERSION_H): FORCE
+	@mkdir -p $(@D)
+	@v="#define PCF_VERSION \"$$(git describe --always --dirty 2>/dev/null || echo unknown)\""; \
+	echo "$$v" | cmp -s - $@ || echo "$$v" >$@
+$(BUILD)/daemon/control/metrics.o: $(VERSION_H)
 
 $(BUILD)/pcfctl: $(BUILD)/tools/pcfctl.o $(LIBCTL) $(LIBGENL)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -180,4 +206,4 @@ clean:
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/image -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -75,6 +75,18 @@
 # workers', their sockets' kernel counters, the interfaces'), within 1 %.
 # Rates of these cases are over the wall clock (two CPUs at work).
 #
+# HTTP (issue 14), pcfd with --http on a unix socket:
+#   fwd-16k     (c) with the table full: 16 383 exact rules more, HTTP on
+#   fwd-16k-scrape  the same, GET /metrics every 100 ms the whole run
+#               (bench/http-load over one keep-alive connection, on CPU 0
+#               as gen: Prometheus runs elsewhere); goal: its rate within
+#               1 % of fwd-16k's (the ratio of the medians, and the median
+#               of each run's ratio: the runs are interleaved)
+#   http        once per run, no traffic, pcfd of its own: 20 scrapes of
+#               /metrics with 16 384 rules (goal: < 50 ms each), and
+#               10 000 POST /flows over one keep-alive connection (goal:
+#               < 2 s), beside the same 10 000 rules by pcfctl -batch
+#
 # Rule changes (issue 11), once per run, no traffic: bench/rule-churn on
 # a data plane of its own (1000 exact rules under one mask) times 20 000
 # replaces of one rule, 20 000 priority changes of a mask's best rule
@@ -111,25 +123,27 @@ MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 FLOOD=65000 # flows: more than pcf's flow caches hold (pcf_abi.h)
 STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood xdp-filter nft-drop"
-WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd"
+WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd fwd-16k fwd-16k-scrape"
 CHURN_CASES="churn ct-cost"
-CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES $CHURN_CASES}
+HTTP_CASES="http"
+CASES=${PCF_BENCH_CASES:-$STEER_CASES $WORKER_CASES $CHURN_CASES $HTTP_CASES}
 for cse in $CASES; do
-	[[ " $STEER_CASES $WORKER_CASES $CHURN_CASES " == *" $cse "* ]] ||
-		fail "no case $cse (cases: $STEER_CASES $WORKER_CASES $CHURN_CASES)"
+	[[ " $STEER_CASES $WORKER_CASES $CHURN_CASES $HTTP_CASES " == *" $cse "* ]] ||
+		fail "no case $cse (cases: $STEER_CASES $WORKER_CASES $CHURN_CASES $HTTP_CASES)"
 done
 GEN=$BUILD/bench/gen
 SINK=$BUILD/bench/sink
 COST=$BUILD/bench/cost
 FLOW_RULES=$BUILD/bench/flow-rules
 RULE_CHURN=$BUILD/bench/rule-churn
+HTTP_LOAD=$BUILD/bench/http-load
 DROP_OBJ=$BUILD/bench/drop.bpf.o
 ECHO_OBJ=$BUILD/bench/echo.bpf.o
 PASS_OBJ=$BUILD/bench/pass.bpf.o
 CT_TOOL=$BUILD/bench/ct-tool
 STEER=$BUILD/tests/tools/pcf-steer
 for f in "$GEN" "$COST" "$FLOW_RULES" "$RULE_CHURN" "$DROP_OBJ" "$STEER" \
-	"$SINK" "$PCFD" "$PCFCTL" "$ECHO_OBJ" "$PASS_OBJ" "$CT_TOOL"; do
+	"$SINK" "$PCFD" "$PCFCTL" "$ECHO_OBJ" "$PASS_OBJ" "$CT_TOOL" "$HTTP_LOAD"; do
 	[ -e "$f" ] || fail "$f missing: run make BUILD=$BUILD all"
 done
 REF=${PCF_BENCH_REF:-}
@@ -195,11 +209,12 @@ use_build() {
 	STEER_PIN=$PIN_DIR/steer-$1 FP_PIN=$PIN_DIR/fp-$1
 }
 # is_pcf_case CASE: does it run pcf (and so run again with the reference)?
-# (not the peers, nor the cases of sessions: a reference may have none)
+# (not the peers, nor the cases of sessions or of HTTP: a reference may
+# have none)
 is_pcf_case() {
 	[[ $1 != ceiling && $1 != dpdk-* && $1 != churn && $1 != ct-cost &&
 		$1 != xdp-filter && $1 != nft-* && $1 != *-nft && $1 != *-ct &&
-		$1 != kernel-fwd ]]
+		$1 != kernel-fwd && $1 != http && $1 != *-16k* ]]
 }
 # ref_can CASE: can PCF_BENCH_REF's tools set the case up?  (A build
 # from before IPv6 frames in bench/ makes no IPv6 rules in bulk and
@@ -574,6 +589,64 @@ ct_cost_report() {
 	echo
 }
 
+# http_pcfd PORT PIN SOCK: a pcfd of its own on a veth pair in a namespace
+# of its own, HTTP on SOCK; sets HTTP_NS and HTTP_PID
+http_pcfd() {
+	HTTP_NS=pcf${ID}ht
+	ip netns add "$HTTP_NS" && echo "$HTTP_NS" >>"$TMP/.netns" || fail "netns $HTTP_NS"
+	ip -n "$HTTP_NS" link add h0 type veth peer name h1 || fail "veth"
+	ip -n "$HTTP_NS" link set h0 up
+	nsenter --net=/run/netns/"$HTTP_NS" "$PCFD" -f -i h0 --pin-dir "$2" \
+		--ctl-port "$1" --return-veth none --http "unix:$3" \
+		>>"$TMP/http.err" 2>&1 &
+	HTTP_PID=$!
+	track $HTTP_PID
+	hctl() { nsenter --net=/run/netns/"$HTTP_NS" "$PCFCTL" --ctl-port "$1" "${@:2}"; }
+	wait_for 10 hctl "$1" flow show >/dev/null 2>&1 || fail "pcfd (http) did not start: $(tail -n 3 "$TMP/http.err")"
+}
+
+# http_report: RUNS runs of the http case, medians
+http_report() {
+	local port=$((0x70630000 + 0x$ID + 2)) pin=$PIN_DIR/http sock=$TMP/http.sock
+	local run out t0 t1 med max secs bytes scrape_med=() scrape_max=() posts=() batch=()
+	http_pcfd "$port" "$pin" "$sock"
+	python3 -c 'for i in range(16384): print("flow add dst 198.19.%d.%d proto udp dport 9 action drop" % (i // 256, i % 256))' >"$TMP/full.batch"
+	head -n 10000 "$TMP/full.batch" >"$TMP/10k.batch"
+	for ((run = 1; run <= RUNS; run++)); do
+		hctl "$port" flow flush
+		hctl "$port" -batch "$TMP/full.batch" >/dev/null || fail "16384 rules"
+		out=$("$HTTP_LOAD" -u "$sock" scrape -n 20) || fail "http-load scrape"
+		log "http run $run, /metrics with 16384 rules: $out"
+		read -r _ _ _ bytes _ med _ _ _ max <<<"$out"
+		scrape_med+=("$med") scrape_max+=("$max")
+		hctl "$port" flow flush
+		out=$("$HTTP_LOAD" -u "$sock" post -n 10000) || fail "http-load post"
+		log "http run $run, POST /flows: $out"
+		read -r _ _ _ secs _ _ <<<"$out"
+		posts+=("$secs")
+		hctl "$port" flow flush
+		t0=$EPOCHREALTIME
+		hctl "$port" -batch "$TMP/10k.batch" >/dev/null || fail "pcfctl -batch"
+		t1=$EPOCHREALTIME
+		batch+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+		log "http run $run, pcfctl -batch of the same 10000: ${batch[-1]} s"
+	done
+	kill -TERM $HTTP_PID
+	wait $HTTP_PID
+	nsenter --net=/run/netns/"$HTTP_NS" "$PCFD" --unload -i h0 --pin-dir "$pin" \
+		--return-veth none >>"$TMP/http.err" 2>&1
+	ip netns del "$HTTP_NS"
+	# shellcheck disable=SC2086
+	echo "HTTP: $RUNS runs, pcfd of its own, one keep-alive connection on its unix socket (bench/http-load)"
+	printf '  %-44s %8s ms (max %s ms)  %s\n' "GET /metrics, 16384 rules ($bytes bytes)" \
+		"$(median "${scrape_med[@]}")" "$(printf '%s\n' "${scrape_max[@]}" | sort -g | tail -n1)" \
+		"$(awk -v m="$(printf '%s\n' "${scrape_max[@]}" | sort -g | tail -n1)" 'BEGIN { print (m < 50 ? "met" : "MISSED") " (< 50 ms)" }')"
+	printf '  %-44s %8s s   %s\n' "POST /flows x 10000" "$(median "${posts[@]}")" \
+		"$(awk -v s="$(median "${posts[@]}")" 'BEGIN { print (s < 2 ? "met" : "MISSED") " (< 2 s)" }')"
+	printf '  %-44s %8s s\n' "pcfctl -batch of the same 10000" "$(median "${batch[@]}")"
+	echo
+}
+
 declare -A RESULT COSTNS
 log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -581,7 +654,7 @@ workers_setup
 for mode in $MODES; do
 	for ((run = 1; run <= RUNS; run++)); do
 		for cse in $CASES; do
-			[ "$cse" = churn ] || [ "$cse" = ct-cost ] && continue
+			[[ $cse == churn || $cse == ct-cost || $cse == http ]] && continue
 			for label in $LABELS; do
 				[ "$label" = ref ] && ! is_pcf_case "$cse" && continue
 				[ "$label" = ref ] && ! ref_can "$cse" && continue
@@ -635,8 +708,8 @@ for mode in $MODES; do
 	ceil=$(median ${RESULT[$mode,ceiling]:-})
 	steer_cases=
 	for cse in $CASES; do
-		is_worker_case "$cse" || [ "$cse" = churn ] ||
-			[ "$cse" = ct-cost ] || steer_cases+="$cse "
+		is_worker_case "$cse" || [[ $cse == churn || $cse == ct-cost || $cse == http ]] ||
+			steer_cases+="$cse "
 	done
 	[ -n "$steer_cases" ] || continue
 	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP, -many: $FLOWS flows"
@@ -662,5 +735,6 @@ done
 [[ " $MODES " == *" same-cpu "* ]] && workers_report
 [[ " $CASES " == *" churn "* ]] && churn_report
 [[ " $CASES " == *" ct-cost "* ]] && ct_cost_report
+[[ " $CASES " == *" http "* ]] && http_report
 [ -n "$REF" ] && ref_report
 true

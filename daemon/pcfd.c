@@ -17,6 +17,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "ct_reap.h"
 #include "ctl.h"
 #include "ctl_session.h"
+#include "http.h"
 #include "ifwatch.h"
 #include "journal.h"
 #include "loader.h"
@@ -43,6 +45,7 @@
 #include "rules_apply.h"
 #include "table.h"
 #include "workers.h"
+#include "wtotals.h"
 
 #define MAX_SOURCES 8
 #define RECLAIM_MS  20 /* rule table work left for later: looked at so often */
@@ -77,6 +80,8 @@ struct pcfd {
 	struct pcf_ctl *ctl;
 	struct pcf_workers *ws;
 	struct pcf_ctl_workers ctl_workers;
+	struct pcf_http *http;	    /* --http: NULL without */
+	struct pcf_wtotals *totals; /* the workers' counters, pinned */
 	int epfd, stats_fd, watchdog_fd, tick_fd, ct_fd;
 	bool stop;
 	struct pcf_ifwatch *watch;
@@ -204,7 +209,9 @@ static int unload(struct pcfd *d)
 		    "pcfd: other interfaces are still attached: rules and maps stay pinned in %s\n",
 		    d->o.pin_dir);
 	} else {
-		err = pcf_dp_unpin(d->dp);
+		err = pcf_wtotals_unpin(d->o.pin_dir);
+		if (!err)
+			err = pcf_dp_unpin(d->dp);
 		if (err) {
 			pr_warn("pcfd: cannot unpin %s: %s\n", d->o.pin_dir,
 				strerror(-err));
@@ -638,10 +645,42 @@ static int start_workers(struct pcfd *d)
 /* Empty the xskmap first: REDIRECTed flows go on through the kernel. */
 static void stop_workers(struct pcfd *d)
 {
+	struct pcf_worker_info in;
+	unsigned int i;
+
 	if (!d->ws)
 		return;
+	/* what they counted stays in /metrics' totals (wtotals.h) */
+	for (i = 0; d->totals && !pcf_workers_info(d->ws, i, &in); i++)
+		pcf_wtotals_fold(d->totals, &in);
 	pcf_workers_stop(d->ws);
 	d->ws = NULL;
+}
+
+/*
+ * The workers pinned (--cpus): the main loop (control channel, HTTP and
+ * its /metrics, the journal) keeps to the other CPUs, if any is left, so
+ * that serving never takes a worker's time, as DPDK keeps its main lcore
+ * apart.  Workers made later pin themselves.
+ */
+static void keep_off_workers(const struct pcfd *d)
+{
+	const struct pcf_workers_cfg *w = &d->o.workers;
+	cpu_set_t set;
+	unsigned int i;
+
+	if (!w->ncpus || sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (i = 0; i < w->ncpus; i++)
+		CPU_CLR(w->cpus[i], &set);
+	if (!CPU_COUNT(&set))
+		return; /* workers on every CPU pcfd may use: shared */
+	if (sched_setaffinity(0, sizeof(set), &set))
+		pr_warn(
+		    "pcfd: cannot keep the main loop off the workers' CPUs: %s\n",
+		    strerror(errno));
+	else
+		pr_debug("pcfd: the main loop keeps off the workers' CPUs\n");
 }
 
 /*
@@ -1183,6 +1222,15 @@ static int on_ctl(struct pcfd *d, struct pcfd_source *src)
 	return err;
 }
 
+static int on_http(struct pcfd *d, struct pcfd_source *src)
+{
+	int err = pcf_http_serve(src->ctx);
+
+	if (err)
+		pr_warn("pcfd: HTTP: %s\n", strerror(-err));
+	return err;
+}
+
 static void handled_signals(sigset_t *set)
 {
 	sigemptyset(set);
@@ -1279,6 +1327,8 @@ static int run(struct pcfd *d)
 		err = pcfd_watch(d, pcf_ctl_fd(d->ctl), on_ctl, d->ctl);
 	if (!err)
 		err = pcfd_watch(d, pcf_ifwatch_fd(d->watch), on_ifwatch, NULL);
+	if (!err && d->http)
+		err = pcfd_watch(d, pcf_http_fd(d->http), on_http, d->http);
 	if (!err)
 		err = open_timers(d);
 	if (err)
@@ -1345,6 +1395,42 @@ static int open_ctl(struct pcfd *d)
 }
 
 /*
+ * The HTTP endpoint, if --http names listeners: bound before anything is
+ * attached, as the control socket is.  The workers' totals it shows are
+ * pinned beside the maps; without them it shows the workers' own.
+ */
+static int open_http(struct pcfd *d)
+{
+	struct pcf_http_env env = { .dp = d->dp, .ctl = d->ctl };
+	const char *why;
+	int i, err;
+
+	_Static_assert(PCFD_HTTP_MAX <= PCF_HTTP_LISTENERS_MAX,
+		       "every --http listener fits");
+	if (!d->o.nhttp)
+		return 0;
+	err = pcf_wtotals_open(d->o.pin_dir, &d->totals);
+	if (err)
+		pr_warn(
+		    "pcfd: cannot pin the workers' totals in %s: %s; /metrics shows the running workers' own counters\n",
+		    d->o.pin_dir, strerror(-err));
+	env.totals = d->totals;
+	err = pcf_http_new(&env, &d->http);
+	for (i = 0; !err && i < d->o.nhttp; i++) {
+		err = pcf_http_listen(d->http,
+				      (const struct sockaddr *)&d->o.http[i].sa,
+				      d->o.http[i].len);
+		why = err == -EADDRINUSE ? "in use: is another pcfd serving it?"
+		      : err == -EEXIST	 ? "the path exists and is not a socket"
+					 : strerror(-err);
+		if (err)
+			pr_warn("pcfd: --http %s: %s\n", d->o.http[i].text,
+				why);
+	}
+	return err;
+}
+
+/*
  * Interface events, from before the first attach: nothing that happens
  * to our interfaces from then on goes unseen.
  */
@@ -1385,6 +1471,8 @@ static int serve(struct pcfd *d)
 	if (!err)
 		err = open_ctl(d);
 	if (!err)
+		err = open_http(d);
+	if (!err)
 		err = open_ifwatch(d);
 	if (!err)
 		err = attach_all(d);
@@ -1400,12 +1488,16 @@ static int serve(struct pcfd *d)
 		serve_workers(d);
 	if (!err)
 		err = start_workers(d);
-	if (!err)
+	if (!err) {
+		keep_off_workers(d);
 		err = run(d);
+	}
 	pcf_notify_stopping();
 	pcf_journal_event(LOG_NOTICE, "stopping", d->ifaces,
 			  "stopping: workers end, XDP and rules stay pinned");
 	stop_workers(d);
+	pcf_http_close(d->http);
+	pcf_wtotals_close(d->totals);
 	pcf_ctl_close(d->ctl);
 	pcf_ifwatch_close(d->watch);
 	pcf_dp_close(d->dp);

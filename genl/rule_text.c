@@ -346,6 +346,11 @@ struct parser {
 	unsigned int seen;	   /* keywords given, by bit */
 	const char *val[KW_COUNT]; /* their values as given */
 	const char *match_cmd;	   /* match words only: whose ("flow del") */
+	/* what a refusal calls each keyword (NULL: the keyword itself) and
+	 * where it came from, for pcf_text_rule_words */
+	const char *label[KW_COUNT];
+	int at[KW_COUNT];
+	int bad; /* the word refused, or -1 */
 };
 
 #define usage_error(p, ...) pcf_text_refuse((p)->err, (p)->errlen, __VA_ARGS__)
@@ -666,9 +671,16 @@ static bool given(const struct parser *p, enum kw_id k)
 	return p->seen & (1U << k);
 }
 
+/* What refusals call keyword k: its label, or the keyword itself. */
+static const char *kw_label(const struct parser *p, enum kw_id k)
+{
+	return p->label[k] ? p->label[k] : keywords[k].name;
+}
+
 /* Refuse keyword k of the line, named with its value as given. */
-#define refuse_kw(p, k, ...) \
-	refuse_word(p, keywords[k].name, (p)->val[k], __VA_ARGS__)
+#define refuse_kw(p, k, ...)    \
+	((p)->bad = (p)->at[k], \
+	 refuse_word(p, kw_label(p, k), (p)->val[k], __VA_ARGS__))
 
 static bool has_ports(__u8 proto)
 {
@@ -750,6 +762,26 @@ static int check_ct(struct parser *p, const struct pcf_rule *r)
 	return 0;
 }
 
+/*
+ * Take keyword k with its value (NULL for a flag), called label in a
+ * refusal; at: where the word came from (its index, for the caller).
+ */
+static int take_word(struct parser *p, enum kw_id k, const char *val,
+		     const char *label, int at, struct pcf_rule *r)
+{
+	const struct keyword *kw = &keywords[k];
+	int err;
+
+	p->seen |= 1U << k;
+	p->val[k] = val;
+	p->label[k] = label;
+	p->at[k] = at;
+	err = kw->parse(p, kw_label(p, k), val, r);
+	if (err)
+		p->bad = at;
+	return err;
+}
+
 /* The rule words of add/replace (match_only: of del), from argv[i] on. */
 static int parse_rule(struct parser *p, int i, bool match_only,
 		      struct pcf_rule *r)
@@ -773,11 +805,10 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 			    kw->name);
 		if (given(p, k))
 			return usage_error(p, "\"%s\" given twice", kw->name);
-		p->seen |= 1U << k;
 		if (!kw->flag && i + 1 >= p->argc)
 			return usage_error(p, "\"%s\" needs a value", kw->name);
-		p->val[k] = kw->flag ? NULL : p->argv[i + 1];
-		err = kw->parse(p, kw->name, p->val[k], r);
+		err = take_word(p, k, kw->flag ? NULL : p->argv[i + 1], NULL, i,
+				r);
 		if (err)
 			return err;
 		if (!kw->flag)
@@ -794,6 +825,42 @@ static int parse_rule(struct parser *p, int i, bool match_only,
 		    "a session has no ingress interface: match it by src, dst, sport, dport and proto");
 	err = check_match(p, r);
 	return err ? err : check_ct(p, r);
+}
+
+int pcf_text_rule_words(const struct pcf_text_word *words, int n,
+			struct pcf_rule *ret, int *ret_bad, char *err,
+			size_t errlen)
+{
+	struct parser p = { .err = err, .errlen = errlen, .bad = -1 };
+	struct pcf_rule r = { .prio = PCF_PRIO_DEFAULT };
+	int i, k, rc = 0;
+
+	for (i = 0; !rc && i < n; i++) {
+		k = find_keyword(words[i].keyword);
+		if (k < 0 || given(&p, k) ||
+		    (keywords[k].flag != !words[i].value)) {
+			p.bad = i;
+			rc = usage_error(&p, "%s: not a word of a rule here",
+					 words[i].label);
+		} else {
+			rc = take_word(&p, k, words[i].value, words[i].label, i,
+				       &r);
+		}
+	}
+	if (!rc && !given(&p, KW_ACTION))
+		rc = usage_error(&p,
+				 "a rule needs \"action pass|drop|redirect\"");
+	if (!rc)
+		rc = check_match(&p, &r);
+	if (!rc)
+		rc = check_ct(&p, &r);
+	if (rc) {
+		if (ret_bad)
+			*ret_bad = p.bad;
+		return rc;
+	}
+	*ret = r;
+	return 0;
 }
 
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen)

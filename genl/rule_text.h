@@ -74,6 +74,24 @@ int pcf_text_flow_change(int argc, char **argv, struct pcf_flow_change *ret,
 int pcf_text_session_match(int argc, char **argv, const char *cmd,
 			   struct pcf_rule *ret, char *err, size_t errlen);
 
+/*
+ * A rule given as (keyword, value) pairs by another syntax (JSON,
+ * rule_json.h) rather than as a line: the same grammar and checks as the
+ * words of `flow add`, in any order, each keyword at most once, value
+ * NULL for a flag (df-clear).  A refusal calls the word by its label
+ * (`LABEL "VALUE": why`), and *ret_bad (may be NULL) says which word it
+ * is about (-1: the rule as a whole, as when no action is given).
+ */
+struct pcf_text_word {
+	const char *keyword; /* "dst", "action", "df-clear", ... */
+	const char *value;
+	const char *label; /* what the caller calls it: "match.dst" */
+};
+
+int pcf_text_rule_words(const struct pcf_text_word *words, int n,
+			struct pcf_rule *ret, int *ret_bad, char *err,
+			size_t errlen);
+
 /* "id N" (N from 1) as the whole of argv; -ENOENT if argv is not that form. */
 int pcf_text_id(int argc, char **argv, __u32 *ret, char *err, size_t errlen);
 

@@ -10,10 +10,10 @@ set -eu
 
 PKGS="clang llvm gcc make pkg-config bpftool libbpf-dev libxdp-dev
 libelf-dev zlib1g-dev linux-libc-dev libmnl-dev libjson-c-dev libsystemd-dev
-libcmocka-dev libclang-rt-14-dev libnl-genl-3-dev iproute2 tcpdump socat
-nftables man-db
-netsniff-ng util-linux procps python3 jq
-systemd systemd-container debootstrap"
+libcmocka-dev libclang-rt-14-dev libnl-genl-3-dev libmicrohttpd-dev
+iproute2 tcpdump socat nftables man-db curl prometheus
+netsniff-ng util-linux procps python3 python3-yaml jq
+systemd systemd-container debootstrap buildah podman runc catatonit"
 [ "${1:-}" = bench ] &&
 	PKGS="$PKGS dpdk-dev librte-net-af-xdp23 librte-mempool-ring23 xdp-tools"
 

@@ -102,7 +102,7 @@ static int on_rule(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 	if (tb[PCF_A_FLOW_WORKER_BYTES])
 		wc.bytes = mnl_attr_get_u64(tb[PCF_A_FLOW_WORKER_BYTES]);
 	if (p->list)
-		list_add(p, pcfctl_flow_json(&r, &c, workers));
+		list_add(p, pcf_json_rule(&r, &c, workers));
 	else
 		pcfctl_print_flow(&p->out, &r, &c, workers);
 	return 0;
@@ -189,7 +189,7 @@ static int on_event(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 				       json_object_new_string(what));
 		if (genl->cmd != PCF_CMD_FLOW_FLUSH)
 			json_object_object_add(o, "flow",
-					       pcfctl_rule_json(&r, NULL));
+					       pcf_json_rule(&r, NULL, NULL));
 		pcfctl_print_json(&p->out, o);
 		json_object_put(o);
 	} else if (genl->cmd == PCF_CMD_FLOW_FLUSH) {

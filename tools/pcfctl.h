@@ -14,7 +14,9 @@
 #include <json-c/json.h>
 
 #include "pcf_genl.h"
+#include "rule_json.h"
 #include "rule_text.h"
+#include "stats_reply.h"
 
 enum pcfctl_cmd {
 	PCFCTL_HELP,
@@ -192,26 +194,16 @@ struct pcfctl_out {
 
 void pcfctl_print_rule(const struct pcfctl_out *o, const struct pcf_rule *r,
 		       const struct pcf_counter *c);
-json_object *pcfctl_rule_json(const struct pcf_rule *r,
-			      const struct pcf_counter *c);
 /*
  * A rule from flow show: c the XDP counters, workers the packets and bytes
  * the workers' pipelines saw (NULL: none reported).  Text shows both with
- * -s ("packets N bytes N worker-packets N worker-bytes N"); JSON adds
- * "worker_packets" and "worker_bytes".
+ * -s ("packets N bytes N worker-packets N worker-bytes N"); JSON
+ * (pcf_json_rule) adds "worker_packets" and "worker_bytes".
  */
 void pcfctl_print_flow(const struct pcfctl_out *o, const struct pcf_rule *r,
 		       const struct pcf_counter *c,
 		       const struct pcf_counter *workers);
-json_object *pcfctl_flow_json(const struct pcf_rule *r,
-			      const struct pcf_counter *c,
-			      const struct pcf_counter *workers);
-/*
- * The STATS_GET reply's attributes, as an object {"xdp": {...},
- * "workers": [{"ifname", "queue", "cpu", "bind_mode", "rx_packets", ...,
- * "heartbeat", "drops": {REASON: packets}, "returned": {REASON: packets}}]}.
- */
-json_object *pcfctl_stats_json(const struct nlattr *const *tb);
+/* The STATS_GET reply's attributes as text, or -j as pcf_stats_json. */
 void pcfctl_print_stats(const struct pcfctl_out *o,
 			const struct nlattr *const *tb);
 void pcfctl_print_json(const struct pcfctl_out *o, json_object *obj);

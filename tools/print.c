@@ -2,128 +2,14 @@
 /*
  * print.c - pcfctl's output: rules in the words `flow add` takes (so a
  * line can be pasted back; genl's pcf_text_rule writes them), and the
- * same as JSON through json-c, with genl's value formatters.
+ * same as JSON through json-c: rules and the stats reply as genl's
+ * rule_json.h and stats_reply.h write them, as pcfd's HTTP API does.
  */
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <net/if.h>
-#include <netinet/in.h>
 
 #include "pcfctl.h"
-
-/* A rule's set (issue 13) as JSON: "@NAME". */
-static json_object *set_json(unsigned int idx)
-{
-	char buf[PCF_SET_NAME_MAX + 1];
-
-	snprintf(buf, sizeof(buf), "@%s", pcf_set_name(idx) ?: "?");
-	return json_object_new_string(buf);
-}
-
-static json_object *match_json(const struct pcf_rule *r)
-{
-	const struct pcf_key *k = &r->key, *m = &r->mask;
-	char buf[PCF_TEXT_VALUE_MAX];
-	json_object *o = json_object_new_object();
-
-	/* named sets (issue 13): "src": "@NAME" */
-	if (m->src_set)
-		json_object_object_add(o, "src", set_json(m->src_set));
-	if (m->dst_set)
-		json_object_object_add(o, "dst", set_json(m->dst_set));
-	if (pcf_text_has_src(r))
-		json_object_object_add(
-		    o, "src",
-		    json_object_new_string(pcf_text_prefix(
-			k->src, m->src, k->family, buf, sizeof(buf))));
-	if (pcf_text_has_dst(r))
-		json_object_object_add(
-		    o, "dst",
-		    json_object_new_string(pcf_text_prefix(
-			k->dst, m->dst, k->family, buf, sizeof(buf))));
-	if (m->sport)
-		json_object_object_add(o, "sport",
-				       json_object_new_int(ntohs(k->sport)));
-	if (m->dport)
-		json_object_object_add(o, "dport",
-				       json_object_new_int(ntohs(k->dport)));
-	if (m->proto)
-		json_object_object_add(o, "proto",
-				       json_object_new_string(pcf_text_proto(
-					   k->proto, buf, sizeof(buf))));
-	if (m->ifindex)
-		json_object_object_add(
-		    o, "dev",
-		    json_object_new_string(pcf_text_ifname(k->ifindex, buf)));
-	return o;
-}
-
-/* Every action key is there; what the rule does not set is null. */
-static json_object *action_json(const struct pcf_rule *r)
-{
-	const struct pcf_action *a = &r->action;
-	char buf[PCF_TEXT_VALUE_MAX];
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(
-	    o, "type",
-	    json_object_new_string(pcf_genl_verdict_name(a->verdict)));
-	json_object_object_add(
-	    o, "ttl_delta",
-	    json_object_new_int(a->flags & PCF_ACT_TTL ? a->ttl_delta : 0));
-	json_object_object_add(
-	    o, "df_clear",
-	    json_object_new_boolean(a->flags & PCF_ACT_DF_CLEAR));
-	json_object_object_add(o, "ct",
-			       json_object_new_boolean(a->flags & PCF_ACT_CT));
-	json_object_object_add(
-	    o, "masquerade", json_object_new_boolean(a->flags & PCF_ACT_MASQ));
-	json_object_object_add(
-	    o, "snat",
-	    a->flags & PCF_ACT_SNAT
-		? json_object_new_string(pcf_text_nat_range(
-		      &a->snat, r->snat_port_max, buf, sizeof(buf)))
-		: NULL);
-	json_object_object_add(o, "dnat",
-			       a->flags & PCF_ACT_DNAT
-				   ? json_object_new_string(pcf_text_nat(
-					 &a->dnat, buf, sizeof(buf)))
-				   : NULL);
-	json_object_object_add(
-	    o, "mark",
-	    a->flags & PCF_ACT_MARK ? json_object_new_int64(a->mark) : NULL);
-	json_object_object_add(o, "mirror",
-			       a->flags & PCF_ACT_MIRROR
-				   ? json_object_new_string(pcf_text_ifname(
-					 a->mirror_ifindex, buf))
-				   : NULL);
-	json_object_object_add(
-	    o, "egress",
-	    json_object_new_string(pcf_genl_egress_name(a->egress)));
-	json_object_object_add(
-	    o, "queue",
-	    a->flags & PCF_ACT_QUEUE ? json_object_new_int(a->queue) : NULL);
-	return o;
-}
-
-json_object *pcfctl_rule_json(const struct pcf_rule *r,
-			      const struct pcf_counter *c)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "id", json_object_new_int64(r->id));
-	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
-	json_object_object_add(o, "match", match_json(r));
-	json_object_object_add(o, "action", action_json(r));
-	if (c) {
-		json_object_object_add(o, "packets",
-				       json_object_new_uint64(c->packets));
-		json_object_object_add(o, "bytes",
-				       json_object_new_uint64(c->bytes));
-	}
-	return o;
-}
 
 void pcfctl_print_rule(const struct pcfctl_out *o, const struct pcf_rule *r,
 		       const struct pcf_counter *c)
@@ -149,22 +35,6 @@ void pcfctl_print_flow(const struct pcfctl_out *o, const struct pcf_rule *r,
 			(unsigned long long)workers->packets,
 			(unsigned long long)workers->bytes);
 	fputc('\n', o->f);
-}
-
-json_object *pcfctl_flow_json(const struct pcf_rule *r,
-			      const struct pcf_counter *c,
-			      const struct pcf_counter *workers)
-{
-	json_object *o = pcfctl_rule_json(r, c);
-
-	if (workers) {
-		json_object_object_add(
-		    o, "worker_packets",
-		    json_object_new_uint64(workers->packets));
-		json_object_object_add(o, "worker_bytes",
-				       json_object_new_uint64(workers->bytes));
-	}
-	return o;
 }
 
 int pcfctl_json_flags(const struct pcfctl_out *o)
@@ -275,136 +145,6 @@ json_object *pcfctl_session_json(const struct pcf_session *s)
 	return o;
 }
 
-struct counter {
-	const char *name;
-	__u32 kind; /* enum pcf_counter_kind */
-	struct pcf_counter c;
-};
-
-static bool read_counter(const struct nlattr *nest, struct counter *ret)
-{
-	const struct nlattr *tb[PCF_A_COUNTER_MAX + 1];
-	struct pcf_extack ext = {};
-
-	if (pcf_attr_parse_nested(nest, &pcf_counter_set, tb, &ext) ||
-	    !tb[PCF_A_COUNTER_NAME])
-		return false;
-	ret->name = mnl_attr_get_str(tb[PCF_A_COUNTER_NAME]);
-	ret->kind = tb[PCF_A_COUNTER_KIND]
-			? mnl_attr_get_u32(tb[PCF_A_COUNTER_KIND])
-			: PCF_COUNTER_DROP;
-	ret->c.packets = tb[PCF_A_COUNTER_PACKETS]
-			     ? mnl_attr_get_u64(tb[PCF_A_COUNTER_PACKETS])
-			     : 0;
-	ret->c.bytes = tb[PCF_A_COUNTER_BYTES]
-			   ? mnl_attr_get_u64(tb[PCF_A_COUNTER_BYTES])
-			   : 0;
-	return true;
-}
-
-/* One worker's nest, read. */
-struct worker {
-	const char *ifname;
-	__u32 queue, bind_mode;
-	int cpu;
-	__u64 rx_packets, rx_bytes, tx_packets, tx_bytes, heartbeat, mirrors;
-	__u64 csum_sampled, csum_bad;
-	const struct nlattr *nest; /* for its drop counters */
-	/* nests of its sockets' kernel counters, or NULL */
-	const struct nlattr *sock, *ret_sock;
-};
-
-static __u64 get_u64(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u64(a) : 0;
-}
-
-static bool read_worker(const struct nlattr *nest, struct worker *ret)
-{
-	const struct nlattr *tb[PCF_A_WORKER_MAX + 1];
-	struct pcf_extack ext = {};
-
-	if (pcf_attr_parse_nested(nest, &pcf_worker_set, tb, &ext) ||
-	    !tb[PCF_A_WORKER_IFNAME])
-		return false;
-	ret->ifname = mnl_attr_get_str(tb[PCF_A_WORKER_IFNAME]);
-	ret->queue = tb[PCF_A_WORKER_QUEUE]
-			 ? mnl_attr_get_u32(tb[PCF_A_WORKER_QUEUE])
-			 : 0;
-	ret->cpu = tb[PCF_A_WORKER_CPU]
-		       ? (int)mnl_attr_get_u32(tb[PCF_A_WORKER_CPU])
-		       : -1;
-	ret->bind_mode = tb[PCF_A_WORKER_BIND_MODE]
-			     ? mnl_attr_get_u32(tb[PCF_A_WORKER_BIND_MODE])
-			     : PCF_GENL_BIND_MAX;
-	ret->rx_packets = get_u64(tb[PCF_A_WORKER_RX_PACKETS]);
-	ret->rx_bytes = get_u64(tb[PCF_A_WORKER_RX_BYTES]);
-	ret->tx_packets = get_u64(tb[PCF_A_WORKER_TX_PACKETS]);
-	ret->tx_bytes = get_u64(tb[PCF_A_WORKER_TX_BYTES]);
-	ret->heartbeat = get_u64(tb[PCF_A_WORKER_HEARTBEAT]);
-	ret->mirrors = get_u64(tb[PCF_A_WORKER_MIRROR_PACKETS]);
-	ret->csum_sampled = get_u64(tb[PCF_A_WORKER_L4_CSUM_SAMPLED]);
-	ret->csum_bad = get_u64(tb[PCF_A_WORKER_BAD_L4_CSUM]);
-	ret->sock = tb[PCF_A_WORKER_SOCKET];
-	ret->ret_sock = tb[PCF_A_WORKER_RETURN_SOCKET];
-	ret->nest = nest;
-	return true;
-}
-
-/* A protocol name as a JSON key: "rx-ring-full" -> "rx_ring_full". */
-static const char *key_of(const char *name, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; name[i] && i + 1 < len; i++)
-		buf[i] = name[i] == '-' ? '_' : name[i];
-	buf[i] = '\0';
-	return buf;
-}
-
-/* The u64 attributes of a nest of set, by attribute type (0: absent). */
-static bool read_u64s(const struct nlattr *nest, const struct pcf_attr_set *set,
-		      __u64 *ret)
-{
-	const struct nlattr *tb[PCF_A_ANY_MAX + 1];
-	struct pcf_extack ext = {};
-	unsigned int a;
-
-	if (pcf_attr_parse_nested(nest, set, tb, &ext))
-		return false;
-	for (a = 0; a <= set->max; a++)
-		ret[a] = set->policy[a].type == PCF_AT_U64 && tb[a]
-			     ? mnl_attr_get_u64(tb[a])
-			     : 0;
-	return true;
-}
-
-/* The u64 attributes of a nest of set, from attribute first on, as a
- * JSON object keyed by their names. */
-static json_object *u64s_json(const struct nlattr *nest,
-			      const struct pcf_attr_set *set,
-			      unsigned int first)
-{
-	json_object *o = json_object_new_object();
-	__u64 v[PCF_A_ANY_MAX + 1];
-	char key[64];
-	unsigned int a;
-
-	if (!read_u64s(nest, set, v))
-		return o;
-	for (a = first; a <= set->max; a++)
-		json_object_object_add(
-		    o, key_of(set->policy[a].name, key, sizeof(key)),
-		    json_object_new_uint64(v[a]));
-	return o;
-}
-
-/* A socket's counters as a JSON object, all of them. */
-static json_object *xsk_json(const struct nlattr *nest)
-{
-	return u64s_json(nest, &pcf_xsk_set, PCF_A_XSK_RX_DROPPED);
-}
-
 /* "    LABEL: name N, name N" of a socket's non-zero losses (-j: all) */
 static void print_xsk(FILE *f, const struct nlattr *nest, const char *label)
 {
@@ -413,78 +153,33 @@ static void print_xsk(FILE *f, const struct nlattr *nest, const char *label)
 	unsigned int a;
 	bool any = false;
 
-	if (!nest || !read_u64s(nest, &pcf_xsk_set, v))
+	if (!nest || !pcf_stats_read_u64s(nest, &pcf_xsk_set, v))
 		return;
 	for (a = PCF_A_XSK_RX_DROPPED; a <= PCF_A_XSK_MAX; a++) {
 		if (!v[a] || !pcf_genl_xsk_is_loss(a))
 			continue;
-		fprintf(f, "%s %s %llu", any ? "," : label,
-			key_of(pcf_xsk_set.policy[a].name, key, sizeof(key)),
-			(unsigned long long)v[a]);
+		fprintf(
+		    f, "%s %s %llu", any ? "," : label,
+		    pcf_stats_key(pcf_xsk_set.policy[a].name, key, sizeof(key)),
+		    (unsigned long long)v[a]);
 		any = true;
 	}
 	if (any)
 		fputc('\n', f);
 }
 
-#define for_each_worker(a, tb)         \
-	if ((tb)[PCF_A_STATS_WORKERS]) \
-		mnl_attr_for_each_nested(a, (tb)[PCF_A_STATS_WORKERS])
-
-static void add_u64(json_object *o, const char *key, __u64 v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
-static json_object *worker_json(const struct worker *w)
-{
-	json_object *o = json_object_new_object(), *drops, *returned;
-	const struct nlattr *a;
-	struct counter c;
-
-	json_object_object_add(o, "ifname", json_object_new_string(w->ifname));
-	json_object_object_add(o, "queue", json_object_new_int64(w->queue));
-	json_object_object_add(o, "cpu", json_object_new_int(w->cpu));
-	json_object_object_add(
-	    o, "bind_mode",
-	    json_object_new_string(pcf_genl_bind_mode_name(w->bind_mode)));
-	add_u64(o, "rx_packets", w->rx_packets);
-	add_u64(o, "rx_bytes", w->rx_bytes);
-	add_u64(o, "tx_packets", w->tx_packets);
-	add_u64(o, "tx_bytes", w->tx_bytes);
-	add_u64(o, "heartbeat", w->heartbeat);
-	add_u64(o, "mirror_packets", w->mirrors);
-	add_u64(o, "l4_csum_sampled", w->csum_sampled);
-	add_u64(o, "bad_l4_csum", w->csum_bad);
-	if (w->sock)
-		json_object_object_add(o, "socket", xsk_json(w->sock));
-	if (w->ret_sock)
-		json_object_object_add(o, "return_socket",
-				       xsk_json(w->ret_sock));
-	drops = json_object_new_object();
-	json_object_object_add(o, "drops", drops);
-	returned = json_object_new_object();
-	json_object_object_add(o, "returned", returned);
-	mnl_attr_for_each_nested(a, w->nest) {
-		if (mnl_attr_get_type(a) == PCF_A_WORKER_COUNTER &&
-		    read_counter(a, &c))
-			add_u64(c.kind == PCF_COUNTER_RETURN ? returned : drops,
-				c.name, c.c.packets);
-	}
-	return o;
-}
-
 /* "    LABEL: name N, name N" of one kind's non-zero counters */
-static void print_worker_counters(FILE *f, const struct worker *w, __u32 kind,
-				  const char *label)
+static void print_worker_counters(FILE *f, const struct pcf_stats_worker *w,
+				  __u32 kind, const char *label)
 {
+	struct pcf_stats_counter c;
 	const struct nlattr *a;
-	struct counter c;
 	bool any = false;
 
 	mnl_attr_for_each_nested(a, w->nest) {
 		if (mnl_attr_get_type(a) != PCF_A_WORKER_COUNTER ||
-		    !read_counter(a, &c) || c.kind != kind || !c.c.packets)
+		    !pcf_stats_read_counter(a, &c) || c.kind != kind ||
+		    !c.c.packets)
 			continue;
 		fprintf(f, "%s %s %llu", any ? "," : label, c.name,
 			(unsigned long long)c.c.packets);
@@ -494,7 +189,7 @@ static void print_worker_counters(FILE *f, const struct worker *w, __u32 kind,
 		fputc('\n', f);
 }
 
-static void print_worker(FILE *f, const struct worker *w)
+static void print_worker(FILE *f, const struct pcf_stats_worker *w)
 {
 	fprintf(
 	    f,
@@ -516,47 +211,7 @@ static void print_worker(FILE *f, const struct worker *w)
 			(unsigned long long)w->csum_sampled);
 }
 
-/* One interface's nest, read. */
-struct link {
-	const char *ifname;
-	__u64 v[PCF_A_LINK_MAX + 1]; /* the u64s, by attribute type */
-	__u32 mtu;
-};
-
-static bool read_link(const struct nlattr *nest, struct link *ret)
-{
-	const struct nlattr *tb[PCF_A_LINK_MAX + 1];
-	struct pcf_extack ext = {};
-
-	if (pcf_attr_parse_nested(nest, &pcf_link_set, tb, &ext) ||
-	    !tb[PCF_A_LINK_IFNAME] || !read_u64s(nest, &pcf_link_set, ret->v))
-		return false;
-	ret->ifname = mnl_attr_get_str(tb[PCF_A_LINK_IFNAME]);
-	ret->mtu =
-	    tb[PCF_A_LINK_MTU] ? mnl_attr_get_u32(tb[PCF_A_LINK_MTU]) : 0;
-	return true;
-}
-
-#define for_each_link(a, tb)         \
-	if ((tb)[PCF_A_STATS_LINKS]) \
-		mnl_attr_for_each_nested(a, (tb)[PCF_A_STATS_LINKS])
-
-static json_object *link_json(const struct link *l)
-{
-	json_object *o = json_object_new_object();
-	char key[64];
-	unsigned int a;
-
-	json_object_object_add(o, "ifname", json_object_new_string(l->ifname));
-	json_object_object_add(o, "mtu", json_object_new_int64(l->mtu));
-	for (a = PCF_A_LINK_RX_PACKETS; a <= PCF_A_LINK_MAX; a++)
-		add_u64(o,
-			key_of(pcf_link_set.policy[a].name, key, sizeof(key)),
-			l->v[a]);
-	return o;
-}
-
-static void print_link(FILE *f, const struct link *l)
+static void print_link(FILE *f, const struct pcf_stats_link *l)
 {
 	fprintf(
 	    f,
@@ -571,7 +226,7 @@ static void print_sessions(FILE *f, const struct nlattr *nest)
 {
 	__u64 v[PCF_A_SESSIONS_MAX + 1];
 
-	if (!read_u64s(nest, &pcf_sessions_set, v))
+	if (!pcf_stats_read_u64s(nest, &pcf_sessions_set, v))
 		return;
 	fprintf(
 	    f,
@@ -589,60 +244,16 @@ static void print_sessions(FILE *f, const struct nlattr *nest)
 	    (unsigned long long)v[PCF_A_SESSIONS_UNTRACKED]);
 }
 
-json_object *pcfctl_stats_json(const struct nlattr *const *tb)
-{
-	json_object *o = json_object_new_object(), *xdp, *one, *workers, *links;
-	const struct nlattr *a;
-	struct counter c;
-	struct worker w;
-	struct link l;
-
-	xdp = json_object_new_object();
-	json_object_object_add(o, "xdp", xdp);
-	workers = json_object_new_array();
-	json_object_object_add(o, "workers", workers);
-	for_each_worker(a, tb)
-	{
-		if (read_worker(a, &w))
-			json_object_array_add(workers, worker_json(&w));
-	}
-	links = json_object_new_array();
-	json_object_object_add(o, "links", links);
-	if (tb[PCF_A_STATS_SESSIONS])
-		json_object_object_add(o, "sessions",
-				       u64s_json(tb[PCF_A_STATS_SESSIONS],
-						 &pcf_sessions_set,
-						 PCF_A_SESSIONS_CAPACITY));
-	for_each_link(a, tb)
-	{
-		if (read_link(a, &l))
-			json_object_array_add(links, link_json(&l));
-	}
-	if (!tb[PCF_A_STATS_XDP])
-		return o;
-	mnl_attr_for_each_nested(a, tb[PCF_A_STATS_XDP]) {
-		if (!read_counter(a, &c))
-			continue;
-		one = json_object_new_object();
-		json_object_object_add(one, "packets",
-				       json_object_new_uint64(c.c.packets));
-		json_object_object_add(one, "bytes",
-				       json_object_new_uint64(c.c.bytes));
-		json_object_object_add(xdp, c.name, one);
-	}
-	return o;
-}
-
 void pcfctl_print_stats(const struct pcfctl_out *o,
 			const struct nlattr *const *tb)
 {
+	struct pcf_stats_counter c;
+	struct pcf_stats_worker w;
+	struct pcf_stats_link l;
 	const struct nlattr *a;
-	struct counter c;
-	struct worker w;
-	struct link l;
 
 	if (o->json) {
-		json_object *obj = pcfctl_stats_json(tb);
+		json_object *obj = pcf_stats_json(tb);
 
 		pcfctl_print_json(o, obj);
 		json_object_put(obj);
@@ -651,22 +262,22 @@ void pcfctl_print_stats(const struct pcfctl_out *o,
 	fprintf(o->f, "xdp:\n");
 	if (tb[PCF_A_STATS_XDP])
 		mnl_attr_for_each_nested(a, tb[PCF_A_STATS_XDP])
-			if (read_counter(a, &c))
+			if (pcf_stats_read_counter(a, &c))
 				fprintf(o->f,
 					"  %-18s packets %-12llu bytes %llu\n",
 					c.name, (unsigned long long)c.c.packets,
 					(unsigned long long)c.c.bytes);
 	fprintf(o->f, "workers:\n");
-	for_each_worker(a, tb)
+	pcf_stats_for_each_worker(a, tb)
 	{
-		if (read_worker(a, &w))
+		if (pcf_stats_read_worker(a, &w))
 			print_worker(o->f, &w);
 	}
 	if (tb[PCF_A_STATS_LINKS]) {
 		fprintf(o->f, "links:\n");
-		for_each_link(a, tb)
+		pcf_stats_for_each_link(a, tb)
 		{
-			if (read_link(a, &l))
+			if (pcf_stats_read_link(a, &l))
 				print_link(o->f, &l);
 		}
 	}

@@ -37,9 +37,9 @@
 struct pcf_ctl {
 	struct pcf_table *table;
 	struct pcf_dp *dp; /* counters and stats; NULL: none (the fuzzer) */
-	int fd;	      /* the socket; -1 without one (the fuzzer) */
-	int timer_fd; /* when output waiting for a client is due */
-	int epfd;     /* both: what pcfd's loop waits on */
+	int fd;		   /* the socket; -1 without one (the fuzzer) */
+	int timer_fd;	   /* when output waiting for a client is due */
+	int epfd;	   /* both: what pcfd's loop waits on */
 	pcf_ctl_send_fn send;
 	void *send_ctx;
 	char rx[PCF_GENL_MSG_MAX * 4]; /* a bigger request is refused */
@@ -216,6 +216,14 @@ static int say(struct ctl_req *req, int err, const char *msg)
 	return err;
 }
 
+static int refuse(struct pcf_ctl_refusal *why, int err, enum pcf_ctl_part part,
+		  const char *msg)
+{
+	why->part = part;
+	why->msg = msg;
+	return err;
+}
+
 /* A message about one rule: cmd with the rule. */
 static struct nlmsghdr *rule_msg(void *buf, size_t size, __u8 cmd, __u16 flags,
 				 __u32 seq, const struct pcf_rule *r)
@@ -252,14 +260,16 @@ static unsigned int add_flags(__u16 nlflags)
 }
 
 /* Why a flow add or replace failed: the grammar's words for it. */
-static int add_error(struct ctl_req *req, int err)
+static int add_error(struct pcf_ctl_refusal *why, int err)
 {
 	const struct pcf_flow_change c = { .op = PCF_FLOW_REPLACE };
 
 	if (err == -EEXIST || err == -ENOENT || err == -ENOSPC ||
 	    err == -ETOOMANYREFS || err == -EBUSY || err == -ETIMEDOUT)
-		return say(req, err, pcf_text_change_strerror(&c, err));
-	return say(req, err, "writing the rule to the pinned maps failed");
+		return refuse(why, err, PCF_CTL_PART_NONE,
+			      pcf_text_change_strerror(&c, err));
+	return refuse(why, err, PCF_CTL_PART_NONE,
+		      "writing the rule to the pinned maps failed");
 }
 
 /* The attribute of type in nest, or NULL. */
@@ -291,26 +301,77 @@ const char *pcf_ctl_mirror_refusal(__u32 ifindex, char *buf, size_t len)
 	return buf;
 }
 
-static int check_mirror(struct ctl_req *req, const struct pcf_rule *r)
+static int check_mirror(struct pcf_ctl *ctl, const struct pcf_rule *r,
+			struct pcf_ctl_refusal *why)
 {
-	const struct pcf_ctl_workers *w = req->ctl->workers;
+	const struct pcf_ctl_workers *w = ctl->workers;
 	__u32 ifindex = r->action.mirror_ifindex;
 
 	if (!(r->action.flags & PCF_ACT_MIRROR) || !w ||
 	    w->runs_on(w->ctx, ifindex))
 		return 0;
-	req->ext.bad_attr =
-	    nested_attr(req->tb[PCF_A_FLOW_ACTION], PCF_A_ACT_MIRROR);
-	pcf_ctl_mirror_refusal(ifindex, req->ctl->msg, sizeof(req->ctl->msg));
-	return say(req, -ENODEV, req->ctl->msg);
+	return refuse(
+	    why, -ENODEV, PCF_CTL_PART_MIRROR,
+	    pcf_ctl_mirror_refusal(ifindex, why->buf, sizeof(why->buf)));
+}
+
+/* Which part of spec pcf_rule_validate refused. */
+static enum pcf_ctl_part invalid_part(const struct pcf_rule *spec)
+{
+	if (pcf_match_validate(&spec->key, &spec->mask, NULL))
+		return PCF_CTL_PART_MATCH;
+	return spec->prio > PCF_PRIO_MAX ? PCF_CTL_PART_PRIO
+					 : PCF_CTL_PART_ACTION;
+}
+
+int pcf_ctl_flow_add(struct pcf_ctl *ctl, const struct pcf_rule *spec,
+		     unsigned int flags, struct pcf_rule *ret_rule,
+		     struct pcf_ctl_refusal *why)
+{
+	const char *invalid;
+	__u32 id;
+	int err;
+
+	/* the whole rule is checked before any map is touched */
+	err = pcf_rule_validate(spec, &invalid);
+	if (err)
+		return refuse(why, err, invalid_part(spec), invalid);
+	err = check_mirror(ctl, spec, why);
+	if (err)
+		return err;
+	err = pcf_table_add(ctl->table, spec, flags, &id);
+	if (err)
+		return add_error(why, err);
+	/* as the table keeps it (the match masked), with its id */
+	*ret_rule = *spec;
+	ret_rule->id = id;
+	pcf_table_get(ctl->table, id, ret_rule, NULL);
+	pr_debug("ctl: rule %u added\n", id);
+	announce(ctl, PCF_CMD_FLOW_NEW, ret_rule);
+	return 0;
+}
+
+int pcf_ctl_flow_del(struct pcf_ctl *ctl, __u32 id, struct pcf_rule *ret_rule,
+		     struct pcf_ctl_refusal *why)
+{
+	int err;
+
+	if (pcf_table_get(ctl->table, id, ret_rule, NULL))
+		return refuse(why, -ENOENT, PCF_CTL_PART_NONE,
+			      "no rule with this id");
+	err = pcf_table_del(ctl->table, id, NULL);
+	if (err)
+		return refuse(why, err, PCF_CTL_PART_NONE,
+			      "removing the rule from the maps failed");
+	pr_debug("ctl: rule %u deleted\n", id);
+	announce(ctl, PCF_CMD_FLOW_DEL, ret_rule);
+	return 0;
 }
 
 static int do_flow_new(struct ctl_req *req)
 {
-	struct pcf_ctl *ctl = req->ctl;
+	struct pcf_ctl_refusal why = {};
 	struct pcf_rule spec, rule;
-	const char *why;
-	__u32 id;
 	int err;
 
 	if (req->tb[PCF_A_FLOW_ID]) {
@@ -320,20 +381,15 @@ static int do_flow_new(struct ctl_req *req)
 	err = pcf_rule_from_attrs(req->tb, &spec, &req->ext);
 	if (err)
 		return err;
-	/* the whole rule is checked before any map is touched */
-	err = pcf_rule_validate(&spec, &why);
-	if (err)
-		return say(req, err, why);
-	err = check_mirror(req, &spec);
-	if (err)
-		return err;
-	err =
-	    pcf_table_add(ctl->table, &spec, add_flags(req->nlh->nlmsg_flags), &id);
-	if (err)
-		return add_error(req, err);
-	if (pcf_table_get(ctl->table, id, &rule, NULL))
-		return 0;
-	pr_debug("ctl: rule %u added\n", id);
+	err = pcf_ctl_flow_add(req->ctl, &spec,
+			       add_flags(req->nlh->nlmsg_flags), &rule, &why);
+	if (err) {
+		if (why.part == PCF_CTL_PART_MIRROR)
+			req->ext.bad_attr = nested_attr(
+			    req->tb[PCF_A_FLOW_ACTION], PCF_A_ACT_MIRROR);
+		snprintf(req->ctl->msg, sizeof(req->ctl->msg), "%s", why.msg);
+		return say(req, err, req->ctl->msg);
+	}
 	if (req->nlh->nlmsg_flags & NLM_F_ECHO) {
 		struct nlmsghdr *nlh;
 
@@ -342,22 +398,20 @@ static int do_flow_new(struct ctl_req *req)
 		if (nlh)
 			reply_commit(req, nlh);
 	}
-	announce(ctl, PCF_CMD_FLOW_NEW, &rule);
 	return 0;
 }
 
 static int do_flow_del(struct ctl_req *req)
 {
 	struct pcf_ctl *ctl = req->ctl;
+	struct pcf_ctl_refusal why = {};
 	struct pcf_rule spec, rule;
-	__u32 id;
 	int err;
 
 	if (req->tb[PCF_A_FLOW_ID]) {
-		id = mnl_attr_get_u32(req->tb[PCF_A_FLOW_ID]);
-		if (pcf_table_get(ctl->table, id, &rule, NULL))
-			return say(req, -ENOENT, "no rule with this id");
-		err = pcf_table_del(ctl->table, id, NULL);
+		err = pcf_ctl_flow_del(
+		    ctl, mnl_attr_get_u32(req->tb[PCF_A_FLOW_ID]), &rule, &why);
+		return err ? say(req, err, why.msg) : 0;
 	} else if (req->tb[PCF_A_FLOW_MATCH]) {
 		err = pcf_rule_from_attrs(req->tb, &spec, &req->ext);
 		if (err)
@@ -587,7 +641,7 @@ static int do_flow_get(struct ctl_req *req)
 		return say(req, -EINVAL, "flow-get needs an id (or a dump)");
 	}
 	if (pcf_table_get(ctl->table, mnl_attr_get_u32(req->tb[PCF_A_FLOW_ID]),
-			 &rule, NULL))
+			  &rule, NULL))
 		return say(req, -ENOENT, "no rule with this id");
 	nlh = pcf_msg_start(reply_tail(req), PCF_CMD_FLOW_GET, 0,
 			    req->nlh->nlmsg_seq);
@@ -1209,9 +1263,10 @@ static bool put_worker(struct nlmsghdr *nlh, size_t size,
 	return true;
 }
 
-static int put_workers(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
+static int put_workers(struct pcf_ctl *ctl, struct nlmsghdr *nlh, size_t size,
+		       const char **why)
 {
-	const struct pcf_ctl_workers *w = req->ctl->workers;
+	const struct pcf_ctl_workers *w = ctl->workers;
 	struct pcf_worker_info info;
 	struct nlattr *nest;
 	unsigned int i, n = w ? w->count(w->ctx) : 0;
@@ -1222,10 +1277,11 @@ static int put_workers(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
 	for (i = 0; i < n; i++) {
 		if (w->info(w->ctx, i, &info))
 			continue;
-		if (!put_worker(nlh, size, w, &info))
-			return say(
-			    req, -EMSGSIZE,
-			    "the counters of all workers do not fit one reply: run fewer workers (--queues)");
+		if (!put_worker(nlh, size, w, &info)) {
+			*why =
+			    "the counters of all workers do not fit one reply: run fewer workers (--queues)";
+			return -EMSGSIZE;
+		}
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return 0;
@@ -1253,9 +1309,9 @@ static bool put_link(struct nlmsghdr *nlh, size_t size,
 	return true;
 }
 
-static int put_links(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
+static int put_links(struct pcf_ctl *ctl, struct nlmsghdr *nlh, size_t size)
 {
-	const struct pcf_ctl_workers *w = req->ctl->workers;
+	const struct pcf_ctl_workers *w = ctl->workers;
 	struct pcf_link l;
 	struct nlattr *nest;
 	unsigned int i;
@@ -1292,19 +1348,28 @@ static bool put_ct_xstats(struct pcf_ctl *ctl, struct nlmsghdr *nlh,
 	return true;
 }
 
-/* The session table's totals, from pcfd (none without it). */
-static int put_sessions(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
+int pcf_ctl_session_totals(const struct pcf_ctl *ctl, struct pcf_ct_totals *ret)
 {
-	const struct pcf_ctl_sessions *s = req->ctl->sessions;
-	struct pcf_ct_totals t = {};
+	const struct pcf_ctl_sessions *s = ctl->sessions;
+
+	if (!s || !s->totals)
+		return -ENOENT;
+	*ret = (struct pcf_ct_totals){};
+	s->totals(s->ctx, ret);
+	ret->deleted += ctl->sessions_deleted;
+	return 0;
+}
+
+/* The session table's totals, from pcfd (none without it). */
+static int put_sessions(struct pcf_ctl *ctl, struct nlmsghdr *nlh, size_t size)
+{
+	struct pcf_ct_totals t;
 	__u64 v[PCF_A_SESSIONS_MAX + 1];
 	struct nlattr *nest;
 	unsigned int i;
 
-	if (!s || !s->totals)
+	if (pcf_ctl_session_totals(ctl, &t))
 		return 0;
-	s->totals(s->ctx, &t);
-	t.deleted += req->ctl->sessions_deleted;
 	v[PCF_A_SESSIONS_CAPACITY] = t.capacity;
 	v[PCF_A_SESSIONS_ACTIVE] = t.active;
 	v[PCF_A_SESSIONS_CREATED] = t.created;
@@ -1325,27 +1390,23 @@ static int put_sessions(struct ctl_req *req, struct nlmsghdr *nlh, size_t size)
 	return 0;
 }
 
-/*
- * The reply: PCF_A_STATS_XDP with one counter nest per verdict and reason,
- * PCF_A_STATS_WORKERS with one nest per worker (empty without any), and
- * PCF_A_STATS_LINKS with one nest per interface.
- */
-static int do_stats_get(struct ctl_req *req)
+int pcf_ctl_stats_msg(struct pcf_ctl *ctl, void *buf, size_t size, __u32 seq,
+		      struct nlmsghdr **ret, const char **why)
 {
-	struct pcf_ctl *ctl = req->ctl;
 	struct pcf_counter c[PCF_STAT_MAX], rc[PCF_RET_STAT_MAX];
-	size_t size = reply_room(req);
 	struct nlmsghdr *nlh;
 	struct nlattr *xdp;
 	unsigned int i;
 	bool ok = true;
 	int err;
 
+	*why = NULL;
 	err = ctl->dp ? pcf_dp_read_stats(ctl->dp, c) : -ENODEV;
-	if (err)
-		return say(req, err, "reading the XDP counters failed");
-	nlh = pcf_msg_start(reply_tail(req), PCF_CMD_STATS_GET, 0,
-			    req->nlh->nlmsg_seq);
+	if (err) {
+		*why = "reading the XDP counters failed";
+		return err;
+	}
+	nlh = pcf_msg_start(buf, PCF_CMD_STATS_GET, 0, seq);
 	xdp = mnl_attr_nest_start(nlh, PCF_A_STATS_XDP);
 	for (i = 0; i < PCF_VERDICT_MAX; i++)
 		ok = ok && put_counter(nlh, size, PCF_COUNTER_VERDICT,
@@ -1364,13 +1425,32 @@ static int do_stats_get(struct ctl_req *req)
 	if (!ok)
 		return -EMSGSIZE;
 	mnl_attr_nest_end(nlh, xdp);
-	err = put_workers(req, nlh, size);
+	err = put_workers(ctl, nlh, size, why);
 	if (!err)
-		err = put_links(req, nlh, size);
+		err = put_links(ctl, nlh, size);
 	if (!err)
-		err = put_sessions(req, nlh, size);
+		err = put_sessions(ctl, nlh, size);
 	if (err)
 		return err;
+	*ret = nlh;
+	return 0;
+}
+
+/*
+ * The reply: PCF_A_STATS_XDP with one counter nest per verdict and reason,
+ * PCF_A_STATS_WORKERS with one nest per worker (empty without any), and
+ * PCF_A_STATS_LINKS with one nest per interface.
+ */
+static int do_stats_get(struct ctl_req *req)
+{
+	struct nlmsghdr *nlh;
+	const char *why;
+	int err;
+
+	err = pcf_ctl_stats_msg(req->ctl, reply_tail(req), reply_room(req),
+				req->nlh->nlmsg_seq, &nlh, &why);
+	if (err)
+		return say(req, err, why);
 	reply_commit(req, nlh);
 	return 0;
 }
@@ -1707,6 +1787,17 @@ int pcf_ctl_fd(const struct pcf_ctl *ctl)
 void pcf_ctl_set_workers(struct pcf_ctl *ctl, const struct pcf_ctl_workers *w)
 {
 	ctl->workers = w;
+}
+
+const struct pcf_ctl_workers *pcf_ctl_get_workers(const struct pcf_ctl *ctl)
+{
+	return ctl->workers;
+}
+
+int pcf_ctl_judge_peer(const struct pcf_ctl *ctl, int pidfd, uid_t uid,
+		       char *why, size_t len)
+{
+	return pcf_judge_admin_pidfd(&ctl->judge, pidfd, uid, why, len);
 }
 
 /* Does process pid (a /proc entry's name) hold the socket with inode? */

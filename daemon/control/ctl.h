@@ -18,12 +18,14 @@
 
 #include "loader.h"
 
+struct nlmsghdr;
 struct pcf_ctl;
 struct pcf_table;
 struct pcf_worker_info;
 struct pcf_link;
 struct pcf_ctl_sessions;
 struct pcf_ct_session;
+struct pcf_ct_totals;
 
 /*
  * Where the AF_XDP workers' counters come from: pcfd hands its workers in
@@ -96,6 +98,9 @@ void pcf_ctl_session_event(struct pcf_ctl *ctl, bool created,
 void pcf_ctl_flush_events(struct pcf_ctl *ctl);
 /* Sessions deleted by session del and session flush. */
 __u64 pcf_ctl_sessions_deleted(const struct pcf_ctl *ctl);
+/* The session table's totals as STATS_GET says them; -ENOENT: no table. */
+int pcf_ctl_session_totals(const struct pcf_ctl *ctl,
+			   struct pcf_ct_totals *ret);
 
 /*
  * Serve what is ready (call when pcf_ctl_fd is readable): at most one
@@ -109,6 +114,57 @@ int pcf_ctl_serve(struct pcf_ctl *ctl);
  */
 unsigned long pcf_ctl_served(const struct pcf_ctl *ctl);
 bool pcf_ctl_waiting(const struct pcf_ctl *ctl);
+
+/*
+ * The changes of the rule table, as every interface makes them (netlink
+ * here, HTTP in http_flows.c): the rule checked whole (pcf_rule_validate,
+ * and a mirror no worker can send is refused) before any map is touched,
+ * the table changed, the change announced to the events group.  0, or
+ * -errno with why filled: EINVAL (the rule), ENODEV (its mirror), EEXIST,
+ * ENOENT, ENOSPC, ETOOMANYREFS, EBUSY, ETIMEDOUT (the table), another
+ * (the maps).  Whoever calls them has judged the caller first
+ * (ctl_judge.h).
+ */
+enum pcf_ctl_part {
+	PCF_CTL_PART_NONE, /* the table, not the rule */
+	PCF_CTL_PART_MATCH,
+	PCF_CTL_PART_PRIO,
+	PCF_CTL_PART_ACTION,
+	PCF_CTL_PART_MIRROR,
+};
+
+struct pcf_ctl_refusal {
+	enum pcf_ctl_part part; /* which part of the rule is refused */
+	const char *msg;	/* a sentence for a person */
+	char buf[400];		/* msg may point here */
+};
+
+/* Add spec (PCF_TABLE_* flags); ret_rule: the rule as added, with its id. */
+int pcf_ctl_flow_add(struct pcf_ctl *ctl, const struct pcf_rule *spec,
+		     unsigned int flags, struct pcf_rule *ret_rule,
+		     struct pcf_ctl_refusal *why);
+/* Delete rule id; ret_rule: the rule that went. */
+int pcf_ctl_flow_del(struct pcf_ctl *ctl, __u32 id, struct pcf_rule *ret_rule,
+		     struct pcf_ctl_refusal *why);
+
+/*
+ * May the process of pidfd change the rules, for a peer whose credentials
+ * said uid when it connected (SO_PEERCRED, SO_PEERPIDFD)?  Judged by the
+ * judge the netlink requests meet (pcf_judge_admin_pidfd).  0 or -EPERM
+ * with the reason in why.
+ */
+int pcf_ctl_judge_peer(const struct pcf_ctl *ctl, int pidfd, uid_t uid,
+		       char *why, size_t len);
+
+/*
+ * The STATS_GET reply (seq) in buf: *ret its message.  -errno, with *why
+ * (or NULL) saying why, as the netlink request would be answered.
+ */
+int pcf_ctl_stats_msg(struct pcf_ctl *ctl, void *buf, size_t size, __u32 seq,
+		      struct nlmsghdr **ret, const char **why);
+
+/* The workers pcf_ctl_set_workers gave (NULL: none). */
+const struct pcf_ctl_workers *pcf_ctl_get_workers(const struct pcf_ctl *ctl);
 
 /*
  * Handle one datagram from port with the sender's credentials (NULL: none

@@ -259,7 +259,7 @@ static int say_verdict(const struct suspect *s, enum pcf_judge_verdict v,
 	case PCF_JUDGE_UIDS:
 		return refuse(
 		    why, len,
-		    "uid %u: pid %d runs with other uids (a setuid program, or a process of another pid namespace)",
+		    "uid %u: pid %d runs with other uids (a setuid program, a process that changed its uids, or one of another pid namespace)",
 		    s->uid, s->pid);
 	case PCF_JUDGE_DEAD:
 		return refuse(
@@ -301,8 +301,12 @@ static bool ended(int pidfd)
 	return poll(&p, 1, 0) != 0;
 }
 
+/*
+ * Judge the process s (its /proc status, user namespace, and, port given,
+ * that it holds the socket bound there), then check it still runs.
+ */
 static int judge_process(const struct pcf_judge *j, struct suspect *s,
-			 __u32 port, char *why, size_t len)
+			 const __u32 *port, char *why, size_t len)
 {
 	struct pcf_proc_status st;
 	struct stat nsst;
@@ -318,29 +322,49 @@ static int judge_process(const struct pcf_judge *j, struct suspect *s,
 	v = pcf_judge_decide(j, s->uid, &st, NULL);
 	if (v != PCF_JUDGE_UNKNOWN)
 		return say_verdict(s, v, why, len);
+	if (s->uid == 0)
+		goto running; /* root (all three uids): nothing more */
 	if (fstatat(s->dirfd, "ns/user", &nsst, 0))
 		return unreadable(s, "ns/user", -errno, why, len);
 	userns = ns_id(&nsst);
 	v = pcf_judge_decide(j, s->uid, &st, &userns);
 	if (v != PCF_JUDGE_ALLOW)
 		return say_verdict(s, v, why, len);
-	inode = pcf_judge_port_inode(port);
-	err = inode ? pcf_judge_holds_socket(s->dirfd, inode) : 0;
-	if (err < 0)
-		return unreadable(s, "fd", err, why, len);
-	if (!err)
-		return say_verdict(s, PCF_JUDGE_NO_SOCKET, why, len);
+	if (port) {
+		inode = pcf_judge_port_inode(*port);
+		err = inode ? pcf_judge_holds_socket(s->dirfd, inode) : 0;
+		if (err < 0)
+			return unreadable(s, "fd", err, why, len);
+		if (!err)
+			return say_verdict(s, PCF_JUDGE_NO_SOCKET, why, len);
+	}
+running:
 	/* still running: every read above was of this very process */
 	if (ended(s->pidfd))
 		return say_verdict(s, PCF_JUDGE_DEAD, why, len);
 	return 0;
 }
 
+/* Open /proc/PID of s (its pidfd open) and judge it. */
+static int judge_suspect(const struct pcf_judge *j, struct suspect *s,
+			 const __u32 *port, char *why, size_t len)
+{
+	char path[32];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d", s->pid);
+	s->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0)
+		return say_verdict(s, PCF_JUDGE_DEAD, why, len);
+	err = judge_process(j, s, port, why, len);
+	close(s->dirfd);
+	return err;
+}
+
 int pcf_judge_admin(const struct pcf_judge *j, __u32 port,
 		    const struct ucred *cred, char *why, size_t len)
 {
 	struct suspect s = { .pidfd = -1, .dirfd = -1 };
-	char path[32];
 	int err;
 
 	if (!cred)
@@ -360,14 +384,54 @@ int pcf_judge_admin(const struct pcf_judge *j, __u32 port,
 			      strerror(s.pid > 0 ? errno : ESRCH));
 	if (s.pidfd < 0)
 		return say_verdict(&s, PCF_JUDGE_DEAD, why, len);
-	snprintf(path, sizeof(path), "/proc/%d", s.pid);
-	s.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s.dirfd < 0)
-		err = say_verdict(&s, PCF_JUDGE_DEAD, why, len);
-	else
-		err = judge_process(j, &s, port, why, len);
-	if (s.dirfd >= 0)
-		close(s.dirfd);
+	err = judge_suspect(j, &s, &port, why, len);
 	close(s.pidfd);
 	return err;
+}
+
+int pcf_judge_pidfd_pid(int pidfd)
+{
+	char path[64], line[128];
+	int pid = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Pid: %d", &pid) == 1)
+			break;
+	fclose(f);
+	return pid;
+}
+
+int pcf_judge_admin_pidfd(const struct pcf_judge *j, int pidfd, uid_t uid,
+			  char *why, size_t len)
+{
+	struct suspect s = { .pidfd = pidfd, .dirfd = -1, .uid = uid };
+
+	if (pidfd < 0)
+		return uid == 0
+			   ? 0
+			   : refuse(
+				 why, len,
+				 "uid %u: this kernel does not name the peer's process (SO_PEERPIDFD, Linux 6.5): only root may change rules here",
+				 uid);
+	s.pid = pcf_judge_pidfd_pid(pidfd);
+	if (s.pid == -1 || ended(pidfd))
+		return say_verdict(&s, PCF_JUDGE_DEAD, why, len);
+	/* root in another pid namespace: the netlink path asks no more */
+	if (s.pid == 0 && uid == 0)
+		return 0;
+	if (s.pid <= 0)
+		return refuse(
+		    why, len,
+		    "uid %u: the peer runs in another pid namespace than pcfd's: pcfd cannot verify it",
+		    uid);
+	if (uid && !j->n)
+		return refuse(why, len,
+			      "uid %u: pcfd cannot tell its user namespace: %s",
+			      uid, strerror(-j->err));
+	return judge_suspect(j, &s, NULL, why, len);
 }

@@ -127,6 +127,30 @@ int pcf_judge_netlink_line(const char *line, int proto, __u32 port,
 int pcf_judge_admin(const struct pcf_judge *j, __u32 port,
 		    const struct ucred *cred, char *why, size_t len);
 
+/*
+ * Judge the peer of a unix stream socket: pidfd from SO_PEERPIDFD (the
+ * process that connected, named by the kernel: no pid to trust, no
+ * socket to find), uid from SO_PEERCRED (its effective uid when it
+ * connected, in pcfd's user namespace).  Judged now, as the netlink
+ * path judges a datagram when it comes: the process must still run,
+ * with real, effective and saved uid all uid (root too: one that
+ * dropped to another uid since it connected speaks as that one), and
+ * for a uid other than 0 with CAP_NET_ADMIN where it counts
+ * (pcf_judge_decide).  Root in another pid namespace is taken, as the
+ * netlink path takes it; any other peer there cannot be verified and is
+ * refused.  pidfd < 0 (a kernel before 6.5): only uid 0.  0 or -EPERM
+ * with the reason in why.
+ *
+ * What remains open is what pcf_judge_admin says, but for pid and port
+ * reuse (the kernel names the process): a process that connects, then
+ * executes a file with capabilities, or hands its connection to another
+ * process while it goes on running, is judged as itself.
+ */
+int pcf_judge_admin_pidfd(const struct pcf_judge *j, int pidfd, uid_t uid,
+			  char *why, size_t len);
+/* The pid of a pidfd in pcfd's pid namespace: 0 outside it, -1 exited. */
+int pcf_judge_pidfd_pid(int pidfd);
+
 /* The inode of the NETLINK_USERSOCK socket bound at port here, or 0. */
 unsigned long pcf_judge_port_inode(__u32 port);
 /*

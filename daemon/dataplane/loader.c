@@ -459,6 +459,45 @@ int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
 	return 0;
 }
 
+int pcf_dp_rule_counters_all(const struct pcf_dp *dp, struct pcf_counter *ret,
+			     __u32 n)
+{
+	enum { BATCH = 1024 };
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	__u32 keys[BATCH], out, count, i, c, done = 0;
+	const struct pcf_counter *v;
+	struct pcf_counter *vals;
+	void *in = NULL;
+	int err = 0;
+
+	if (n > PCF_RULE_SLOTS)
+		return -EINVAL;
+	vals = calloc((size_t)BATCH * dp->ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	memset(ret, 0, sizeof(*ret) * n);
+	/* an array's batches come in key order, from 0 */
+	while (!err && done < n) {
+		count = n - done < BATCH ? n - done : BATCH;
+		err = bpf_map_lookup_batch(dp->maps.stats_fd, in, &out, keys,
+					   vals, &count, &o);
+		err = err ? -errno : 0; /* -ENOENT: that was the last batch */
+		for (i = 0; (!err || err == -ENOENT) && i < count; i++) {
+			if (keys[i] >= n)
+				continue;
+			for (c = 0; c < (__u32)dp->ncpus; c++) {
+				v = &vals[(size_t)i * dp->ncpus + c];
+				ret[keys[i]].packets += v->packets;
+				ret[keys[i]].bytes += v->bytes;
+			}
+		}
+		done += count;
+		in = &out;
+	}
+	free(vals);
+	return err == -ENOENT ? 0 : err;
+}
+
 /*
  * A map of nrows rows holding the old rows' counters, pinned over the old
  * one in one rename: a crash leaves the old map or the new one.

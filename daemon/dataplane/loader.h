@@ -134,6 +134,14 @@ int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
 			 struct pcf_counter *ret_xdp,
 			 struct pcf_counter *ret_workers);
 /*
+ * The steering program's counters of counter indexes 0 .. n - 1 (at most
+ * PCF_RULE_SLOTS), summed over the CPUs, into ret (n entries): the map
+ * read in batches, not a system call per rule (a scrape of /metrics
+ * reads them all).
+ */
+int pcf_dp_rule_counters_all(const struct pcf_dp *dp, struct pcf_counter *ret,
+			     __u32 n);
+/*
  * The workers' per-rule counters: nrows rows of PCF_RULE_SLOTS counters,
  * one row per worker, in a pinned map (pcf_wrule_stats) that survives
  * restarts; grown (keeping what it holds) when a restart needs more rows.

@@ -592,6 +592,7 @@ int pcf_workers_info(const struct pcf_workers *ws, unsigned int i,
 	ret->stats = w->st; /* plain reads of another thread's u64s */
 	pcf_xsk_stats(&w->xsk, &ret->sock);
 	ret->has_ret_sock = !pcf_xsk_stats(&w->ret_xsk, &ret->ret_sock);
+	ret->beat_ns = w->beat ? *w->beat : 0;
 	return 0;
 }
 

@@ -117,6 +117,9 @@ struct pcf_worker_info {
 	 * the worker saw it (rx ring full, no free frame, too long) */
 	struct xdp_statistics sock, ret_sock;
 	bool has_ret_sock;
+	/* when its thread last went round (pcf_heartbeat_now()'s clock), as
+	 * pcf_steer sees it; 0: it has no pcf_heartbeat slot */
+	__u64 beat_ns;
 };
 
 unsigned int pcf_workers_count(const struct pcf_workers *w);

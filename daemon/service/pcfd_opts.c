@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
 
 #include "pcf_genl.h"
 #include "log.h"
@@ -42,9 +45,11 @@ enum {
 	OPT_RETURN,
 	OPT_CHECK,
 	OPT_WORKER_TIMEOUT,
+	OPT_HTTP,
 	OPT_SESSIONS,
 	OPT_SESSIONS_FULL,
-	OPT_CT_TIMEOUT, /* OPT_CT_TIMEOUT + enum pcf_ct_timeout */
+	/* last: OPT_CT_TIMEOUT + enum pcf_ct_timeout, PCF_CT_T_MAX of them */
+	OPT_CT_TIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -90,6 +95,7 @@ static const struct option longopts[] = {
 	  OPT_CT_TIMEOUT + PCF_CT_T_ICMP },
 	{ "ct-timeout-generic", required_argument, NULL,
 	  OPT_CT_TIMEOUT + PCF_CT_T_GENERIC },
+	{ "http", required_argument, NULL, OPT_HTTP },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "unload", no_argument, NULL, OPT_UNLOAD },
@@ -111,6 +117,7 @@ static void usage(FILE *f)
 	    "            [--pipeline on|off] [--worker-timeout MS]\n"
 	    "            [--sessions N] [--sessions-full refuse|evict-oldest]\n"
 	    "            [--ct-timeout-NAME SEC]\n"
+	    "            [--http unix:PATH|ADDR:PORT ...]\n"
 	    "            [-f] [-v]\n"
 	    "       pcfd --unload [--pin-dir DIR] -i IFNAME\n"
 	    "       pcfd -c FILE --check\n"
@@ -152,6 +159,10 @@ static void usage(FILE *f)
 	    "                      tcp-syn-recv 60, tcp-established 432000,\n"
 	    "                      tcp-fin-wait 120, tcp-time-wait 120, tcp-close 10,\n"
 	    "                      udp 30, udp-stream 120, icmp 30, generic 600\n"
+	    "  --http unix:PATH|ADDR:PORT  an HTTP endpoint (repeatable; off by\n"
+	    "                      default): GET /metrics (Prometheus), /stats,\n"
+	    "                      /flows; POST, PUT, DELETE /flows on a unix\n"
+	    "                      socket only, from root or CAP_NET_ADMIN\n"
 	    "  --stats-interval SEC  counters to the journal and STATUS= every SEC\n"
 	    "                      seconds, 0..%u (default %u; 0: only on SIGUSR1)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -397,6 +408,77 @@ static int add_interface(struct pcfd_opts *o, const char *name,
 	return 0;
 }
 
+int pcfd_http_parse(const char *s, struct pcfd_http_listen *ret)
+{
+	struct pcfd_http_listen l = { .text = s };
+	struct sockaddr_un *un = (struct sockaddr_un *)&l.sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&l.sa;
+	struct sockaddr_in *in = (struct sockaddr_in *)&l.sa;
+	char addr[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	unsigned long port;
+	size_t n;
+
+	if (!strncmp(s, "unix:", 5)) {
+		n = strlen(s + 5);
+		if (s[5] != '/' || n >= sizeof(un->sun_path))
+			return -EINVAL;
+		un->sun_family = AF_UNIX;
+		memcpy(un->sun_path, s + 5, n + 1);
+		l.len = offsetof(struct sockaddr_un, sun_path) + n + 1;
+		*ret = l;
+		return 0;
+	}
+	if (!colon || (size_t)(colon - s) >= sizeof(addr) ||
+	    pcf_text_dec(colon + 1, 65535, &port) || !port)
+		return -EINVAL;
+	n = colon - s;
+	if (n > 2 && s[0] == '[' && s[n - 1] == ']') {
+		memcpy(addr, s + 1, n - 2);
+		addr[n - 2] = '\0';
+		if (inet_pton(AF_INET6, addr, &in6->sin6_addr) != 1)
+			return -EINVAL;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		l.len = sizeof(*in6);
+	} else {
+		memcpy(addr, s, n);
+		addr[n] = '\0';
+		if (inet_pton(AF_INET, addr, &in->sin_addr) != 1)
+			return -EINVAL;
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		l.len = sizeof(*in);
+	}
+	*ret = l;
+	return 0;
+}
+
+/* One more --http listener; the same one twice is refused. */
+static int add_http(struct pcfd_opts *o, const char *arg,
+		    const struct origin *at)
+{
+	struct pcfd_http_listen l;
+	int i;
+
+	if (pcfd_http_parse(arg, &l))
+		return bad(
+		    at,
+		    "--http wants unix:/ABSOLUTE/PATH, IPV4:PORT or [IPV6]:PORT (a numeric address, port 1..65535)",
+		    arg);
+	for (i = 0; i < o->nhttp; i++)
+		if (o->http[i].len == l.len &&
+		    !memcmp(&o->http[i].sa, &l.sa, l.len))
+			return bad(at, "this --http listener is given twice",
+				   arg);
+	if (o->nhttp == PCFD_HTTP_MAX)
+		return bad(at,
+			   "more than " STR(PCFD_HTTP_MAX) " --http listeners",
+			   arg);
+	o->http[o->nhttp++] = l;
+	return 0;
+}
+
 /* Everything but the workers' options. */
 static int main_opt(int c, const char *arg, struct pcfd_opts *o,
 		    const struct origin *at)
@@ -486,7 +568,7 @@ static int parse_pass(int argc, char **argv, struct pcfd_opts *o,
 		      const struct pcf_conf *conf)
 {
 	struct origin at = { .conf = conf };
-	bool replaced_ifs = false;
+	bool replaced_ifs = false, replaced_http = false;
 	int c, err;
 
 	optind = 0;
@@ -500,6 +582,17 @@ static int parse_pass(int argc, char **argv, struct pcfd_opts *o,
 			if (!conf)
 				usage(stderr);
 			return 2;
+		}
+		if (c == OPT_HTTP) {
+			if (!conf && !replaced_http) {
+				o->nhttp =
+				    0; /* replaces the file's listeners */
+				replaced_http = true;
+			}
+			err = add_http(o, optarg, &at);
+			if (err)
+				return err;
+			continue;
 		}
 		if (c != 'i') {
 			err = main_opt(c, optarg, o, &at);
@@ -522,7 +615,7 @@ static int parse_pass(int argc, char **argv, struct pcfd_opts *o,
 
 static int load_conf(const char *path, struct pcfd_opts *o)
 {
-	static const char *const repeatable[] = { "interface", NULL };
+	static const char *const repeatable[] = { "interface", "http", NULL };
 	static const char *const cmdline_only[] = { "config", "help", "unload",
 						    "check", NULL };
 	const struct pcf_conf_spec spec = { .longopts = longopts,

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <linux/types.h>
 
 #include "config.h"
@@ -20,6 +21,15 @@
 
 #define PCFD_STATS_INTERVAL_DEFAULT 60 /* seconds */
 #define PCFD_STATS_INTERVAL_MAX	    86400
+
+#define PCFD_HTTP_MAX 4 /* --http listeners */
+
+/* An --http listener: unix:PATH, IPV4:PORT or [IPV6]:PORT. */
+struct pcfd_http_listen {
+	struct sockaddr_storage sa;
+	socklen_t len;
+	const char *text; /* as given */
+};
 
 struct pcfd_opts {
 	const char *ifnames[PCF_MAX_IFACES];
@@ -44,6 +54,8 @@ struct pcfd_opts {
 	__u32 sessions;
 	enum pcf_ct_full ct_full;
 	struct pcf_ct_timeouts ct_timeouts;
+	struct pcfd_http_listen http[PCFD_HTTP_MAX]; /* HTTP: off if none */
+	int nhttp;
 	struct pcf_conf conf; /* the file's words: the strings above point in */
 };
 
@@ -57,10 +69,18 @@ struct pcfd_opts {
  * kernel takes them (1..15 bytes), each interface once (in the file, or
  * on the command line, whose -i replace the file's), at most
  * PCF_MAX_IFACES, none of them an end of the return veth, the pin
- * directory's length.  What needs the system (does the interface exist,
- * is the pin directory on a bpffs) is left to the start.
+ * directory's length, an --http listener's form (an absolute path of a
+ * unix socket, or a numeric address and a port; each once).  What needs the
+ * system (does the interface exist, is the pin directory on a bpffs) is left to
+ * the start.
  */
 int pcfd_opts_parse(int argc, char **argv, struct pcfd_opts *o);
 void pcfd_opts_free(struct pcfd_opts *o);
+
+/*
+ * "unix:/PATH", "IPV4:PORT" or "[IPV6]:PORT" (numeric, port 1..65535)
+ * into ret; -EINVAL otherwise.
+ */
+int pcfd_http_parse(const char *s, struct pcfd_http_listen *ret);
 
 #endif /* PCFD_OPTS_H */

@@ -22,6 +22,11 @@ ctl monitor sessions >"$TMP/events" 2>&1 &
 mon=$!
 track $mon
 sessions() { ctl session show | grep -c . ; }
+# rsts_sent NS: the RSTs NS's TCP sent (OutRsts of /proc/net/snmp)
+rsts_sent() {
+	ip netns exec "$1" awk '$1 == "Tcp:" { if (!h) { for (i = 1; i <= NF; i++)
+		if ($i == "OutRsts") c = i; h = 1 } else print $c }' /proc/net/snmp
+}
 no_sessions() { [ "$(sessions)" = 0 ]; }
 
 # udp_once SPORT: one datagram from src:SPORT, answered; the server
@@ -62,11 +67,19 @@ nsenter --net=/run/netns/"$dst" $CT tcp-echo 198.18.2.1 5601 1 10 >"$TMP/echo" &
 e=$!
 track $e
 wait_for 10 grep -q listening "$TMP/echo" || fail "tcp server"
+rst0=$(($(rsts_sent "$src") + $(rsts_sent "$dst")))
 in_ns "$src" $CT tcp-clients 198.18.2.1 5601 4100 10000 10 198.18.1.1 >"$TMP/c" ||
 	fail_stats "TCP: $(cat "$TMP/c")"
 wait $e
-ctl session show | grep -q "^tcp TIME_WAIT " ||
-	fail_stats "not TIME_WAIT after both FINs: $(ctl session show)"
+# A segment late under load (a retransmission after the socket closed)
+# is answered by a RST, which rightly ends the session in CLOSE: then
+# the FINs are not what ended it, and only that is accepted instead.
+if ! ctl session show | grep -q "^tcp TIME_WAIT "; then
+	[ $(($(rsts_sent "$src") + $(rsts_sent "$dst"))) -gt "$rst0" ] &&
+		ctl session show | grep -q "^tcp CLOSE " ||
+		fail_stats "not TIME_WAIT after both FINs: $(ctl session show)"
+	log "a RST came after the FINs (a late segment): CLOSE, as conntrack would"
+fi
 wait_for 10 no_sessions || fail_stats "TIME_WAIT did not end"
 
 log "TCP: a RST, CLOSE, gone within 1 s"

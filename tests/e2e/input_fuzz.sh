@@ -8,10 +8,6 @@
 # fuzz` (clang, ASan, UBSan); needs no root.
 . "$(dirname "$0")/../lib/common.sh"
 
-FUZZ=$BUILD/tests/fuzz/fuzz_rule_text
-make -s -C "$top" BUILD="$BUILD" "$FUZZ" >"$TMP/build.log" 2>&1 ||
-	{ cat "$TMP/build.log"; fail "make fuzz"; }
-
 # seeds: the lines flow save prints, and each kind of change
 mkdir -p "$TMP/corpus"
 cat >"$TMP/corpus/save" <<'R'
@@ -20,10 +16,5 @@ flow add prio 32768 dst 2001:db8::/33 sport 128 proto icmpv6 action redirect sna
 R
 printf '%s\n' "flow del id 7" "flow del src 198.18.0.1 proto udp dport 53" \
 	"flow flush" "# a comment" "flow replace proto 47 action pass" >"$TMP/corpus/changes"
-"$FUZZ" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=2048 -timeout=10 \
-	-rss_limit_mb=512 "$TMP/corpus" >"$TMP/fuzz.log" 2>&1
-rc=$?
-tail -n 1 "$TMP/fuzz.log"
-[ "$rc" = 0 ] || { tail -n 40 "$TMP/fuzz.log"; fail "fuzz_rule_text exited $rc"; }
-grep -q "^Done [0-9]* runs" "$TMP/fuzz.log" || fail "the fuzzer did not run"
+fuzz_for_a_while fuzz_rule_text 2048 512
 log PASS

@@ -5,10 +5,14 @@
 # reason and nothing changed: a bad element of a file by file:line, of a
 # JSON file by its path, a family mixed in, a set used by a rule
 # (naming it), a rule on no set, 65 sets, 1 000 000 elements and one
-# more, an unprivileged user; and monitor announcing set changes.
+# more, an unprivileged user; monitor announcing set changes; a rule on
+# a set through pcfd's HTTP API ("src": "@NAME" both ways).
 . "$(dirname "$0")/ctl_env.bash"
+need_tool curl curl
 
-start_pcfd
+chmod 711 "$TMP"
+SOCK=$TMP/http.sock
+start_pcfd --http "unix:$SOCK"
 
 # count NAME: the elements of set NAME, as set show -j says
 count() { ctl -j set show "$1" | json 'j[0]["count"]'; }
@@ -96,11 +100,28 @@ for c in "add allow 198.18.0.2" "del allow 198.18.0.1" "flush allow" "destroy al
 	expect_fail 1 "changes the sets: it needs root or CAP_NET_ADMIN" as_nobody set $c
 done
 # a file nobody can read (its directory: passable)
-chmod 711 "$TMP"
 echo 198.18.0.3 >"$TMP/one"
 chmod 644 "$TMP/one"
 expect_fail 1 "needs root or CAP_NET_ADMIN" as_nobody set load allow "$TMP/one"
 [ "$(count allow)" = 1 ] || fail "nobody changed the set"
+
+log "HTTP: POST /flows with src @allow, read back as such"
+http() {
+	curl -sS --unix-socket "$SOCK" -o "$TMP/body" -w '%{http_code}' \
+		-X "$1" ${3+--data-binary "$3"} "http://pcfd$2"
+}
+code=$(http POST /flows '{"match": {"src": "@allow", "proto": "udp"}, "action": {"type": "drop"}}')
+[ "$code" = 201 ] || fail "POST /flows answered $code: $(cat "$TMP/body")"
+id=$(json 'j["id"]' <"$TMP/body")
+[ "$(http GET "/flows/$id")" = 200 ] || fail "GET /flows/$id"
+[ "$(json 'j["match"]' <"$TMP/body")" = "{'src': '@allow', 'proto': 'udp'}" ] ||
+	fail "GET /flows/$id: $(cat "$TMP/body")"
+ctl flow show | grep -q "^id $id prio 32768 src @allow proto udp action drop" ||
+	fail "flow show: $(ctl flow show)"
+code=$(http POST /flows '{"match": {"src": "@nosuch"}, "action": {"type": "drop"}}')
+[ "$code" = 400 ] && grep -q "no such set" "$TMP/body" ||
+	fail "POST of a rule on no set answered $code: $(cat "$TMP/body")"
+ctl flow del id "$id" || fail "flow del"
 
 log "monitor announces set changes"
 ctl monitor >"$TMP/mon" 2>&1 &

@@ -25,8 +25,9 @@ need_tool jq jq
 [ -x "$PCFD" ] && [ -x "$PCFCTL" ] || fail "build pcfd and pcfctl first (make BUILD=$BUILD)"
 
 CACHE=/var/cache/pcf-test
-PKGS=systemd,systemd-sysv,dbus,iproute2,procps,libbpf1,libxdp1,libmnl0,libjson-c5,libelf1,zlib1g,libsystemd0
-TREE=$CACHE/bookworm
+PKGS=systemd,systemd-sysv,dbus,iproute2,procps,libbpf1,libxdp1,libmnl0,libjson-c5,libelf1,zlib1g,libsystemd0,libmicrohttpd12
+# one tree per package list: trees of branches that differ live side by side
+TREE=$CACHE/bookworm-$(echo "$PKGS" | md5sum | cut -c1-8)
 MIRROR=${PCF_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 # The tree, built once; the stamp says with which packages.

@@ -120,3 +120,19 @@ lines_ge() {
 	n=$(grep -c -- "$2" "$1" 2>/dev/null)
 	[ "${n:-0}" -ge "$3" ]
 }
+
+# fuzz_for_a_while NAME MAX_LEN RSS_MB: build tests/fuzz/NAME.c (make fuzz:
+# clang, ASan, UBSan) and run it FUZZ_SECONDS (default 10) on the seeds in
+# $TMP/corpus; fail on a crash, a sanitizer report or no run at all
+fuzz_for_a_while() {
+	local fuzz=$BUILD/tests/fuzz/$1 rc
+	make -s -C "$top" BUILD="$BUILD" "$fuzz" >"$TMP/build.log" 2>&1 ||
+		{ cat "$TMP/build.log"; fail "make fuzz"; }
+	"$fuzz" -max_total_time="${FUZZ_SECONDS:-10}" -max_len="$2" -timeout=10 \
+		-rss_limit_mb="$3" -artifact_prefix="$TMP/" "$TMP/corpus" \
+		>"$TMP/fuzz.log" 2>&1
+	rc=$?
+	tail -n 1 "$TMP/fuzz.log"
+	[ "$rc" = 0 ] || { tail -n 40 "$TMP/fuzz.log"; fail "$1 exited $rc"; }
+	grep -q "^Done [0-9]* runs" "$TMP/fuzz.log" || fail "the fuzzer did not run"
+}

@@ -2,8 +2,9 @@
 /*
  * test_ctl_judge - the pure parts of pcfd's privilege judge
  * (daemon/control/ctl_judge.c): /proc parsing, and pcf_judge_decide against a
- * model of the kernel's cap_capable() on random trees of user namespaces.
- * The judge on real processes is tests/e2e/ctl_access.sh.
+ * model of the kernel's cap_capable() on random trees of user namespaces;
+ * the peer of a unix socket named by a pidfd (this process and a child).
+ * The judge on real processes is tests/e2e/ctl_access.sh and http_access.sh.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -12,6 +13,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
 #include <linux/capability.h>
 #include <linux/netlink.h>
 #include <cmocka.h>
@@ -257,6 +261,52 @@ static void test_admin_without_process(void **state)
 	assert_non_null(strstr(why, "uid 65534"));
 }
 
+/*
+ * The peer of a unix socket, named by a pidfd: this very process judged
+ * under its own uid and under another; a child that exited; no pidfd.
+ */
+static void test_admin_pidfd(void **state)
+{
+	uid_t me = getuid(), other = me ? 0 : 4242;
+	struct pcf_judge j;
+	char why[300];
+	int pidfd, status;
+	pid_t child;
+
+	pcf_judge_init(&j);
+	pidfd = pidfd_open(getpid(), 0);
+	assert_true(pidfd >= 0);
+	assert_int_equal(pcf_judge_pidfd_pid(pidfd), getpid());
+	/* as root: the uids are still all 0 */
+	if (me == 0)
+		assert_int_equal(
+		    pcf_judge_admin_pidfd(&j, pidfd, 0, why, sizeof(why)), 0);
+	/* it connected as another uid than it runs as now */
+	assert_int_equal(
+	    pcf_judge_admin_pidfd(&j, pidfd, other, why, sizeof(why)), -EPERM);
+	assert_non_null(strstr(why, "runs with other uids"));
+	close(pidfd);
+
+	child = fork();
+	assert_true(child >= 0);
+	if (!child)
+		_exit(0);
+	pidfd = pidfd_open(child, 0);
+	assert_true(pidfd >= 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(pcf_judge_pidfd_pid(pidfd), -1);
+	assert_int_equal(pcf_judge_admin_pidfd(&j, pidfd, me, why, sizeof(why)),
+			 -EPERM);
+	assert_non_null(strstr(why, "ended before pcfd could verify it"));
+	close(pidfd);
+
+	/* no SO_PEERPIDFD: root only */
+	assert_int_equal(pcf_judge_admin_pidfd(&j, -1, 0, why, sizeof(why)), 0);
+	assert_int_equal(pcf_judge_admin_pidfd(&j, -1, 65534, why, sizeof(why)),
+			 -EPERM);
+	assert_non_null(strstr(why, "SO_PEERPIDFD"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_decide_is_cap_capable),
 		cmocka_unit_test(test_decide_refusals),
 		cmocka_unit_test(test_admin_without_process),
+		cmocka_unit_test(test_admin_pidfd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
  * start and for --check, refused one beyond with its message: the
  * numbers' ranges, interface names, an interface given twice (in the file
  * or on the command line), the number of interfaces, the pin directory,
- * --worker-timeout's range.
+ * --worker-timeout's range, --http's forms.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +18,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <fcntl.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
 
 #include "pcfd_opts.h"
 
@@ -382,6 +386,114 @@ static void test_worker_timeout(void **state)
 	}
 }
 
+/*
+ * --http: off unless given; unix:/PATH, IPV4:PORT, [IPV6]:PORT, as many
+ * as PCFD_HTTP_MAX, each once; the file's (repeatable "http") replaced by
+ * the command line's.  Anything else refused.
+ */
+static void test_http(void **state)
+{
+	static const char *const bad[] = {
+		"unix:relative/path",
+		"unix:",
+		"localhost:80",
+		"198.18.0.1",
+		"198.18.0.1:0",
+		"198.18.0.1:65536",
+		"198.18.0.1:080",
+		"::1:80",
+		"[::1]",
+		"[::1]:",
+		"[198.18.0.1]:80",
+		":80",
+		"unix:/"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		NULL
+	};
+	const struct sockaddr_in6 *in6;
+	const struct sockaddr_in *in;
+	struct pcfd_opts o;
+	int i;
+
+	assert_int_equal(parse(&o, "-i", "x", NULL), 0);
+	assert_int_equal(o.nhttp, 0);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "-i", "x", "--http", "unix:/run/pcf/s",
+			       "--http", "198.18.0.1:9750", "--http",
+			       "[2001:db8::1]:80", NULL),
+			 0);
+	assert_int_equal(o.nhttp, 3);
+	assert_int_equal(o.http[0].sa.ss_family, AF_UNIX);
+	assert_string_equal(((struct sockaddr_un *)&o.http[0].sa)->sun_path,
+			    "/run/pcf/s");
+	in = (const struct sockaddr_in *)&o.http[1].sa;
+	assert_int_equal(in->sin_family, AF_INET);
+	assert_int_equal(ntohs(in->sin_port), 9750);
+	assert_int_equal(ntohl(in->sin_addr.s_addr), 0xc6120001);
+	in6 = (const struct sockaddr_in6 *)&o.http[2].sa;
+	assert_int_equal(in6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(in6->sin6_port), 80);
+	assert_int_equal(o.http[2].len, sizeof(*in6));
+	pcfd_opts_free(&o);
+	for (i = 0; bad[i]; i++) {
+		if (parse(&o, "--http", bad[i], "-i", "x", NULL) != 2)
+			fail_msg("--http %s taken", bad[i]);
+		pcfd_opts_free(&o);
+	}
+	assert_int_equal(parse(&o, "--http", "198.18.0.1:1", "--http",
+			       "198.18.0.1:1", "-i", "x", NULL),
+			 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "-i", "x", "--http", "198.18.0.1:1",
+			       "--http", "198.18.0.1:2", "--http",
+			       "198.18.0.1:3", "--http", "198.18.0.1:4",
+			       "--http", "198.18.0.1:5", NULL),
+			 2);
+	pcfd_opts_free(&o);
+	write_conf("interface = a\nhttp = unix:/a\nhttp = 198.18.0.1:1\n");
+	assert_int_equal(parse(&o, "-c", path, NULL), 0);
+	assert_int_equal(o.nhttp, 2);
+	pcfd_opts_free(&o);
+	assert_int_equal(parse(&o, "-c", path, "--http", "unix:/b", NULL), 0);
+	assert_int_equal(o.nhttp, 1);
+	assert_string_equal(o.http[0].text, "unix:/b");
+	pcfd_opts_free(&o);
+	unlink(path);
+}
+
+/*
+ * Every option of sessions beside --http, each its own (their codes
+ * once overlapped: --ct-timeout-tcp-syn-recv was read as --http).
+ */
+static void test_http_and_sessions(void **state)
+{
+	struct pcfd_opts o;
+	int t;
+
+	assert_int_equal(parse(&o, "-i", "x", "--http", "unix:/run/pcf/s",
+			       "--sessions", "4096", "--sessions-full",
+			       "evict-oldest", "--ct-timeout-tcp-syn-recv",
+			       "61", "--ct-timeout-generic", "601", NULL),
+			 0);
+	assert_int_equal(o.nhttp, 1);
+	assert_int_equal(o.sessions, 4096);
+	assert_int_equal(o.ct_full, PCF_CT_FULL_EVICT);
+	assert_int_equal(o.ct_timeouts.sec[PCF_CT_T_TCP_SYN_RECV], 61);
+	assert_int_equal(o.ct_timeouts.sec[PCF_CT_T_GENERIC], 601);
+	pcfd_opts_free(&o);
+	for (t = 0; t < PCF_CT_T_MAX; t++) {
+		char opt[64];
+
+		snprintf(opt, sizeof(opt), "--ct-timeout-%s",
+			 pcf_ct_timeout_name(t));
+		assert_int_equal(parse(&o, "-i", "x", opt, "77", NULL), 0);
+		assert_int_equal(o.nhttp, 0);
+		assert_int_equal(o.ct_timeouts.sec[t], 77);
+		pcfd_opts_free(&o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +508,8 @@ int main(void)
 		cmocka_unit_test(test_conf_interfaces),
 		cmocka_unit_test(test_pin_dir),
 		cmocka_unit_test(test_worker_timeout),
+		cmocka_unit_test(test_http),
+		cmocka_unit_test(test_http_and_sessions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
