@@ -17,9 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcf_genl.h" /* struct pcf_set_resolver */
 #include "sets.h"
+#include "table.h"
 
-#define NO_BIT 0xff
+#define NO_BIT	  0xff
+#define PUT_BATCH 1024 /* values written in one batch */
 
 struct node {
 	__u8 addr[16];
@@ -49,6 +52,12 @@ struct pcf_sets {
 	struct node *tab;
 	size_t cap, n; /* buckets (a power of two), nodes */
 	__u32 lens[2][129]; /* nodes by family (0: 4, 1: 6) and length */
+	__u64 lenset[2][3]; /* the lengths with nodes, as bits */
+	/* values waiting for one batched write (ops->nodes_put) */
+	struct pcf_set_elem pe[PUT_BATCH];
+	struct pcf_set_val pv[PUT_BATCH];
+	size_t pi[PUT_BATCH];
+	size_t np;
 	size_t *dirty; /* buckets of the hosts changed (no removal since) */
 	size_t ndirty, dirty_cap;
 	bool full[2]; /* a prefix shorter than a host changed */
@@ -172,7 +181,9 @@ static struct node *node_make(struct pcf_sets *s, const struct pcf_set_elem *e)
 		nd->plen = e->plen;
 		nd->family = e->family;
 		s->n++;
-		s->lens[fam(e->family)][e->plen]++;
+		if (!s->lens[fam(e->family)][e->plen]++)
+			s->lenset[fam(e->family)][e->plen / 64] |=
+			    1ULL << (e->plen % 64);
 	}
 	return nd;
 }
@@ -182,7 +193,9 @@ static void node_remove(struct pcf_sets *s, size_t i)
 {
 	size_t j = i, home;
 
-	s->lens[fam(s->tab[i].family)][s->tab[i].plen]--;
+	if (!--s->lens[fam(s->tab[i].family)][s->tab[i].plen])
+		s->lenset[fam(s->tab[i].family)][s->tab[i].plen / 64] &=
+		    ~(1ULL << (s->tab[i].plen % 64));
 	s->n--;
 	s->tab[i].family = 0;
 	for (;;) {
@@ -216,15 +229,19 @@ static void truncate_addr(__u8 *out, const __u8 *addr, unsigned int plen)
 static void cover_bits(const struct pcf_sets *s, __u8 family, const __u8 *addr,
 		       unsigned int plen, const struct node *self, __u64 *bits)
 {
-	const __u32 *lens = s->lens[fam(family)];
+	const __u64 *lenset = s->lenset[fam(family)];
 	const struct node *nd;
+	unsigned int l, w;
 	__u8 t[16];
-	unsigned int l;
+	__u64 m;
 
 	bits[0] = bits[1] = 0;
-	for (l = 0; l <= plen; l++) {
-		if (!lens[l])
-			continue;
+	/* the lengths with nodes, up to plen: a host has few to look at */
+	for (w = 0; w <= plen / 64; w++)
+	for (m = lenset[w]; m; m &= m - 1) {
+		l = w * 64 + __builtin_ctzll(m);
+		if (l > plen)
+			break;
 		if (self && l == plen) {
 			bits[0] |= self->v.own[0];
 			bits[1] |= self->v.own[1];
@@ -240,6 +257,28 @@ static void cover_bits(const struct pcf_sets *s, __u8 family, const __u8 *addr,
 }
 
 /* ---- writes ---- */
+
+/* The values waiting for a batch, written (before any node moves). */
+static int put_flush(struct pcf_sets *s)
+{
+	size_t k, n = s->np;
+	int err;
+
+	if (!n)
+		return 0;
+	s->np = 0;
+	err = s->ops->nodes_put(s->ctx, s->pe, s->pv, n);
+	if (err) { /* unknown which went in: written again next time */
+		for (k = 0; k < n; k++)
+			s->tab[s->pi[k]].written = false;
+		return err;
+	}
+	for (k = 0; k < n; k++) {
+		s->tab[s->pi[k]].written = true;
+		s->tab[s->pi[k]].own_changed = false;
+	}
+	return 0;
+}
 
 static int note_dirty(struct pcf_sets *s, struct node *nd)
 {
@@ -294,6 +333,12 @@ static int settle(struct pcf_sets *s, size_t i)
 		return 0;
 	nd->v.bits[0] = bits[0];
 	nd->v.bits[1] = bits[1];
+	if (s->ops->nodes_put) { /* written with others, by put_flush */
+		s->pe[s->np] = e;
+		s->pv[s->np] = nd->v;
+		s->pi[s->np++] = i;
+		return s->np == PUT_BATCH ? put_flush(s) : 0;
+	}
 	err = s->ops->node_put(s->ctx, &e, &nd->v);
 	if (err)
 		return err;
@@ -331,6 +376,9 @@ static int flush_writes(struct pcf_sets *s)
 		if (err < 0)
 			return err;
 	}
+	err = put_flush(s);
+	if (err)
+		return err;
 	if (ngone) {
 		gone = malloc(ngone * sizeof(*gone));
 		if (!gone)
@@ -362,6 +410,9 @@ static int flush_writes(struct pcf_sets *s)
 					return err;
 			}
 		}
+		err = put_flush(s);
+		if (err)
+			return err;
 		for (i = 0; i < s->cap;) {
 			struct node *nd = &s->tab[i];
 
@@ -719,6 +770,13 @@ int pcf_sets_destroy(struct pcf_sets *s, int idx)
 
 /* ---- loads ---- */
 
+int pcf_sets_reserve(struct pcf_sets *s, size_t n)
+{
+	if (n > PCF_SET_ELEMS_MAX)
+		n = PCF_SET_ELEMS_MAX;
+	return grow(s, s->n + n);
+}
+
 void pcf_sets_load_abort(struct pcf_sets *s, int idx)
 {
 	struct set *st = set_of(s, idx);
@@ -968,4 +1026,48 @@ int pcf_sets_adopt_end(struct pcf_sets *s)
 		}
 	}
 	return flush_writes(s);
+}
+
+/* ---- for the sets' owner ---- */
+
+int pcf_sets_load_switch(struct pcf_sets *s, struct pcf_table *t, int idx,
+			 struct pcf_sets_err *err)
+{
+	int rc = pcf_sets_load_commit(s, idx, err);
+
+	if (rc)
+		return rc;
+	/* one switch: every packet tests the old bit or the new one */
+	rc = pcf_table_set_bits(t, pcf_sets_bits(s));
+	if (!rc)
+		rc = pcf_table_grace_wait(t, pcf_table_grace_start(t));
+	if (!rc)
+		rc = pcf_sets_load_cleanup(s);
+	if (rc)
+		snprintf(err->msg, sizeof(err->msg),
+			 "switching the set's content failed: %s",
+			 strerror(-rc));
+	pcf_table_sets_changed(t);
+	return rc;
+}
+
+static int resolve_index(void *arg, const char *name)
+{
+	return pcf_sets_find(arg, name);
+}
+
+static const char *resolve_name(void *arg, unsigned int idx)
+{
+	const struct pcf_sets *s = arg;
+
+	return idx >= 1 && idx <= PCF_MAX_SETS && s->set[idx - 1].name[0]
+		   ? s->set[idx - 1].name
+		   : NULL;
+}
+
+void pcf_sets_resolver(struct pcf_sets *s, struct pcf_set_resolver *ret)
+{
+	ret->index = resolve_index;
+	ret->name = resolve_name;
+	ret->arg = s;
 }

@@ -28,6 +28,9 @@ struct pcf_set_ops {
 	int (*node_put)(void *ctx, const struct pcf_set_elem *e,
 			const struct pcf_set_val *v);
 	int (*node_del)(void *ctx, const struct pcf_set_elem *e);
+	/* optional: n values at once (a load writes many) */
+	int (*nodes_put)(void *ctx, const struct pcf_set_elem *e,
+			 const struct pcf_set_val *v, size_t n);
 	/* what set index idx is, for a restart */
 	int (*info_write)(void *ctx, __u32 idx, const struct pcf_set_info *i);
 };
@@ -92,12 +95,27 @@ int pcf_sets_destroy(struct pcf_sets *s, int idx);
  */
 int pcf_sets_load_begin(struct pcf_sets *s, const char *name, int *ret_idx,
 			struct pcf_sets_err *err);
+/* Room for n more elements (a load says how many will come). */
+int pcf_sets_reserve(struct pcf_sets *s, size_t n);
 int pcf_sets_load_add(struct pcf_sets *s, int idx, const struct pcf_set_elem *e,
 		      size_t n, struct pcf_sets_err *err);
 int pcf_sets_load_commit(struct pcf_sets *s, int idx, struct pcf_sets_err *err);
 int pcf_sets_load_cleanup(struct pcf_sets *s);
 void pcf_sets_load_abort(struct pcf_sets *s, int idx);
 bool pcf_sets_loading(const struct pcf_sets *s, int idx);
+
+struct pcf_table;
+/*
+ * The whole switch of a load, for the sets' owner: commit, publish the
+ * new bits in t's mask list (one switch), wait for a grace period, clear
+ * the old bit, and let the flow caches forget.
+ */
+int pcf_sets_load_switch(struct pcf_sets *s, struct pcf_table *t, int idx,
+			 struct pcf_sets_err *err);
+
+struct pcf_set_resolver;
+/* The names of s for the rules (genl's pcf_set_resolver_use). */
+void pcf_sets_resolver(struct pcf_sets *s, struct pcf_set_resolver *ret);
 
 /* Call cb for each element of set idx (no order); stops on cb != 0. */
 int pcf_sets_each(const struct pcf_sets *s, int idx,

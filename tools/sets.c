@@ -85,9 +85,10 @@ int pcfctl_parse_set(int argc, char **argv, struct pcfctl_req *ret, char *err,
 
 /* ---- changes ---- */
 
+/* total: the elements of the whole load, said in its first part */
 static struct nlmsghdr *set_msg(void *buf, __u8 cmd, const char *name,
 				const struct pcf_set_elem *e, size_t n,
-				__u32 load)
+				__u32 load, size_t total)
 {
 	struct nlmsghdr *nlh = pcf_msg_start(buf, cmd, 0, 0);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, PCF_A_SET);
@@ -95,6 +96,8 @@ static struct nlmsghdr *set_msg(void *buf, __u8 cmd, const char *name,
 	mnl_attr_put_strz(nlh, PCF_A_SET_NAME, name);
 	if (load)
 		mnl_attr_put_u32(nlh, PCF_A_SET_LOAD, load);
+	if (load & PCF_SET_LOAD_BEGIN)
+		mnl_attr_put_u32(nlh, PCF_A_SET_COUNT, total);
 	if (n)
 		mnl_attr_put(nlh, PCF_A_SET_ELEMS, n * sizeof(*e), e);
 	mnl_attr_nest_end(nlh, nest);
@@ -117,7 +120,7 @@ static int send_parts(struct pcfctl_client *c, __u8 cmd, const char *name,
 				   (at + k == n ? PCF_SET_LOAD_COMMIT : 0)
 			     : 0;
 		err = pcfctl_client_talk(
-		    c, set_msg(buf, cmd, name, e + at, k, flags), NULL, NULL);
+		    c, set_msg(buf, cmd, name, e + at, k, flags, n), NULL, NULL);
 		if (err)
 			return err;
 		at += k;
@@ -347,7 +350,7 @@ int pcfctl_set_run(struct pcfctl_client *c, const struct pcfctl_out *o,
 		    set_msg(buf,
 			    req->cmd == PCFCTL_SET_FLUSH ? PCF_CMD_SET_FLUSH
 							 : PCF_CMD_SET_DESTROY,
-			    req->set_name, NULL, 0, 0),
+			    req->set_name, NULL, 0, 0, 0),
 		    NULL, NULL);
 	case PCFCTL_SET_LOAD:
 		return set_load(c, req);

@@ -866,6 +866,12 @@ static int do_set_load(struct ctl_req *req)
 			return set_refused(req, err, &why);
 		cs->load_idx = idx;
 		cs->load_port = req->port;
+		/* the elements to come, if said: room made at once */
+		if (tb[PCF_A_SET_COUNT] &&
+		    pcf_sets_reserve(cs->sets,
+				     mnl_attr_get_u32(tb[PCF_A_SET_COUNT])))
+			pr_debug("ctl: no room made for set %s's load\n",
+				 name);
 	} else if (!cs->load_port || cs->load_port != req->port ||
 		   cs->load_idx != idx || !pcf_sets_loading(cs->sets, idx)) {
 		snprintf(req->ctl->msg, sizeof(req->ctl->msg),

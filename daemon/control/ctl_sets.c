@@ -10,21 +10,6 @@
 #include "ctl_sets.h"
 #include "mem.h"
 
-static int resolve_index(void *arg, const char *name)
-{
-	const struct pcf_ctl_sets *cs = arg;
-
-	return pcf_sets_find(cs->sets, name);
-}
-
-static const char *resolve_name(void *arg, unsigned int idx)
-{
-	struct pcf_ctl_sets *cs = arg;
-	static struct pcf_set_info info; /* one answer at a time */
-
-	return pcf_sets_info(cs->sets, idx, &info) ? info.name : NULL;
-}
-
 int ctl_sets_init(struct pcf_ctl_sets *cs, struct pcf_table *t,
 		  struct pcf_sets *sets)
 {
@@ -43,8 +28,7 @@ int ctl_sets_init(struct pcf_ctl_sets *cs, struct pcf_table *t,
 			return err;
 		}
 	}
-	cs->resolver = (struct pcf_set_resolver){ resolve_index, resolve_name,
-						  cs };
+	pcf_sets_resolver(cs->sets, &cs->resolver);
 	pcf_set_resolver_use(&cs->resolver);
 	return 0;
 }
@@ -98,23 +82,7 @@ unsigned int ctl_sets_users(const struct pcf_ctl_sets *cs, int idx, char *ids,
 int ctl_sets_commit(struct pcf_ctl_sets *cs, int idx,
 		    struct pcf_sets_err *err)
 {
-	int rc = pcf_sets_load_commit(cs->sets, idx, err);
-
-	if (rc)
-		return rc;
-	/* one switch: every packet tests the old bit or the new one */
-	rc = pcf_table_set_bits(cs->table, pcf_sets_bits(cs->sets));
-	if (!rc)
-		rc = pcf_table_grace_wait(cs->table,
-					  pcf_table_grace_start(cs->table));
-	if (!rc)
-		rc = pcf_sets_load_cleanup(cs->sets);
-	if (rc)
-		snprintf(err->msg, sizeof(err->msg),
-			 "switching the set's content failed: %s",
-			 strerror(-rc));
-	pcf_table_sets_changed(cs->table);
-	return rc;
+	return pcf_sets_load_switch(cs->sets, cs->table, idx, err);
 }
 
 const struct pcf_set_elem *ctl_sets_elems(const struct nlattr *a, size_t *n)
