@@ -781,9 +781,9 @@ enum pcf_ct_xstat {
  * and after a grace period clears the old bit: each packet sees the old
  * content or the new, never a mix.  Hence more bits than sets.
  */
-#define PCF_MAX_SETS	     64
-#define PCF_SET_BITS	     128 /* bits of pcf_set_val.bits */
-#define PCF_SET_ELEMS_MAX    1000000 /* elements of all sets together */
+#define PCF_MAX_SETS	  64
+#define PCF_SET_BITS	  128	  /* bits of pcf_set_val.bits */
+#define PCF_SET_ELEMS_MAX 1000000 /* elements of all sets together */
 /* a load holds the old content and the new at once */
 #define PCF_SET_TRIE_ENTRIES (2 * PCF_SET_ELEMS_MAX)
 #define PCF_SET_NAME_MAX     32 /* with the NUL */

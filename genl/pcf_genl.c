@@ -394,20 +394,17 @@ const char *const pcf_mcgrp_names[] = {
 	NULL,
 };
 
-_Static_assert(PCF_A_MAX <= PCF_A_ANY_MAX && PCF_A_MATCH_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_ACT_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_NAT_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_STATS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_COUNTER_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_WORKERS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_WORKER_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_XSK_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_LINKS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_LINK_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_SESSION_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_SESSIONS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_SET_MAX <= PCF_A_ANY_MAX,
-	       "check_attr's sub[] must hold every set");
+_Static_assert(
+    PCF_A_MAX <= PCF_A_ANY_MAX && PCF_A_MATCH_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_ACT_MAX <= PCF_A_ANY_MAX && PCF_A_NAT_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_STATS_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_COUNTER_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_WORKERS_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_WORKER_MAX <= PCF_A_ANY_MAX && PCF_A_XSK_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_LINKS_MAX <= PCF_A_ANY_MAX && PCF_A_LINK_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_SESSION_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_SESSIONS_MAX <= PCF_A_ANY_MAX && PCF_A_SET_MAX <= PCF_A_ANY_MAX,
+    "check_attr's sub[] must hold every set");
 
 static const struct pcf_attr_set *const all_sets[] = {
 	&pcf_flow_set,	   &pcf_match_set,   &pcf_action_set,  &pcf_nat_set,
@@ -498,10 +495,11 @@ static int check_attr(const struct nlattr *a, const struct pcf_attr_set *set,
 			       len <= PCF_SET_ELEMS_PER_MSG *
 					  sizeof(struct pcf_set_elem)
 			   ? 0
-			   : refuse(ext, a, -EINVAL,
-				    "attribute %s.%s must hold 1..%d set elements of %zu bytes",
-				    set->name, p->name, PCF_SET_ELEMS_PER_MSG,
-				    sizeof(struct pcf_set_elem));
+			   : refuse(
+				 ext, a, -EINVAL,
+				 "attribute %s.%s must hold 1..%d set elements of %zu bytes",
+				 set->name, p->name, PCF_SET_ELEMS_PER_MSG,
+				 sizeof(struct pcf_set_elem));
 	case PCF_AT_NEST:
 		return pcf_attr_parse_nested(a, p->nest, sub, ext);
 	case PCF_AT_PAD:

@@ -412,8 +412,8 @@ static int kw_prefix(struct parser *p, const char *kw, const char *val,
 }
 
 /* Named sets (issue 13): `src @NAME`, `dst @NAME`. */
-static int kw_set(struct parser *p, const char *kw, const char *val,
-		  __u8 *key, __u8 *mask)
+static int kw_set(struct parser *p, const char *kw, const char *val, __u8 *key,
+		  __u8 *mask)
 {
 	int idx;
 

@@ -58,7 +58,8 @@ int pcf_set_put(struct nlmsghdr *nlh, size_t size, const char *name,
 {
 	struct nlattr *nest = mnl_attr_nest_start_check(nlh, size, PCF_A_SET);
 
-	if (!nest || !mnl_attr_put_strz_check(nlh, size, PCF_A_SET_NAME, name) ||
+	if (!nest ||
+	    !mnl_attr_put_strz_check(nlh, size, PCF_A_SET_NAME, name) ||
 	    (n && !mnl_attr_put_check(nlh, size, PCF_A_SET_ELEMS,
 				      n * sizeof(*e), e))) {
 		if (nest)

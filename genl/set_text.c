@@ -24,8 +24,8 @@ bool pcf_set_name_ok(const char *name)
 		bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			     c == '_';
 
-		if (!alpha && (!i || !((c >= '0' && c <= '9') || c == '.' ||
-				       c == '-')))
+		if (!alpha &&
+		    (!i || !((c >= '0' && c <= '9') || c == '.' || c == '-')))
 			return false;
 	}
 	return true;
@@ -84,9 +84,10 @@ int pcf_set_elem_parse(const char *text, struct pcf_set_elem *ret, char *why,
 
 		inet_ntop(ret->family == 4 ? AF_INET : AF_INET6, host, net,
 			  sizeof(net));
-		snprintf(why, len,
-			 "\"%.60s\": host bits set beyond the prefix length (the prefix is %s/%d)",
-			 text, net, plen);
+		snprintf(
+		    why, len,
+		    "\"%.60s\": host bits set beyond the prefix length (the prefix is %s/%d)",
+		    text, net, plen);
 		return -EINVAL;
 	}
 	return 0;
@@ -119,16 +120,17 @@ struct elems {
 
 /* where: "line %lu" or "PATH[%lu]" with at, made only when needed */
 static int push(struct elems *el, const struct pcf_set_elem *e,
-		const char *where, const char *path, unsigned long at, char *why,
-		size_t len)
+		const char *where, const char *path, unsigned long at,
+		char *why, size_t len)
 {
 	if (!el->family) {
 		el->family = e->family;
 		snprintf(el->first, sizeof(el->first), where, path, at);
 	} else if (e->family != el->family) {
-		snprintf(why, len,
-			 "IPv%u, but the set is IPv%u (from %s): one family a set",
-			 e->family, el->family, el->first);
+		snprintf(
+		    why, len,
+		    "IPv%u, but the set is IPv%u (from %s): one family a set",
+		    e->family, el->family, el->first);
 		return -EINVAL;
 	}
 	if (el->n == el->cap) {
@@ -165,13 +167,15 @@ static int parse_lines(const char *name, const char *text, size_t len,
 		p = nl + 1;
 		while (b < e && (*b == ' ' || *b == '\t'))
 			b++;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		while (e > b &&
+		       (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 			e--;
 		if (b == e || *b == '#')
 			continue;
 		if ((size_t)(e - b) >= sizeof(buf)) {
-			snprintf(where, wlen, "%s:%lu: not an address or prefix",
-				 name, line);
+			snprintf(where, wlen,
+				 "%s:%lu: not an address or prefix", name,
+				 line);
 			return -EINVAL;
 		}
 		memcpy(buf, b, e - b);
@@ -220,9 +224,10 @@ static int json_allowlist(const char *name, struct json_object *obj,
 
 	if (!json_object_object_get_ex(obj, "flat_ip_list", &list) ||
 	    !json_object_is_type(list, json_type_array)) {
-		snprintf(where, wlen,
-			 "%s: $.flat_ip_list: missing or not an array (an object must be an allowlist: version, total_ips, organizations, flat_ip_list)",
-			 name);
+		snprintf(
+		    where, wlen,
+		    "%s: $.flat_ip_list: missing or not an array (an object must be an allowlist: version, total_ips, organizations, flat_ip_list)",
+		    name);
 		return -EINVAL;
 	}
 	if (json_object_object_get_ex(obj, "total_ips", &total) &&
@@ -287,9 +292,10 @@ static int parse_json(const char *name, const char *text, size_t len,
 	else if (json_object_is_type(root, json_type_object))
 		err = json_allowlist(name, root, el, where, wlen);
 	else {
-		snprintf(where, wlen,
-			 "%s: $: a JSON array of strings or an allowlist object, not %s",
-			 name, json_type_to_name(json_object_get_type(root)));
+		snprintf(
+		    where, wlen,
+		    "%s: $: a JSON array of strings or an allowlist object, not %s",
+		    name, json_type_to_name(json_object_get_type(root)));
 		err = -EINVAL;
 	}
 	json_object_put(root);

@@ -27,9 +27,9 @@
 struct node {
 	__u8 addr[16];
 	__u8 plen;
-	__u8 family; /* 0: a free bucket */
+	__u8 family;	  /* 0: a free bucket */
 	bool own_changed; /* since it was written */
-	bool written; /* in the trie, with value v (own bits as now) */
+	bool written;	  /* in the trie, with value v (own bits as now) */
 	struct pcf_set_val v;
 };
 
@@ -50,7 +50,7 @@ struct pcf_sets {
 	__u64 bit_used[2];
 	__u64 bit_old[2]; /* committed away, cleared by cleanup */
 	struct node *tab;
-	size_t cap, n; /* buckets (a power of two), nodes */
+	size_t cap, n;	    /* buckets (a power of two), nodes */
 	__u32 lens[2][129]; /* nodes by family (0: 4, 1: 6) and length */
 	__u64 lenset[2][3]; /* the lengths with nodes, as bits */
 	/* values waiting for one batched write (ops->nodes_put) */
@@ -162,8 +162,8 @@ static int grow(struct pcf_sets *s, size_t want)
 			s->tab[node_find(s, old[i].addr, old[i].plen,
 					 old[i].family)] = old[i];
 	for (i = 0; i < s->ndirty; i++)
-		s->dirty[i] = node_find(s, keys[i].addr, keys[i].plen,
-					keys[i].family);
+		s->dirty[i] =
+		    node_find(s, keys[i].addr, keys[i].plen, keys[i].family);
 	free(keys);
 	free(old);
 	return 0;
@@ -203,7 +203,8 @@ static void node_remove(struct pcf_sets *s, size_t i)
 		if (!s->tab[j].family)
 			return;
 		home = node_hash(s->tab[j].addr, s->tab[j].plen,
-				 s->tab[j].family) & (s->cap - 1);
+				 s->tab[j].family) &
+		       (s->cap - 1);
 		/* may j's entry move to the hole at i? */
 		if ((j > i && (home <= i || home > j)) ||
 		    (j < i && home <= i && home > j)) {
@@ -238,22 +239,22 @@ static void cover_bits(const struct pcf_sets *s, __u8 family, const __u8 *addr,
 	bits[0] = bits[1] = 0;
 	/* the lengths with nodes, up to plen: a host has few to look at */
 	for (w = 0; w <= plen / 64; w++)
-	for (m = lenset[w]; m; m &= m - 1) {
-		l = w * 64 + __builtin_ctzll(m);
-		if (l > plen)
-			break;
-		if (self && l == plen) {
-			bits[0] |= self->v.own[0];
-			bits[1] |= self->v.own[1];
-			continue;
+		for (m = lenset[w]; m; m &= m - 1) {
+			l = w * 64 + __builtin_ctzll(m);
+			if (l > plen)
+				break;
+			if (self && l == plen) {
+				bits[0] |= self->v.own[0];
+				bits[1] |= self->v.own[1];
+				continue;
+			}
+			truncate_addr(t, addr, l);
+			nd = node_get(s, t, l, family);
+			if (nd) {
+				bits[0] |= nd->v.own[0];
+				bits[1] |= nd->v.own[1];
+			}
 		}
-		truncate_addr(t, addr, l);
-		nd = node_get(s, t, l, family);
-		if (nd) {
-			bits[0] |= nd->v.own[0];
-			bits[1] |= nd->v.own[1];
-		}
-	}
 }
 
 /* ---- writes ---- */
@@ -555,9 +556,10 @@ static int set_make(struct pcf_sets *s, const char *name,
 	if (i > 0)
 		return i;
 	if (!pcf_set_name_ok(name)) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "\"%.40s\" is not a set name: a letter or _, then letters, digits, _ . -, at most %d",
-			 name, PCF_SET_NAME_MAX - 1);
+		snprintf(
+		    err->msg, sizeof(err->msg),
+		    "\"%.40s\" is not a set name: a letter or _, then letters, digits, _ . -, at most %d",
+		    name, PCF_SET_NAME_MAX - 1);
 		return -EINVAL;
 	}
 	for (i = 0; i < PCF_MAX_SETS && s->set[i].name[0]; i++)
@@ -593,18 +595,20 @@ static int check_elems(const struct pcf_set_elem *e, size_t n, __u8 family,
 			ok = !memcmp(t, e[k].addr, 16);
 		}
 		if (!ok) {
-			snprintf(err->msg, sizeof(err->msg),
-				 "element %zu is not an address or prefix with its host bits clear",
-				 k + 1);
+			snprintf(
+			    err->msg, sizeof(err->msg),
+			    "element %zu is not an address or prefix with its host bits clear",
+			    k + 1);
 			return -EINVAL;
 		}
 		if (!family)
 			family = e[k].family;
 		if (e[k].family != family) {
 			pcf_set_elem_format(&e[k], buf, sizeof(buf));
-			snprintf(err->msg, sizeof(err->msg),
-				 "%s is IPv%u, set %s holds IPv%u: one family a set",
-				 buf, e[k].family, name, family);
+			snprintf(
+			    err->msg, sizeof(err->msg),
+			    "%s is IPv%u, set %s holds IPv%u: one family a set",
+			    buf, e[k].family, name, family);
 			return -EINVAL;
 		}
 	}
@@ -615,25 +619,26 @@ static int room(struct pcf_sets *s, __u64 after, const char *name,
 		struct pcf_sets_err *err)
 {
 	if (after > PCF_SET_ELEMS_MAX) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "set %s: %llu elements in all sets would pass the limit of %u",
-			 name, (unsigned long long)after, PCF_SET_ELEMS_MAX);
+		snprintf(
+		    err->msg, sizeof(err->msg),
+		    "set %s: %llu elements in all sets would pass the limit of %u",
+		    name, (unsigned long long)after, PCF_SET_ELEMS_MAX);
 		return -ENOSPC;
 	}
 	return grow(s, s->n + (after > s->total ? after - s->total : 0) + 1);
 }
 
 /* Own bit `bit` on e's prefixes (on) or off; counts what changed. */
-static int own_apply(struct pcf_sets *s, const struct pcf_set_elem *e,
-		     size_t n, unsigned int bit, bool on, __u32 *count)
+static int own_apply(struct pcf_sets *s, const struct pcf_set_elem *e, size_t n,
+		     unsigned int bit, bool on, __u32 *count)
 {
 	size_t k;
 	int err;
 
 	for (k = 0; k < n; k++) {
-		struct node *nd = on ? node_make(s, &e[k])
-				     : node_get(s, e[k].addr, e[k].plen,
-						e[k].family);
+		struct node *nd =
+		    on ? node_make(s, &e[k])
+		       : node_get(s, e[k].addr, e[k].plen, e[k].family);
 
 		if (!nd || bit_get(nd->v.own, bit) == on)
 			continue;
@@ -680,7 +685,8 @@ int pcf_sets_add(struct pcf_sets *s, const char *name,
 }
 
 int pcf_sets_del(struct pcf_sets *s, const char *name,
-		 const struct pcf_set_elem *e, size_t n, struct pcf_sets_err *err)
+		 const struct pcf_set_elem *e, size_t n,
+		 struct pcf_sets_err *err)
 {
 	int idx = pcf_sets_find(s, name), rc;
 	struct set *st;
@@ -694,8 +700,8 @@ int pcf_sets_del(struct pcf_sets *s, const char *name,
 	}
 	st = set_of(s, idx);
 	for (k = 0; k < n; k++) {
-		const struct node *nd = node_get(s, e[k].addr, e[k].plen,
-						 e[k].family);
+		const struct node *nd =
+		    node_get(s, e[k].addr, e[k].plen, e[k].family);
 
 		if (!nd || !bit_get(nd->v.own, st->bit)) {
 			pcf_set_elem_format(&e[k], buf, sizeof(buf));
@@ -928,8 +934,7 @@ size_t pcf_sets_walk(const struct pcf_sets *s, int idx, size_t *pos,
 	if (!st)
 		return 0;
 	for (; *pos < s->cap && n < max; (*pos)++)
-		if (s->tab[*pos].family &&
-		    bit_get(s->tab[*pos].v.own, st->bit))
+		if (s->tab[*pos].family && bit_get(s->tab[*pos].v.own, st->bit))
 			elem_of(&s->tab[*pos], &e[n++]);
 	return n;
 }

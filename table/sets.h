@@ -56,8 +56,7 @@ int pcf_sets_find(const struct pcf_sets *s, const char *name);
 /* The bit of each set (PCF_MAX_SETS bytes), for pcf_table_set_bits(). */
 const __u8 *pcf_sets_bits(const struct pcf_sets *s);
 /* Set idx's name, family (0: empty), count; false if no such set. */
-bool pcf_sets_info(const struct pcf_sets *s, int idx,
-		   struct pcf_set_info *ret);
+bool pcf_sets_info(const struct pcf_sets *s, int idx, struct pcf_set_info *ret);
 /* Elements in all sets together. */
 __u32 pcf_sets_total(const struct pcf_sets *s);
 
@@ -80,7 +79,8 @@ int pcf_sets_add(struct pcf_sets *s, const char *name,
 		 struct pcf_sets_err *err);
 /* Delete elements; -ENOENT if one is not in the set (nothing changes). */
 int pcf_sets_del(struct pcf_sets *s, const char *name,
-		 const struct pcf_set_elem *e, size_t n, struct pcf_sets_err *err);
+		 const struct pcf_set_elem *e, size_t n,
+		 struct pcf_sets_err *err);
 /* Empty set idx (it stays); destroy: it goes (the caller checks rules). */
 int pcf_sets_flush(struct pcf_sets *s, int idx);
 int pcf_sets_destroy(struct pcf_sets *s, int idx);
@@ -119,7 +119,8 @@ void pcf_sets_resolver(struct pcf_sets *s, struct pcf_set_resolver *ret);
 
 /* Call cb for each element of set idx (no order); stops on cb != 0. */
 int pcf_sets_each(const struct pcf_sets *s, int idx,
-		  int (*cb)(const struct pcf_set_elem *e, void *arg), void *arg);
+		  int (*cb)(const struct pcf_set_elem *e, void *arg),
+		  void *arg);
 
 /*
  * Up to max elements of set idx from bucket *pos on into e, *pos moved

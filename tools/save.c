@@ -60,8 +60,8 @@ int pcfctl_flow_save(struct pcfctl_client *c, FILE *f)
 	err = pcfctl_sets_save(c, s.lines);
 	if (!err)
 		err = pcfctl_client_talk(
-	    c, pcf_msg_start(buf, PCF_CMD_FLOW_GET, NLM_F_DUMP, 0),
-	    on_saved_rule, &s);
+		    c, pcf_msg_start(buf, PCF_CMD_FLOW_GET, NLM_F_DUMP, 0),
+		    on_saved_rule, &s);
 	fclose(s.lines);
 	if (!err)
 		fputs(text, f);

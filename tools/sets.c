@@ -17,8 +17,8 @@
 #include "pcfctl.h"
 #include "set_text.h"
 
-#define SET_FILE_MAX (512UL << 20) /* a load's file, at most */
-#define SAVE_PER_LINE 32	   /* elements a `set add` line of flow save */
+#define SET_FILE_MAX  (512UL << 20) /* a load's file, at most */
+#define SAVE_PER_LINE 32	    /* elements a `set add` line of flow save */
 
 static int usage(char *err, size_t len, const char *fmt, const char *a,
 		 const char *b)
@@ -48,18 +48,18 @@ int pcfctl_parse_set(int argc, char **argv, struct pcfctl_req *ret, char *err,
 	else if (!strcmp(cmd, "load"))
 		ret->cmd = PCFCTL_SET_LOAD, want = 2;
 	else
-		return usage(err, errlen,
-			     "unknown command \"set %s\" (try \"pcfctl help\")%s",
-			     cmd, "");
+		return usage(
+		    err, errlen,
+		    "unknown command \"set %s\" (try \"pcfctl help\")%s", cmd,
+		    "");
 	argc -= 2;
 	argv += 2;
 	if (argc < 1 && want) /* all but show need a name */
-		return usage(err, errlen, "set %s needs a set name%s", cmd,
-			     "");
+		return usage(err, errlen, "set %s needs a set name%s", cmd, "");
 	if ((want >= 0 && argc > (want ? want : 1)) ||
 	    (want == 2 && argc != 2) || (want == -2 && argc < 2))
 		return usage(err, errlen,
-			     want == 2 ? "set %s takes NAME FILE%s"
+			     want == 2	  ? "set %s takes NAME FILE%s"
 			     : want == -2 ? "set %s takes NAME ELEM...%s"
 					  : "set %s takes one set name%s",
 			     cmd, "");
@@ -120,7 +120,8 @@ static int send_parts(struct pcfctl_client *c, __u8 cmd, const char *name,
 				   (at + k == n ? PCF_SET_LOAD_COMMIT : 0)
 			     : 0;
 		err = pcfctl_client_talk(
-		    c, set_msg(buf, cmd, name, e + at, k, flags, n), NULL, NULL);
+		    c, set_msg(buf, cmd, name, e + at, k, flags, n), NULL,
+		    NULL);
 		if (err)
 			return err;
 		at += k;
@@ -128,8 +129,7 @@ static int send_parts(struct pcfctl_client *c, __u8 cmd, const char *name,
 	return 0;
 }
 
-static int words_elems(const struct pcfctl_req *req,
-		       struct pcf_set_elem **ret)
+static int words_elems(const struct pcfctl_req *req, struct pcf_set_elem **ret)
 {
 	char why[200];
 	int i;
@@ -145,8 +145,8 @@ static int words_elems(const struct pcfctl_req *req,
 }
 
 /* The whole file in memory (a NUL after it). */
-static int read_file(const char *path, char **ret, size_t *ret_len,
-		     char *err, size_t len)
+static int read_file(const char *path, char **ret, size_t *ret_len, char *err,
+		     size_t len)
 {
 	struct stat st;
 	size_t got = 0;
@@ -264,15 +264,17 @@ static int on_set(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 				fprintf(s->f, "set add %s\n", name);
 		} else {
 			fprintf(s->f, "set %s %s elements %u rules %u\n", name,
-				fam == 6 ? "ipv6" : fam == 4 ? "ipv4" : "empty",
+				fam == 6   ? "ipv6"
+				: fam == 4 ? "ipv4"
+					   : "empty",
 				count, rules);
 		}
 		return 0;
 	}
 	e = mnl_attr_get_payload(st[PCF_A_SET_ELEMS]);
-	n = st[PCF_A_SET_ELEMS] ? mnl_attr_get_payload_len(st[PCF_A_SET_ELEMS]) /
-				      sizeof(*e)
-				: 0;
+	n = st[PCF_A_SET_ELEMS]
+		? mnl_attr_get_payload_len(st[PCF_A_SET_ELEMS]) / sizeof(*e)
+		: 0;
 	for (i = 0; i < n; i++) {
 		pcf_set_elem_format(&e[i], buf, sizeof(buf));
 		if (s->list) {
@@ -296,7 +298,8 @@ static int set_show(struct pcfctl_client *c, const struct pcfctl_out *o,
 		    FILE *f, const char *name, bool save)
 {
 	char buf[512];
-	struct nlmsghdr *nlh = pcf_msg_start(buf, PCF_CMD_SET_GET, NLM_F_DUMP, 0);
+	struct nlmsghdr *nlh =
+	    pcf_msg_start(buf, PCF_CMD_SET_GET, NLM_F_DUMP, 0);
 	struct show s = { .o = o, .f = f, .save = save };
 	int err;
 
@@ -335,23 +338,22 @@ int pcfctl_set_run(struct pcfctl_client *c, const struct pcfctl_out *o,
 	case PCFCTL_SET_DEL:
 		err = words_elems(req, &e);
 		if (!err)
-			err = send_parts(c,
-					 req->cmd == PCFCTL_SET_ADD
-					     ? PCF_CMD_SET_NEW
-					     : PCF_CMD_SET_DEL,
-					 req->set_name, e, req->nset_words,
-					 false);
+			err = send_parts(
+			    c,
+			    req->cmd == PCFCTL_SET_ADD ? PCF_CMD_SET_NEW
+						       : PCF_CMD_SET_DEL,
+			    req->set_name, e, req->nset_words, false);
 		free(e);
 		return err;
 	case PCFCTL_SET_FLUSH:
 	case PCFCTL_SET_DESTROY:
-		return pcfctl_client_talk(
-		    c,
-		    set_msg(buf,
-			    req->cmd == PCFCTL_SET_FLUSH ? PCF_CMD_SET_FLUSH
-							 : PCF_CMD_SET_DESTROY,
-			    req->set_name, NULL, 0, 0, 0),
-		    NULL, NULL);
+		return pcfctl_client_talk(c,
+					  set_msg(buf,
+						  req->cmd == PCFCTL_SET_FLUSH
+						      ? PCF_CMD_SET_FLUSH
+						      : PCF_CMD_SET_DESTROY,
+						  req->set_name, NULL, 0, 0, 0),
+					  NULL, NULL);
 	case PCFCTL_SET_LOAD:
 		return set_load(c, req);
 	case PCFCTL_SET_SHOW:
@@ -384,9 +386,11 @@ int pcfctl_set_event(const struct pcfctl_out *o, __u8 cmd,
 	count = st[PCF_A_SET_COUNT] ? mnl_attr_get_u32(st[PCF_A_SET_COUNT]) : 0;
 	if (o->json) {
 		j = json_object_new_object();
-		json_object_object_add(j, "event", json_object_new_string(what));
+		json_object_object_add(j, "event",
+				       json_object_new_string(what));
 		json_object_object_add(j, "set", json_object_new_string(name));
-		json_object_object_add(j, "count", json_object_new_int64(count));
+		json_object_object_add(j, "count",
+				       json_object_new_int64(count));
 		pcfctl_print_json(o, j);
 		json_object_put(j);
 	} else {

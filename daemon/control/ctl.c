@@ -619,11 +619,11 @@ static int dump_sets(struct ctl_req *req, int one)
 		    ctl->uid);
 		return say(req, -EBUSY, ctl->msg);
 	}
-	p->dump = (struct ctl_dump){ .active = true,
-				     .req = *req->nlh,
-				     .sets = true,
-				     .set_cursor = { .idx = one,
-						     .one = one > 0 } };
+	p->dump =
+	    (struct ctl_dump){ .active = true,
+			       .req = *req->nlh,
+			       .sets = true,
+			       .set_cursor = { .idx = one, .one = one > 0 } };
 	ctl_out_step(&ctl->out, p, now);
 	return 0;
 }
@@ -661,7 +661,6 @@ static int do_flow_flush(struct ctl_req *req)
 	announce(req->ctl, PCF_CMD_FLOW_FLUSH, NULL);
 	return 0;
 }
-
 
 /* ---- named sets (issue 13) ---- */
 
@@ -747,7 +746,8 @@ static int set_elems(struct ctl_req *req, __u8 cmd)
 		return set_missing(req, name);
 	} else if (!n) {
 		req->ext.miss_type = PCF_A_SET_ELEMS;
-		return say(req, -EINVAL, "set-del needs the elements to delete");
+		return say(req, -EINVAL,
+			   "set-del needs the elements to delete");
 	} else {
 		err = pcf_sets_del(req->ctl->sets.sets, name, e, n, &why);
 	}
@@ -798,7 +798,8 @@ static int do_set_flush(struct ctl_req *req)
 	err = pcf_sets_flush(req->ctl->sets.sets, idx);
 	sets_changed(req->ctl);
 	if (err)
-		return say(req, err, "emptying the set in the pinned maps failed");
+		return say(req, err,
+			   "emptying the set in the pinned maps failed");
 	announce_set(req->ctl, PCF_CMD_SET_FLUSH, name, idx);
 	return 0;
 }
@@ -830,7 +831,8 @@ static int do_set_destroy(struct ctl_req *req)
 	err = pcf_sets_destroy(ctl->sets.sets, idx);
 	sets_changed(ctl);
 	if (err)
-		return say(req, err, "removing the set from the pinned maps failed");
+		return say(req, err,
+			   "removing the set from the pinned maps failed");
 	announce_set(ctl, PCF_CMD_SET_DESTROY, name, idx);
 	return 0;
 }
@@ -870,13 +872,13 @@ static int do_set_load(struct ctl_req *req)
 		if (tb[PCF_A_SET_COUNT] &&
 		    pcf_sets_reserve(cs->sets,
 				     mnl_attr_get_u32(tb[PCF_A_SET_COUNT])))
-			pr_debug("ctl: no room made for set %s's load\n",
-				 name);
+			pr_debug("ctl: no room made for set %s's load\n", name);
 	} else if (!cs->load_port || cs->load_port != req->port ||
 		   cs->load_idx != idx || !pcf_sets_loading(cs->sets, idx)) {
-		snprintf(req->ctl->msg, sizeof(req->ctl->msg),
-			 "no load of set %s under way from this socket (its first part has load 1)",
-			 name);
+		snprintf(
+		    req->ctl->msg, sizeof(req->ctl->msg),
+		    "no load of set %s under way from this socket (its first part has load 1)",
+		    name);
 		return say(req, -ENOENT, req->ctl->msg);
 	}
 	e = ctl_sets_elems(tb[PCF_A_SET_ELEMS], &n);

@@ -28,7 +28,7 @@
 #include <linux/types.h>
 
 #include "pcf_genl.h" /* PCF_GENL_MSG_MAX */
-#include "ctl_sets.h"  /* struct ctl_sets_cursor */
+#include "ctl_sets.h" /* struct ctl_sets_cursor */
 
 #define CTL_OUT_PEERS	     64
 #define CTL_OUT_PER_UID	     4

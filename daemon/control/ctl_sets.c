@@ -21,8 +21,8 @@ int ctl_sets_init(struct pcf_ctl_sets *cs, struct pcf_table *t,
 	if (!sets) {
 		err = pcf_mem_new(&cs->mem);
 		if (!err)
-			err = pcf_sets_new(pcf_mem_set_ops(), cs->mem,
-					   &cs->sets);
+			err =
+			    pcf_sets_new(pcf_mem_set_ops(), cs->mem, &cs->sets);
 		if (err) {
 			pcf_mem_free(cs->mem);
 			return err;
@@ -79,8 +79,7 @@ unsigned int ctl_sets_users(const struct pcf_ctl_sets *cs, int idx, char *ids,
 	return u.n;
 }
 
-int ctl_sets_commit(struct pcf_ctl_sets *cs, int idx,
-		    struct pcf_sets_err *err)
+int ctl_sets_commit(struct pcf_ctl_sets *cs, int idx, struct pcf_sets_err *err)
 {
 	return pcf_sets_load_switch(cs->sets, cs->table, idx, err);
 }
@@ -105,8 +104,8 @@ static int header(struct pcf_ctl_sets *cs, int idx, struct nlmsghdr *nlh,
 	if (!pcf_sets_info(cs->sets, idx, &in))
 		return 0;
 	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_SET);
-	if (!nest || !mnl_attr_put_strz_check(nlh, size, PCF_A_SET_NAME,
-					      in.name) ||
+	if (!nest ||
+	    !mnl_attr_put_strz_check(nlh, size, PCF_A_SET_NAME, in.name) ||
 	    !mnl_attr_put_u32_check(nlh, size, PCF_A_SET_FAMILY, in.family) ||
 	    !mnl_attr_put_u32_check(nlh, size, PCF_A_SET_COUNT, in.count) ||
 	    !mnl_attr_put_u32_check(nlh, size, PCF_A_SET_RULES,

@@ -42,18 +42,17 @@ unsigned int ctl_sets_users(const struct pcf_ctl_sets *cs, int idx, char *ids,
  * Commit the load of set idx: the new content becomes the set's in one
  * switch of the mask list, the old one is cleared after a grace period.
  */
-int ctl_sets_commit(struct pcf_ctl_sets *cs, int idx,
-		    struct pcf_sets_err *err);
+int ctl_sets_commit(struct pcf_ctl_sets *cs, int idx, struct pcf_sets_err *err);
 
 /* Elements from a PCF_A_SET_ELEMS attribute (validated); NULL: none. */
 const struct pcf_set_elem *ctl_sets_elems(const struct nlattr *a, size_t *n);
 
 /* Where a walk of a set's elements is: the next bucket. */
 struct ctl_sets_cursor {
-	int idx;      /* the set (0: start) */
-	bool header;  /* its header message was sent */
-	size_t pos;   /* next bucket */
-	bool one;     /* only set idx */
+	int idx;     /* the set (0: start) */
+	bool header; /* its header message was sent */
+	size_t pos;  /* next bucket */
+	bool one;    /* only set idx */
 	bool done;
 };
 

@@ -67,8 +67,8 @@ static int nodes_put(void *ctx, const struct pcf_set_elem *e,
 	int err;
 
 	while (at < n) {
-		for (run = 1; at + run < n && e[at + run].family == e[at].family;
-		     run++)
+		for (run = 1;
+		     at + run < n && e[at + run].family == e[at].family; run++)
 			;
 		err = put_run(ctx, e + at, v + at, run);
 		if (err)

@@ -146,9 +146,8 @@ static void test_model_sample(void **state)
 	gen_seed(&g, 20261202);
 	register_lo();
 	nlive = 0;
-	assert_int_equal(gen_sets_load(&g, pcf_dp_sets(env.dp),
-				       pcf_dp_table(env.dp)),
-			 0);
+	assert_int_equal(
+	    gen_sets_load(&g, pcf_dp_sets(env.dp), pcf_dp_table(env.dp)), 0);
 	for (op = 0; op < OPS; op++) {
 		change(&g);
 		for (p = 0; p < PACKETS; p++) {

@@ -155,8 +155,8 @@ static inline bool gen_in_set(unsigned int set, int family, const __u8 *addr)
 }
 
 /* An address in set (its family into *family): a random element's. */
-static inline void gen_set_member(struct gen *g, unsigned int set,
-				  __u8 *family, __u8 *addr)
+static inline void gen_set_member(struct gen *g, unsigned int set, __u8 *family,
+				  __u8 *addr)
 {
 	unsigned int i, n = 0, pick, l;
 	__u8 plen;

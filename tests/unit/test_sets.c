@@ -135,9 +135,8 @@ static void test_model(void **state)
 			rand_elem(&g, family, &e[k]);
 		idx = pcf_sets_find(s, r->name);
 		if (what < 55 && r->n + n <= MAX_ELEM) {
-			assert_int_equal(pcf_sets_add(s, r->name, e, n, NULL,
-						      &err),
-					 0);
+			assert_int_equal(
+			    pcf_sets_add(s, r->name, e, n, NULL, &err), 0);
 			r->live = true;
 			for (k = 0; k < n; k++)
 				if (ref_find(r, &e[k]) < 0)
@@ -183,9 +182,8 @@ static void test_model(void **state)
 		struct pcf_set_elem six;
 
 		rand_elem(&g, 6, &six);
-		assert_int_equal(pcf_sets_add(s, R[i].name, &six, 1, NULL,
-					      &err),
-				 -EINVAL);
+		assert_int_equal(
+		    pcf_sets_add(s, R[i].name, &six, 1, NULL, &err), -EINVAL);
 		assert_non_null(strstr(err.msg, "one family a set"));
 	}
 	pcf_sets_free(s);
@@ -205,8 +203,8 @@ struct atomic_ctx {
 	bool busy;
 };
 
-static struct pcf_key probe(const struct atomic_ctx *c, int gs, int ks,
-			    int gd, int kd)
+static struct pcf_key probe(const struct atomic_ctx *c, int gs, int ks, int gd,
+			    int kd)
 {
 	struct pcf_key p = { .family = 4, .proto = IPPROTO_UDP };
 
@@ -361,7 +359,8 @@ static void test_file_text(void **state)
 	size_t n;
 
 	assert_int_equal(
-	    parse("# allow\n198.18.0.1\n\n  198.18.1.0/24  \r\n", &n, where), 0);
+	    parse("# allow\n198.18.0.1\n\n  198.18.1.0/24  \r\n", &n, where),
+	    0);
 	assert_int_equal(n, 2);
 	assert_int_equal(parse("198.18.0.1\n198.18.0.300\n", &n, where),
 			 -EINVAL);
@@ -372,9 +371,8 @@ static void test_file_text(void **state)
 			 -EINVAL);
 	assert_non_null(strstr(where, "f:3: IPv6, but the set is IPv4 (from "
 				      "line 1)"));
-	assert_int_equal(parse(" [\"198.18.0.1\", \"2001:db8::/32\"]", &n,
-			       where),
-			 -EINVAL);
+	assert_int_equal(
+	    parse(" [\"198.18.0.1\", \"2001:db8::/32\"]", &n, where), -EINVAL);
 	assert_non_null(strstr(where, "f: $[1]: IPv6"));
 	assert_int_equal(parse("[\"198.18.0.1\", 7]", &n, where), -EINVAL);
 	assert_string_equal(where, "f: $[1]: not a string");
@@ -418,9 +416,9 @@ static void test_sample(void **state)
 	text = malloc(1 << 20);
 	len = fread(text, 1, 1 << 20, f);
 	fclose(f);
-	assert_int_equal(pcf_set_file_parse(path, text, len, &v, &n, where,
-					    sizeof(where)),
-			 0);
+	assert_int_equal(
+	    pcf_set_file_parse(path, text, len, &v, &n, where, sizeof(where)),
+	    0);
 	assert_int_equal(n, 324);
 	free(v);
 	free(text);
@@ -454,9 +452,9 @@ static void test_limits(void **state)
 		e[i].addr[2] = i >> 8;
 		e[i].addr[3] = i;
 	}
-	assert_int_equal(pcf_sets_add(s, "big", e, PCF_SET_ELEMS_MAX + 1, NULL,
-				      &err),
-			 -ENOSPC);
+	assert_int_equal(
+	    pcf_sets_add(s, "big", e, PCF_SET_ELEMS_MAX + 1, NULL, &err),
+	    -ENOSPC);
 	assert_non_null(strstr(err.msg, "limit of 1000000"));
 	assert_int_equal(pcf_sets_total(s), 0);
 	pcf_sets_free(s);

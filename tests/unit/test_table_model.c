@@ -63,7 +63,7 @@ struct model {
 	struct pcf_mem *mem;
 	struct pcf_table *t;
 	struct pcf_sets *sets;
-	__u64 set_wins; /* packets a rule on a set won */
+	__u64 set_wins;			/* packets a rule on a set won */
 	struct pcf_rule live[MAX_LIVE]; /* as the table holds them */
 	__u64 count[MAX_LIVE];		/* packets counted on each */
 	unsigned int n;
