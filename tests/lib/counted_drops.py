@@ -3,12 +3,14 @@
 twice: XDP's drops, the workers' drops, their sockets' kernel counters
 (XDP_STATISTICS) and the interfaces' tx drops.  A veth counts the
 redirects its socket could not take as its rx drops: those are the
-sockets' own, so the links' rx drops are left out."""
+sockets' own, so the links' rx drops are left out.  With the argument
+"steered": only what can befall a packet XDP steered to a worker (XDP's
+own drops left out)."""
 import json
 import sys
 
 st = json.load(sys.stdin)
-n = st["xdp"]["drop"]["packets"]
+n = 0 if sys.argv[1:] == ["steered"] else st["xdp"]["drop"]["packets"]
 for w in st["workers"]:
     n += sum(w["drops"].values())
     for s in ("socket", "return_socket"):
