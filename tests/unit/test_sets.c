@@ -23,6 +23,9 @@
 #include <cmocka.h>
 
 #include "mem.h"
+#include "pcf_genl.h"
+#include "rule_json.h"
+#include "rule_text.h"
 #include "rule_gen.h"
 #include "sets.h"
 #include "table.h"
@@ -462,6 +465,98 @@ static void test_limits(void **state)
 	free(e);
 }
 
+/* ---- rules on sets in words, JSON and attributes, both ways ---- */
+
+static void test_rule_words(void **state)
+{
+	char *argv[PCF_TEXT_WORDS_MAX], line[200], text[PCF_TEXT_RULE_MAX];
+	char buf[PCF_GENL_MSG_MAX], err[256];
+	const struct nlattr *tb[PCF_A_MAX + 1];
+	const struct genlmsghdr *genl;
+	struct pcf_json_refusal why;
+	struct pcf_flow_change c;
+	struct pcf_extack ext = {};
+	struct pcf_rule back;
+	struct nlmsghdr *nlh;
+	const char *j;
+	json_object *o;
+	__u32 id;
+	int argc;
+
+	pcf_set_resolver_use(NULL); /* names get indexes as they come */
+	snprintf(line, sizeof(line),
+		 "add src @allow dst @deny proto udp dport 53 action drop");
+	argc = pcf_text_split_line(line, argv, PCF_TEXT_WORDS_MAX);
+	assert_int_equal(pcf_text_flow_change(argc, argv, &c, err, sizeof(err)),
+			 0);
+	assert_int_not_equal(c.rule.mask.src_set, 0);
+	assert_int_not_equal(c.rule.mask.dst_set, 0);
+	assert_string_equal(pcf_set_name(c.rule.mask.src_set), "allow");
+	assert_string_equal(pcf_set_name(c.rule.mask.dst_set), "deny");
+	assert_true(pcf_text_rule(&c.rule, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, " src @allow dst @deny "));
+
+	/* JSON: "src": "@allow" out and back in */
+	o = pcf_json_rule(&c.rule, NULL, NULL);
+	j = json_object_to_json_string(o);
+	assert_non_null(strstr(j, "\"src\": \"@allow\""));
+	assert_int_equal(pcf_json_rule_parse(j, strlen(j), &back, &id, &why),
+			 0);
+	assert_memory_equal(&back.key, &c.rule.key, sizeof(back.key));
+	assert_memory_equal(&back.mask, &c.rule.mask, sizeof(back.mask));
+	json_object_put(o);
+
+	/* attributes: by name, and back */
+	nlh = pcf_msg_start(buf, PCF_CMD_FLOW_NEW, 0, 1);
+	assert_int_equal(pcf_rule_put(nlh, sizeof(buf), &c.rule), 0);
+	assert_int_equal(pcf_msg_parse(nlh, nlh->nlmsg_len, tb, &genl, &ext),
+			 0);
+	assert_int_equal(pcf_rule_from_attrs(tb, &back, &ext), 0);
+	assert_memory_equal(&back.mask, &c.rule.mask, sizeof(back.mask));
+
+	/* a word that is not a set name */
+	snprintf(line, sizeof(line), "add src @9x action drop");
+	argc = pcf_text_split_line(line, argv, PCF_TEXT_WORDS_MAX);
+	assert_int_equal(pcf_text_flow_change(argc, argv, &c, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "src \"@9x\": a set name is"));
+}
+
+/* The set nest: elements of 20 bytes each, at most 3000; by policy. */
+static void test_set_attrs(void **state)
+{
+	static char buf[PCF_SET_ELEMS_PER_MSG * 20 + 1024];
+	struct pcf_set_elem e[2] = {};
+	const struct nlattr *tb[PCF_A_MAX + 1];
+	const struct genlmsghdr *genl;
+	struct pcf_extack ext = {};
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	assert_int_equal(sizeof(struct pcf_set_elem), 20);
+	nlh = pcf_msg_start(buf, PCF_CMD_SET_NEW, 0, 1);
+	assert_int_equal(pcf_set_put(nlh, sizeof(buf), "allow", e, 2), 0);
+	assert_int_equal(pcf_msg_parse(nlh, nlh->nlmsg_len, tb, &genl, &ext),
+			 0);
+	/* 19 bytes: not whole elements */
+	nlh = pcf_msg_start(buf, PCF_CMD_SET_NEW, 0, 1);
+	nest = mnl_attr_nest_start(nlh, PCF_A_SET);
+	mnl_attr_put_strz(nlh, PCF_A_SET_NAME, "allow");
+	mnl_attr_put(nlh, PCF_A_SET_ELEMS, 19, e);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(pcf_msg_parse(nlh, nlh->nlmsg_len, tb, &genl, &ext),
+			 -EINVAL);
+	assert_non_null(strstr(ext.msg, "set elements of 20 bytes"));
+	/* a name too long */
+	nlh = pcf_msg_start(buf, PCF_CMD_SET_NEW, 0, 1);
+	nest = mnl_attr_nest_start(nlh, PCF_A_SET);
+	mnl_attr_put_strz(nlh, PCF_A_SET_NAME,
+			  "abcdefghijabcdefghijabcdefghijab");
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(pcf_msg_parse(nlh, nlh->nlmsg_len, tb, &genl, &ext),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +566,8 @@ int main(void)
 		cmocka_unit_test(test_file_text),
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_rule_words),
+		cmocka_unit_test(test_set_attrs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
