@@ -302,6 +302,8 @@ static const struct pcf_policy set_policy[PCF_A_SET_MAX + 1] = {
 	[PCF_A_SET_ELEMS] = { .name = "elems", .type = PCF_AT_ELEMS },
 	[PCF_A_SET_LOAD] = U32_RANGE("load", 0, 3),
 	[PCF_A_SET_RULES] = { .name = "rules", .type = PCF_AT_U32 },
+	[PCF_A_SET_PACKETS] = { .name = "packets", .type = PCF_AT_U64 },
+	[PCF_A_SET_BYTES] = { .name = "bytes", .type = PCF_AT_U64 },
 };
 
 const struct pcf_attr_set pcf_set_set = {

@@ -302,6 +302,9 @@ enum pcf_set_attr {
 	PCF_A_SET_ELEMS,  /* binary: struct pcf_set_elem[] */
 	PCF_A_SET_LOAD,	  /* u32: PCF_SET_LOAD_* */
 	PCF_A_SET_RULES,  /* u32: rules using the set (answers) */
+	/* what its rules matched in XDP, summed (answers) */
+	PCF_A_SET_PACKETS, /* u64 */
+	PCF_A_SET_BYTES,   /* u64 */
 	__PCF_A_SET_MAX,
 };
 #define PCF_A_SET_MAX (__PCF_A_SET_MAX - 1)

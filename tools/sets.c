@@ -244,6 +244,13 @@ static int on_set(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 		__u32 rules = st[PCF_A_SET_RULES]
 				  ? mnl_attr_get_u32(st[PCF_A_SET_RULES])
 				  : 0;
+		unsigned long long pk =
+		    st[PCF_A_SET_PACKETS]
+			? mnl_attr_get_u64(st[PCF_A_SET_PACKETS])
+			: 0;
+		unsigned long long by =
+		    st[PCF_A_SET_BYTES] ? mnl_attr_get_u64(st[PCF_A_SET_BYTES])
+					: 0;
 
 		show_end_line(s);
 		if (s->list) {
@@ -257,17 +264,24 @@ static int on_set(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 					       json_object_new_int64(count));
 			json_object_object_add(s->cur, "rules",
 					       json_object_new_int64(rules));
+			json_object_object_add(s->cur, "packets",
+					       json_object_new_int64(pk));
+			json_object_object_add(s->cur, "bytes",
+					       json_object_new_int64(by));
 			json_object_object_add(s->cur, "elements", s->elems);
 			json_object_array_add(s->list, s->cur);
 		} else if (s->save) {
 			if (!count)
 				fprintf(s->f, "set add %s\n", name);
 		} else {
-			fprintf(s->f, "set %s %s elements %u rules %u\n", name,
-				fam == 6   ? "ipv6"
-				: fam == 4 ? "ipv4"
-					   : "empty",
-				count, rules);
+			fprintf(
+			    s->f,
+			    "set %s %s elements %u rules %u packets %llu bytes %llu\n",
+			    name,
+			    fam == 6   ? "ipv6"
+			    : fam == 4 ? "ipv4"
+				       : "empty",
+			    count, rules, pk, by);
 		}
 		return 0;
 	}

@@ -1714,7 +1714,7 @@ int pcf_ctl_new(struct pcf_table *table, struct pcf_dp *dp,
 	ctl->send = send;
 	ctl->send_ctx = ctx;
 	ctl_out_init(&ctl->out, out_send, dump_refill, ctl, false);
-	if (ctl_sets_init(&ctl->sets, table, dp ? pcf_dp_sets(dp) : NULL)) {
+	if (ctl_sets_init(&ctl->sets, table, dp)) {
 		free(ctl);
 		return -ENOMEM;
 	}

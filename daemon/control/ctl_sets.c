@@ -8,17 +8,19 @@
 #include <string.h>
 
 #include "ctl_sets.h"
+#include "loader.h"
 #include "mem.h"
 
 int ctl_sets_init(struct pcf_ctl_sets *cs, struct pcf_table *t,
-		  struct pcf_sets *sets)
+		  struct pcf_dp *dp)
 {
 	int err;
 
 	memset(cs, 0, sizeof(*cs));
 	cs->table = t;
-	cs->sets = sets;
-	if (!sets) {
+	cs->dp = dp;
+	cs->sets = dp ? pcf_dp_sets(dp) : NULL;
+	if (!cs->sets) {
 		err = pcf_mem_new(&cs->mem);
 		if (!err)
 			err =
@@ -47,6 +49,8 @@ struct users {
 	unsigned int n;
 	char *ids;
 	size_t len, used;
+	const struct pcf_dp *dp; /* NULL: no counters summed */
+	struct pcf_counter sum;
 };
 
 static int count_user(const struct pcf_rule *r, __u32 slot, void *arg)
@@ -56,6 +60,13 @@ static int count_user(const struct pcf_rule *r, __u32 slot, void *arg)
 
 	if (r->mask.src_set != u->idx && r->mask.dst_set != u->idx)
 		return 0;
+	if (u->dp) {
+		struct pcf_counter c = {}, wc;
+
+		pcf_dp_rule_counters(u->dp, r->ctr, &c, &wc);
+		u->sum.packets += c.packets;
+		u->sum.bytes += c.bytes;
+	}
 	if (u->n < 8 && u->used < u->len) {
 		w = snprintf(u->ids + u->used, u->len - u->used, "%sid %u",
 			     u->n ? ", " : "", r->id);
@@ -71,12 +82,21 @@ static int count_user(const struct pcf_rule *r, __u32 slot, void *arg)
 unsigned int ctl_sets_users(const struct pcf_ctl_sets *cs, int idx, char *ids,
 			    size_t len)
 {
-	struct users u = { idx, 0, ids, len, 0 };
+	struct users u = { idx, 0, ids, len, 0, NULL, {} };
 
 	if (len)
 		ids[0] = 0;
 	pcf_table_foreach(cs->table, 1, count_user, &u);
 	return u.n;
+}
+
+void ctl_sets_counter(const struct pcf_ctl_sets *cs, int idx,
+		      struct pcf_counter *ret)
+{
+	struct users u = { idx, 0, NULL, 0, 0, cs->dp, {} };
+
+	pcf_table_foreach(cs->table, 1, count_user, &u);
+	*ret = u.sum;
 }
 
 int ctl_sets_commit(struct pcf_ctl_sets *cs, int idx, struct pcf_sets_err *err)
@@ -99,17 +119,21 @@ static int header(struct pcf_ctl_sets *cs, int idx, struct nlmsghdr *nlh,
 		  size_t size)
 {
 	struct pcf_set_info in;
+	struct pcf_counter c;
 	struct nlattr *nest;
 
 	if (!pcf_sets_info(cs->sets, idx, &in))
 		return 0;
+	ctl_sets_counter(cs, idx, &c);
 	nest = mnl_attr_nest_start_check(nlh, size, PCF_A_SET);
 	if (!nest ||
 	    !mnl_attr_put_strz_check(nlh, size, PCF_A_SET_NAME, in.name) ||
 	    !mnl_attr_put_u32_check(nlh, size, PCF_A_SET_FAMILY, in.family) ||
 	    !mnl_attr_put_u32_check(nlh, size, PCF_A_SET_COUNT, in.count) ||
 	    !mnl_attr_put_u32_check(nlh, size, PCF_A_SET_RULES,
-				    ctl_sets_users(cs, idx, NULL, 0)))
+				    ctl_sets_users(cs, idx, NULL, 0)) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_SET_PACKETS, c.packets) ||
+	    !mnl_attr_put_u64_check(nlh, size, PCF_A_SET_BYTES, c.bytes))
 		return -EMSGSIZE;
 	mnl_attr_nest_end(nlh, nest);
 	return 0;

@@ -15,20 +15,25 @@
 #include "table.h"
 
 struct pcf_mem;
+struct pcf_dp;
 
 struct pcf_ctl_sets {
 	struct pcf_sets *sets;
 	struct pcf_table *table;
-	struct pcf_mem *mem; /* a backend of its own, without a dp */
+	const struct pcf_dp *dp; /* the rules' counters; NULL: none */
+	struct pcf_mem *mem;	 /* a backend of its own, without a dp */
 	struct pcf_set_resolver resolver;
 	/* the load under way: its set and its client (port 0: none) */
 	int load_idx;
 	__u32 load_port;
 };
 
-/* Over sets (NULL: sets of its own in memory, as in the fuzzer). */
+/*
+ * Over dp's sets (NULL: sets of its own in memory, as in the fuzzer) and
+ * rule table t.
+ */
 int ctl_sets_init(struct pcf_ctl_sets *cs, struct pcf_table *t,
-		  struct pcf_sets *sets);
+		  struct pcf_dp *dp);
 void ctl_sets_fini(struct pcf_ctl_sets *cs);
 
 /*
@@ -37,6 +42,9 @@ void ctl_sets_fini(struct pcf_ctl_sets *cs);
  */
 unsigned int ctl_sets_users(const struct pcf_ctl_sets *cs, int idx, char *ids,
 			    size_t len);
+/* What the rules using set idx matched in XDP, summed (a set's counter). */
+void ctl_sets_counter(const struct pcf_ctl_sets *cs, int idx,
+		      struct pcf_counter *ret);
 
 /*
  * Commit the load of set idx: the new content becomes the set's in one

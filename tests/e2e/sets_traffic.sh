@@ -6,7 +6,7 @@
 #   - design 001's sample allowlist loaded with `set load`; the rules
 #     `src @allow ... pass` then `... drop`: datagrams from allowed
 #     sources reach a socket, those from others are dropped in XDP,
-#     every one counted by its rule;
+#     every one counted by its rule, and by the set (its rules' sum);
 #   - a load under traffic: set g holds one of two disjoint groups at a
 #     time and is reloaded with the other again and again while both
 #     groups send to both; a rule `src @g dst @g` must never take a
@@ -23,6 +23,7 @@ need_root
 need_tool python3 python3
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+json() { "$PY" -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 UDP="$PY $(dirname "$0")/sets_udp.py"
 ALLOWLIST=$(cd "$(dirname "$0")/../data" && pwd)/ip_allowlist.json
 
@@ -104,6 +105,11 @@ DROP=$(ctl flow add proto udp dport 5000 prio 20 action drop)
 ctl flow show
 allowlist_round 20
 counted "$PASS" 60 || fail "rule $PASS counted $(packets "$PASS"), not 60"
+# a set's counter: what the rules on it matched
+[ "$(ctl -j set show allow | json 'j[0]["packets"]')" = "$(packets "$PASS")" ] ||
+	fail "set allow counted $(ctl -j set show allow | json 'j[0]["packets"]'), rule $PASS $(packets "$PASS")"
+ctl set show allow | grep -q "^set allow ipv4 elements 324 rules 1 packets 60 " ||
+	fail "set show: $(ctl set show allow | head -n 1)"
 
 log "a load under traffic: g holds group X or group Y, never a mix"
 for a in $X_SRC $X_DST; do echo "$a"; done >"$TMP/X"
