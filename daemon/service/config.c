@@ -470,9 +470,10 @@ static int rules_line(struct pcf_rules_file *rf, int *cap, char *line,
 	 * yet when the file is read: a rule naming one goes through pcfctl.
 	 */
 	if (!r && (change.rule.mask.src_set || change.rule.mask.dst_set)) {
-		set_err(err, errlen,
-			"%s:%d: %s: a rules file names no set (pcfctl set load, then pcfctl flow add ... @NAME: both are pinned)",
-			path, lineno, join_words(words, n, text, sizeof(text)));
+		set_err(
+		    err, errlen,
+		    "%s:%d: %s: a rules file names no set (pcfctl set load, then pcfctl flow add ... @NAME: both are pinned)",
+		    path, lineno, join_words(words, n, text, sizeof(text)));
 		return -EINVAL;
 	}
 	if (r) {
