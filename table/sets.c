@@ -656,6 +656,7 @@ int pcf_sets_add(struct pcf_sets *s, const char *name,
 		 const struct pcf_set_elem *e, size_t n, int *ret_idx,
 		 struct pcf_sets_err *err)
 {
+	bool made = pcf_sets_find(s, name) < 0;
 	struct set *st;
 	__u32 before;
 	int idx, rc;
@@ -668,8 +669,8 @@ int pcf_sets_add(struct pcf_sets *s, const char *name,
 	if (!rc)
 		rc = room(s, (__u64)s->total + n, name, err);
 	if (rc) {
-		if (!st->count && st->load_bit == NO_BIT)
-			pcf_sets_destroy(s, idx); /* made for nothing */
+		if (made) /* made for nothing: it goes again */
+			pcf_sets_destroy(s, idx);
 		return rc;
 	}
 	before = st->count;

@@ -460,6 +460,13 @@ static void test_limits(void **state)
 	    -ENOSPC);
 	assert_non_null(strstr(err.msg, "limit of 1000000"));
 	assert_int_equal(pcf_sets_total(s), 0);
+	assert_int_equal(pcf_sets_find(s, "big"),
+			 -ENOENT); /* made for nothing */
+	/* a set that was there stays, though empty, after a refused add */
+	assert_int_equal(
+	    pcf_sets_add(s, "s1", e, PCF_SET_ELEMS_MAX + 1, NULL, &err),
+	    -ENOSPC);
+	assert_true(pcf_sets_find(s, "s1") > 0);
 	pcf_sets_free(s);
 	pcf_mem_free(m);
 	free(e);
