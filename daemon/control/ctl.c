@@ -862,6 +862,7 @@ static int do_set_load(struct ctl_req *req)
 		if (cs->load_port && cs->load_idx > 0)
 			pcf_sets_load_abort(cs->sets, cs->load_idx);
 		cs->load_port = 0;
+		cs->load_made = idx < 0;
 		err = pcf_sets_load_begin(cs->sets, name, &idx, &why);
 		sets_changed(req->ctl);
 		if (err)
@@ -892,6 +893,9 @@ static int do_set_load(struct ctl_req *req)
 	}
 	if (err) {
 		pcf_sets_load_abort(cs->sets, idx);
+		/* a set the load made goes again, unless named meanwhile */
+		if (cs->load_made && !ctl_sets_users(cs, idx, NULL, 0))
+			pcf_sets_destroy(cs->sets, idx);
 		cs->load_port = 0;
 		return set_refused(req, err, &why);
 	}

@@ -26,6 +26,7 @@ struct pcf_ctl_sets {
 	/* the load under way: its set and its client (port 0: none) */
 	int load_idx;
 	__u32 load_port;
+	bool load_made; /* the load made the set */
 };
 
 /*

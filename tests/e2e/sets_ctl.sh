@@ -86,6 +86,9 @@ echo 2001:db8:1::1 >>"$TMP/million"
 expect_fail 1 "would pass the limit of 1000000" ctl set load big "$TMP/million"
 [ "$(count big)" = 1000000 ] || fail "a refused load changed big"
 ctl set destroy big || fail "destroy big"
+log "a refused load does not leave the set it would have made"
+expect_fail 1 "would pass the limit of 1000000" ctl set load big2 "$TMP/million"
+expect_fail 1 "no set big2" ctl set show big2
 
 log "an unprivileged user reads sets but cannot change them"
 ctl set add allow 198.18.0.1 || fail "set add"
