@@ -93,6 +93,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-Ibpf -Igenl -Itable $(DAEMON_INC) -I$(BUILD)/skel
 FUZZ_SRCS  := $(wildcard genl/*.c table/*.c daemon/control/ctl*.c) \
 	daemon/dataplane/loader.c daemon/dataplane/rule_maps.c \
+	daemon/dataplane/set_maps.c \
 	daemon/dataplane/ct_maps.c daemon/dataplane/ct_reap.c \
 	daemon/dataplane/grace.c daemon/log.c
 FUZZERS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/*.c))

@@ -37,6 +37,14 @@
 #               pcf's DROP rule, hit)
 #   nft-drop    no XDP: nftables' netdev ingress hook drops UDP port 9
 #               (GRO on, so the veth takes the redirected frames)
+#   set-hit     pcf, hit's DROP rule with src @big instead of src: a named
+#               set of 1 000 000 addresses (issue 13; one flow: the flow
+#               cache answers after the first packet, as for hit)
+#   set-flood   pcf, DROP src @big proto udp, FLOOD flows: most packets
+#               miss the flow cache, so the set's trie lookup runs
+#   prefix-flood  its reference: DROP src SRC/32 proto udp, FLOOD flows
+# With a set case, the time `pcfctl set load` takes for the same
+# 1 000 000 addresses as JSON into a pcfd of its own (issue 13).
 # pcf's per-CPU flow caches hold 32768 IPv4 and 16384 IPv6 flows: one flow
 # and FLOWS (16384) flows are served by them after their first packets;
 # FLOOD flows in turn are more than they hold.  The generator does the
@@ -130,7 +138,7 @@ RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 FLOOD=65000 # flows: more than pcf's flow caches hold (pcf_abi.h)
-STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood vxlan-hit xdp-filter nft-drop"
+STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
 WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct gw001 nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd fwd-16k fwd-16k-scrape"
 CHURN_CASES="churn ct-cost"
 HTTP_CASES="http"
@@ -338,6 +346,21 @@ case_on() {
 		pcf_on || return 1
 		id=$(steer add encap vxlan src $SRC dst $DST proto udp \
 			sport $SPORT dport $DPORT action drop) || return 1
+		echo "rule:$id"
+		;;
+	set-hit | set-flood)
+		pcf_on && steer set-load big "$SET_JSON" >/dev/null || return 1
+		if [ "$1" = set-hit ]; then
+			id=$(steer add src @big dst $DST proto udp sport $SPORT \
+				dport $DPORT action drop) || return 1
+		else
+			id=$(steer add src @big proto udp action drop) || return 1
+		fi
+		echo "rule:$id"
+		;;
+	prefix-flood)
+		pcf_on || return 1
+		id=$(steer add src $SRC proto udp action drop) || return 1
 		echo "rule:$id"
 		;;
 	miss1)
@@ -667,6 +690,42 @@ http_report() {
 	echo
 }
 
+# A named set of 1 000 000 addresses (issue 13): every one of
+# 198.18.0.0/15, gen's source among them (so its lookup goes deep into
+# the trie), and 868 928 of 100.64.0.0/10 (content only: no traffic)
+SET_JSON=$TMP/set-1m.json
+if [[ " $CASES " == *" set-"* ]]; then
+	python3 -c '
+import json
+a = ["198.%d.%d.%d" % (18 + (i >> 16), (i >> 8) & 255, i & 255) for i in range(131072)]
+a += ["100.%d.%d.%d" % (64 + (i >> 16), (i >> 8) & 255, i & 255) for i in range(1000000 - 131072)]
+print(json.dumps(a))' >"$SET_JSON" || fail "the set's JSON"
+fi
+
+# set_load_report: RUNS times `pcfctl set load` of SET_JSON into a pcfd
+# of its own (http_pcfd's; a fresh set each time), the seconds
+set_load_report() {
+	local port=$((0x70630000 + 0x$ID + 3)) pin=$PIN_DIR/setload run t0 t1 times=()
+	http_pcfd "$port" "$pin" "$TMP/setload.sock"
+	for ((run = 1; run <= RUNS; run++)); do
+		t0=$EPOCHREALTIME
+		hctl "$port" set load big "$SET_JSON" || fail "set load"
+		t1=$EPOCHREALTIME
+		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+		log "set load run $run: 1000000 elements from JSON in ${times[-1]} s"
+		hctl "$port" set destroy big || fail "set destroy"
+	done
+	kill -TERM $HTTP_PID
+	wait $HTTP_PID
+	nsenter --net=/run/netns/"$HTTP_NS" "$PCFD" --unload -i h0 --pin-dir "$pin" \
+		--return-veth none >>"$TMP/http.err" 2>&1
+	ip netns del "$HTTP_NS"
+	echo "named sets: pcfctl set load of 1 000 000 IPv4 addresses as a JSON array ($(stat -c %s "$SET_JSON") bytes), pcfd of its own, $RUNS runs"
+	printf '  %-44s %8s s   %s  runs %s\n' "set load (read, check, send, switch)" "$(median "${times[@]}")" \
+		"$(awk -v s="$(median "${times[@]}")" 'BEGIN { print (s < 2 ? "met" : "MISSED") " (< 2 s)" }')" "${times[*]}"
+	echo
+}
+
 declare -A RESULT COSTNS
 log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -771,5 +830,24 @@ done
 [[ " $CASES " == *" churn "* ]] && churn_report
 [[ " $CASES " == *" ct-cost "* ]] && ct_cost_report
 [[ " $CASES " == *" http "* ]] && http_report
+if [[ " $CASES " == *" set-"* ]]; then
+	# a set's rule against its peer without a set, same run (issue 13)
+	for mode in $MODES; do
+		for pair in set-hit:hit set-flood:prefix-flood; do
+			a=${pair%:*} b=${pair#*:}
+			[ -n "${RESULT[$mode,$a]:-}" ] && [ -n "${RESULT[$mode,$b]:-}" ] || continue
+			# shellcheck disable=SC2086
+			ma=$(median ${RESULT[$mode,$a]}) mb=$(median ${RESULT[$mode,$b]})
+			r=$(ratio "$ma" "$mb")
+			# shellcheck disable=SC2086
+			printf '  %-9s %-12s / %-12s %6s  %s  (%s / %s Mpps; program ns %s / %s)\n' \
+				"$mode" "$a" "$b" "$r" \
+				"$(awk -v r="$r" -v a="$a" 'BEGIN { if (a != "set-hit") print "(no goal: the trie lookup on flow cache misses)"; else print (r != "-" && r >= 0.9 ? "met" : "MISSED") " (>= 0.9)" }')" \
+				"$ma" "$mb" "$(median ${COSTNS[$mode,$a]})" "$(median ${COSTNS[$mode,$b]})"
+		done
+	done
+	echo
+	set_load_report
+fi
 [ -n "$REF" ] && ref_report
 true

@@ -95,7 +95,14 @@ struct pcf_key {
 	__be16 dport;
 	__u8 proto;
 	__u8 family; /* 4 or 6; 0 in a mask means any */
-	__u8 pad[2];
+	/*
+	 * Named sets (see "Named sets" below): in a mask, 1 + the set the
+	 * address must be in, 0 for none; in a rule's key the same; in a
+	 * packet's key under a mask, the mask's value if the address is in
+	 * that set, else 0 (so key & mask works as for the other fields).
+	 */
+	__u8 src_set;
+	__u8 dst_set;
 };
 
 /* The hash key of the tuple-space search: a masked key under one mask. */
@@ -117,10 +124,17 @@ struct pcf_key4 {
 	__be16 sport;
 	__be16 dport;
 	__u8 proto;
-	__u8 pad;
+	/*
+	 * Named sets: bit 0, the source is in the mask's source set; bit 1,
+	 * the destination in its destination set (the mask id says which).
+	 */
+	__u8 sets;
 	__u16 mask_id;
 	__u32 tun; /* VXLAN (issue 13): pcf_key.tun */
 };
+
+#define PCF_KEY4_SRC_SET (1U << 0)
+#define PCF_KEY4_DST_SET (1U << 1)
 
 /* The compact form of a (masked) key; mask_id is the caller's. */
 static inline void pcf_key4_of(struct pcf_key4 *k4, const struct pcf_key *k)
@@ -131,7 +145,8 @@ static inline void pcf_key4_of(struct pcf_key4 *k4, const struct pcf_key *k)
 	k4->sport = k->sport;
 	k4->dport = k->dport;
 	k4->proto = k->proto;
-	k4->pad = 0;
+	k4->sets = (k->src_set ? PCF_KEY4_SRC_SET : 0) |
+		   (k->dst_set ? PCF_KEY4_DST_SET : 0);
 	k4->mask_id = 0;
 	k4->tun = k->tun;
 }
@@ -367,6 +382,14 @@ struct pcf_mask {
 	struct pcf_key mask;
 	__u32 mask_id; /* part of every lookup key under this mask */
 	__u64 best_rank; /* lowest pcf_rank() of the rules under this mask */
+	/*
+	 * Named sets: the bit of pcf_set_val.bits that says an address is
+	 * in the mask's source (mask.src_set) and destination (dst_set) set
+	 * in this version of the list (see "Named sets").
+	 */
+	__u8 src_bit;
+	__u8 dst_bit;
+	__u8 pad[6];
 };
 
 /*
@@ -388,9 +411,12 @@ static inline __u64 pcf_rank(__u32 prio, __u32 id)
 
 struct pcf_mask_table {
 	__u32 count;
-	__u32 pad;
+	__u32 flags; /* PCF_MASKS_*: named sets some mask tests */
 	struct pcf_mask masks[PCF_MAX_MASKS];
 };
+
+#define PCF_MASKS_SRC_SET (1U << 0) /* a mask has a src_set */
+#define PCF_MASKS_DST_SET (1U << 1) /* a mask has a dst_set */
 
 /*
  * The rule table's state (map pcf_state, one entry, BPF_F_MMAPABLE: pcfd
@@ -811,6 +837,74 @@ enum pcf_ct_xstat {
 	 * "New sessions of ct NAT rules") */
 	PCF_CT_X_TO_WORKER,
 	PCF_CT_X_MAX,
+};
+
+/*
+ * ---- Named sets (issue 13) ----
+ *
+ * A set is a named list of IPv4 or IPv6 addresses and prefixes; a rule's
+ * match may say that its source or destination is in one
+ * (pcf_key.src_set, dst_set).  pcf_steer answers "which sets hold this
+ * address" with one lookup per address in an LPM trie per family
+ * (pcf_sets4, pcf_sets6), whatever the sets' sizes: the value of a prefix
+ * is the bitmap of the sets that hold it or a prefix covering it (user
+ * space folds the covering prefixes in, since only the longest prefix is
+ * found).  The lookups happen only when the current mask list has a
+ * mask that tests a set (pcf_mask_table.flags), and only on a flow cache
+ * miss: a packet of a table without set rules costs nothing more.
+ *
+ * Bits are not sets: a set has a bit (pcf_mask.src_bit, dst_bit), and a
+ * `set load` builds the new content under a spare bit, then publishes a
+ * mask list that names the new bit (one word, pcf_table_state.mask_buf),
+ * and after a grace period clears the old bit: each packet sees the old
+ * content or the new, never a mix.  Hence more bits than sets.
+ */
+#define PCF_MAX_SETS	  64
+#define PCF_SET_BITS	  128	  /* bits of pcf_set_val.bits */
+#define PCF_SET_ELEMS_MAX 1000000 /* elements of all sets together */
+/* a load holds the old content and the new at once */
+#define PCF_SET_TRIE_ENTRIES (2 * PCF_SET_ELEMS_MAX)
+#define PCF_SET_NAME_MAX     32 /* with the NUL */
+
+struct pcf_set_key4 {
+	__u32 prefixlen; /* as BPF_MAP_TYPE_LPM_TRIE wants */
+	__u8 addr[4];
+};
+
+struct pcf_set_key6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct pcf_set_val {
+	__u64 bits[2]; /* sets holding the prefix or one covering it */
+	__u64 own[2];  /* sets holding this very prefix (user space's) */
+};
+
+static inline int pcf_set_bit_test(const __u64 *bits, __u32 bit)
+{
+	return (bits[(bit / 64) & 1] >> (bit % 64)) & 1;
+}
+
+/*
+ * What a set is, for a restarted pcfd (the pinned array pcf_set_info,
+ * PCF_MAX_SETS entries; index = pcf_key.src_set - 1).  Written by pcfd
+ * alone.
+ */
+struct pcf_set_info {
+	char name[PCF_SET_NAME_MAX]; /* "" for a free index */
+	__u8 family;		     /* 4 or 6; 0 while empty */
+	__u8 bit;		     /* its bit in pcf_set_val.bits */
+	__u8 pad[2];
+	__u32 count; /* elements */
+};
+
+/* An element of a set, as user space and the protocol carry it. */
+struct pcf_set_elem {
+	__u8 addr[16]; /* IPv4 in the first four bytes, the rest zero */
+	__u8 plen;
+	__u8 family; /* 4 or 6 */
+	__u8 pad[2];
 };
 
 #endif /* PCF_ABI_H */

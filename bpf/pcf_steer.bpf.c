@@ -74,6 +74,34 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_masks SEC(".maps");
 
+/* Named sets (pcf_abi.h, "Named sets"): which sets hold an address. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, PCF_SET_TRIE_ENTRIES);
+	__type(key, struct pcf_set_key4);
+	__type(value, struct pcf_set_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_sets4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, PCF_SET_TRIE_ENTRIES);
+	__type(key, struct pcf_set_key6);
+	__type(value, struct pcf_set_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_sets6 SEC(".maps");
+
+/* user space's alone: what each set is, for a restarted pcfd */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PCF_MAX_SETS);
+	__type(key, __u32);
+	__type(value, struct pcf_set_info);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_set_info SEC(".maps");
+
 /* Not pinned: a program's own caches, tied to the rules by pcf_state.gen. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -296,9 +324,55 @@ struct best {
 	const struct pcf_flow *f; /* NULL: none */
 };
 
+/* The sets holding a packet's source and destination (all 0: none). */
+struct set_bits {
+	__u64 src[2];
+	__u64 dst[2];
+};
+
+/* One lookup in the family's trie: the sets holding addr into bits. */
+static __always_inline void set_lookup(const __u8 *addr, __u8 family,
+				       __u64 *bits)
+{
+	const struct pcf_set_val *v;
+
+	if (family == 4) {
+		struct pcf_set_key4 k = { .prefixlen = 32 };
+
+		__builtin_memcpy(k.addr, addr, 4);
+		v = bpf_map_lookup_elem(&pcf_sets4, &k);
+	} else {
+		struct pcf_set_key6 k = { .prefixlen = 128 };
+
+		__builtin_memcpy(k.addr, addr, 16);
+		v = bpf_map_lookup_elem(&pcf_sets6, &k);
+	}
+	if (v) {
+		bits[0] = v->bits[0];
+		bits[1] = v->bits[1];
+	}
+}
+
+/*
+ * Under mask m, the packet's src_set and dst_set fields (pcf_abi.h):
+ * the mask's own values where the address is in the mask's set.
+ */
+static __always_inline __u8 in_src_set(const struct pcf_mask *m,
+				       const struct set_bits *sb)
+{
+	return m->mask.src_set && pcf_set_bit_test(sb->src, m->src_bit);
+}
+
+static __always_inline __u8 in_dst_set(const struct pcf_mask *m,
+				       const struct set_bits *sb)
+{
+	return m->mask.dst_set && pcf_set_bit_test(sb->dst, m->dst_bit);
+}
+
 /* IPv4: the packet's compact key under mask m, in pcf_flows4. */
 static __always_inline void lookup4(const struct pcf_key4 *pk,
-				    const struct pcf_mask *m, struct best *b)
+				    const struct pcf_mask *m,
+				    const struct set_bits *sb, struct best *b)
 {
 	const struct pcf_key *mk = &m->mask;
 	struct pcf_key4 lk;
@@ -312,7 +386,8 @@ static __always_inline void lookup4(const struct pcf_key4 *pk,
 	lk.sport = pk->sport & mk->sport;
 	lk.dport = pk->dport & mk->dport;
 	lk.proto = pk->proto & mk->proto;
-	lk.pad = 0;
+	lk.sets = (in_src_set(m, sb) ? PCF_KEY4_SRC_SET : 0) |
+		  (in_dst_set(m, sb) ? PCF_KEY4_DST_SET : 0);
 	lk.mask_id = m->mask_id;
 	lk.tun = pk->tun & mk->tun;
 
@@ -330,7 +405,8 @@ static __always_inline void lookup4(const struct pcf_key4 *pk,
 
 /* IPv6: the packet's whole key under mask m, in pcf_flows. */
 static __always_inline void lookup6(const struct pcf_key *key,
-				    const struct pcf_mask *m, struct best *b)
+				    const struct pcf_mask *m,
+				    const struct set_bits *sb, struct best *b)
 {
 	struct pcf_lookup_key lk;
 	struct pcf_flow *f;
@@ -339,6 +415,8 @@ static __always_inline void lookup6(const struct pcf_key *key,
 	for (w = 0; w < KEY_WORDS; w++)
 		((__u32 *)&lk.key)[w] = ((const __u32 *)key)[w] &
 					((const __u32 *)&m->mask)[w];
+	lk.key.src_set = in_src_set(m, sb) ? m->mask.src_set : 0;
+	lk.key.dst_set = in_dst_set(m, sb) ? m->mask.dst_set : 0;
 	lk.mask_id = m->mask_id;
 
 	f = bpf_map_lookup_elem(&pcf_flows, &lk);
@@ -361,6 +439,7 @@ static __always_inline void search(const struct pcf_key *key,
 				   __u64 start, struct hit *ret)
 {
 	struct best best = { .rank = start, .f = NULL };
+	struct set_bits sb = {};
 	struct pcf_mask_table *tbl;
 	__u32 i;
 
@@ -368,6 +447,11 @@ static __always_inline void search(const struct pcf_key *key,
 	tbl = bpf_map_lookup_elem(&pcf_masks, &buf);
 	if (!tbl)
 		return;
+	/* named sets: one trie lookup per address, only if a mask asks */
+	if (tbl->flags & PCF_MASKS_SRC_SET)
+		set_lookup(key->src, key->family, sb.src);
+	if (tbl->flags & PCF_MASKS_DST_SET)
+		set_lookup(key->dst, key->family, sb.dst);
 
 	for (i = 0; i < PCF_MAX_MASKS; i++) {
 		const struct pcf_mask *m;
@@ -378,9 +462,9 @@ static __always_inline void search(const struct pcf_key *key,
 		if (m->best_rank >= best.rank)
 			break;
 		if (pk)
-			lookup4(pk, m, &best);
+			lookup4(pk, m, &sb, &best);
 		else
-			lookup6(key, m, &best);
+			lookup6(key, m, &sb, &best);
 	}
 	if (best.f) {
 		ret->slot = best.f->slot;

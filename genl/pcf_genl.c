@@ -42,6 +42,13 @@ static const struct pcf_policy match_policy[PCF_A_MATCH_MAX + 1] = {
 	/* VXLAN (issue 13) */
 	[PCF_A_MATCH_ENCAP] = U32_RANGE("encap", PCF_TUN_VXLAN, PCF_TUN_VXLAN),
 	[PCF_A_MATCH_VNI] = U32_RANGE("vni", 0, PCF_TUN_VNI_MASK),
+	/* named sets (issue 13) */
+	[PCF_A_MATCH_SRC_SET] = { .name = "src-set",
+				  .type = PCF_AT_STRING,
+				  .max = PCF_SET_NAME_MAX },
+	[PCF_A_MATCH_DST_SET] = { .name = "dst-set",
+				  .type = PCF_AT_STRING,
+				  .max = PCF_SET_NAME_MAX },
 };
 
 const struct pcf_attr_set pcf_match_set = {
@@ -292,6 +299,26 @@ const struct pcf_attr_set pcf_sessions_set = {
 	.policy = sessions_policy,
 };
 
+/* named sets (issue 13) */
+static const struct pcf_policy set_policy[PCF_A_SET_MAX + 1] = {
+	[PCF_A_SET_NAME] = { .name = "name",
+			     .type = PCF_AT_STRING,
+			     .max = PCF_SET_NAME_MAX },
+	[PCF_A_SET_FAMILY] = U32_RANGE("family", 0, 6),
+	[PCF_A_SET_COUNT] = { .name = "count", .type = PCF_AT_U32 },
+	[PCF_A_SET_ELEMS] = { .name = "elems", .type = PCF_AT_ELEMS },
+	[PCF_A_SET_LOAD] = U32_RANGE("load", 0, 3),
+	[PCF_A_SET_RULES] = { .name = "rules", .type = PCF_AT_U32 },
+	[PCF_A_SET_PACKETS] = { .name = "packets", .type = PCF_AT_U64 },
+	[PCF_A_SET_BYTES] = { .name = "bytes", .type = PCF_AT_U64 },
+};
+
+const struct pcf_attr_set pcf_set_set = {
+	.name = "set",
+	.max = PCF_A_SET_MAX,
+	.policy = set_policy,
+};
+
 static const struct pcf_policy flow_policy[PCF_A_MAX + 1] = {
 	[PCF_A_PAD] = { .name = "pad", .type = PCF_AT_PAD },
 	[PCF_A_FLOW_ID] = U32_RANGE("id", 1, 0xffffffff),
@@ -323,6 +350,9 @@ static const struct pcf_policy flow_policy[PCF_A_MAX + 1] = {
 	[PCF_A_STATS_SESSIONS] = { .name = "stats-sessions",
 				   .type = PCF_AT_NEST,
 				   .nest = &pcf_sessions_set },
+	[PCF_A_SET] = { .name = "set",
+			.type = PCF_AT_NEST,
+			.nest = &pcf_set_set },
 };
 
 const struct pcf_attr_set pcf_flow_set = {
@@ -348,6 +378,23 @@ const struct pcf_op pcf_ops[PCF_CMD_MAX + 1] = {
 	[PCF_CMD_SESSION_FLUSH] = { .name = "session-flush", .admin = true },
 	/* an event pcfd sends; as a request, refused */
 	[PCF_CMD_SESSION_NEW] = { .name = "session-new", .admin = true },
+	/* named sets (issue 13) */
+	[PCF_CMD_SET_NEW] = { .name = "set-new",
+			      .admin = true,
+			      .required = BIT(PCF_A_SET) },
+	[PCF_CMD_SET_DEL] = { .name = "set-del",
+			      .admin = true,
+			      .required = BIT(PCF_A_SET) },
+	[PCF_CMD_SET_GET] = { .name = "set-get", .dump = true },
+	[PCF_CMD_SET_FLUSH] = { .name = "set-flush",
+				.admin = true,
+				.required = BIT(PCF_A_SET) },
+	[PCF_CMD_SET_DESTROY] = { .name = "set-destroy",
+				  .admin = true,
+				  .required = BIT(PCF_A_SET) },
+	[PCF_CMD_SET_LOAD] = { .name = "set-load",
+			       .admin = true,
+			       .required = BIT(PCF_A_SET) },
 };
 
 const char *const pcf_mcgrp_names[] = {
@@ -356,25 +403,23 @@ const char *const pcf_mcgrp_names[] = {
 	NULL,
 };
 
-_Static_assert(PCF_A_MAX <= PCF_A_ANY_MAX && PCF_A_MATCH_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_ACT_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_NAT_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_STATS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_COUNTER_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_WORKERS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_WORKER_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_XSK_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_LINKS_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_LINK_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_SESSION_MAX <= PCF_A_ANY_MAX &&
-		   PCF_A_SESSIONS_MAX <= PCF_A_ANY_MAX,
-	       "check_attr's sub[] must hold every set");
+_Static_assert(
+    PCF_A_MAX <= PCF_A_ANY_MAX && PCF_A_MATCH_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_ACT_MAX <= PCF_A_ANY_MAX && PCF_A_NAT_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_STATS_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_COUNTER_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_WORKERS_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_WORKER_MAX <= PCF_A_ANY_MAX && PCF_A_XSK_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_LINKS_MAX <= PCF_A_ANY_MAX && PCF_A_LINK_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_SESSION_MAX <= PCF_A_ANY_MAX &&
+	PCF_A_SESSIONS_MAX <= PCF_A_ANY_MAX && PCF_A_SET_MAX <= PCF_A_ANY_MAX,
+    "check_attr's sub[] must hold every set");
 
 static const struct pcf_attr_set *const all_sets[] = {
 	&pcf_flow_set,	   &pcf_match_set,   &pcf_action_set,  &pcf_nat_set,
 	&pcf_stats_set,	   &pcf_counter_set, &pcf_workers_set, &pcf_worker_set,
 	&pcf_xsk_set,	   &pcf_links_set,   &pcf_link_set,    &pcf_session_set,
-	&pcf_sessions_set,
+	&pcf_sessions_set, &pcf_set_set,
 };
 
 static int refuse(struct pcf_extack *ext, const struct nlattr *attr, int err,
@@ -454,6 +499,16 @@ static int check_attr(const struct nlattr *a, const struct pcf_attr_set *set,
 				 ext, a, -EINVAL,
 				 "attribute %s.%s must be an IPv4 or IPv6 address (4 or 16 bytes)",
 				 set->name, p->name);
+	case PCF_AT_ELEMS:
+		return len && len % sizeof(struct pcf_set_elem) == 0 &&
+			       len <= PCF_SET_ELEMS_PER_MSG *
+					  sizeof(struct pcf_set_elem)
+			   ? 0
+			   : refuse(
+				 ext, a, -EINVAL,
+				 "attribute %s.%s must hold 1..%d set elements of %zu bytes",
+				 set->name, p->name, PCF_SET_ELEMS_PER_MSG,
+				 sizeof(struct pcf_set_elem));
 	case PCF_AT_NEST:
 		return pcf_attr_parse_nested(a, p->nest, sub, ext);
 	case PCF_AT_PAD:

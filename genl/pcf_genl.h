@@ -51,6 +51,13 @@ enum pcf_cmd {
 	PCF_CMD_SESSION_DEL,   /* by match; event: a session unmade */
 	PCF_CMD_SESSION_FLUSH, /* every session */
 	PCF_CMD_SESSION_NEW,   /* event only: a session made */
+	/* named sets (issue 13): PCF_A_SET, see enum pcf_set_attr */
+	PCF_CMD_SET_NEW,     /* add elements (made on first use); event */
+	PCF_CMD_SET_DEL,     /* delete elements; event */
+	PCF_CMD_SET_GET,     /* one by name, or all with NLM_F_DUMP */
+	PCF_CMD_SET_FLUSH,   /* empty a set; event */
+	PCF_CMD_SET_DESTROY, /* a set no rule uses goes; event */
+	PCF_CMD_SET_LOAD,    /* replace the content, in parts; event */
 	__PCF_CMD_MAX,
 };
 #define PCF_CMD_MAX (__PCF_CMD_MAX - 1)
@@ -73,6 +80,7 @@ enum pcf_attr {
 	PCF_A_STATS_LINKS,	   /* nest: PCF_A_LINKS_LINK, repeated */
 	PCF_A_SESSION,		   /* nest: enum pcf_session_attr */
 	PCF_A_STATS_SESSIONS,	   /* nest: enum pcf_sessions_attr */
+	PCF_A_SET,		   /* nest: enum pcf_set_attr (issue 13) */
 	__PCF_A_MAX,
 };
 #define PCF_A_MAX (__PCF_A_MAX - 1)
@@ -90,6 +98,9 @@ enum pcf_match_attr {
 	/* VXLAN (issue 13): the other fields are the inner packet's */
 	PCF_A_MATCH_ENCAP, /* u32: PCF_TUN_VXLAN */
 	PCF_A_MATCH_VNI,   /* u32, 0..0xffffff; needs ENCAP */
+	/* named sets (issue 13): the address is in the set of this name */
+	PCF_A_MATCH_SRC_SET, /* string */
+	PCF_A_MATCH_DST_SET, /* string */
 	__PCF_A_MATCH_MAX,
 };
 #define PCF_A_MATCH_MAX (__PCF_A_MATCH_MAX - 1)
@@ -279,6 +290,39 @@ enum pcf_sessions_attr {
 };
 #define PCF_A_SESSIONS_MAX (__PCF_A_SESSIONS_MAX - 1)
 
+/*
+ * ---- Named sets (issue 13) ----
+ *
+ * A set: its name, and in requests and answers its elements, packed
+ * struct pcf_set_elem (bpf/pcf_abi.h) in one attribute of at most
+ * PCF_SET_ELEMS_PER_MSG of them.  An answer to SET_GET is one message
+ * with name, family and count, then as many as it takes with name and a
+ * part of the elements.  SET_LOAD comes in parts: the first with
+ * PCF_SET_LOAD_BEGIN, the last with PCF_SET_LOAD_COMMIT (one message may
+ * have both); until the commit the set keeps its old content.
+ */
+enum pcf_set_attr {
+	PCF_A_SET_UNSPEC,
+	PCF_A_SET_NAME,	  /* string, at most PCF_SET_NAME_MAX with the NUL */
+	PCF_A_SET_FAMILY, /* u32: 4, 6; 0 while empty */
+	PCF_A_SET_COUNT,  /* u32: elements */
+	PCF_A_SET_ELEMS,  /* binary: struct pcf_set_elem[] */
+	PCF_A_SET_LOAD,	  /* u32: PCF_SET_LOAD_* */
+	PCF_A_SET_RULES,  /* u32: rules using the set (answers) */
+	/* what its rules matched in XDP, summed (answers) */
+	PCF_A_SET_PACKETS, /* u64 */
+	PCF_A_SET_BYTES,   /* u64 */
+	__PCF_A_SET_MAX,
+};
+#define PCF_A_SET_MAX (__PCF_A_SET_MAX - 1)
+
+#define PCF_SET_LOAD_BEGIN  (1U << 0)
+#define PCF_SET_LOAD_COMMIT (1U << 1)
+/* elements in one message, so that a request stays under 64 KiB */
+#define PCF_SET_ELEMS_PER_MSG 3000
+/* and in one part of an answer (PCF_GENL_MSG_MAX) */
+#define PCF_SET_ELEMS_PER_PART 700
+
 /* The AF_XDP bind mode a worker's socket got. */
 enum pcf_genl_bind_mode {
 	PCF_GENL_BIND_COPY,
@@ -298,6 +342,7 @@ enum pcf_attr_type {
 	PCF_AT_ADDR,   /* binary: 4 (IPv4) or 16 (IPv6) bytes */
 	PCF_AT_NEST,
 	PCF_AT_PAD,
+	PCF_AT_ELEMS, /* binary: 1.. struct pcf_set_elem (named sets) */
 };
 
 struct pcf_attr_set;
@@ -330,6 +375,7 @@ extern const struct pcf_attr_set pcf_links_set;
 extern const struct pcf_attr_set pcf_link_set;
 extern const struct pcf_attr_set pcf_session_set;
 extern const struct pcf_attr_set pcf_sessions_set;
+extern const struct pcf_attr_set pcf_set_set;
 
 /* Every attribute set of the family (for the spec test). */
 const struct pcf_attr_set *const *pcf_genl_sets(unsigned int *ret_n);
@@ -427,6 +473,29 @@ int pcf_session_put(struct nlmsghdr *nlh, size_t size,
 /* From a PCF_A_SESSION nest (validated). */
 int pcf_session_from_attr(const struct nlattr *nest, struct pcf_session *ret,
 			  struct pcf_extack *ext);
+
+/*
+ * ---- Named sets in rules (issue 13) ----
+ *
+ * A rule carries a set as an index (pcf_key.src_set, dst_set), the
+ * protocol and the words as a name.  The resolver maps between them:
+ * pcfd's are its sets; by default (pcfctl) names are given indexes as
+ * they come, only to map them back.  -ENOENT: no such set.
+ */
+struct pcf_set_resolver {
+	int (*index)(void *arg, const char *name);
+	const char *(*name)(void *arg, unsigned int idx); /* NULL: none */
+	void *arg;
+};
+
+/* Use r from now on (NULL: the default). */
+void pcf_set_resolver_use(const struct pcf_set_resolver *r);
+int pcf_set_index(const char *name);
+const char *pcf_set_name(unsigned int idx);
+
+/* A set's name, and optionally its parts, into a PCF_A_SET nest. */
+int pcf_set_put(struct nlmsghdr *nlh, size_t size, const char *name,
+		const struct pcf_set_elem *e, size_t n);
 
 /* Names of the wire values, for the CLI and JSON. */
 const char *pcf_genl_verdict_name(unsigned int v);

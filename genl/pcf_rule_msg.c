@@ -91,6 +91,39 @@ static bool put_tun(struct nlmsghdr *nlh, size_t size, const struct pcf_key *k,
 				  k->tun & PCF_TUN_VNI_MASK)));
 }
 
+/* Named sets (issue 13): by name; a set with no name is refused. */
+static bool put_set(struct nlmsghdr *nlh, size_t size, __u16 type, __u8 idx)
+{
+	const char *name = idx ? pcf_set_name(idx) : NULL;
+
+	return !idx || (name && mnl_attr_put_strz_check(nlh, size, type, name));
+}
+
+static bool put_sets(struct nlmsghdr *nlh, size_t size, const struct pcf_key *m)
+{
+	return put_set(nlh, size, PCF_A_MATCH_SRC_SET, m->src_set) &&
+	       put_set(nlh, size, PCF_A_MATCH_DST_SET, m->dst_set);
+}
+
+static int get_set(const struct nlattr *a, const char *kw, __u8 *key,
+		   __u8 *mask, struct pcf_extack *ext)
+{
+	int idx;
+
+	if (!a)
+		return 0;
+	idx = pcf_set_index(mnl_attr_get_str(a));
+	if (idx < 0) {
+		snprintf(ext->buf, sizeof(ext->buf), "%s @%s: no such set", kw,
+			 mnl_attr_get_str(a));
+		ext->msg = ext->buf;
+		ext->bad_attr = a;
+		return -ENOENT;
+	}
+	*key = *mask = idx;
+	return 0;
+}
+
 int pcf_rule_put_match(struct nlmsghdr *nlh, size_t size,
 		       const struct pcf_rule *r)
 {
@@ -116,7 +149,7 @@ int pcf_rule_put_match(struct nlmsghdr *nlh, size_t size,
 	     (!m->proto || put_u32(nlh, size, PCF_A_MATCH_PROTO, k->proto)) &&
 	     (!m->ifindex ||
 	      put_u32(nlh, size, PCF_A_MATCH_IFINDEX, k->ifindex)) &&
-	     put_tun(nlh, size, k, m);
+	     put_tun(nlh, size, k, m) && put_sets(nlh, size, m);
 	if (!ok) {
 		mnl_attr_nest_cancel(nlh, nest);
 		return -EMSGSIZE;
@@ -330,7 +363,14 @@ static int get_match(const struct nlattr *nest, struct pcf_rule *r,
 		k->ifindex = mnl_attr_get_u32(tb[PCF_A_MATCH_IFINDEX]);
 		m->ifindex = 0xffffffff;
 	}
-	return get_tun(tb, k, m, ext);
+	err = get_tun(tb, k, m, ext);
+	if (!err)
+		err = get_set(tb[PCF_A_MATCH_SRC_SET], "src", &k->src_set,
+			      &m->src_set, ext);
+	if (!err)
+		err = get_set(tb[PCF_A_MATCH_DST_SET], "dst", &k->dst_set,
+			      &m->dst_set, ext);
+	return err;
 }
 
 static int get_nat(const struct nlattr *nest, struct pcf_nat *nat,

@@ -22,12 +22,26 @@ static void add_string(json_object *o, const char *key, const char *s)
 	json_object_object_add(o, key, json_object_new_string(s));
 }
 
+/* A rule's set (issue 13) as JSON: "@NAME", as the words say it. */
+static void add_set(json_object *o, const char *key, unsigned int idx)
+{
+	char buf[PCF_SET_NAME_MAX + 1];
+
+	snprintf(buf, sizeof(buf), "@%s", pcf_set_name(idx) ?: "?");
+	add_string(o, key, buf);
+}
+
 static json_object *match_json(const struct pcf_rule *r)
 {
 	const struct pcf_key *k = &r->key, *m = &r->mask;
 	char buf[PCF_TEXT_VALUE_MAX];
 	json_object *o = json_object_new_object();
 
+	/* named sets (issue 13) */
+	if (m->src_set)
+		add_set(o, "src", m->src_set);
+	if (m->dst_set)
+		add_set(o, "dst", m->dst_set);
 	if (pcf_text_has_src(r))
 		add_string(o, "src",
 			   pcf_text_prefix(k->src, m->src, k->family, buf,

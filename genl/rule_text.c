@@ -16,6 +16,7 @@
 #include "pcf_addr.h"
 #include "pcf_genl.h"
 #include "rule_text.h"
+#include "set_text.h"
 
 int pcf_text_refuse(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -416,15 +417,37 @@ static int kw_prefix(struct parser *p, const char *kw, const char *val,
 	return 0;
 }
 
+/* Named sets (issue 13): `src @NAME`, `dst @NAME`. */
+static int kw_set(struct parser *p, const char *kw, const char *val, __u8 *key,
+		  __u8 *mask)
+{
+	int idx;
+
+	if (!pcf_set_name_ok(val + 1))
+		return refuse_word(
+		    p, kw, val,
+		    "a set name is a letter or _, then letters, digits, _ . - (at most %d)",
+		    PCF_SET_NAME_MAX - 1);
+	idx = pcf_set_index(val + 1);
+	if (idx < 0)
+		return refuse_word(p, kw, val, "no such set");
+	*key = *mask = idx;
+	return 0;
+}
+
 static int kw_src(struct parser *p, const char *kw, const char *v,
 		  struct pcf_rule *r)
 {
+	if (v[0] == '@')
+		return kw_set(p, kw, v, &r->key.src_set, &r->mask.src_set);
 	return kw_prefix(p, kw, v, r->key.src, r->mask.src, r);
 }
 
 static int kw_dst(struct parser *p, const char *kw, const char *v,
 		  struct pcf_rule *r)
 {
+	if (v[0] == '@')
+		return kw_set(p, kw, v, &r->key.dst_set, &r->mask.dst_set);
 	return kw_prefix(p, kw, v, r->key.dst, r->mask.dst, r);
 }
 
@@ -1088,6 +1111,11 @@ static bool put_match(struct text *t, const struct pcf_rule *r)
 		put(t, " encap vxlan");
 	if (PCF_TUN_KIND(k->tun & m->tun) && (m->tun & PCF_TUN_VNI_MASK))
 		put(t, " vni %u", k->tun & PCF_TUN_VNI_MASK);
+	/* named sets (issue 13) */
+	if (m->src_set)
+		put(t, " src @%s", pcf_set_name(m->src_set) ?: "?");
+	if (m->dst_set)
+		put(t, " dst @%s", pcf_set_name(m->dst_set) ?: "?");
 	if (pcf_text_has_src(r))
 		put(t, " src %s",
 		    pcf_text_prefix(k->src, m->src, k->family, buf,

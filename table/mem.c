@@ -55,6 +55,16 @@ struct pcf_mem {
 
 	unsigned int fail_in; /* the write that fails: 1 the next, 0 none */
 	int fail_err;
+
+	/* named sets: pcf_sets4 and pcf_sets6 (a list: tests hold few) */
+	struct mem_set_node *set_nodes;
+	size_t nset_nodes, set_cap;
+	struct pcf_set_info set_info[PCF_MAX_SETS];
+};
+
+struct mem_set_node {
+	struct pcf_set_elem e;
+	struct pcf_set_val v;
 };
 
 static __u32 hmap_hash(const void *key, size_t size)
@@ -439,14 +449,54 @@ struct best {
 	__u32 ctr, verdict; /* what the entry says of its rule */
 };
 
-static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
-		    const struct pcf_mask *mask, struct best *b)
+/* The sets holding the packet's addresses, as pcf_steer finds them. */
+struct set_bits {
+	__u64 src[2], dst[2];
+};
+
+static void mem_set_lookup(const struct pcf_mem *m, __u8 family,
+			   const __u8 *addr, __u64 *bits)
 {
+	const struct mem_set_node *best = NULL;
+	size_t i;
+
+	bits[0] = bits[1] = 0;
+	for (i = 0; i < m->nset_nodes; i++) {
+		const struct mem_set_node *nd = &m->set_nodes[i];
+		unsigned int l, plen = nd->e.plen;
+		bool in = nd->e.family == family;
+
+		for (l = 0; in && l < plen; l++)
+			in = !((nd->e.addr[l / 8] ^ addr[l / 8]) &
+			       (0x80 >> (l % 8)));
+		if (in && (!best || plen > best->e.plen))
+			best = nd;
+	}
+	if (best) {
+		bits[0] = best->v.bits[0];
+		bits[1] = best->v.bits[1];
+	}
+}
+
+/* A mask's set fields for the packet (pcf_abi.h, pcf_key.src_set). */
+static __u8 in_set(__u8 set, __u8 bit, const __u64 *bits)
+{
+	return set && pcf_set_bit_test(bits, bit) ? set : 0;
+}
+
+static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
+		    const struct pcf_mask *mask, const struct set_bits *sb,
+		    struct best *b)
+{
+	struct pcf_key sk = *pkt;
+
 	const struct pcf_flow *f;
 	struct pcf_key4 lk;
 	__u32 h, i;
 
-	pcf_key4_of(&lk, pkt);
+	sk.src_set = in_set(mask->mask.src_set, mask->src_bit, sb->src);
+	sk.dst_set = in_set(mask->mask.dst_set, mask->dst_bit, sb->dst);
+	pcf_key4_of(&lk, &sk);
 	lk.ifindex &= mask->mask.ifindex;
 	for (i = 0; i < 4; i++) {
 		((__u8 *)&lk.src)[i] &= mask->mask.src[i];
@@ -467,13 +517,18 @@ static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
 }
 
 static void search6(const struct pcf_mem *m, const struct pcf_key *pkt,
-		    const struct pcf_mask *mask, struct best *b)
+		    const struct pcf_mask *mask, const struct set_bits *sb,
+		    struct best *b)
 {
-	const __u8 *kb = (const __u8 *)pkt, *mb = (const __u8 *)&mask->mask;
+	const __u8 *kb, *mb = (const __u8 *)&mask->mask;
 	struct pcf_lookup_key lk;
 	const struct pcf_flow *f;
+	struct pcf_key sk = *pkt;
 	size_t i;
 
+	sk.src_set = in_set(mask->mask.src_set, mask->src_bit, sb->src);
+	sk.dst_set = in_set(mask->mask.dst_set, mask->dst_bit, sb->dst);
+	kb = (const __u8 *)&sk;
 	memset(&lk, 0, sizeof(lk));
 	for (i = 0; i < sizeof(lk.key); i++)
 		((__u8 *)&lk.key)[i] = kb[i] & mb[i];
@@ -488,15 +543,20 @@ static int search(const struct pcf_mem *m, const struct pcf_key *pkt, __u32 buf,
 {
 	const struct pcf_mask_table *tbl = &m->bufs[buf % PCF_MASK_BUFS];
 	struct best b = { .rank = start, .slot = -1 };
+	struct set_bits sb = {};
 	__u32 i;
 
+	if (tbl->flags & PCF_MASKS_SRC_SET)
+		mem_set_lookup(m, pkt->family, pkt->src, sb.src);
+	if (tbl->flags & PCF_MASKS_DST_SET)
+		mem_set_lookup(m, pkt->family, pkt->dst, sb.dst);
 	for (i = 0; i < tbl->count && i < PCF_MAX_MASKS; i++) {
 		if (tbl->masks[i].best_rank >= b.rank)
 			break;
 		if (pkt->family == 4)
-			search4(m, pkt, &tbl->masks[i], &b);
+			search4(m, pkt, &tbl->masks[i], &sb, &b);
 		else
-			search6(m, pkt, &tbl->masks[i], &b);
+			search6(m, pkt, &tbl->masks[i], &sb, &b);
 	}
 	/* pcf_steer takes a DROP's verdict and counter from the entry */
 	if (b.slot >= 0 && (m->slots[b.slot].ctr != b.ctr ||
@@ -620,6 +680,7 @@ void pcf_mem_free(struct pcf_mem *m)
 		return;
 	hmap_fini(&m->flows4);
 	hmap_fini(&m->flows6);
+	free(m->set_nodes);
 	free(m->slots);
 	free(m->counters);
 	free(m);
@@ -655,8 +716,10 @@ int pcf_mem_clone(const struct pcf_table *t, struct pcf_mem **ret_mem,
 	pcf_mem_seed(m, pcf_table_slots(t));
 	pcf_mem_backend(m, &be);
 	err = pcf_table_new(&be, &copy);
-	if (!err)
+	if (!err) {
+		pcf_table_set_bits_init(copy, pcf_table_set_bit_map(t));
 		err = pcf_table_load(copy);
+	}
 	if (err) {
 		pcf_table_free(copy);
 		pcf_mem_free(m);
@@ -727,4 +790,118 @@ void pcf_mem_entries(const struct pcf_mem *m, __u32 *ret4, __u32 *ret6)
 {
 	*ret4 = m->flows4.n;
 	*ret6 = m->flows6.n;
+}
+
+/* ---- named sets: the tries ---- */
+
+static struct mem_set_node *set_node_find(struct pcf_mem *m,
+					  const struct pcf_set_elem *e)
+{
+	size_t i;
+
+	for (i = 0; i < m->nset_nodes; i++)
+		if (m->set_nodes[i].e.family == e->family &&
+		    m->set_nodes[i].e.plen == e->plen &&
+		    !memcmp(m->set_nodes[i].e.addr, e->addr, 16))
+			return &m->set_nodes[i];
+	return NULL;
+}
+
+static int set_node_put(void *ctx, const struct pcf_set_elem *e,
+			const struct pcf_set_val *v)
+{
+	struct pcf_mem *m = ctx;
+	struct mem_set_node *nd;
+	int err = injected(m);
+
+	if (err)
+		return err;
+	nd = set_node_find(m, e);
+	if (!nd) {
+		if (m->nset_nodes >= PCF_SET_TRIE_ENTRIES)
+			return -E2BIG;
+		if (m->nset_nodes == m->set_cap) {
+			size_t cap = m->set_cap ? 2 * m->set_cap : 64;
+			void *p = realloc(m->set_nodes, cap * sizeof(*nd));
+
+			if (!p)
+				return -ENOMEM;
+			m->set_nodes = p;
+			m->set_cap = cap;
+		}
+		nd = &m->set_nodes[m->nset_nodes++];
+		nd->e = *e;
+	}
+	nd->v = *v;
+	observed(m);
+	return 0;
+}
+
+static int set_node_del(void *ctx, const struct pcf_set_elem *e)
+{
+	struct pcf_mem *m = ctx;
+	struct mem_set_node *nd;
+	int err = injected(m);
+
+	if (err)
+		return err;
+	nd = set_node_find(m, e);
+	if (!nd)
+		return -ENOENT;
+	*nd = m->set_nodes[--m->nset_nodes];
+	observed(m);
+	return 0;
+}
+
+static int set_info_write(void *ctx, __u32 idx, const struct pcf_set_info *i)
+{
+	struct pcf_mem *m = ctx;
+
+	if (idx >= PCF_MAX_SETS)
+		return -EINVAL;
+	m->set_info[idx] = *i;
+	return 0;
+}
+
+static const struct pcf_set_ops mem_set_ops = {
+	.node_put = set_node_put,
+	.node_del = set_node_del,
+	.info_write = set_info_write,
+};
+
+const struct pcf_set_ops *pcf_mem_set_ops(void)
+{
+	return &mem_set_ops;
+}
+
+size_t pcf_mem_set_nodes(const struct pcf_mem *m)
+{
+	return m->nset_nodes;
+}
+
+void pcf_mem_set_lookup(const struct pcf_mem *m, __u8 family, const __u8 *addr,
+			__u64 *bits)
+{
+	mem_set_lookup(m, family, addr, bits);
+}
+
+const struct pcf_set_info *pcf_mem_set_infos(const struct pcf_mem *m)
+{
+	return m->set_info;
+}
+
+int pcf_mem_set_each(const struct pcf_mem *m,
+		     int (*cb)(const struct pcf_set_elem *e,
+			       const struct pcf_set_val *v, void *arg),
+		     void *arg)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->nset_nodes; i++) {
+		rc = cb(&m->set_nodes[i].e, &m->set_nodes[i].v, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }

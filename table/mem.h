@@ -10,6 +10,7 @@
 #define PCF_TABLE_MEM_H
 
 #include "table.h"
+#include "sets.h"
 
 struct pcf_mem;
 
@@ -85,5 +86,21 @@ void pcf_mem_count(struct pcf_mem *m, __u32 ctr);
 __u64 pcf_mem_counter(const struct pcf_mem *m, __u32 ctr);
 /* Hash entries held (IPv4 map, IPv6 map). */
 void pcf_mem_entries(const struct pcf_mem *m, __u32 *ret4, __u32 *ret6);
+
+/*
+ * Named sets: the tries pcf_sets4 and pcf_sets6 and the array
+ * pcf_set_info in memory (pcf_sets_new(pcf_mem_set_ops(), m, ...)), and
+ * their longest-prefix lookup as pcf_steer does it.  The same fault
+ * injection and observer as the table's writes.
+ */
+const struct pcf_set_ops *pcf_mem_set_ops(void);
+size_t pcf_mem_set_nodes(const struct pcf_mem *m);
+void pcf_mem_set_lookup(const struct pcf_mem *m, __u8 family, const __u8 *addr,
+			__u64 *bits);
+const struct pcf_set_info *pcf_mem_set_infos(const struct pcf_mem *m);
+int pcf_mem_set_each(const struct pcf_mem *m,
+		     int (*cb)(const struct pcf_set_elem *e,
+			       const struct pcf_set_val *v, void *arg),
+		     void *arg);
 
 #endif /* PCF_TABLE_MEM_H */

@@ -86,6 +86,9 @@ struct pcf_table {
 	__u32 nencap; /* VXLAN (issue 13): rules with encap */
 	__u32 next_id;
 	__u64 changes;
+
+	/* named sets: the bit of each set (index: src_set - 1) */
+	__u8 set_bit[PCF_MAX_SETS];
 };
 
 /* ---- small containers ---- */
@@ -458,6 +461,20 @@ static int rank_cmp(const void *a, const void *b)
 	return x->best_rank < y->best_rank ? -1 : x->best_rank > y->best_rank;
 }
 
+/* Named sets: the bits mask m tests, and the list's flags for them. */
+static void set_bits_of(const struct pcf_table *t, struct pcf_mask *m,
+			__u32 *flags)
+{
+	if (m->mask.src_set) {
+		m->src_bit = t->set_bit[(m->mask.src_set - 1) % PCF_MAX_SETS];
+		*flags |= PCF_MASKS_SRC_SET;
+	}
+	if (m->mask.dst_set) {
+		m->dst_bit = t->set_bit[(m->mask.dst_set - 1) % PCF_MAX_SETS];
+		*flags |= PCF_MASKS_DST_SET;
+	}
+}
+
 /* Write the mask list into a free buffer and make it current. */
 static int publish(struct pcf_table *t)
 {
@@ -473,6 +490,7 @@ static int publish(struct pcf_table *t)
 		tbl.masks[tbl.count].mask = ms->mask;
 		tbl.masks[tbl.count].mask_id = i;
 		tbl.masks[tbl.count].best_rank = ms->best_rank;
+		set_bits_of(t, &tbl.masks[tbl.count], &tbl.flags);
 		tbl.count++;
 	}
 	qsort(tbl.masks, tbl.count, sizeof(tbl.masks[0]), rank_cmp);
@@ -1494,4 +1512,43 @@ void pcf_table_free(struct pcf_table *t)
 	free(t->free_slots.v);
 	free(t->free_ctrs.v);
 	free(t);
+}
+
+/* ---- named sets ---- */
+
+const __u8 *pcf_table_set_bit_map(const struct pcf_table *t)
+{
+	return t->set_bit;
+}
+
+void pcf_table_set_bits_init(struct pcf_table *t, const __u8 *bits)
+{
+	memcpy(t->set_bit, bits, sizeof(t->set_bit));
+}
+
+int pcf_table_set_bits(struct pcf_table *t, const __u8 *bits)
+{
+	int err;
+
+	memcpy(t->set_bit, bits, sizeof(t->set_bit));
+	err = publish(t);
+	if (err)
+		return err;
+	pcf_table_sets_changed(t);
+	return 0;
+}
+
+void pcf_table_sets_changed(struct pcf_table *t)
+{
+	t->ops->gen_bump(t->be.ctx);
+}
+
+__u64 pcf_table_grace_start(struct pcf_table *t)
+{
+	return t->ops->grace_start(t->be.ctx);
+}
+
+int pcf_table_grace_wait(struct pcf_table *t, __u64 ticket)
+{
+	return t->ops->grace_wait(t->be.ctx, ticket);
 }

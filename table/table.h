@@ -203,4 +203,22 @@ void pcf_table_info(const struct pcf_table *t, struct pcf_table_info *ret);
 /* The slots as the data plane sees them (PCF_RULE_SLOTS), read-only. */
 const struct pcf_rule *pcf_table_slots(const struct pcf_table *t);
 
+/*
+ * ---- named sets (pcf_abi.h, "Named sets"; table/sets.h keeps them) ----
+ *
+ * The bit of each set (bits[i] for set index i + 1, PCF_MAX_SETS of
+ * them) goes into every published mask list.  _init: before
+ * pcf_table_load(), nothing published; pcf_table_set_bits: publish a
+ * list with the new bits and move the generation on (one switch, so
+ * every packet sees all old bits or all new ones).
+ */
+void pcf_table_set_bits_init(struct pcf_table *t, const __u8 *bits);
+const __u8 *pcf_table_set_bit_map(const struct pcf_table *t);
+int pcf_table_set_bits(struct pcf_table *t, const __u8 *bits);
+/* A set's content changed: the flow caches forget their results. */
+void pcf_table_sets_changed(struct pcf_table *t);
+/* A grace period of the table's backend: start one, wait for its end. */
+__u64 pcf_table_grace_start(struct pcf_table *t);
+int pcf_table_grace_wait(struct pcf_table *t, __u64 ticket);
+
 #endif /* PCF_TABLE_H */

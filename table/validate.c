@@ -107,6 +107,13 @@ int pcf_match_validate(const struct pcf_key *k, const struct pcf_key *m,
 	else if (is_icmp(k->proto) && m->proto &&
 		 (ntohs(k->sport) > 255 || ntohs(k->dport) > 255))
 		why = "an ICMP type (sport) and code (dport) are 0..255";
+	/* named sets: in the mask 1 + the set, the key the same */
+	else if (m->src_set > PCF_MAX_SETS || m->dst_set > PCF_MAX_SETS ||
+		 k->src_set != m->src_set || k->dst_set != m->dst_set)
+		why = "a set match names a set 1..64 in key and mask alike";
+	else if ((m->src_set && !all_zero(m->src, 16)) ||
+		 (m->dst_set && !all_zero(m->dst, 16)))
+		why = "an address matches a set or a prefix, not both";
 	else
 		why = tun_invalid(k, m);
 	if (ret_why)
@@ -122,7 +129,10 @@ static const char *nat_invalid(const struct pcf_nat *nat,
 {
 	if (nat->family != 4 && nat->family != 6)
 		return "NAT address must be IPv4 or IPv6";
-	if (!m->family || k->family != nat->family)
+	/* a rule on a named set has its set's family (pcfd checks it) */
+	if (!m->family && (m->src_set || m->dst_set))
+		;
+	else if (!m->family || k->family != nat->family)
 		return "NAT address family must match the rule's src or dst";
 	if (nat->port && !ct &&
 	    (!m->proto || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)))

@@ -129,6 +129,8 @@ int pcfctl_parse(int argc, char **argv, struct pcfctl_req *ret, char *err,
 		rc = parse_session(&p, &req);
 	else if (!strcmp(obj, "monitor"))
 		rc = parse_monitor(&p, &req);
+	else if (!strcmp(obj, "set"))
+		rc = pcfctl_parse_set(argc, argv, &req, err, errlen);
 	else if (!strcmp(obj, "stats") || !strcmp(obj, "help"))
 		req.cmd = obj[0] == 's' ? PCFCTL_STATS : PCFCTL_HELP;
 	else
@@ -225,7 +227,7 @@ void pcfctl_usage(FILE *f, enum pcfctl_cmd which)
 		    f,
 		    "Usage: pcfctl [-j] [-p] [-s] [-v] [-n NETNS] [-batch FILE] [-force]\n"
 		    "              [--ctl-port ID] [--ctl-uid UID] OBJECT COMMAND ...\n"
-		    "       OBJECT := flow | session | stats | monitor | help\n"
+		    "       OBJECT := flow | set | session | stats | monitor | help\n"
 		    "  -j JSON output, -p pretty JSON, -s counters in flow show,\n"
 		    "  -v say how many datagrams not from pcfd were skipped,\n"
 		    "  -n NETNS run in /run/netns/NETNS, -batch FILE (- is stdin),\n"
@@ -248,12 +250,17 @@ void pcfctl_usage(FILE *f, enum pcfctl_cmd which)
 	    "       pcfctl flow show [id N]\n"
 	    "       pcfctl flow flush\n"
 	    "       pcfctl flow save > FILE    (pcfctl -batch FILE adds them back)\n"
+	    "       pcfctl set add|del NAME ELEM...   (ELEM: an IPv4 or IPv6 ADDR[/LEN])\n"
+	    "       pcfctl set load NAME FILE   (one ELEM a line, or JSON; atomic)\n"
+	    "       pcfctl set show [NAME]\n"
+	    "       pcfctl set flush|destroy NAME\n"
 	    "       pcfctl session show [MATCH]   (sessions: both tuples, state, timeout)\n"
 	    "       pcfctl session del MATCH\n"
 	    "       pcfctl session flush\n"
 	    "       pcfctl stats\n"
 	    "       pcfctl monitor [flows|sessions|all]\n"
 	    "MATCH := [src PREFIX] [dst PREFIX] [sport PORT] [dport PORT] [proto P]\n"
+	    "         (in a rule, src @SET and dst @SET: the address is in the set)\n"
 	    "         (a session matches when either direction's tuple does)\n"
 	    "PREFIX := ADDR[/LEN] (IPv4 or IPv6); an IPv6 ADDR with a PORT is [ADDR]:PORT\n");
 }

@@ -174,6 +174,8 @@ static int on_event(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 	if (genl->cmd == PCF_CMD_SESSION_NEW ||
 	    genl->cmd == PCF_CMD_SESSION_DEL)
 		return on_session_event(p, genl->cmd, tb);
+	if (genl->cmd >= PCF_CMD_SET_NEW && genl->cmd <= PCF_CMD_SET_LOAD)
+		return pcfctl_set_event(&p->out, genl->cmd, tb);
 
 	what = genl->cmd == PCF_CMD_FLOW_NEW	 ? "added"
 	       : genl->cmd == PCF_CMD_FLOW_DEL	 ? "deleted"
@@ -388,6 +390,16 @@ static int run_req(struct pcfctl *p, const struct pcfctl_req *req)
 		return monitor(p, req->monitor);
 	case PCFCTL_SESSION_SHOW:
 		return session_show(p, req, buf);
+	case PCFCTL_SET_ADD:
+	case PCFCTL_SET_DEL:
+	case PCFCTL_SET_SHOW:
+	case PCFCTL_SET_FLUSH:
+	case PCFCTL_SET_DESTROY:
+	case PCFCTL_SET_LOAD:
+		err = connect_daemon(p);
+		if (!err)
+			err = pcfctl_set_run(&p->client, &p->out, req);
+		return err > 0 ? err : err ? request_failed(p, err) : 0;
 	default:
 		nlh = put_change(req, buf, sizeof(buf), &cb);
 		return nlh ? talk(p, nlh, cb) : 2;

@@ -32,6 +32,13 @@ enum pcfctl_cmd {
 	PCFCTL_SESSION_SHOW, /* all, or those the match takes */
 	PCFCTL_SESSION_DEL,
 	PCFCTL_SESSION_FLUSH,
+	/* named sets (issue 13) */
+	PCFCTL_SET_ADD,
+	PCFCTL_SET_DEL,
+	PCFCTL_SET_SHOW, /* all, or one */
+	PCFCTL_SET_FLUSH,
+	PCFCTL_SET_DESTROY,
+	PCFCTL_SET_LOAD,
 };
 
 /* What pcfctl monitor listens to (groups). */
@@ -44,6 +51,11 @@ struct pcfctl_req {
 	__u32 id;
 	bool has_match;	      /* session show: a match was given */
 	unsigned int monitor; /* PCFCTL_MONITOR_* */
+	/* named sets: the set, its elements as words (checked), a file */
+	const char *set_name;
+	char **set_words;
+	int nset_words;
+	const char *set_file;
 };
 
 /* ---- parse.c ---- */
@@ -152,6 +164,24 @@ int pcfctl_client_skipped(const struct pcfctl_client *c, char *buf, size_t len);
  * 0 or -errno, with c->errmsg set.
  */
 int pcfctl_flow_save(struct pcfctl_client *c, FILE *f);
+
+/*
+ * ---- named sets (tools/sets.c, issue 13) ----
+ *
+ * set add|del|show|flush|destroy|load: parse (argv[0] is "set"), and
+ * run (connected; 0 or -errno with c->errmsg set, or for load a file
+ * that does not read, 1 with the reason printed).
+ */
+struct pcfctl_out;
+int pcfctl_parse_set(int argc, char **argv, struct pcfctl_req *ret, char *err,
+		     size_t errlen);
+int pcfctl_set_run(struct pcfctl_client *c, const struct pcfctl_out *o,
+		   const struct pcfctl_req *req);
+/* Every set as `set add` lines (flow save writes them before the rules). */
+int pcfctl_sets_save(struct pcfctl_client *c, FILE *f);
+/* A set event for monitor (cmd PCF_CMD_SET_*), printed; 0. */
+int pcfctl_set_event(const struct pcfctl_out *o, __u8 cmd,
+		     const struct nlattr *const *tb);
 
 /* ---- print.c ---- */
 

@@ -2,7 +2,8 @@
 /*
  * save.c - pcfctl flow save: the rule table as a batch file, one
  * `flow add` line a rule in id order, every word of the rule written out
- * (prio included), so that -batch recreates the same rules.
+ * (prio included), so that -batch recreates the same rules; before them
+ * the named sets the rules may use, as `set add` lines.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -55,9 +56,12 @@ int pcfctl_flow_save(struct pcfctl_client *c, FILE *f)
 	s.lines = open_memstream(&text, &len);
 	if (!s.lines)
 		return -errno;
-	err = pcfctl_client_talk(
-	    c, pcf_msg_start(buf, PCF_CMD_FLOW_GET, NLM_F_DUMP, 0),
-	    on_saved_rule, &s);
+	/* named sets first (issue 13): the rules name them */
+	err = pcfctl_sets_save(c, s.lines);
+	if (!err)
+		err = pcfctl_client_talk(
+		    c, pcf_msg_start(buf, PCF_CMD_FLOW_GET, NLM_F_DUMP, 0),
+		    on_saved_rule, &s);
 	fclose(s.lines);
 	if (!err)
 		fputs(text, f);

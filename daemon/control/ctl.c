@@ -25,6 +25,7 @@
 #include "ctl_judge.h"
 #include "ctl_out.h"
 #include "ctl_session.h"
+#include "ctl_sets.h"
 #include "log.h"
 #include "ifwatch.h" /* struct pcf_link only: no code of it */
 #include "table.h"
@@ -60,6 +61,8 @@ struct pcf_ctl {
 	char sev[PCF_GENL_MSG_MAX];
 	size_t sev_len;
 	__u64 sessions_deleted;
+	/* named sets (issue 13) */
+	struct pcf_ctl_sets sets;
 };
 
 #define CTL_UNJUDGED 1
@@ -335,6 +338,37 @@ static int check_mirror(struct pcf_ctl *ctl, const struct pcf_rule *r,
 	    pcf_ctl_mirror_refusal(ifindex, why->buf, sizeof(why->buf)));
 }
 
+/*
+ * A rule on a named set that NATs (its own match has no family): the NAT
+ * address must be of the set's family while the set holds addresses.  (A
+ * packet of another family never matches; one the set took after being
+ * emptied and refilled otherwise is dropped by the worker as nat_family.)
+ */
+static int check_set_family(struct pcf_ctl *ctl, const struct pcf_rule *r,
+			    struct pcf_ctl_refusal *why)
+{
+	const struct pcf_action *a = &r->action;
+	const __u8 idx[2] = { r->mask.src_set, r->mask.dst_set };
+	struct pcf_set_info info;
+	unsigned int i;
+	__u8 nat = 0;
+
+	if (a->flags & PCF_ACT_SNAT)
+		nat = a->snat.family;
+	else if (a->flags & PCF_ACT_DNAT)
+		nat = a->dnat.family;
+	for (i = 0; nat && !r->mask.family && i < 2; i++) {
+		if (!idx[i] || !pcf_sets_info(ctl->sets.sets, idx[i], &info) ||
+		    !info.family || info.family == nat)
+			continue;
+		snprintf(why->buf, sizeof(why->buf),
+			 "%s @%s holds IPv%u addresses: NAT to an IPv%u address never applies to its packets",
+			 i ? "dst" : "src", info.name, info.family, nat);
+		return refuse(why, -EINVAL, PCF_CTL_PART_ACTION, why->buf);
+	}
+	return 0;
+}
+
 /* Which part of spec pcf_rule_validate refused. */
 static enum pcf_ctl_part invalid_part(const struct pcf_rule *spec)
 {
@@ -357,6 +391,8 @@ int pcf_ctl_flow_add(struct pcf_ctl *ctl, const struct pcf_rule *spec,
 	if (err)
 		return refuse(why, err, invalid_part(spec), invalid);
 	err = check_mirror(ctl, spec, why);
+	if (!err)
+		err = check_set_family(ctl, spec, why);
 	if (err)
 		return err;
 	err = pcf_table_add(ctl->table, spec, flags, &id);
@@ -512,6 +548,27 @@ full:
 static size_t dump_sessions_part(struct ctl_peer *peer, void *buf, size_t size,
 				 struct pcf_ctl *ctl);
 
+/* Named sets (issue 13): the next part of a set show, DONE at its end. */
+static size_t dump_sets_part(struct ctl_peer *peer, void *buf, size_t size,
+			     struct pcf_ctl *ctl)
+{
+	struct ctl_dump *dump = &peer->dump;
+	struct nlmsghdr *done;
+	size_t len;
+
+	len = ctl_sets_part(&ctl->sets, &dump->set_cursor, buf, size,
+			    NLM_F_MULTI, dump->req.nlmsg_seq);
+	if (!dump->set_cursor.done || size - len < NLMSG_HDRLEN + sizeof(int))
+		return len;
+	done = mnl_nlmsg_put_header((char *)buf + len);
+	done->nlmsg_type = NLMSG_DONE;
+	done->nlmsg_flags = NLM_F_MULTI;
+	done->nlmsg_seq = dump->req.nlmsg_seq;
+	*(int *)mnl_nlmsg_put_extra_header(done, sizeof(int)) = 0;
+	dump->active = false;
+	return len + done->nlmsg_len;
+}
+
 static size_t dump_part(struct ctl_peer *peer, void *buf, size_t size,
 			struct pcf_ctl *ctl)
 {
@@ -526,6 +583,8 @@ static size_t dump_part(struct ctl_peer *peer, void *buf, size_t size,
 
 	if (dump->sessions)
 		return dump_sessions_part(peer, buf, size, ctl);
+	if (dump->sets)
+		return dump_sets_part(peer, buf, size, ctl);
 	if (pcf_table_foreach(d.ctl->table, dump->next_id, dump_one, &d)) {
 		dump->next_id = d.next_id;
 		if (d.pos != (char *)buf)
@@ -599,6 +658,35 @@ static int dump_flows(struct ctl_req *req)
 	return 0;
 }
 
+/* set show: the sets, or one, as a dump (struct ctl_sets_cursor). */
+static int dump_sets(struct ctl_req *req, int one)
+{
+	struct pcf_ctl *ctl = req->ctl;
+	struct ctl_peer *p = ctl_out_peer(&ctl->out, req->port);
+	__u64 now = now_ns();
+
+	if (p && p->dump.active)
+		return say(
+		    req, -EBUSY,
+		    "a dump to this socket is still being sent: read it first");
+	reply_flush(ctl, req->port);
+	p = ctl_out_claim(&ctl->out, req->port, ctl->uid, now);
+	if (!p) {
+		snprintf(
+		    ctl->msg, sizeof(ctl->msg),
+		    "too many answers to uid %u wait for their readers: read them, or try again later",
+		    ctl->uid);
+		return say(req, -EBUSY, ctl->msg);
+	}
+	p->dump =
+	    (struct ctl_dump){ .active = true,
+			       .req = *req->nlh,
+			       .sets = true,
+			       .set_cursor = { .idx = one, .one = one > 0 } };
+	ctl_out_step(&ctl->out, p, now);
+	return 0;
+}
+
 static int do_flow_get(struct ctl_req *req)
 {
 	struct pcf_ctl *ctl = req->ctl;
@@ -630,6 +718,246 @@ static int do_flow_flush(struct ctl_req *req)
 		return say(req, err, "flushing the rule table failed");
 	pr_debug("ctl: rules flushed\n");
 	announce(req->ctl, PCF_CMD_FLOW_FLUSH, NULL);
+	return 0;
+}
+
+/* ---- named sets (issue 13) ---- */
+
+/* The request's set nest into tb, its name checked; the set's index or
+ * -ENOENT in *ret_idx. */
+static int set_request(struct ctl_req *req, const struct nlattr **tb,
+		       const char **ret_name, int *ret_idx)
+{
+	int err = pcf_attr_parse_nested(req->tb[PCF_A_SET], &pcf_set_set, tb,
+					&req->ext);
+
+	if (err)
+		return err;
+	if (!tb[PCF_A_SET_NAME]) {
+		req->ext.miss_type = PCF_A_SET_NAME;
+		return say(req, -EINVAL, "a set command needs the set's name");
+	}
+	*ret_name = mnl_attr_get_str(tb[PCF_A_SET_NAME]);
+	*ret_idx = pcf_sets_find(req->ctl->sets.sets, *ret_name);
+	return 0;
+}
+
+static int set_missing(struct ctl_req *req, const char *name)
+{
+	snprintf(req->ctl->msg, sizeof(req->ctl->msg), "no set %s", name);
+	return say(req, -ENOENT, req->ctl->msg);
+}
+
+static int set_refused(struct ctl_req *req, int err,
+		       const struct pcf_sets_err *why)
+{
+	snprintf(req->ctl->msg, sizeof(req->ctl->msg), "%s",
+		 why->msg[0] ? why->msg : strerror(-err));
+	return say(req, err, req->ctl->msg);
+}
+
+/* Tell the events group what the set is now (gone: count 0, no family). */
+static void announce_set(struct pcf_ctl *ctl, __u8 cmd, const char *name,
+			 int idx)
+{
+	struct nlmsghdr *nlh = pcf_msg_start(ctl->ev, cmd, 0, 0);
+	struct pcf_set_info in = {};
+	struct nlattr *nest;
+
+	pcf_sets_info(ctl->sets.sets, idx, &in);
+	nest = mnl_attr_nest_start_check(nlh, sizeof(ctl->ev), PCF_A_SET);
+	if (!nest ||
+	    !mnl_attr_put_strz_check(nlh, sizeof(ctl->ev), PCF_A_SET_NAME,
+				     name) ||
+	    !mnl_attr_put_u32_check(nlh, sizeof(ctl->ev), PCF_A_SET_FAMILY,
+				    in.family) ||
+	    !mnl_attr_put_u32_check(nlh, sizeof(ctl->ev), PCF_A_SET_COUNT,
+				    in.count))
+		return;
+	mnl_attr_nest_end(nlh, nest);
+	ctl_event(ctl, nlh);
+}
+
+/* The sets' contents changed: bits for new sets, flow caches forget. */
+static void sets_changed(struct pcf_ctl *ctl)
+{
+	pcf_table_set_bits_init(ctl->table, pcf_sets_bits(ctl->sets.sets));
+	pcf_table_sets_changed(ctl->table);
+}
+
+/* set-new and set-del: elements in or out of a set (add makes it). */
+static int set_elems(struct ctl_req *req, __u8 cmd)
+{
+	const struct nlattr *tb[PCF_A_SET_MAX + 1];
+	const struct pcf_set_elem *e;
+	struct pcf_sets_err why = {};
+	const char *name;
+	int idx, err;
+	size_t n;
+
+	err = set_request(req, tb, &name, &idx);
+	if (err)
+		return err;
+	e = ctl_sets_elems(tb[PCF_A_SET_ELEMS], &n);
+	if (cmd == PCF_CMD_SET_NEW) {
+		err = pcf_sets_add(req->ctl->sets.sets, name, e, n, &idx, &why);
+	} else if (idx < 0) {
+		return set_missing(req, name);
+	} else if (!n) {
+		req->ext.miss_type = PCF_A_SET_ELEMS;
+		return say(req, -EINVAL,
+			   "set-del needs the elements to delete");
+	} else {
+		err = pcf_sets_del(req->ctl->sets.sets, name, e, n, &why);
+	}
+	sets_changed(req->ctl);
+	if (err)
+		return set_refused(req, err, &why);
+	announce_set(req->ctl, cmd, name, idx);
+	return 0;
+}
+
+static int do_set_new(struct ctl_req *req)
+{
+	return set_elems(req, PCF_CMD_SET_NEW);
+}
+
+static int do_set_del(struct ctl_req *req)
+{
+	return set_elems(req, PCF_CMD_SET_DEL);
+}
+
+static int do_set_get(struct ctl_req *req)
+{
+	const struct nlattr *tb[PCF_A_SET_MAX + 1];
+	const char *name;
+	int idx = 0, err;
+
+	if (req->tb[PCF_A_SET]) {
+		err = set_request(req, tb, &name, &idx);
+		if (err)
+			return err;
+		if (idx < 0)
+			return set_missing(req, name);
+	}
+	return dump_sets(req, idx);
+}
+
+static int do_set_flush(struct ctl_req *req)
+{
+	const struct nlattr *tb[PCF_A_SET_MAX + 1];
+	const char *name;
+	int idx, err;
+
+	err = set_request(req, tb, &name, &idx);
+	if (err)
+		return err;
+	if (idx < 0)
+		return set_missing(req, name);
+	err = pcf_sets_flush(req->ctl->sets.sets, idx);
+	sets_changed(req->ctl);
+	if (err)
+		return say(req, err,
+			   "emptying the set in the pinned maps failed");
+	announce_set(req->ctl, PCF_CMD_SET_FLUSH, name, idx);
+	return 0;
+}
+
+static int do_set_destroy(struct ctl_req *req)
+{
+	const struct nlattr *tb[PCF_A_SET_MAX + 1];
+	struct pcf_ctl *ctl = req->ctl;
+	const char *name;
+	char ids[96];
+	unsigned int n;
+	int idx, err;
+
+	err = set_request(req, tb, &name, &idx);
+	if (err)
+		return err;
+	if (idx < 0)
+		return set_missing(req, name);
+	n = ctl_sets_users(&ctl->sets, idx, ids, sizeof(ids));
+	if (n) {
+		snprintf(ctl->msg, sizeof(ctl->msg),
+			 "set %s is used by %u rule%s (%s): delete %s first",
+			 name, n, n == 1 ? "" : "s", ids,
+			 n == 1 ? "it" : "them");
+		return say(req, -EBUSY, ctl->msg);
+	}
+	if (ctl->sets.load_idx == idx)
+		ctl->sets.load_port = 0;
+	err = pcf_sets_destroy(ctl->sets.sets, idx);
+	sets_changed(ctl);
+	if (err)
+		return say(req, err,
+			   "removing the set from the pinned maps failed");
+	announce_set(ctl, PCF_CMD_SET_DESTROY, name, idx);
+	return 0;
+}
+
+/*
+ * A load in parts: BEGIN starts one (dropping an unfinished one), the
+ * parts must come from the same socket, COMMIT switches.  Until the
+ * switch the set answers with its old content; a refused part drops the
+ * load whole.
+ */
+static int do_set_load(struct ctl_req *req)
+{
+	const struct nlattr *tb[PCF_A_SET_MAX + 1];
+	struct pcf_ctl_sets *cs = &req->ctl->sets;
+	const struct pcf_set_elem *e;
+	struct pcf_sets_err why = {};
+	const char *name;
+	__u32 flags;
+	int idx, err;
+	size_t n;
+
+	err = set_request(req, tb, &name, &idx);
+	if (err)
+		return err;
+	flags = tb[PCF_A_SET_LOAD] ? mnl_attr_get_u32(tb[PCF_A_SET_LOAD]) : 0;
+	if (flags & PCF_SET_LOAD_BEGIN) {
+		if (cs->load_port && cs->load_idx > 0)
+			pcf_sets_load_abort(cs->sets, cs->load_idx);
+		cs->load_port = 0;
+		cs->load_made = idx < 0;
+		err = pcf_sets_load_begin(cs->sets, name, &idx, &why);
+		sets_changed(req->ctl);
+		if (err)
+			return set_refused(req, err, &why);
+		cs->load_idx = idx;
+		cs->load_port = req->port;
+		/* the elements to come, if said: room made at once */
+		if (tb[PCF_A_SET_COUNT] &&
+		    pcf_sets_reserve(cs->sets,
+				     mnl_attr_get_u32(tb[PCF_A_SET_COUNT])))
+			pr_debug("ctl: no room made for set %s's load\n", name);
+	} else if (!cs->load_port || cs->load_port != req->port ||
+		   cs->load_idx != idx || !pcf_sets_loading(cs->sets, idx)) {
+		snprintf(
+		    req->ctl->msg, sizeof(req->ctl->msg),
+		    "no load of set %s under way from this socket (its first part has load 1)",
+		    name);
+		return say(req, -ENOENT, req->ctl->msg);
+	}
+	e = ctl_sets_elems(tb[PCF_A_SET_ELEMS], &n);
+	err = pcf_sets_load_add(cs->sets, idx, e, n, &why);
+	if (!err && (flags & PCF_SET_LOAD_COMMIT)) {
+		cs->load_port = 0;
+		err = ctl_sets_commit(cs, idx, &why);
+		sets_changed(req->ctl);
+		if (!err)
+			announce_set(req->ctl, PCF_CMD_SET_LOAD, name, idx);
+	}
+	if (err) {
+		pcf_sets_load_abort(cs->sets, idx);
+		/* a set the load made goes again, unless named meanwhile */
+		if (cs->load_made && !ctl_sets_users(cs, idx, NULL, 0))
+			pcf_sets_destroy(cs->sets, idx);
+		cs->load_port = 0;
+		return set_refused(req, err, &why);
+	}
 	return 0;
 }
 
@@ -1210,6 +1538,12 @@ static const ctl_handler handlers[PCF_CMD_MAX + 1] = {
 	[PCF_CMD_SESSION_DEL] = do_session_del,
 	[PCF_CMD_SESSION_FLUSH] = do_session_flush,
 	[PCF_CMD_SESSION_NEW] = do_session_new,
+	[PCF_CMD_SET_NEW] = do_set_new,
+	[PCF_CMD_SET_DEL] = do_set_del,
+	[PCF_CMD_SET_GET] = do_set_get,
+	[PCF_CMD_SET_FLUSH] = do_set_flush,
+	[PCF_CMD_SET_DESTROY] = do_set_destroy,
+	[PCF_CMD_SET_LOAD] = do_set_load,
 };
 
 /*
@@ -1251,7 +1585,9 @@ static int dispatch(struct ctl_req *req, const struct ucred *cred, size_t len)
 		    req->ctl->msg, sizeof(req->ctl->msg),
 		    "%s changes the %s: it needs root or CAP_NET_ADMIN (%s)",
 		    op->name,
-		    strncmp(op->name, "session", 7) ? "rules" : "sessions",
+		    !strncmp(op->name, "session", 7) ? "sessions"
+		    : !strncmp(op->name, "set-", 4)  ? "sets"
+						     : "rules",
 		    req->ctl->why);
 		return say(req, -EPERM, req->ctl->msg);
 	}
@@ -1441,6 +1777,10 @@ int pcf_ctl_new(struct pcf_table *table, struct pcf_dp *dp,
 	ctl->send = send;
 	ctl->send_ctx = ctx;
 	ctl_out_init(&ctl->out, out_send, dump_refill, ctl, false);
+	if (ctl_sets_init(&ctl->sets, table, dp)) {
+		free(ctl);
+		return -ENOMEM;
+	}
 	pcf_judge_init(&ctl->judge);
 	if (ctl->judge.err)
 		pr_warn(
@@ -1499,6 +1839,7 @@ void pcf_ctl_close(struct pcf_ctl *ctl)
 {
 	if (!ctl)
 		return;
+	ctl_sets_fini(&ctl->sets);
 	ctl_out_free(&ctl->out);
 	if (ctl->epfd >= 0)
 		close(ctl->epfd);

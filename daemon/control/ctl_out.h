@@ -28,6 +28,7 @@
 #include <linux/types.h>
 
 #include "pcf_genl.h" /* PCF_GENL_MSG_MAX */
+#include "ctl_sets.h" /* struct ctl_sets_cursor */
 
 #define CTL_OUT_PEERS	     64
 #define CTL_OUT_PER_UID	     4
@@ -55,6 +56,9 @@ struct ctl_dump {
 	bool ct_started, ct_done;
 	bool has_match;
 	struct pcf_rule match;
+	/* named sets (issue 13): set show, where it is */
+	bool sets;
+	struct ctl_sets_cursor set_cursor;
 };
 
 /* A client with output waiting (port 0: a free slot). */

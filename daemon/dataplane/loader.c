@@ -274,6 +274,21 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 	return pcf_dp_open_opts(pin_dir, NULL, ret_dp);
 }
 
+/* Named sets (issue 13): their maps, and what an earlier pcfd left. */
+static int open_sets(struct pcf_dp *dp)
+{
+	struct pcf_set_maps *m = &dp->set_maps;
+	int err;
+
+	m->v4_fd = bpf_map__fd(dp->skel->maps.pcf_sets4);
+	m->v6_fd = bpf_map__fd(dp->skel->maps.pcf_sets6);
+	m->info_fd = bpf_map__fd(dp->skel->maps.pcf_set_info);
+	err = pcf_sets_new(pcf_set_maps_ops(), m, &dp->sets);
+	if (!err && dp->adopted)
+		err = pcf_set_maps_adopt(m, dp->sets);
+	return err;
+}
+
 int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 		     struct pcf_dp **ret_dp)
 {
@@ -350,12 +365,17 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 		    dp->ct.sessions, dp->ncpus);
 	if (!err)
 		err = adopt_wctr(dp);
+	if (!err)
+		err = open_sets(dp);
 	if (err)
 		goto fail;
 	pcf_rule_maps_backend(&dp->maps, &be);
 	err = pcf_table_new(&be, &dp->table);
-	if (!err)
+	if (!err) {
+		/* the sets' bits before the first mask list is published */
+		pcf_table_set_bits_init(dp->table, pcf_sets_bits(dp->sets));
 		err = pcf_table_load(dp->table);
+	}
 	if (err)
 		goto fail;
 
@@ -371,6 +391,7 @@ void pcf_dp_close(struct pcf_dp *dp)
 	if (!dp)
 		return;
 	pcf_table_free(dp->table);
+	pcf_sets_free(dp->sets);
 	pcf_ct_maps_close(&dp->ct);
 	pcf_grace_free(dp->maps.grace);
 	if (dp->maps.slots)
@@ -384,6 +405,11 @@ void pcf_dp_close(struct pcf_dp *dp)
 	pcf_return__destroy(dp->ret_skel);
 	pcf_steer__destroy(dp->skel);
 	free(dp);
+}
+
+struct pcf_sets *pcf_dp_sets(struct pcf_dp *dp)
+{
+	return dp->sets;
 }
 
 struct pcf_ct_maps *pcf_dp_ct(struct pcf_dp *dp)

@@ -18,6 +18,7 @@
 #include "pcf_abi.h"
 #include "ct_maps.h"
 #include "rule_maps.h"
+#include "set_maps.h"
 
 #define PCF_PIN_DIR_DEFAULT "/sys/fs/bpf/pcf"
 /* the longest pin directory: room is left for "/link_IFNAME" and the like */
@@ -48,6 +49,9 @@ struct pcf_dp {
 	volatile __u64 *heartbeats;
 	size_t heartbeats_len;
 	struct pcf_ct_maps ct; /* the session table */
+	/* named sets (issue 13) */
+	struct pcf_set_maps set_maps;
+	struct pcf_sets *sets;
 };
 
 /* What pcf_dp_open_opts makes of maps not pinned yet. */
@@ -69,6 +73,8 @@ int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp);
 int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *opts,
 		     struct pcf_dp **ret_dp);
 void pcf_dp_close(struct pcf_dp *dp);
+/* The named sets (table/sets.h), their bits in pcf_dp_table's lists. */
+struct pcf_sets *pcf_dp_sets(struct pcf_dp *dp);
 /* The session table (ct_maps.h). */
 struct pcf_ct_maps *pcf_dp_ct(struct pcf_dp *dp);
 

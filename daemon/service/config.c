@@ -458,8 +458,22 @@ static int rules_line(struct pcf_rules_file *rf, int *cap, char *line,
 	if (r == -ENOENT) {
 		set_err(
 		    err, errlen,
-		    "%s:%d: a rules file holds only flow add, replace, del and flush commands",
-		    path, lineno);
+		    "%s:%d: a rules file holds only flow add, replace, del and flush commands%s",
+		    path, lineno,
+		    strcmp(words[0], "set")
+			? ""
+			: " (named sets: load them with pcfctl set, they are pinned)");
+		return -EINVAL;
+	}
+	/*
+	 * Named sets are pcfd's own, pinned and adopted, and do not exist
+	 * yet when the file is read: a rule naming one goes through pcfctl.
+	 */
+	if (!r && (change.rule.mask.src_set || change.rule.mask.dst_set)) {
+		set_err(
+		    err, errlen,
+		    "%s:%d: %s: a rules file names no set (pcfctl set load, then pcfctl flow add ... @NAME: both are pinned)",
+		    path, lineno, join_words(words, n, text, sizeof(text)));
 		return -EINVAL;
 	}
 	if (r) {

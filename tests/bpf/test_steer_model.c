@@ -5,7 +5,9 @@
  * test-run: random rules added, replaced and deleted through the table
  * on the pinned maps, random packets built as frames, and the rule the
  * program picks (the id in the metadata it writes for a REDIRECT) must be
- * the one the linear reference picks, or none.
+ * the one the linear reference picks, or none.  Rules match on named
+ * sets too (rule_gen.h's, in the pinned tries): one trie lookup per
+ * address in the real program must agree with the reference.
  */
 #include "steer_env.h"
 #include "../unit/rule_gen.h"
@@ -179,7 +181,7 @@ static void change(struct gen *g)
 
 static void test_model_sample(void **state)
 {
-	unsigned int op, p, cases = 0, hits = 0;
+	unsigned int op, p, cases = 0, hits = 0, set_hits = 0;
 	struct gen g;
 	struct pcf_key k, in;
 	unsigned int encap = 0;
@@ -190,6 +192,8 @@ static void test_model_sample(void **state)
 	gen_seed(&g, 20261202);
 	register_lo();
 	nlive = 0;
+	assert_int_equal(
+	    gen_sets_load(&g, pcf_dp_sets(env.dp), pcf_dp_table(env.dp)), 0);
 	for (op = 0; op < OPS; op++) {
 		change(&g);
 		for (p = 0; p < PACKETS; p++) {
@@ -220,12 +224,16 @@ static void test_model_sample(void **state)
 				    want, vxlan ? "a VXLAN frame" : "plain");
 			cases++;
 			hits += want != 0;
+			set_hits += w >= 0 && (live[w].mask.src_set ||
+					       live[w].mask.dst_set);
 		}
 	}
 	printf("model sample: %u changes, %u packets through pcf_steer (%u "
-	       "VXLAN frames), %u of them matched a rule\n",
-	       OPS, cases, encap, hits);
+	       "VXLAN frames), %u of them matched a rule, %u a rule on a "
+	       "named set\n",
+	       OPS, cases, encap, hits, set_hits);
 	assert_true(hits > cases / 4 && hits < cases);
+	assert_true(set_hits > 0);
 }
 
 int main(void)

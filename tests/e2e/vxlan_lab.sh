@@ -17,6 +17,11 @@
 #    (xdp reason no_neigh) and pcfd has the kernel resolve it; no route
 #    to the appliance's prefix is needed (egress dev, not the FIB);
 #  - the same for IPv6 inner packets (dnat 2001:db8:2::1);
+#  - design 001's rule itself: the sample allowlist (tests/data, the
+#    shape of ../shared/samples) loaded with `set load allow`, then
+#    encap vxlan src @allow action redirect decap dnat 198.18.2.1
+#    df-clear egress dev p<ID>a: an allowed inner source arrives (DF
+#    cleared, checksums valid), one not in the list is dropped;
 #  - inner packets from another prefix: the default verdict (drop),
 #    counted as misses, nothing reaches the appliance;
 #  - a cut VXLAN frame: the default verdict, reason encap_malformed;
@@ -50,13 +55,15 @@ in_ns "$snd" $UDP txcsum-off $VX || fail "tx checksum offload stays on"
 ip -n "$snd" addr add 198.18.100.1/24 dev $VX
 ip -n "$snd" addr add 198.18.101.1/24 dev $VX
 ip -n "$snd" addr add 2001:db8:100::1/64 dev $VX nodad
+ip -n "$snd" addr add 198.18.8.137/32 dev $VX # in the sample allowlist
 # the mirrored flows' original destinations, over the tunnel
 ip -n "$snd" route add 198.18.50.0/24 dev $VX src 198.18.100.1
 ip -n "$snd" route add 198.18.51.0/24 dev $VX src 198.18.101.1
 ip -n "$snd" route add 198.18.52.0/24 dev $VX src 198.18.100.1
 ip -n "$snd" route add 2001:db8:50::/64 dev $VX src 2001:db8:100::1
+ip -n "$snd" route add 198.18.53.0/24 dev $VX src 198.18.8.137
 U_MAC=$(ip -n "$gw" -br link show $IF_U | awk '{print $3}')
-for a in 198.18.50.1 198.18.51.1 2001:db8:50::1; do
+for a in 198.18.50.1 198.18.51.1 198.18.53.1 2001:db8:50::1; do
 	ip -n "$snd" neigh replace $a lladdr $GW_VX_MAC dev $VX nud permanent
 done
 # 198.18.52.1: gw's underlay itself (pass decap hands it the inner frame)
@@ -184,6 +191,33 @@ done
 capture "$app" $IF_B "udp and dst port 5001 and dst host 2001:db8:2::1" "$TMP/cap6"
 through "$app" 2001:db8:2::1 2001:db8:50::1 5001 20 "$TMP/recv6"
 [ "$(grep -c "udp sum ok" "$TMP/cap6")" = 20 ] || fail "IPv6 checksums: $(cat "$TMP/cap6")"
+
+log "design 001's rule: inner sources on the sample allowlist (a named set)"
+ctl set load allow "$top/tests/data/ip_allowlist.json" || fail "set load"
+ctl flow add encap vxlan src @allow proto udp dport 5003 \
+	action redirect decap dnat 198.18.2.1 df-clear egress dev $IF_A ||
+	fail "flow add (allowlist)"
+id=$(ctl -j flow show | python3 -c "
+import json,sys
+print([r['id'] for r in json.load(sys.stdin) if r['match'].get('src') == '@allow'][0])")
+capture "$app" $IF_B "udp and dst port 5003 and dst host 198.18.2.1" "$TMP/capset"
+through "$app" 198.18.2.1 198.18.53.1 5003 20 "$TMP/recvset"
+grep -v listening "$TMP/recvset" | awk '{print $1}' | sort -u | grep -qx 198.18.8.137 ||
+	fail "source at the appliance: $(cat "$TMP/recvset")"
+[ "$(grep -c "udp sum ok" "$TMP/capset")" = 20 ] || fail "checksums: $(cat "$TMP/capset")"
+grep -q "DF" "$TMP/capset" && fail "DF still set: $(cat "$TMP/capset")"
+read -r xdp_n _ <<<"$(rule_pkts "$id")"
+[ "$xdp_n" = 20 ] || fail_stats "the allowlist rule counted $xdp_n of 20"
+# 198.18.101.1 is not on the list: the default verdict
+miss=$(xdp miss)
+in_ns "$app" $UDP recv 198.18.2.1 5003 1 >"$TMP/recv_notlisted" &
+r=$!
+track $r
+send 198.18.51.1 5003 10
+wait_for 10 test $(( $(xdp miss) - miss )) -ge 10 || fail_stats "misses: $miss -> $(xdp miss)"
+wait "$r"
+[ "$(grep -vc listening "$TMP/recv_notlisted")" = 0 ] ||
+	fail "a source not on the list arrived: $(cat "$TMP/recv_notlisted")"
 
 log "another inner source: the default verdict (drop), counted as misses"
 miss=$(xdp miss)

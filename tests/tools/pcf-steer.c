@@ -10,11 +10,12 @@
  *   pcf-steer [--pin-dir DIR] add MATCH... action pass|drop|redirect
  *             [ttl-delta N] [df-clear]
  *   pcf-steer [--pin-dir DIR] del ID
+ *   pcf-steer [--pin-dir DIR] set-load NAME FILE
  *   pcf-steer [--pin-dir DIR] default pass|drop
  *   pcf-steer [--pin-dir DIR] stats
  *   pcf-steer [--pin-dir DIR] unpin
  *
- * MATCH: src PREFIX, dst PREFIX, sport N, dport N,
+ * MATCH: src PREFIX|@SET, dst PREFIX|@SET, sport N, dport N,
  *        proto udp|tcp|icmp|icmpv6|NUM, prio N
  * (the words of pcfctl flow add: genl/rule_text.h reads them)
  */
@@ -26,6 +27,7 @@
 #include "loader.h"
 #include "pcf_genl.h"
 #include "rule_text.h"
+#include "sets.h"
 #include "table.h"
 
 static const char *prog = "pcf-steer";
@@ -40,6 +42,7 @@ static int usage(void)
 		"      [proto udp|tcp|icmp|icmpv6|NUM] [prio N]\n"
 		"      action pass|drop|redirect [ttl-delta N] [df-clear]\n"
 		"  del ID\n"
+		"  set-load NAME FILE   (a named set, as pcfctl set load)\n"
 		"  default pass|drop\n"
 		"  stats\n"
 		"  unpin\n",
@@ -205,6 +208,54 @@ static int cmd_unpin(struct pcf_dp *dp, int argc, char **argv)
 	return 0;
 }
 
+/* set-load NAME FILE: a named set's content, switched as pcfd does. */
+static int cmd_set_load(struct pcf_dp *dp, int argc, char **argv)
+{
+	struct pcf_set_elem *e = NULL;
+	struct pcf_sets_err why = {};
+	char where[512], *text = NULL;
+	size_t n = 0, len = 0;
+	int idx, err;
+	FILE *f;
+
+	if (argc != 2)
+		return usage();
+	f = fopen(argv[1], "r");
+	if (!f || fseek(f, 0, SEEK_END) || (long)(len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) || !(text = malloc(len + 1)) ||
+	    fread(text, 1, len, f) != len) {
+		fprintf(stderr, "%s: %s: cannot read it\n", prog, argv[1]);
+		if (f)
+			fclose(f);
+		free(text);
+		return 1;
+	}
+	fclose(f);
+	err = pcf_set_file_parse(argv[1], text, len, &e, &n, where,
+				 sizeof(where));
+	free(text);
+	if (err) {
+		fprintf(stderr, "%s: %s\n", prog, where);
+		return 1;
+	}
+	err = pcf_sets_load_begin(pcf_dp_sets(dp), argv[0], &idx, &why);
+	if (!err)
+		err = pcf_sets_reserve(pcf_dp_sets(dp), n);
+	if (!err)
+		err = pcf_sets_load_add(pcf_dp_sets(dp), idx, e, n, &why);
+	if (!err)
+		err = pcf_sets_load_switch(pcf_dp_sets(dp), pcf_dp_table(dp),
+					   idx, &why);
+	free(e);
+	if (err) {
+		fprintf(stderr, "%s: set-load %s: %s\n", prog, argv[0],
+			why.msg[0] ? why.msg : strerror(-err));
+		return 1;
+	}
+	printf("%s %zu\n", argv[0], n);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct pcf_dp *dp, int argc, char **argv);
@@ -212,11 +263,12 @@ static const struct {
 	{ "attach", cmd_attach },   { "detach", cmd_detach },
 	{ "add", cmd_add },	    { "del", cmd_del },
 	{ "default", cmd_default }, { "stats", cmd_stats },
-	{ "unpin", cmd_unpin },
+	{ "unpin", cmd_unpin },	    { "set-load", cmd_set_load },
 };
 
 int main(int argc, char **argv)
 {
+	struct pcf_set_resolver resolver;
 	const char *pin_dir = NULL;
 	struct pcf_dp *dp;
 	unsigned int i;
@@ -245,6 +297,9 @@ int main(int argc, char **argv)
 			    : "");
 		return 1;
 	}
+	/* rules name the sets pinned with them */
+	pcf_sets_resolver(pcf_dp_sets(dp), &resolver);
+	pcf_set_resolver_use(&resolver);
 	ret = commands[i].fn(dp, argc - 1, argv + 1);
 	pcf_dp_close(dp);
 	return ret;

@@ -14,16 +14,21 @@
 #define PCF_TEST_RULE_GEN_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "pcf_abi.h"
+#include "sets.h"
+#include "table.h"
 
 #define GEN_IFINDEX0 1 /* ingress interfaces GEN_IFINDEX0 .. + 2 */
 
 struct gen {
 	__u64 s;
+	/* rules may match on the sets of gen_sets_load (named sets) */
+	bool sets;
 };
 
 static inline __u64 gen_next(struct gen *g)
@@ -48,6 +53,7 @@ static inline bool gen_chance(struct gen *g, unsigned int percent)
 static inline void gen_seed(struct gen *g, __u64 seed)
 {
 	g->s = seed ? seed : 0x9e3779b97f4a7c15ULL;
+	g->sets = false;
 }
 
 /* Address i of the family's pool (8 of them, sharing long prefixes). */
@@ -91,6 +97,82 @@ static inline void gen_prefix_mask(__u8 *mask, unsigned int len,
 		else
 			mask[i] = (__u8)(0xff00 >> plen);
 		plen = plen >= 8 ? plen - 8 : 0;
+	}
+}
+
+/*
+ * Named sets (issue 13): GEN_NSETS sets of fixed content, of pool
+ * addresses and prefixes covering them (overlapping within and across
+ * sets; set 3 IPv6), and the linear reference of membership.
+ */
+#define GEN_NSETS 3
+
+static const struct {
+	unsigned int set, family, pool, plen;
+} gen_set_elems[] = {
+	{ 1, 4, 0, 32 }, { 1, 4, 3, 17 },  { 1, 4, 7, 32 }, { 1, 4, 2, 23 },
+	{ 2, 4, 0, 24 }, { 2, 4, 0, 32 },  { 2, 4, 5, 16 }, { 2, 4, 6, 25 },
+	{ 3, 6, 0, 64 }, { 3, 6, 3, 128 }, { 3, 6, 6, 32 }, { 3, 6, 4, 72 },
+};
+
+#define GEN_NSET_ELEMS (sizeof(gen_set_elems) / sizeof(gen_set_elems[0]))
+
+/* Element i of the sets: its set, family, address (masked) and length. */
+static inline unsigned int gen_set_elem(unsigned int i, __u8 *addr,
+					__u8 *family, __u8 *plen)
+{
+	__u8 mask[16] = {};
+	unsigned int b, alen = gen_set_elems[i].family == 4 ? 4 : 16;
+
+	memset(addr, 0, 16);
+	gen_pool_addr(gen_set_elems[i].pool, gen_set_elems[i].family, addr);
+	gen_prefix_mask(mask, alen, gen_set_elems[i].plen);
+	for (b = 0; b < alen; b++)
+		addr[b] &= mask[b];
+	*family = gen_set_elems[i].family;
+	*plen = gen_set_elems[i].plen;
+	return gen_set_elems[i].set;
+}
+
+/* Is addr (of family) in set (1..GEN_NSETS)?  0: no set, false. */
+static inline bool gen_in_set(unsigned int set, int family, const __u8 *addr)
+{
+	unsigned int i, l;
+	__u8 a[16], fam, plen;
+
+	for (i = 0; set && i < GEN_NSET_ELEMS; i++) {
+		bool in;
+
+		if (gen_set_elem(i, a, &fam, &plen) != set || fam != family)
+			continue;
+		in = true;
+		for (l = 0; in && l < plen; l++)
+			in = !((a[l / 8] ^ addr[l / 8]) & (0x80 >> (l % 8)));
+		if (in)
+			return true;
+	}
+	return false;
+}
+
+/* An address in set (its family into *family): a random element's. */
+static inline void gen_set_member(struct gen *g, unsigned int set, __u8 *family,
+				  __u8 *addr)
+{
+	unsigned int i, n = 0, pick, l;
+	__u8 plen;
+
+	for (i = 0; i < GEN_NSET_ELEMS; i++)
+		n += gen_set_elems[i].set == set;
+	pick = gen_below(g, n ? n : 1);
+	for (i = 0; i < GEN_NSET_ELEMS; i++) {
+		if (gen_set_elems[i].set != set || pick--)
+			continue;
+		gen_set_elem(i, addr, family, &plen);
+		/* host bits at random, within the address */
+		for (l = plen; l < (*family == 4 ? 32u : 128u); l++)
+			if (gen_chance(g, 50))
+				addr[l / 8] |= 0x80 >> (l % 8);
+		return;
 	}
 }
 
@@ -195,6 +277,17 @@ static inline void gen_rule(struct gen *g, struct pcf_rule *r)
 		k->ifindex = GEN_IFINDEX0 + gen_below(g, 3);
 		m->ifindex = 0xffffffff;
 	}
+	/* named sets: the address in a set instead of a prefix */
+	if (g->sets && gen_chance(g, 20)) {
+		memset(k->src, 0, 16);
+		memset(m->src, 0, 16);
+		k->src_set = m->src_set = 1 + gen_below(g, GEN_NSETS);
+	}
+	if (g->sets && gen_chance(g, 12)) {
+		memset(k->dst, 0, 16);
+		memset(m->dst, 0, 16);
+		k->dst_set = m->dst_set = 1 + gen_below(g, GEN_NSETS);
+	}
 	r->prio = prios[gen_below(g, sizeof(prios) / sizeof(prios[0]))];
 	r->action.verdict = gen_below(g, PCF_VERDICT_MAX);
 	if (r->action.verdict != PCF_VERDICT_DROP && gen_chance(g, 40)) {
@@ -254,11 +347,20 @@ static inline void gen_packet(struct gen *g, struct pcf_key *k)
 
 /* Does the rule (key stored masked) match packet k? */
 static inline bool gen_matches(const struct pcf_rule *r,
-			       const struct pcf_key *k)
+			       const struct pcf_key *pkt)
 {
+	struct pcf_key sk = *pkt, *k = &sk;
 	const __u8 *kb = (const __u8 *)k, *mb = (const __u8 *)&r->mask,
 		   *rb = (const __u8 *)&r->key;
 	size_t i;
+
+	/* a set field holds the rule's set when the address is in it */
+	sk.src_set = gen_in_set(r->mask.src_set, k->family, k->src)
+			 ? r->mask.src_set
+			 : 0;
+	sk.dst_set = gen_in_set(r->mask.dst_set, k->family, k->dst)
+			 ? r->mask.dst_set
+			 : 0;
 
 	for (i = 0; i < sizeof(*k); i++)
 		if ((kb[i] & mb[i]) != rb[i])
@@ -314,6 +416,37 @@ static inline int gen_reference_encap(const struct pcf_rule *rules,
 				    pcf_rank(rules[o].prio, rules[o].id)))
 		return i;
 	return o;
+}
+
+/*
+ * Make the sets g1..gN in s (fresh: their indexes are 1..N), their bits
+ * in t's mask lists; g's rules may then name them.  0 or -errno.
+ */
+static inline int gen_sets_load(struct gen *g, struct pcf_sets *s,
+				struct pcf_table *t)
+{
+	struct pcf_set_elem e[GEN_NSET_ELEMS];
+	struct pcf_sets_err why;
+	unsigned int set, i, n;
+	char name[8];
+	int idx, err;
+
+	for (set = 1; set <= GEN_NSETS; set++) {
+		memset(e, 0, sizeof(e));
+		for (i = n = 0; i < GEN_NSET_ELEMS; i++)
+			if (gen_set_elem(i, e[n].addr, &e[n].family,
+					 &e[n].plen) == set)
+				n++;
+		snprintf(name, sizeof(name), "g%u", set);
+		err = pcf_sets_add(s, name, e, n, &idx, &why);
+		if (err)
+			return err;
+		if (idx != (int)set)
+			return -EEXIST;
+	}
+	err = pcf_table_set_bits(t, pcf_sets_bits(s));
+	g->sets = !err;
+	return err;
 }
 
 #endif /* PCF_TEST_RULE_GEN_H */

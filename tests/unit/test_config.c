@@ -391,6 +391,15 @@ static void test_rules_file_bad(void **state)
 		  2,
 		  "dst \"198.18.1.1/24\": host bits set beyond the prefix length "
 		  "(the prefix is 198.18.1.0/24)" },
+		/* named sets are pcfd's own (issue 13): not in this file */
+		{ "set add allow 198.18.0.1\n", 1,
+		  "a rules file holds only flow add, replace, del and flush "
+		  "commands (named sets: load them with pcfctl set, they are "
+		  "pinned)" },
+		{ "flow add src @allow proto udp action drop\n", 1,
+		  "flow add src @allow proto udp action drop: a rules file "
+		  "names no set (pcfctl set load, then pcfctl flow add ... "
+		  "@NAME: both are pinned)" },
 		{ "flow del id 0x10\n", 1,
 		  "id \"0x10\": not a rule id (a decimal number from 1)" },
 		{ "flow add proto icmp sport 300 action drop\n", 1,

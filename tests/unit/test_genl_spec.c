@@ -163,6 +163,7 @@ static const char *yaml_type(enum pcf_attr_type t)
 	case PCF_AT_STRING:
 		return "string";
 	case PCF_AT_ADDR:
+	case PCF_AT_ELEMS:
 		return "binary";
 	case PCF_AT_NEST:
 		return "nest";
@@ -198,6 +199,13 @@ static void check_attr(const struct pcf_attr_set *set, unsigned int i,
 	if (p->type == PCF_AT_ADDR) {
 		assert_true(y->has_min_len && y->min_len == 4);
 		assert_true(y->has_max_len && y->max_len == 16);
+	}
+	if (p->type == PCF_AT_ELEMS) { /* named sets: struct pcf_set_elem[] */
+		assert_true(y->has_min_len &&
+			    y->min_len == sizeof(struct pcf_set_elem));
+		assert_true(y->has_max_len &&
+			    y->max_len == PCF_SET_ELEMS_PER_MSG *
+					      sizeof(struct pcf_set_elem));
 	}
 	if (p->type == PCF_AT_STRING) /* the C limit counts the NUL */
 		assert_true(y->has_max_len && y->max_len == p->max - 1);

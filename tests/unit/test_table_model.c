@@ -18,6 +18,9 @@
  * of changes too, and whenever the table waits for one.  Per-rule counters
  * follow the rule across replaces and start at zero for a new rule.
  *
+ * Rules may also match on named sets (fixed ones, rule_gen.h): the search
+ * over the memory tries must agree with the reference's membership.
+ *
  * PCF_MODEL_SEED=N picks another seed; PCF_MODEL_ROUNDS=N more rounds.
  */
 #include <errno.h>
@@ -59,6 +62,8 @@ struct model {
 	struct gen g;
 	struct pcf_mem *mem;
 	struct pcf_table *t;
+	struct pcf_sets *sets;
+	__u64 set_wins;			/* packets a rule on a set won */
 	struct pcf_rule live[MAX_LIVE]; /* as the table holds them */
 	__u64 count[MAX_LIVE];		/* packets counted on each */
 	unsigned int n;
@@ -200,6 +205,18 @@ static void on_write(void *arg)
 	}
 }
 
+/* An address of set (if any) into addr, when of the packet's family. */
+static void aim_at_set(unsigned int set, struct pcf_key *k, __u8 *addr)
+{
+	__u8 a[16], family = 0;
+
+	if (!set)
+		return;
+	gen_set_member(&M.g, set, &family, a);
+	if (family == k->family)
+		memcpy(addr, a, 16);
+}
+
 /* A packet the rule matches: a random one with the rule's fields set. */
 static void aim_at(const struct pcf_rule *r, struct pcf_key *k)
 {
@@ -217,6 +234,10 @@ static void aim_at(const struct pcf_rule *r, struct pcf_key *k)
 	}
 	for (i = 0; i < sizeof(*k); i++)
 		kb[i] = (kb[i] & ~mb[i]) | rb[i];
+	/* named sets: a packet has no set fields, its addresses are in */
+	k->src_set = k->dst_set = 0;
+	aim_at_set(r->mask.src_set, k, k->src);
+	aim_at_set(r->mask.dst_set, k, k->dst);
 }
 
 /* Probes for a change of rule r (NULL: random), and their answers. */
@@ -486,6 +507,8 @@ static void check_packets(void)
 				fail_msg("a packet got rule %u, not rule %u",
 					 pcf_mem_slot(M.mem, slot)->id,
 					 M.live[want].id);
+			M.set_wins += M.live[want].mask.src_set ||
+				      M.live[want].mask.dst_set;
 			/* count it as pcf_steer does, by counter index */
 			pcf_mem_count(M.mem, pcf_mem_slot(M.mem, slot)->ctr);
 			M.count[want]++;
@@ -515,11 +538,14 @@ static void one_round(__u64 seed)
 	memset(&M, 0, sizeof(M));
 	gen_seed(&M.g, seed);
 	assert_int_equal(pcf_mem_new(&M.mem), 0);
-	pcf_mem_set_manual_grace(M.mem, on_wait, NULL);
-	pcf_mem_observe(M.mem, on_write, NULL);
 	pcf_mem_backend(M.mem, &be);
 	assert_int_equal(pcf_table_new(&be, &M.t), 0);
 	assert_int_equal(pcf_table_load(M.t), 0);
+	/* named sets: rules match on them too (rule_gen.h) */
+	assert_int_equal(pcf_sets_new(pcf_mem_set_ops(), M.mem, &M.sets), 0);
+	assert_int_equal(gen_sets_load(&M.g, M.sets, M.t), 0);
+	pcf_mem_set_manual_grace(M.mem, on_wait, NULL);
+	pcf_mem_observe(M.mem, on_write, NULL);
 
 	for (op = 0; op < OPS; op++) {
 		r = gen_below(&M.g, 100);
@@ -544,6 +570,7 @@ static void one_round(__u64 seed)
 		if (gen_chance(&M.g, 20))
 			assert_int_equal(pcf_table_tidy(M.t), 0);
 	}
+	pcf_sets_free(M.sets);
 	pcf_table_free(M.t);
 	pcf_mem_free(M.mem);
 }
@@ -560,7 +587,7 @@ static void test_model(void **state)
 	__u64 seed = env_u64("PCF_MODEL_SEED", 20261202);
 	unsigned int rounds = env_u64("PCF_MODEL_ROUNDS", 2), i;
 	__u64 cases = 0, probes = 0, writes = 0, ends = 0, waits = 0,
-	      refused = 0, faults = 0, encap = 0;
+	      refused = 0, faults = 0, encap = 0, set_wins = 0;
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -574,6 +601,7 @@ static void test_model(void **state)
 		waits += M.waits;
 		refused += M.refused;
 		faults += M.faults;
+		set_wins += M.set_wins;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("model: seed %llu, %u rounds of %u changes (%llu refused, %llu "
@@ -588,8 +616,11 @@ static void test_model(void **state)
 	       (unsigned long long)probes, (unsigned long long)writes,
 	       (unsigned long long)ends, (unsigned long long)waits,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	printf("model: %llu packets won by a rule on a named set\n",
+	       (unsigned long long)set_wins);
 	assert_true(cases >= 100000);
 	assert_true(encap >= cases / 8);
+	assert_true(set_wins >= cases / 50);
 	assert_true(faults > 0);
 }
 

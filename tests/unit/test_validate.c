@@ -407,6 +407,12 @@ static void test_validate_nat(void **state)
 		memset(r.key.src, 0, 16);
 		memset(r.key.dst, 0, 16);
 		assert_rejected(&r, "family must match");
+		/* on a named set, no family of its own: the set's (pcfd) */
+		r.key.src_set = r.mask.src_set = 1;
+		assert_ok(&r);
+		nat->family = 6;
+		assert_ok(&r);
+		nat->family = 4;
 
 		r = udp4_rule(PCF_VERDICT_REDIRECT);
 		r.action.flags = which[i];
