@@ -361,9 +361,10 @@ static int check_set_family(struct pcf_ctl *ctl, const struct pcf_rule *r,
 		if (!idx[i] || !pcf_sets_info(ctl->sets.sets, idx[i], &info) ||
 		    !info.family || info.family == nat)
 			continue;
-		snprintf(why->buf, sizeof(why->buf),
-			 "%s @%s holds IPv%u addresses: NAT to an IPv%u address never applies to its packets",
-			 i ? "dst" : "src", info.name, info.family, nat);
+		snprintf(
+		    why->buf, sizeof(why->buf),
+		    "%s @%s holds IPv%u addresses: NAT to an IPv%u address never applies to its packets",
+		    i ? "dst" : "src", info.name, info.family, nat);
 		return refuse(why, -EINVAL, PCF_CTL_PART_ACTION, why->buf);
 	}
 	return 0;

@@ -6,11 +6,13 @@
  * server's functions (ctl.h), judged by its judge.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <json-c/json.h>
 
 #include "pcf_genl.h"
 #include "rule_json.h"
@@ -43,6 +45,32 @@ enum route {
 };
 
 /* What each resource takes. */
+/* ---- answers ---- */
+
+void http_error(struct http_answer *a, unsigned int status, const char *field,
+		const char *fmt, ...)
+{
+	json_object *o = json_object_new_object();
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	a->status = status;
+	a->type = HTTP_JSON;
+	tb_reset(&a->body);
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	if (field && *field)
+		json_object_object_add(o, "field",
+				       json_object_new_string(field));
+	tb_str(&a->body,
+	       json_object_to_json_string_ext(
+		   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	tb_put(&a->body, "\n", 1);
+	json_object_put(o);
+}
+
 static const struct {
 	const char *path;
 	const char *allow;

@@ -12,7 +12,7 @@
 #include "ct_addrs.h"
 #include "ct_maps.h"
 #include "ct_ports.h"
-#include "loader.h" /* pcf_percpu_sum */
+#include "percpu.h"
 
 static __u64 *bucket(const struct pcf_ct_maps *m, const struct pcf_ct_key *k)
 {

@@ -21,6 +21,7 @@
 
 #include "grace.h"
 #include "loader.h"
+#include "percpu.h"
 #include "table.h"
 #include "pcf_return.skel.h"
 #include "pcf_steer.skel.h"
@@ -898,22 +899,6 @@ int pcf_dp_set_vxlan_ports(struct pcf_dp *dp, const __u16 *ports)
 	for (i = 0; i < PCF_VXLAN_PORTS_MAX; i++)
 		cfg.vxlan_ports[i] = htons(ports[i]);
 	return config_write(dp, &cfg);
-}
-
-/* Sum one key of a per-CPU counter map. */
-int pcf_percpu_sum(int fd, __u32 key, int ncpus, struct pcf_counter *ret)
-{
-	struct pcf_counter vals[ncpus];
-	int i;
-
-	if (bpf_map_lookup_elem(fd, &key, vals))
-		return -errno;
-	ret->packets = ret->bytes = 0;
-	for (i = 0; i < ncpus; i++) {
-		ret->packets += vals[i].packets;
-		ret->bytes += vals[i].bytes;
-	}
-	return 0;
 }
 
 int pcf_dp_read_stats(struct pcf_dp *dp, struct pcf_counter *ret)

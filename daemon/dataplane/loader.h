@@ -170,9 +170,6 @@ int pcf_dp_set_vxlan_ports(struct pcf_dp *dp, const __u16 *ports);
 /* XDP counters, summed over CPUs: ret has PCF_STAT_MAX entries. */
 int pcf_dp_read_stats(struct pcf_dp *dp, struct pcf_counter *ret);
 
-/* Sum key of the per-CPU counter map fd over ncpus CPUs. */
-int pcf_percpu_sum(int fd, __u32 key, int ncpus, struct pcf_counter *ret);
-
 /* Map fds the workers need. */
 int pcf_dp_xskmap_fd(const struct pcf_dp *dp);
 int pcf_dp_ifaces_fd(const struct pcf_dp *dp);
