@@ -95,6 +95,7 @@ FUZZ_SRCS  := $(wildcard genl/*.c table/*.c daemon/control/ctl*.c) \
 	daemon/dataplane/loader.c daemon/dataplane/rule_maps.c \
 	daemon/dataplane/set_maps.c \
 	daemon/dataplane/ct_maps.c daemon/dataplane/ct_reap.c \
+	daemon/dataplane/percpu.c \
 	daemon/dataplane/grace.c daemon/log.c
 FUZZERS	   := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/*.c))
 
