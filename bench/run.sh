@@ -377,10 +377,18 @@ case_on() {
 	esac
 }
 
+# libxdp makes /sys/fs/bpf/xdp for xdp-filter: gone again after it
+# unless it was there before
+[ -e /sys/fs/bpf/xdp ] && LIBXDP_PINS_OURS= || LIBXDP_PINS_OURS=1
+
 case_off() {
 	case $1 in
 	ceiling) ip -n "$NS_RX" link set dev "$IF_RX" xdp off ;;
-	xdp-filter) in_ns "$NS_RX" xdp-filter unload "$IF_RX" >/dev/null ;;
+	xdp-filter)
+		in_ns "$NS_RX" xdp-filter unload "$IF_RX" >/dev/null
+		# libxdp's pin directory, if its load made it (empty by now)
+		[ -z "$LIBXDP_PINS_OURS" ] || rmdir /sys/fs/bpf/xdp 2>/dev/null
+		;;
 	nft-drop)
 		in_ns "$NS_RX" nft delete table netdev "$NFT_TABLE" &&
 			in_ns "$NS_RX" $UDPTOOL gro-off "$IF_RX"
