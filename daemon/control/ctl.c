@@ -631,40 +631,15 @@ static __u8 genl_cmd(const struct nlmsghdr *nlh)
 	return ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
 }
 
-static int dump_flows(struct ctl_req *req)
+/*
+ * The socket's answer queue for a dump: refused (-EBUSY, said) while one
+ * is still being sent to it or its uid waits on too many; the answers
+ * before it go first.  *ret: the peer, its dump to fill.
+ */
+static int dump_claim(struct ctl_req *req, __u64 now, struct ctl_peer **ret)
 {
 	struct pcf_ctl *ctl = req->ctl;
 	struct ctl_peer *p = ctl_out_peer(&ctl->out, req->port);
-	__u64 now = now_ns();
-
-	if (p && p->dump.active)
-		return say(
-		    req, -EBUSY,
-		    "a dump to this socket is still being sent: read it first");
-	reply_flush(ctl, req->port); /* the answers before it go first */
-	p = ctl_out_claim(&ctl->out, req->port, ctl->uid, now);
-	if (!p) {
-		snprintf(
-		    ctl->msg, sizeof(ctl->msg),
-		    "too many answers to uid %u wait for their readers: read them, or try again later",
-		    ctl->uid);
-		return say(req, -EBUSY, ctl->msg);
-	}
-	p->dump =
-	    (struct ctl_dump){ .active = true, .req = *req->nlh, .next_id = 1 };
-	if (req->nlh->nlmsg_type == PCF_GENL_TYPE &&
-	    genl_cmd(req->nlh) == PCF_CMD_SESSION_GET)
-		return start_sessions_dump(req, p, now);
-	ctl_out_step(&ctl->out, p, now);
-	return 0;
-}
-
-/* set show: the sets, or one, as a dump (struct ctl_sets_cursor). */
-static int dump_sets(struct ctl_req *req, int one)
-{
-	struct pcf_ctl *ctl = req->ctl;
-	struct ctl_peer *p = ctl_out_peer(&ctl->out, req->port);
-	__u64 now = now_ns();
 
 	if (p && p->dump.active)
 		return say(
@@ -679,12 +654,42 @@ static int dump_sets(struct ctl_req *req, int one)
 		    ctl->uid);
 		return say(req, -EBUSY, ctl->msg);
 	}
+	*ret = p;
+	return 0;
+}
+
+static int dump_flows(struct ctl_req *req)
+{
+	__u64 now = now_ns();
+	struct ctl_peer *p;
+	int err = dump_claim(req, now, &p);
+
+	if (err)
+		return err;
+	p->dump =
+	    (struct ctl_dump){ .active = true, .req = *req->nlh, .next_id = 1 };
+	if (req->nlh->nlmsg_type == PCF_GENL_TYPE &&
+	    genl_cmd(req->nlh) == PCF_CMD_SESSION_GET)
+		return start_sessions_dump(req, p, now);
+	ctl_out_step(&req->ctl->out, p, now);
+	return 0;
+}
+
+/* set show: the sets, or one, as a dump (struct ctl_sets_cursor). */
+static int dump_sets(struct ctl_req *req, int one)
+{
+	__u64 now = now_ns();
+	struct ctl_peer *p;
+	int err = dump_claim(req, now, &p);
+
+	if (err)
+		return err;
 	p->dump =
 	    (struct ctl_dump){ .active = true,
 			       .req = *req->nlh,
 			       .sets = true,
 			       .set_cursor = { .idx = one, .one = one > 0 } };
-	ctl_out_step(&ctl->out, p, now);
+	ctl_out_step(&req->ctl->out, p, now);
 	return 0;
 }
 
