@@ -656,6 +656,15 @@ http_pcfd() {
 	wait_for 10 hctl "$1" flow show >/dev/null 2>&1 || fail "pcfd (http) did not start: $(tail -n 3 "$TMP/http.err")"
 }
 
+# http_pcfd_stop PIN: that pcfd stopped, its pins and namespace gone
+http_pcfd_stop() {
+	kill -TERM $HTTP_PID
+	wait $HTTP_PID
+	nsenter --net=/run/netns/"$HTTP_NS" "$PCFD" --unload -i h0 --pin-dir "$1" \
+		--return-veth none >>"$TMP/http.err" 2>&1
+	ip netns del "$HTTP_NS"
+}
+
 # http_report: RUNS runs of the http case, medians
 http_report() {
 	local port=$((0x70630000 + 0x$ID + 2)) pin=$PIN_DIR/http sock=$TMP/http.sock
@@ -682,11 +691,7 @@ http_report() {
 		batch+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
 		log "http run $run, pcfctl -batch of the same 10000: ${batch[-1]} s"
 	done
-	kill -TERM $HTTP_PID
-	wait $HTTP_PID
-	nsenter --net=/run/netns/"$HTTP_NS" "$PCFD" --unload -i h0 --pin-dir "$pin" \
-		--return-veth none >>"$TMP/http.err" 2>&1
-	ip netns del "$HTTP_NS"
+	http_pcfd_stop "$pin"
 	# shellcheck disable=SC2086
 	echo "HTTP: $RUNS runs, pcfd of its own, one keep-alive connection on its unix socket (bench/http-load)"
 	printf '  %-44s %8s ms (max %s ms)  %s\n' "GET /metrics, 16384 rules ($bytes bytes)" \
@@ -723,11 +728,7 @@ set_load_report() {
 		log "set load run $run: 1000000 elements from JSON in ${times[-1]} s"
 		hctl "$port" set destroy big || fail "set destroy"
 	done
-	kill -TERM $HTTP_PID
-	wait $HTTP_PID
-	nsenter --net=/run/netns/"$HTTP_NS" "$PCFD" --unload -i h0 --pin-dir "$pin" \
-		--return-veth none >>"$TMP/http.err" 2>&1
-	ip netns del "$HTTP_NS"
+	http_pcfd_stop "$pin"
 	echo "named sets: pcfctl set load of 1 000 000 IPv4 addresses as a JSON array ($(stat -c %s "$SET_JSON") bytes), pcfd of its own, $RUNS runs"
 	printf '  %-44s %8s s   %s  runs %s\n' "set load (read, check, send, switch)" "$(median "${times[@]}")" \
 		"$(awk -v s="$(median "${times[@]}")" 'BEGIN { print (s < 2 ? "met" : "MISSED") " (< 2 s)" }')" "${times[*]}"

@@ -18,16 +18,6 @@ for i in 10 11 12 13; do
 done
 neigh_to "$src" $IF_S $IF_A "${C4[@]}"
 
-# expect_fail RC PATTERN CMD...: CMD exits RC and says PATTERN on stderr
-expect_fail() {
-	local want=$1 pat=$2 rc
-	shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "$* exited $rc, not $want: $(cat "$TMP/err")"
-	grep -qF -- "$pat" "$TMP/err" || fail "$*: no \"$pat\" in: $(cat "$TMP/err")"
-}
-
 log "a ct rule from the rules file"
 cat >"$TMP/rules" <<RULES
 flow add src 198.18.1.0/24 dst 198.18.2.1 proto udp action redirect ct snat 198.18.2.77:20000-20099

@@ -26,16 +26,6 @@ start_pcfd() {
 		{ cat "$TMP/pcfd.log"; fail "pcfd did not come up"; }
 }
 
-# expect_fail RC PATTERN CMD...: CMD exits RC and says PATTERN on stderr
-expect_fail() {
-	local want=$1 pat=$2 rc
-	shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "$* exited $rc, not $want: $(cat "$TMP/err")"
-	grep -q -- "$pat" "$TMP/err" || fail "$*: no \"$pat\" in: $(cat "$TMP/err")"
-}
-
 # the system python: the pyenv shim costs half a second a call
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3

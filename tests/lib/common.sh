@@ -101,6 +101,17 @@ track() { echo "$1" >>"$TMP/.pids"; }
 # in NS CMD...: run CMD in netns NS, keeping the mount namespace (bpffs)
 in_ns() { local n=$1; shift; nsenter --net=/run/netns/"$n" "$@"; }
 
+# expect_fail RC PATTERN CMD...: CMD exits RC and says PATTERN (a grep
+# regex) on stderr
+expect_fail() {
+	local want=$1 pat=$2 rc
+	shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ "$rc" = "$want" ] || fail "$* exited $rc, not $want: $(cat "$TMP/err")"
+	grep -q -- "$pat" "$TMP/err" || fail "$*: no \"$pat\" in: $(cat "$TMP/err")"
+}
+
 # wait_for SECONDS CMD...: poll CMD until it succeeds
 wait_for() {
 	local t=$1 i; shift
