@@ -122,10 +122,12 @@
 # PCF_BENCH_FLOWS (16384, at most pcf's 16384 rules),
 # PCF_BENCH_CASES (all; a space-separated list picks cases; the latency
 # run comes with fwd), PCF_BENCH_PCFD_ARGS (more pcfd options for every
-# pcfd case, e.g. "--batch 256"), PCF_BENCH_REF (the build directory of
-# another pcf, e.g. the commit before a change: every pcf case then runs
-# with it too, interleaved in each run, and a last table sets the two
-# side by side: before and after, from the same run).
+# pcfd case, e.g. "--batch 256"), PCF_BENCH_LAT_MPPS (the latency
+# round's offered load in Mpps; without it half of fwd's median rate),
+# PCF_BENCH_REF (the build directory of another pcf, e.g. the commit
+# before a change: every pcf case then runs with it too, interleaved in
+# each run, and a last table sets the two side by side: before and
+# after, from the same run).
 BUILD=${1:-build}
 export BUILD
 cd "$(dirname "$0")/.." || exit 1
@@ -766,8 +768,12 @@ for mode in $MODES; do
 	done
 done
 if [[ " $CASES " == *" fwd "* && " $MODES " == *" same-cpu "* ]]; then
-	# shellcheck disable=SC2086,SC2034 # LATENCY: workers_report's
-	LATENCY=$(measure_latencies "$(median ${RESULT[same-cpu,fwd]})") || exit 1
+	# shellcheck disable=SC2086
+	lat_mpps=$(median ${RESULT[same-cpu,fwd]})
+	[ -n "${PCF_BENCH_LAT_MPPS:-}" ] &&
+		lat_mpps=$(awk -v m="$PCF_BENCH_LAT_MPPS" 'BEGIN { print 2 * m }')
+	# shellcheck disable=SC2034 # LATENCY: workers_report's
+	LATENCY=$(measure_latencies "$lat_mpps") || exit 1
 fi
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -425,15 +425,16 @@ measure_conns() {
 # LAT_CASES: the forwarders whose latency is measured, at one offered load
 LAT_CASES="fwd fwd-poll dpdk-io kernel-fwd"
 
-# measure_latency CASE MPPS ROUND: CASE at half of MPPS, stamped; prints
-# its line, and its histogram into $TMP/hist-CASE-ROUND
+# measure_latency CASE MPPS ROUND NAME: CASE at half of MPPS, stamped;
+# prints its line, and its histogram into $TMP/hist-NAME-ROUND
 measure_latency() {
-	local cse=$1 rate sk0 out frames secs got hist h=$TMP/hist-$1-$3
+	local cse=$1 rate sk0 out frames secs got hist h=$TMP/hist-$4-$3
+	local sl0 sleeps=''
 	rate=$(awk -v m="$2" 'BEGIN { printf "%d", m * 1e6 / 2 }')
 	case $cse in
 	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
 	kernel-fwd) kfwd_start ;;
-	*) fp_start "$cse" ;;
+	*) fp_start "$cse" && sl0=$(fp_sleeps) ;;
 	esac
 	in_ns "$NS_SK" "$SINK" read "$SINK_PIN" >/dev/null # clear it
 	sk0=$(sink_rx)
@@ -449,7 +450,10 @@ measure_latency() {
 	case $cse in
 	dpdk-io) tp_stop ;;
 	kernel-fwd) kfwd_stop ;;
-	*) fp_stop ;;
+	*)
+		sleeps=" worker_sleeps $(($(fp_sleeps) - sl0))"
+		fp_stop
+		;;
 	esac
 	if [[ $frames != [0-9]* ]]; then
 		rm -f "$h"
@@ -457,21 +461,40 @@ measure_latency() {
 		return 0
 	fi
 	awk -v r="$rate" -v f="$frames" -v g="$got" -v t="$secs" -v h="$hist" \
-		'BEGIN { printf "offered %.3f Mpps (target %.3f), received %.3f Mpps; %s\n",
-			f / t / 1e6, r / 1e6, g / t / 1e6, h }'
+		-v s="$sleeps" \
+		'BEGIN { printf "offered %.3f Mpps (target %.3f), received %.3f Mpps; %s%s\n",
+			f / t / 1e6, r / 1e6, g / t / 1e6, h, s }'
 }
 
 # measure_latencies MPPS: RUNS rounds of every LAT_CASES case in turn,
-# one line each: "CASE round N offered ..."
+# one line each: "CASE round N offered ..."; with PCF_BENCH_REF, each pcf
+# case again with the reference's pcfd right after it: "CASE@ref ..."
 measure_latencies() {
-	local cse line r
+	local cse line r label name
 	for ((r = 1; r <= RUNS; r++)); do
 		for cse in $LAT_CASES; do
 			[[ " $CASES " == *" $cse "* ]] || continue
-			line=$(measure_latency "$cse" "$1" "$r") || exit 1
-			printf '  %-11s round %d %s\n' "$cse" "$r" "$line"
+			for label in $LABELS; do
+				[ "$label" = ref ] && ! is_pcf_case "$cse" && continue
+				use_build "$label"
+				name=$cse
+				[ "$label" = ref ] && name+=@ref
+				line=$(measure_latency "$cse" "$1" "$r" "$name") || exit 1
+				printf '  %-12s round %d %s\n' "$name" "$r" "$line"
+			done
+			use_build now
 		done
 	done
+}
+
+# lat_names: the names of the latency lines, LAT_CASES and their @ref
+lat_names() {
+	local cse
+	for cse in $LAT_CASES; do
+		echo "$cse"
+		[ -n "$REF" ] && is_pcf_case "$cse" && echo "$cse@ref"
+	done
+	return 0
 }
 
 # lat_field CASE FIELD: FIELD's value (the word after it) in each of
@@ -487,12 +510,12 @@ latency_summary() {
 	local cse p99 r
 	declare -A P99=()
 	echo "medians of the rounds:"
-	for cse in $LAT_CASES; do
+	for cse in $(lat_names); do
 		[ -n "$(lat_field "$cse" p99_us)" ] || continue
 		# shellcheck disable=SC2046
 		P99[$cse]=$(median $(lat_field "$cse" p99_us))
 		# shellcheck disable=SC2046
-		printf '  %-11s offered %s Mpps, p50 %s us, p99 %s us (rounds: %s)\n' \
+		printf '  %-12s offered %s Mpps, p50 %s us, p99 %s us (rounds: %s)\n' \
 			"$cse" "$(median $(lat_field "$cse" offered))" \
 			"$(median $(lat_field "$cse" p50_us))" "${P99[$cse]}" \
 			"$(lat_field "$cse" p99_us | tr '\n' ' ')"
@@ -501,13 +524,17 @@ latency_summary() {
 		awk -v c="${P99[fwd]}" -v t="${P99[dpdk-io]}" 'BEGIN {
 			printf "  p99 (c) fwd %s us, testpmd io %s us: %s (<=)\n",
 				c, t, c <= t ? "met" : "MISSED" }'
+	[ -n "${P99[fwd@ref]:-}" ] && [ -n "${P99[dpdk-io]:-}" ] &&
+		awk -v c="${P99[fwd@ref]}" -v t="${P99[dpdk-io]}" 'BEGIN {
+			printf "  p99 (c) fwd@ref (PCF_BENCH_REF) %s us, testpmd io %s us: %s\n",
+				c, t, c <= t ? "would meet it" : "would miss it" }'
 	echo "histograms, the round of median p99 (us: frames whose latency is at most that):"
-	for cse in $LAT_CASES; do
+	for cse in $(lat_names); do
 		p99=${P99[$cse]:-}
 		[ -n "$p99" ] || continue
 		r=$(awk -v c="$cse" -v p="$p99" '$1 == c { for (i = 1; i < NF; i++)
 			if ($i == "p99_us" && $(i + 1) == p) { print $3; exit } }' <<<"$LATENCY")
-		printf '  %-11s %s\n' "$cse" "$(tail -n +2 "$TMP/hist-$cse-$r")"
+		printf '  %-12s %s\n' "$cse" "$(tail -n +2 "$TMP/hist-$cse-$r")"
 	done
 }
 
@@ -583,7 +610,9 @@ workers_report() {
 		"$(ratio "${M[fwd]:-}" "${M[kernel-fwd]:-}")" \
 		"(no goal: the kernel forwarding the same frames, no XDP)"
 	if [ -n "${LATENCY:-}" ]; then
-		echo "latency at one offered load, half of (c) fwd's median rate, $RUNS rounds (us: the upper edge of 1.024-us buckets):"
+		r="half of (c) fwd's median rate"
+		[ -n "${PCF_BENCH_LAT_MPPS:-}" ] && r="$PCF_BENCH_LAT_MPPS Mpps"
+		echo "latency at one offered load, $r, $RUNS rounds (us: the upper edge of 1.024-us buckets):"
 		echo "$LATENCY"
 		latency_summary
 	fi
