@@ -90,8 +90,13 @@ struct pcf_wthread {
 	int cpu; /* -1: not pinned */
 	enum pcf_rx_mode rx_mode;
 	__u32 idle_polls; /* adaptive: empty turns before sleeping */
-	int efd;	  /* eventfd other threads ring to wake us */
-	int sleeping;	  /* read by other threads: __atomic only */
+	/* adaptive: how long an idle spell spins on after idle_polls turns,
+	 * between 0 and spin_max_ns as sleeps turn out short or long
+	 * (pcf_spin_adapt); idle_since: its first empty turn */
+	__u64 spin_ns, spin_max_ns, idle_since;
+	bool slept;   /* adaptive: slept since the idle spell began */
+	int efd;      /* eventfd other threads ring to wake us */
+	int sleeping; /* read by other threads: __atomic only */
 	int stop;
 	struct pollfd *pfd; /* [n + 1]: the sockets, then efd */
 	pthread_t thread;
@@ -140,7 +145,14 @@ bool pcf_worker_idle(struct pcf_worker *w);
  */
 int pcf_wthread_init(struct pcf_wthread *t, struct pcf_worker **w,
 		     unsigned int n, int cpu, enum pcf_rx_mode mode,
-		     __u32 idle_polls);
+		     __u32 idle_polls, __u32 spin_us);
+/*
+ * Adaptive: the spin window after a sleep that ended an idle spell of
+ * gap_ns (first empty turn to the work that woke us): doubled (from
+ * 10 us) up to max_ns when gap_ns < max_ns, the sleep cost a wake-up that
+ * spinning would have saved; else halved (0 below 10 us).
+ */
+__u64 pcf_spin_adapt(__u64 spin_ns, __u64 gap_ns, __u64 max_ns);
 void pcf_wthread_fini(struct pcf_wthread *t);
 /* The thread: every worker's pcf_worker_step in the rx mode until stop. */
 void *pcf_wthread_run(void *arg);

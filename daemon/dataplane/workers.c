@@ -395,6 +395,8 @@ static int plan(struct pcf_workers *ws, const char *const *ifnames, int n,
 static int start_threads(struct pcf_workers *ws,
 			 const struct pcf_workers_cfg *cfg)
 {
+	__u32 spin_us =
+	    cfg->spin_us ? cfg->spin_us : PCF_WORKERS_SPIN_US_DEFAULT;
 	unsigned int i, j, first, n = 0;
 	int err;
 
@@ -410,7 +412,7 @@ static int start_threads(struct pcf_workers *ws,
 				ws->tw[n++] = &ws->w[j];
 		err = pcf_wthread_init(&ws->t[ws->nt], &ws->tw[first],
 				       n - first, ws->w[i].cpu, cfg->rx_mode,
-				       cfg->idle_polls);
+				       cfg->idle_polls, spin_us);
 		if (err)
 			return err;
 		ws->nt++;

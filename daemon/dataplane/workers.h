@@ -29,7 +29,8 @@
 enum pcf_rx_mode {
 	PCF_RX_POLL = 0,  /* spin */
 	PCF_RX_INTERRUPT, /* sleep in poll() whenever idle */
-	/* spin while busy, sleep after idle_polls empty polls in a row */
+	/* spin while busy, sleep after idle_polls empty polls in a row and
+	 * a spin window that follows the gaps between packets */
 	PCF_RX_ADAPTIVE,
 	PCF_RX_MAX,
 };
@@ -41,6 +42,9 @@ enum pcf_rx_mode {
 #define PCF_WORKERS_FRAMES_MIN	   128
 #define PCF_WORKERS_FRAMES_MAX	   65536
 #define PCF_WORKERS_FRAMES_DEFAULT 4096
+/* adaptive: the longest an idle worker thread spins before it sleeps */
+#define PCF_WORKERS_SPIN_US_MAX	    1000000
+#define PCF_WORKERS_SPIN_US_DEFAULT 200
 
 struct pcf_workers_cfg {
 	__u32 queues; /* rx queues per interface; PCF_WORKERS_QUEUES_ALL */
@@ -53,6 +57,7 @@ struct pcf_workers_cfg {
 	__u8 ret_dmac[6], ret_smac[6];
 	enum pcf_rx_mode rx_mode;
 	__u32 idle_polls; /* adaptive; 0: the default */
+	__u32 spin_us;	  /* adaptive: the longest spin window; 0: default */
 	enum pcf_bind_mode bind_mode;
 	__u32 batch;  /* packets per rx batch; 0: default, max 256 */
 	__u32 frames; /* UMEM frames per worker, PCF_WORKERS_FRAMES_MIN..MAX;

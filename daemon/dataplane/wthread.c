@@ -3,24 +3,56 @@
  * wthread.c - the threads that run the workers: one per worker, or one
  * for all the workers --cpus puts on one CPU.  Each turn steps every
  * worker once; the rx mode decides what an idle thread does: spin
- * (poll), sleep in poll() at once (interrupt) or after idle_polls empty
+ * (poll), sleep in poll() at once (interrupt) or after a spell of empty
  * turns (adaptive).
+ *
+ * Adaptive: a sleeping thread's CPU goes idle, and waking it costs tens
+ * of microseconds on bare metal, up to milliseconds on a VM whose host
+ * must first run the idle vCPU again: every packet that finds the thread
+ * asleep waits that long.  So an idle spell spins idle_polls turns and
+ * then on for spin_ns since its first empty turn, a window that follows
+ * the gaps between packets as the host's halt polling does (KVM's
+ * halt_poll_ns): a sleep the next packet cut short (the whole gap below
+ * spin_max_ns) doubles it, a longer sleep halves it.  Traffic with short
+ * gaps keeps the thread awake; without traffic the window shrinks and
+ * the thread sleeps after idle_polls turns.
  */
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 
 #include "worker.h"
 
 #define IDLE_POLLS_DEFAULT 1000
+/* adaptive: the first spin window a short sleep asks for, in ns */
+#define SPIN_GROW_START_NS 10000ULL
 /* longest sleep: how soon stop is noticed, and the heartbeat's period */
 #define SLEEP_MS    PCF_HEARTBEAT_PERIOD_MS
 #define DRAIN_TURNS 64 /* on stop, at most: a gone device never drains */
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+__u64 pcf_spin_adapt(__u64 spin_ns, __u64 gap_ns, __u64 max_ns)
+{
+	if (gap_ns >= max_ns)
+		return spin_ns / 2 < SPIN_GROW_START_NS ? 0 : spin_ns / 2;
+	spin_ns =
+	    spin_ns < SPIN_GROW_START_NS / 2 ? SPIN_GROW_START_NS : spin_ns * 2;
+	return spin_ns < max_ns ? spin_ns : max_ns;
+}
 
 static bool all_idle(struct pcf_wthread *t)
 {
@@ -44,6 +76,7 @@ static void sleep_idle(struct pcf_wthread *t)
 	__atomic_store_n(&t->sleeping, 1, __ATOMIC_SEQ_CST);
 	if (all_idle(t) && !__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
 		t->w[0]->st.sleeps++;
+		t->slept = true;
 		poll(t->pfd, t->n + 1, SLEEP_MS);
 		if (t->pfd[t->n].revents & POLLIN)
 			(void)!read(t->efd, &v, sizeof(v));
@@ -93,6 +126,28 @@ static void drain(struct pcf_wthread *t)
 			pcf_worker_step(t->w[i]);
 }
 
+/*
+ * Adaptive, an empty turn, the idle-th in a row: spin on?  The first one
+ * notes when the idle spell began.
+ */
+static bool spin_on(struct pcf_wthread *t, __u32 idle)
+{
+	if (idle == 1)
+		t->idle_since = now_ns();
+	return idle < t->idle_polls ||
+	       (t->spin_ns && now_ns() - t->idle_since < t->spin_ns);
+}
+
+/* Adaptive: work again after an idle spell; if we slept, how long for? */
+static void busy_again(struct pcf_wthread *t)
+{
+	if (!t->slept)
+		return;
+	t->slept = false;
+	t->spin_ns = pcf_spin_adapt(t->spin_ns, now_ns() - t->idle_since,
+				    t->spin_max_ns);
+}
+
 void *pcf_wthread_run(void *arg)
 {
 	struct pcf_wthread *t = arg;
@@ -112,14 +167,17 @@ void *pcf_wthread_run(void *arg)
 		for (moved = 0, i = 0; i < t->n; i++)
 			moved += pcf_worker_step(t->w[i]);
 		if (moved) {
+			if (idle)
+				busy_again(t);
 			idle = 0;
 			continue;
 		}
 		if (t->rx_mode == PCF_RX_POLL)
 			continue;
-		if (t->rx_mode == PCF_RX_ADAPTIVE && ++idle < t->idle_polls)
+		if (idle < UINT32_MAX)
+			idle++;
+		if (t->rx_mode == PCF_RX_ADAPTIVE && spin_on(t, idle))
 			continue;
-		idle = 0;
 		sleep_idle(t);
 	}
 	drain(t);
@@ -128,7 +186,7 @@ void *pcf_wthread_run(void *arg)
 
 int pcf_wthread_init(struct pcf_wthread *t, struct pcf_worker **w,
 		     unsigned int n, int cpu, enum pcf_rx_mode mode,
-		     __u32 idle_polls)
+		     __u32 idle_polls, __u32 spin_us)
 {
 	unsigned int i;
 
@@ -138,6 +196,7 @@ int pcf_wthread_init(struct pcf_wthread *t, struct pcf_worker **w,
 	t->cpu = cpu;
 	t->rx_mode = mode;
 	t->idle_polls = idle_polls ? idle_polls : IDLE_POLLS_DEFAULT;
+	t->spin_max_ns = (__u64)spin_us * 1000;
 	t->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (t->efd < 0)
 		return -errno;

@@ -39,6 +39,7 @@ enum {
 	OPT_BIND,
 	OPT_BATCH,
 	OPT_IDLE_POLLS,
+	OPT_SPIN_US,
 	OPT_FRAMES,
 	OPT_CPUS,
 	OPT_PIPELINE,
@@ -68,6 +69,7 @@ static const struct option longopts[] = {
 	{ "bind-mode", required_argument, NULL, OPT_BIND },
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "idle-polls", required_argument, NULL, OPT_IDLE_POLLS },
+	{ "spin-us", required_argument, NULL, OPT_SPIN_US },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "pipeline", required_argument, NULL, OPT_PIPELINE },
@@ -116,7 +118,7 @@ static void usage(FILE *f)
 	    "            [--rx-mode poll|interrupt|adaptive] [--idle-polls N]\n"
 	    "            [--bind-mode auto|copy|zerocopy] [--batch N] [--frames N]\n"
 	    "            [--cpus LIST] [--stats-interval SEC] [--return-veth NAME,PEER|none]\n"
-	    "            [--pipeline on|off] [--worker-timeout MS]\n"
+	    "            [--spin-us US] [--pipeline on|off] [--worker-timeout MS]\n"
 	    "            [--sessions N] [--sessions-full refuse|evict-oldest]\n"
 	    "            [--ct-timeout-NAME SEC] [--vxlan-port PORT[,PORT...]]\n"
 	    "            [--http unix:PATH|ADDR:PORT ...]\n"
@@ -141,6 +143,9 @@ static void usage(FILE *f)
 	    "  --rx-mode MODE      how workers wait for packets (default adaptive)\n"
 	    "  --idle-polls N      adaptive: empty polls in a row before a worker\n"
 	    "                      thread sleeps (default 1000)\n"
+	    "  --spin-us US        adaptive: and not before a spin window that\n"
+	    "                      follows the gaps between packets has passed, at\n"
+	    "                      most US us, 1..%u (default %u)\n"
 	    "  --bind-mode MODE    AF_XDP bind mode (default auto: zero-copy, else copy)\n"
 	    "  --batch N           packets per rx batch, 1..%u (default 64)\n"
 	    "  --frames N          UMEM frames per worker, %u..%u (default %u)\n"
@@ -177,12 +182,13 @@ static void usage(FILE *f)
 	    "Signals: SIGHUP re-reads the configuration file (default verdict,\n"
 	    "stats interval and verbosity change at run time), SIGUSR1 logs the\n"
 	    "counters, SIGTERM/SIGINT stop (rules and XDP stay pinned).\n",
-	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT, PCF_BATCH_MAX,
-	    PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX,
-	    PCF_WORKERS_FRAMES_DEFAULT, PCF_WORKER_TIMEOUT_MS_DEFAULT,
-	    PCF_CT_SESSIONS_MIN, PCF_CT_SESSIONS_MAX, PCF_CT_SESSIONS_DEFAULT,
-	    PCF_CT_TIMEOUT_MAX, PCF_VXLAN_PORTS_MAX, PCF_VXLAN_PORT,
-	    PCFD_STATS_INTERVAL_MAX, PCFD_STATS_INTERVAL_DEFAULT);
+	    PCF_PIN_DIR_DEFAULT, PCF_CTL_PORT_DEFAULT, PCF_WORKERS_SPIN_US_MAX,
+	    PCF_WORKERS_SPIN_US_DEFAULT, PCF_BATCH_MAX, PCF_WORKERS_FRAMES_MIN,
+	    PCF_WORKERS_FRAMES_MAX, PCF_WORKERS_FRAMES_DEFAULT,
+	    PCF_WORKER_TIMEOUT_MS_DEFAULT, PCF_CT_SESSIONS_MIN,
+	    PCF_CT_SESSIONS_MAX, PCF_CT_SESSIONS_DEFAULT, PCF_CT_TIMEOUT_MAX,
+	    PCF_VXLAN_PORTS_MAX, PCF_VXLAN_PORT, PCFD_STATS_INTERVAL_MAX,
+	    PCFD_STATS_INTERVAL_DEFAULT);
 }
 
 /* Where the option being parsed came from, for messages. */
@@ -223,6 +229,7 @@ static const struct range ranges[] = {
 	{ OPT_QUEUES, 1, PCF_MAX_QUEUES },
 	{ OPT_BATCH, 1, PCF_BATCH_MAX },
 	{ OPT_IDLE_POLLS, 1, UINT32_MAX },
+	{ OPT_SPIN_US, 1, PCF_WORKERS_SPIN_US_MAX },
 	{ OPT_FRAMES, PCF_WORKERS_FRAMES_MIN, PCF_WORKERS_FRAMES_MAX },
 	{ OPT_WORKER_TIMEOUT, 0, 3600000 },
 	{ OPT_SESSIONS, PCF_CT_SESSIONS_MIN, PCF_CT_SESSIONS_MAX },
@@ -341,6 +348,8 @@ static int worker_opt(int c, const char *arg, struct pcf_workers_cfg *w,
 		return opt_number(c, arg, &w->batch, at);
 	case OPT_IDLE_POLLS:
 		return opt_number(c, arg, &w->idle_polls, at);
+	case OPT_SPIN_US:
+		return opt_number(c, arg, &w->spin_us, at);
 	case OPT_FRAMES:
 		return opt_number(c, arg, &w->frames, at);
 	case OPT_CPUS:

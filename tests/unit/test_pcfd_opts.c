@@ -61,13 +61,14 @@ static void test_cmdline_wins(void **state)
 
 	write_conf("interface = a\ninterface = b\nrx-mode = poll\nqueues = 2\n"
 		   "stats-interval = 5\ndefault = drop\nidle-polls = 50\n"
-		   "pipeline = off\n");
+		   "pipeline = off\nspin-us = 30\n");
 	assert_int_equal(parse(&o, "-c", path, "--rx-mode", "interrupt",
 			       "--stats-interval=7", "--idle-polls", "70",
 			       NULL),
 			 0);
 	assert_int_equal(o.workers.rx_mode, PCF_RX_INTERRUPT);
 	assert_int_equal(o.workers.idle_polls, 70);
+	assert_int_equal(o.workers.spin_us, 30); /* the file's */
 	assert_true(o.workers.pipeline_off);
 	assert_int_equal(o.workers.queues, 2);
 	assert_int_equal(o.stats_interval, 7);
@@ -104,6 +105,7 @@ static void test_defaults(void **state)
 	assert_string_equal(o.ret_peer, "pcfr1");
 	assert_int_equal(o.workers.rx_mode, PCF_RX_ADAPTIVE);
 	assert_int_equal(o.workers.idle_polls, 0); /* the workers' default */
+	assert_int_equal(o.workers.spin_us, 0);	   /* the workers' default */
 	assert_false(o.workers.pipeline_off);
 	assert_null(o.config);
 	pcfd_opts_free(&o);
@@ -245,6 +247,8 @@ static void test_number_ranges(void **state)
 		{ "--queues", "65", "1..64" },
 		{ "--idle-polls", "0", "1..4294967295" },
 		{ "--idle-polls", "4294967296", "1..4294967295" },
+		{ "--spin-us", "0", "1..1000000" },
+		{ "--spin-us", "1000001", "1..1000000" },
 		{ "--stats-interval", "86401", "0..86400" },
 		{ "--ctl-port", "0", "1..4294967295" },
 		/* no octal, no sign, no blank, no suffix */
@@ -258,10 +262,10 @@ static void test_number_ranges(void **state)
 
 	ACCEPTED("-i", "x", "--frames", "128", "--batch", "1", "--queues", "1",
 		 "--idle-polls", "1", "--stats-interval", "0", "--ctl-port",
-		 "1");
+		 "1", "--spin-us", "1");
 	ACCEPTED("-i", "x", "--frames", "65536", "--batch", "256", "--queues",
 		 "64", "--idle-polls", "4294967295", "--stats-interval",
-		 "86400", "--ctl-port", "0xffffffff");
+		 "86400", "--ctl-port", "0xffffffff", "--spin-us", "1000000");
 	ACCEPTED("-i", "x", "--frames", "0x1000", "--queues", "all");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(want, sizeof(want), "pcfd: --%s wants a number %s: %s",
