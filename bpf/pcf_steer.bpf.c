@@ -1773,18 +1773,174 @@ static __always_inline int act_inner(struct xdp_md *ctx,
 	return 0;
 }
 
+/*
+ * The full path's rule for pkt into hit: its session first (then an XDP
+ * action is returned), else the best rule for its own headers or, for a
+ * VXLAN frame, its inner packet's (then *ret_p is the inner packet).
+ * -1: hit holds the result.
+ */
+static __always_inline int full_lookup(struct xdp_md *ctx, struct pcf_pkt *pkt,
+				       __u64 bytes, struct hit *hit,
+				       struct pcf_pkt **ret_p)
+{
+	struct pcf_pkt *in;
+	struct hit ihit;
+	__u32 zero = 0;
+	int ret;
+
+	if (ct_maybe(pkt)) {
+		ret = pcf_ct_steer(ctx, pkt, bytes, 0);
+		if (ret >= 0)
+			return ret;
+	}
+	classify(&pkt->key, hit);
+	/* VXLAN: the inner packet's rules, against the outer winner */
+	if (!encap_live() || !(in = bpf_map_lookup_elem(&pcf_inner, &zero)))
+		return -1;
+	ret = pcf_vxlan_inner(ctx, pkt, in);
+	if (ret < 0) {
+		count(PCF_STAT_REASON(PCF_REASON_ENCAP_MALFORMED), bytes);
+		return finish(default_verdict(), bytes);
+	}
+	if (ret > 0) {
+		pcf_classify_inner(&in->key, hit->slot, &ihit);
+		if (ihit.slot >= 0) {
+			*hit = ihit;
+			*ret_p = in;
+		}
+	}
+	return -1;
+}
+
+/* ---- the fast path (issue 15) ---- */
+
+/* pcf_fast()'s answers besides an XDP action */
+enum {
+	FAST_NONE = -1, /* the full path decides */
+	FAST_HIT = -2, /* hit holds the packet's rule, of PASS or REDIRECT */
+};
+
+/*
+ * Is the fast path open, and at which generation of the rule table?  Not
+ * while a session may exist (sessions come before rules) nor while an
+ * encap rule does (VXLAN frames are looked into), nor without rules for
+ * the packets' own headers (the full path's classify() then says miss
+ * without a cache).
+ */
+static __always_inline int fast_open(__u64 *ret_gen)
+{
+	__u32 zero = 0;
+	__u64 *live = bpf_map_lookup_elem(&pcf_ct_live, &zero);
+	struct pcf_table_state *st = bpf_map_lookup_elem(&pcf_state, &zero);
+
+	if (!live || *live || !st || !READ_ONCE(st->outer_rules) ||
+	    READ_ONCE(st->encap_rules))
+		return 0;
+	*ret_gen = READ_ONCE(st->gen);
+	return 1;
+}
+
+/*
+ * The cache's result for the packet in hit (CACHE_HIT): a miss and a DROP
+ * rule are done here, as the full path does them; a PASS or REDIRECT rule
+ * is left in hit for the full path to act on.
+ */
+static __always_inline int fast_result(const struct hit *hit, __u64 bytes)
+{
+	if (hit->slot < 0) {
+		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);
+		return finish(default_verdict(), bytes);
+	}
+	if (hit->verdict == PCF_VERDICT_DROP) {
+		count_rule(hit->ctr, bytes);
+		return finish(PCF_VERDICT_DROP, bytes);
+	}
+	return FAST_HIT;
+}
+
+static __always_inline int fast4(struct xdp_md *ctx, __u64 g, __u64 bytes,
+				 struct hit *hit)
+{
+	struct pcf_key4 pk = { .ifindex = ctx->ingress_ifindex };
+	struct pcf_cache_set4 *s;
+	__u32 idx, w;
+
+	if (pcf_fast_key4(ctx, &pk))
+		return FAST_NONE;
+	idx = pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS);
+	s = bpf_map_lookup_elem(&pcf_flow_cache4, &idx);
+	if (!s)
+		return FAST_NONE;
+	for (w = 0; w < PCF_CACHE_WAYS; w++) {
+		if (cached4_is(&s->way[w], &pk, g)) {
+			CACHE_HIT(&s->way[w], hit);
+			return fast_result(hit, bytes);
+		}
+	}
+	return FAST_NONE;
+}
+
+static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u64 bytes,
+				 struct hit *hit)
+{
+	/* 8-byte aligned: cached6_is compares 64-bit words */
+	struct pcf_key k __attribute__((aligned(8))) = {
+		.ifindex = ctx->ingress_ifindex,
+	};
+	struct pcf_cache_set6 *s;
+	__u32 idx, w;
+
+	if (pcf_fast_key6(ctx, &k))
+		return FAST_NONE;
+	idx = pcf_hash6(&k) >> (64 - PCF_CACHE6_SET_BITS);
+	s = bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
+	if (!s)
+		return FAST_NONE;
+	for (w = 0; w < PCF_CACHE_WAYS; w++) {
+		if (cached6_is(&s->way[w], &k, g)) {
+			CACHE_HIT(&s->way[w], hit);
+			return fast_result(hit, bytes);
+		}
+	}
+	return FAST_NONE;
+}
+
+/*
+ * The fast path: the common packet (pcf_fast_key4/6 in parse.h) whose
+ * flow cache entry holds a result of the current rule table is classified
+ * without the full parse, and a miss or a DROP rule is done with it.  An
+ * XDP action; FAST_HIT: hit holds the packet's rule; FAST_NONE: the full
+ * path decides (other packets, a cache miss, sessions or encap rules).
+ */
+static __always_inline int pcf_fast(struct xdp_md *ctx, __u64 bytes,
+				    struct hit *hit)
+{
+	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = data;
+	__u64 g;
+
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end || !fast_open(&g))
+		return FAST_NONE;
+	if (eth->h_proto == bpf_htons(ETH_P_IP))
+		return fast4(ctx, g, bytes, hit);
+	return fast6(ctx, g, bytes, hit);
+}
+
 SEC("xdp")
 int pcf_steer(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
 	/* 8-byte aligned: the IPv6 cache compares 64-bit words of its key */
 	struct pcf_pkt pkt __attribute__((aligned(8))) = {};
-	struct pcf_pkt *p = &pkt, *in = NULL;
+	struct pcf_pkt *p = &pkt;
 	struct pcf_rule *rule;
-	struct hit hit, ihit;
-	__u32 slot, delta = 0, zero = 0;
-	int ret;
+	struct hit hit;
+	__u32 slot, delta = 0;
+	int fast, ret;
 
+	fast = pcf_fast(ctx, bytes, &hit);
+	if (fast >= 0)
+		return fast;
 	ret = pcf_parse(ctx, &pkt);
 	if (ret == PCF_PARSE_NOT_IP) {
 		/* ARP, LLDP, ...: the kernel must keep working */
@@ -1799,27 +1955,10 @@ int pcf_steer(struct xdp_md *ctx)
 		count(PCF_STAT_REASON(PCF_REASON_FRAGMENT), bytes);
 
 	pkt.key.ifindex = ctx->ingress_ifindex;
-	if (ct_maybe(&pkt)) {
-		ret = pcf_ct_steer(ctx, &pkt, bytes, 0);
+	if (fast == FAST_NONE) {
+		ret = full_lookup(ctx, &pkt, bytes, &hit, &p);
 		if (ret >= 0)
 			return ret;
-	}
-	classify(&pkt.key, &hit);
-	/* VXLAN: the inner packet's rules, against the outer winner */
-	if (encap_live() && (in = bpf_map_lookup_elem(&pcf_inner, &zero))) {
-		ret = pcf_vxlan_inner(ctx, &pkt, in);
-		if (ret < 0) {
-			count(PCF_STAT_REASON(PCF_REASON_ENCAP_MALFORMED),
-			      bytes);
-			return finish(default_verdict(), bytes);
-		}
-		if (ret > 0) {
-			pcf_classify_inner(&in->key, hit.slot, &ihit);
-			if (ihit.slot >= 0) {
-				hit = ihit;
-				p = in;
-			}
-		}
 	}
 	if (hit.slot < 0) {
 		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);
@@ -1832,8 +1971,8 @@ int pcf_steer(struct xdp_md *ctx)
 	rule = bpf_map_lookup_elem(&pcf_rules, &slot);
 	if (!rule)
 		return finish(default_verdict(), bytes);
-	if (in && p == in) {
-		ret = act_inner(ctx, &pkt, in, &rule->action, bytes);
+	if (p != &pkt) {
+		ret = act_inner(ctx, &pkt, p, &rule->action, bytes);
 		if (ret)
 			return ret;
 		if (rule->action.verdict == PCF_VERDICT_PASS)
