@@ -1994,7 +1994,7 @@ int pcf_steer(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
 	/* 8-byte aligned: the IPv6 cache compares 64-bit words of its key */
-	struct pcf_pkt pkt __attribute__((aligned(8))) = {};
+	struct pcf_pkt pkt __attribute__((aligned(8)));
 	struct pcf_pkt *p = &pkt;
 	struct pcf_rule *rule;
 	struct hit hit;
@@ -2004,6 +2004,7 @@ int pcf_steer(struct xdp_md *ctx)
 	fast = pcf_fast(ctx, bytes, &hit);
 	if (fast >= 0)
 		return fast;
+	__builtin_memset(&pkt, 0, sizeof(pkt)); /* not for the fast path */
 	ret = pcf_parse(ctx, &pkt);
 	if (ret == PCF_PARSE_NOT_IP) {
 		/* ARP, LLDP, ...: the kernel must keep working */
