@@ -429,8 +429,8 @@ static __always_inline void lookup6(const struct pcf_key *key,
 /*
  * Tuple-space search: one hash lookup per distinct mask, masks in order of
  * the best rank they hold, stopping as soon as no later mask can beat the
- * best match so far.  pk: the compact key of an IPv4 packet, NULL for
- * IPv6.  The winning rule's slot, counter and verdict (from its hash
+ * best match so far.  pk: the compact key of an IPv4 packet (key is then
+ * not read), NULL for IPv6.  The winning rule's slot, counter and verdict (from its hash
  * entry, which an RCU grace period keeps alive while it is read) go to
  * ret; slot -1 when no rule of a rank below start matched.
  */
@@ -449,9 +449,11 @@ static __always_inline void search(const struct pcf_key *key,
 		return;
 	/* named sets: one trie lookup per address, only if a mask asks */
 	if (tbl->flags & PCF_MASKS_SRC_SET)
-		set_lookup(key->src, key->family, sb.src);
+		set_lookup(pk ? (const __u8 *)&pk->src : key->src,
+			   pk ? 4 : 6, sb.src);
 	if (tbl->flags & PCF_MASKS_DST_SET)
-		set_lookup(key->dst, key->family, sb.dst);
+		set_lookup(pk ? (const __u8 *)&pk->dst : key->dst,
+			   pk ? 4 : 6, sb.dst);
 
 	for (i = 0; i < PCF_MAX_MASKS; i++) {
 		const struct pcf_mask *m;
@@ -542,73 +544,154 @@ static __always_inline int cached6_is(const struct pcf_cached6 *c,
 		}                                                            \
 	} while (0)
 
-static __always_inline void classify4(const struct pcf_key *key, __u64 g,
-				      __u32 buf, struct hit *ret)
+/* The entry of IPv4 cache set s holding pk's result at generation g. */
+static __always_inline struct pcf_cached4 *
+find4(struct pcf_cache_set4 *s, const struct pcf_key4 *pk, __u64 g)
 {
+	__u32 w;
+
+	for (w = 0; w < PCF_CACHE_WAYS; w++)
+		if (cached4_is(&s->way[w], pk, g))
+			return &s->way[w];
+	return NULL;
+}
+
+static __always_inline struct pcf_cached6 *
+find6(struct pcf_cache_set6 *s, const struct pcf_key *key, __u64 g)
+{
+	__u32 w;
+
+	for (w = 0; w < PCF_CACHE_WAYS; w++)
+		if (cached6_is(&s->way[w], key, g))
+			return &s->way[w];
+	return NULL;
+}
+
+static __always_inline struct pcf_cache_set4 *
+cache_set4(const struct pcf_key4 *pk)
+{
+	__u32 idx = pcf_hash4(pk) >> (64 - PCF_CACHE4_SET_BITS);
+
+	return bpf_map_lookup_elem(&pcf_flow_cache4, &idx);
+}
+
+static __always_inline struct pcf_cache_set6 *
+cache_set6(const struct pcf_key *key)
+{
+	__u32 idx = pcf_hash6(key) >> (64 - PCF_CACHE6_SET_BITS);
+
+	return bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
+}
+
+/*
+ * A flow cache miss: the search's result into ret, and into an entry of
+ * the key's cache set if one is free for it (CACHE_VICTIM).  Global
+ * functions, verified once, as the search is long: the full path and the
+ * fast path both call them.
+ *
+ * IPv4: the outer key (tun 0, no sets) in words, as struct pcf_key4 lays
+ * them out: lo ifindex and src, hi dst and the ports, proto_buf the
+ * protocol and (above bit 32) the mask list's buffer.  Scalars, so that
+ * a caller's key stays in registers on its way to a cache hit.
+ */
+__noinline int pcf_miss4(__u64 lo, __u64 hi, __u64 proto_buf, __u64 g,
+			 struct hit *ret)
+{
+	struct pcf_key4 pk = { .proto = (__u8)proto_buf };
 	struct pcf_cache_set4 *s;
 	struct pcf_cached4 *c;
-	struct pcf_key4 pk;
-	__u32 idx, w;
 
-	pcf_key4_of(&pk, key);
-	idx = pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS);
-	s = bpf_map_lookup_elem(&pcf_flow_cache4, &idx);
-	if (!s) {
-		search(key, &pk, buf, ~0ULL, ret);
-		return;
-	}
-	for (w = 0; w < PCF_CACHE_WAYS; w++) {
-		c = &s->way[w];
-		if (cached4_is(c, &pk, g)) {
-			CACHE_HIT(c, ret);
-			return;
-		}
-	}
-	search(key, &pk, buf, ~0ULL, ret);
+	if (!ret)
+		return 0;
+	__builtin_memcpy(&pk, &lo, 8);
+	__builtin_memcpy(&pk.dst, &hi, 8);
+	search(NULL, &pk, proto_buf >> 32, ~0ULL, ret);
+	s = cache_set4(&pk);
+	if (!s)
+		return 0;
 	c = CACHE_VICTIM(s, g);
 	if (c) {
 		__builtin_memcpy(c, &pk, 16); /* ifindex to dport */
 		c->proto = pk.proto;
 	}
 	CACHE_FILL(c, ret, g);
+	return 0;
+}
+
+/* pcf_miss4() of pk at generation g, mask list buf */
+static __always_inline void miss4(const struct pcf_key4 *pk, __u64 g,
+				  __u32 buf, struct hit *ret)
+{
+	__u64 lo, hi;
+
+	__builtin_memcpy(&lo, pk, 8);
+	__builtin_memcpy(&hi, &pk->dst, 8);
+	pcf_miss4(lo, hi, pk->proto | (__u64)buf << 32, g, ret);
+}
+
+/*
+ * IPv6: the whole key, and s its set in the IPv6 cache (NULL: none), which
+ * also holds the inner keys of VXLAN frames of both families.
+ */
+__noinline int pcf_miss6(const struct pcf_key *key, struct pcf_cache_set6 *s,
+			 __u64 g, __u32 buf, struct hit *ret)
+{
+	struct pcf_cached6 *c;
+	struct pcf_key4 pk;
+
+	if (!key || !ret)
+		return 0;
+	if (key->family == 4) {
+		pcf_key4_of(&pk, key);
+		search(key, &pk, buf, ~0ULL, ret);
+	} else {
+		search(key, NULL, buf, ~0ULL, ret);
+	}
+	if (!s)
+		return 0;
+	c = CACHE_VICTIM(s, g);
+	if (c)
+		c->key = *key;
+	CACHE_FILL(c, ret, g);
+	return 0;
+}
+
+static __always_inline void classify4(const struct pcf_key *key, __u64 g,
+				      __u32 buf, struct hit *ret)
+{
+	struct pcf_cache_set4 *s;
+	struct pcf_cached4 *c;
+	struct pcf_key4 pk;
+
+	pcf_key4_of(&pk, key);
+	s = cache_set4(&pk);
+	c = s ? find4(s, &pk, g) : NULL;
+	if (c)
+		CACHE_HIT(c, ret);
+	else
+		miss4(&pk, g, buf, ret);
 }
 
 static __always_inline void classify6(const struct pcf_key *key, __u64 g,
 				      __u32 buf, struct hit *ret)
 {
-	struct pcf_cache_set6 *s;
-	struct pcf_cached6 *c;
-	__u32 idx, w;
+	struct pcf_cache_set6 *s = cache_set6(key);
+	struct pcf_cached6 *c = s ? find6(s, key, g) : NULL;
 
-	idx = pcf_hash6(key) >> (64 - PCF_CACHE6_SET_BITS);
-	s = bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
-	if (!s) {
-		search(key, NULL, buf, ~0ULL, ret);
-		return;
-	}
-	for (w = 0; w < PCF_CACHE_WAYS; w++) {
-		c = &s->way[w];
-		if (cached6_is(c, key, g)) {
-			CACHE_HIT(c, ret);
-			return;
-		}
-	}
-	search(key, NULL, buf, ~0ULL, ret);
-	c = CACHE_VICTIM(s, g);
 	if (c)
-		c->key = *key;
-	CACHE_FILL(c, ret, g);
+		CACHE_HIT(c, ret);
+	else
+		pcf_miss6(key, s, g, buf, ret);
 }
 
 /*
  * The winning rule (see search), or slot -1: from this CPU's flow cache
  * of the packet's family when it holds a result of the current rule
  * table, else from the search, whose result may then take a cache entry
- * (pcf_abi.h).  A subprogram: inlined, it left clang short of registers
- * in pcf_steer(), which then kept ctx + 12 (ingress_ifindex) in one, a
- * ctx access the verifier refuses.
+ * (pcf_abi.h).  The search itself is a call away (pcf_miss4/6).
  */
-static __noinline void classify(const struct pcf_key *key, struct hit *ret)
+static __always_inline void classify(const struct pcf_key *key,
+				     struct hit *ret)
 {
 	struct pcf_table_state *st;
 	__u32 zero = 0, buf;
@@ -1683,8 +1766,7 @@ __noinline int pcf_classify_inner(const struct pcf_key *key, int outer_slot,
 	struct pcf_table_state *st;
 	struct pcf_cache_set6 *s;
 	struct pcf_cached6 *c;
-	__u32 zero = 0, buf, idx, w;
-	struct pcf_key4 pk;
+	__u32 zero = 0, buf;
 	__u64 g;
 
 	if (!key || !ret)
@@ -1696,32 +1778,12 @@ __noinline int pcf_classify_inner(const struct pcf_key *key, int outer_slot,
 	g = READ_ONCE(st->gen); /* before the list: as classify() */
 	barrier();
 	buf = READ_ONCE(st->mask_buf);
-	idx = pcf_hash6(key) >> (64 - PCF_CACHE6_SET_BITS);
-	s = bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
-	c = NULL;
-	if (s)
-		for (w = 0; w < PCF_CACHE_WAYS; w++) {
-			if (cached6_is(&s->way[w], key, g)) {
-				c = &s->way[w];
-				break;
-			}
-		}
-	if (c) {
+	s = cache_set6(key);
+	c = s ? find6(s, key, g) : NULL;
+	if (c)
 		CACHE_HIT(c, ret);
-	} else {
-		if (key->family == 4) {
-			pcf_key4_of(&pk, key);
-			search(key, &pk, buf, ~0ULL, ret);
-		} else {
-			search(key, NULL, buf, ~0ULL, ret);
-		}
-		if (s) {
-			c = CACHE_VICTIM(s, g);
-			if (c)
-				c->key = *key;
-			CACHE_FILL(c, ret, g);
-		}
-	}
+	else
+		pcf_miss6(key, s, g, buf, ret);
 	/* the rank of two rules matters only when both headers match */
 	if (ret->slot >= 0 && outer_slot >= 0 &&
 	    slot_rank(outer_slot) < slot_rank(ret->slot))
@@ -1773,18 +1835,176 @@ static __always_inline int act_inner(struct xdp_md *ctx,
 	return 0;
 }
 
+/*
+ * The full path's rule for pkt into hit: its session first (then an XDP
+ * action is returned), else the best rule for its own headers or, for a
+ * VXLAN frame, its inner packet's (then *ret_p is the inner packet).
+ * -1: hit holds the result.
+ */
+static __always_inline int full_lookup(struct xdp_md *ctx, struct pcf_pkt *pkt,
+				       __u64 bytes, struct hit *hit,
+				       struct pcf_pkt **ret_p)
+{
+	struct pcf_pkt *in;
+	struct hit ihit;
+	__u32 zero = 0;
+	int ret;
+
+	if (ct_maybe(pkt)) {
+		ret = pcf_ct_steer(ctx, pkt, bytes, 0);
+		if (ret >= 0)
+			return ret;
+	}
+	classify(&pkt->key, hit);
+	/* VXLAN: the inner packet's rules, against the outer winner */
+	if (!encap_live() || !(in = bpf_map_lookup_elem(&pcf_inner, &zero)))
+		return -1;
+	ret = pcf_vxlan_inner(ctx, pkt, in);
+	if (ret < 0) {
+		count(PCF_STAT_REASON(PCF_REASON_ENCAP_MALFORMED), bytes);
+		return finish(default_verdict(), bytes);
+	}
+	if (ret > 0) {
+		pcf_classify_inner(&in->key, hit->slot, &ihit);
+		if (ihit.slot >= 0) {
+			*hit = ihit;
+			*ret_p = in;
+		}
+	}
+	return -1;
+}
+
+/* ---- the fast path (issue 15) ---- */
+
+/* pcf_fast()'s answers besides an XDP action */
+enum {
+	FAST_NONE = -1, /* the full path decides */
+	FAST_HIT = -2, /* hit holds the packet's rule, of PASS or REDIRECT */
+};
+
+/*
+ * Is the fast path open, and at which generation of the rule table?  Not
+ * while a session may exist (sessions come before rules) nor while an
+ * encap rule does (VXLAN frames are looked into), nor without rules for
+ * the packets' own headers (the full path's classify() then says miss
+ * without a cache).
+ */
+static __always_inline int fast_open(__u64 *ret_gen, __u32 *ret_buf)
+{
+	__u32 zero = 0;
+	__u64 *live = bpf_map_lookup_elem(&pcf_ct_live, &zero);
+	struct pcf_table_state *st = bpf_map_lookup_elem(&pcf_state, &zero);
+
+	if (!live || *live || !st || !READ_ONCE(st->outer_rules) ||
+	    READ_ONCE(st->encap_rules))
+		return 0;
+	*ret_gen = READ_ONCE(st->gen); /* before the mask list: classify() */
+	barrier();
+	*ret_buf = READ_ONCE(st->mask_buf);
+	return 1;
+}
+
+/*
+ * The cache's result for the packet in hit (CACHE_HIT): a miss and a DROP
+ * rule are done here, as the full path does them; a PASS or REDIRECT rule
+ * is left in hit for the full path to act on.
+ */
+static __always_inline int fast_result(const struct hit *hit, __u64 bytes)
+{
+	if (hit->slot < 0) {
+		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);
+		return finish(default_verdict(), bytes);
+	}
+	if (hit->verdict == PCF_VERDICT_DROP) {
+		count_rule(hit->ctr, bytes);
+		return finish(PCF_VERDICT_DROP, bytes);
+	}
+	return FAST_HIT;
+}
+
+static __always_inline int fast4(struct xdp_md *ctx, __u64 g, __u32 buf,
+				 __u64 bytes, struct hit *hit)
+{
+	struct pcf_key4 pk = { .ifindex = ctx->ingress_ifindex };
+	struct pcf_cache_set4 *s;
+	struct pcf_cached4 *c;
+
+	if (pcf_fast_key4(ctx, &pk))
+		return FAST_NONE;
+	s = cache_set4(&pk);
+	c = s ? find4(s, &pk, g) : NULL;
+	if (c)
+		CACHE_HIT(c, hit);
+	else
+		miss4(&pk, g, buf, hit);
+	return fast_result(hit, bytes);
+}
+
+static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u32 buf,
+				 __u64 bytes, struct hit *hit)
+{
+	/* 8-byte aligned: cached6_is compares 64-bit words */
+	struct pcf_key k __attribute__((aligned(8))) = {
+		.ifindex = ctx->ingress_ifindex,
+	};
+	struct pcf_cache_set6 *s;
+	struct pcf_cached6 *c;
+
+	if (pcf_fast_key6(ctx, &k))
+		return FAST_NONE;
+	s = cache_set6(&k);
+	c = s ? find6(s, &k, g) : NULL;
+	if (c) {
+		CACHE_HIT(c, hit);
+	} else {
+		/* a copy: k's own address taken, its words would stay on
+		 * the stack on the way to a hit too */
+		struct pcf_key m __attribute__((aligned(8))) = k;
+
+		pcf_miss6(&m, s, g, buf, hit);
+	}
+	return fast_result(hit, bytes);
+}
+
+/*
+ * The fast path: the common packet (pcf_fast_key4/6 in parse.h) whose
+ * flow cache entry holds a result of the current rule table is classified
+ * without the full parse, and a miss or a DROP rule is done with it.  An
+ * XDP action; FAST_HIT: hit holds the packet's rule; FAST_NONE: the full
+ * path decides (other packets, a cache miss, sessions or encap rules).
+ */
+static __always_inline int pcf_fast(struct xdp_md *ctx, __u64 bytes,
+				    struct hit *hit)
+{
+	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = data;
+	__u32 buf;
+	__u64 g;
+
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end ||
+	    !fast_open(&g, &buf))
+		return FAST_NONE;
+	if (eth->h_proto == bpf_htons(ETH_P_IP))
+		return fast4(ctx, g, buf, bytes, hit);
+	return fast6(ctx, g, buf, bytes, hit);
+}
+
 SEC("xdp")
 int pcf_steer(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
 	/* 8-byte aligned: the IPv6 cache compares 64-bit words of its key */
-	struct pcf_pkt pkt __attribute__((aligned(8))) = {};
-	struct pcf_pkt *p = &pkt, *in = NULL;
+	struct pcf_pkt pkt __attribute__((aligned(8)));
+	struct pcf_pkt *p = &pkt;
 	struct pcf_rule *rule;
-	struct hit hit, ihit;
-	__u32 slot, delta = 0, zero = 0;
-	int ret;
+	struct hit hit;
+	__u32 slot, delta = 0;
+	int fast, ret;
 
+	fast = pcf_fast(ctx, bytes, &hit);
+	if (fast >= 0)
+		return fast;
+	__builtin_memset(&pkt, 0, sizeof(pkt)); /* not for the fast path */
 	ret = pcf_parse(ctx, &pkt);
 	if (ret == PCF_PARSE_NOT_IP) {
 		/* ARP, LLDP, ...: the kernel must keep working */
@@ -1799,27 +2019,10 @@ int pcf_steer(struct xdp_md *ctx)
 		count(PCF_STAT_REASON(PCF_REASON_FRAGMENT), bytes);
 
 	pkt.key.ifindex = ctx->ingress_ifindex;
-	if (ct_maybe(&pkt)) {
-		ret = pcf_ct_steer(ctx, &pkt, bytes, 0);
+	if (fast == FAST_NONE) {
+		ret = full_lookup(ctx, &pkt, bytes, &hit, &p);
 		if (ret >= 0)
 			return ret;
-	}
-	classify(&pkt.key, &hit);
-	/* VXLAN: the inner packet's rules, against the outer winner */
-	if (encap_live() && (in = bpf_map_lookup_elem(&pcf_inner, &zero))) {
-		ret = pcf_vxlan_inner(ctx, &pkt, in);
-		if (ret < 0) {
-			count(PCF_STAT_REASON(PCF_REASON_ENCAP_MALFORMED),
-			      bytes);
-			return finish(default_verdict(), bytes);
-		}
-		if (ret > 0) {
-			pcf_classify_inner(&in->key, hit.slot, &ihit);
-			if (ihit.slot >= 0) {
-				hit = ihit;
-				p = in;
-			}
-		}
 	}
 	if (hit.slot < 0) {
 		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);
@@ -1832,8 +2035,8 @@ int pcf_steer(struct xdp_md *ctx)
 	rule = bpf_map_lookup_elem(&pcf_rules, &slot);
 	if (!rule)
 		return finish(default_verdict(), bytes);
-	if (in && p == in) {
-		ret = act_inner(ctx, &pkt, in, &rule->action, bytes);
+	if (p != &pkt) {
+		ret = act_inner(ctx, &pkt, p, &rule->action, bytes);
 		if (ret)
 			return ret;
 		if (rule->action.verdict == PCF_VERDICT_PASS)

@@ -507,6 +507,96 @@ static void test_ttl_expired(void **state)
 	}
 }
 
+/* --- the fast path (issue 15) ------------------------------------- */
+
+/*
+ * Run f three times: the later runs, answered from the flow cache (by the
+ * fast path where the frame is one it parses), must do what the first run
+ * did: the same XDP action and frame out, the same counters moved.
+ */
+static void expect_same_runs(const struct frame *f)
+{
+	__u64 first[PCF_STAT_MAX], moved;
+	struct result res[3];
+	struct stats before, now;
+	unsigned int i;
+	int run;
+
+	for (run = 0; run < 3; run++) {
+		stats_read(&before);
+		run_frame(f, &res[run]);
+		stats_read(&now);
+		for (i = 0; i < PCF_STAT_MAX; i++) {
+			moved = now.c[i].packets - before.c[i].packets;
+			if (!run)
+				first[i] = moved;
+			else if (moved != first[i])
+				fail_msg("run %d: counter %s moved by %llu, "
+					 "the first run's by %llu",
+					 run, stat_name(i),
+					 (unsigned long long)moved,
+					 (unsigned long long)first[i]);
+		}
+		if (!run)
+			continue;
+		assert_int_equal(res[run].ret, res[0].ret);
+		assert_int_equal(res[run].meta_len, res[0].meta_len);
+		assert_int_equal(res[run].len, res[0].len);
+		assert_memory_equal(res[run].out, res[0].out,
+				    res[0].meta_len + res[0].len);
+	}
+}
+
+/*
+ * Frames the fast path takes (plain IPv4 and IPv6, TCP and UDP, a first
+ * fragment) and frames it leaves to the full path (VLAN tags, IPv4
+ * options, extension headers, later fragments, ICMP), under a DROP rule,
+ * PASS rules with rewrites (the fast path hands their hit on) and the
+ * default verdict on a miss.
+ */
+static void test_fast_path(void **state)
+{
+	struct pcf_rule drop4 =
+	    rule_5tuple(4, IPPROTO_TCP, PCF_VERDICT_DROP, 10);
+	struct pcf_rule drop6 =
+	    rule_5tuple(6, IPPROTO_TCP, PCF_VERDICT_DROP, 10);
+	__u32 id4 = add_rewrite_rule(4, PCF_ACT_DF_CLEAR, -3);
+	__u32 id6 = add_rewrite_rule(6, 0, -2);
+	__u32 idd4 = rule_add(&drop4), idd6 = rule_add(&drop6);
+	struct frame_spec specs[] = {
+		spec4(IPPROTO_UDP), spec4(IPPROTO_TCP), spec6(IPPROTO_UDP),
+		spec6(IPPROTO_TCP), spec4(IPPROTO_UDP), spec4(IPPROTO_UDP),
+		spec4(IPPROTO_UDP), spec4(IPPROTO_UDP), spec6(IPPROTO_UDP),
+		spec4(IPPROTO_ICMP), spec4(IPPROTO_TCP), spec6(IPPROTO_UDP),
+	};
+	int v;
+	unsigned int i;
+	struct frame f;
+
+	specs[0].df = true;
+	specs[4].more_frags = true; /* a first fragment: its ports count */
+	specs[5].vlan[0] = ETH_P_8021Q;
+	specs[6].opt_words = 2;
+	specs[7].frag_offset = 10;
+	specs[8].ext[0] = IPPROTO_DSTOPTS;
+	specs[10].dport = DPORT + 1; /* misses */
+	specs[11].sport = SPORT + 1;
+	for (v = 0; v < 2; v++) {
+		assert_int_equal(pcf_dp_set_default(env.dp, v ? PCF_VERDICT_DROP
+							       : PCF_VERDICT_PASS),
+				 0);
+		for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+			frame_build(&f, &specs[i]);
+			expect_same_runs(&f);
+		}
+	}
+	/* each rule's frames, three runs each, under both defaults */
+	assert_hits(id4, 2 * 3 * 4);
+	assert_hits(id6, 2 * 3 * 2);
+	assert_hits(idd4, 2 * 3);
+	assert_hits(idd6, 2 * 3);
+}
+
 /* --- counters ------------------------------------------------------ */
 
 /* Packets and bytes, per rule and per verdict, over frames of many sizes. */
@@ -592,6 +682,7 @@ int main(void)
 		setup_test(test_df_clear),
 		setup_test(test_ttl_expired),
 		setup_test(test_counters),
+		setup_test(test_fast_path),
 	};
 
 	env_init("verdicts");
