@@ -167,7 +167,7 @@ void *pcf_wthread_run(void *arg)
 		for (moved = 0, i = 0; i < t->n; i++)
 			moved += pcf_worker_step(t->w[i]);
 		if (moved) {
-			if (idle)
+			if (idle && t->rx_mode == PCF_RX_ADAPTIVE)
 				busy_again(t);
 			idle = 0;
 			continue;
