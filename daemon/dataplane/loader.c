@@ -270,6 +270,17 @@ static int size_sessions(struct pcf_dp *dp, const struct pcf_dp_opts *o)
 	return err;
 }
 
+/* The flow caches: a slice of sets for each possible CPU (pcf_steer.bpf.c) */
+static int size_caches(struct pcf_dp *dp)
+{
+	int err = bpf_map__set_max_entries(dp->skel->maps.pcf_flow_cache4,
+					   dp->ncpus << PCF_CACHE4_SET_BITS);
+
+	return err ? err
+		   : bpf_map__set_max_entries(dp->skel->maps.pcf_flow_cache6,
+					      dp->ncpus << PCF_CACHE6_SET_BITS);
+}
+
 int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
 {
 	return pcf_dp_open_opts(pin_dir, NULL, ret_dp);
@@ -330,6 +341,8 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 		goto fail;
 	}
 	err = size_sessions(dp, o);
+	if (!err)
+		err = size_caches(dp);
 	if (!err)
 		err = pcf_steer__load(dp->skel);
 	if (err)

@@ -84,7 +84,7 @@ ctl session flush || fail "session flush"
 [ "$(ctl session show | wc -l)" = 0 ] || fail "sessions after a flush: $(ctl session show)"
 [ "$(ctl -j session show)" = "[]" ] || fail "session show -j of none"
 wait_for 5 lines_ge "$TMP/events" "^destroy udp" 4 || fail "destroy events: $(cat "$TMP/events")"
-kill $mon; wait $mon
+end_job $mon; wait $mon
 [ "$(grep -c '^new udp' "$TMP/events")" = 4 ] || fail "new events: $(cat "$TMP/events")"
 refresh
 python3 - "$TMP/stats.json" <<'PY' || fail "stats: $(jq -c .sessions "$TMP/stats.json")"

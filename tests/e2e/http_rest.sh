@@ -168,7 +168,7 @@ curl -sS --unix-socket "$SOCK" -I http://pcfd/metrics >"$TMP/head" || fail "HEAD
 grep -q '^HTTP/1.1 200' "$TMP/head" || fail "HEAD /metrics: $(cat "$TMP/head")"
 expect 200 GET /readyz
 expect 200 GET /livez
-kill $mon
+end_job $mon
 stop_fp
 [ ! -e "$SOCK" ] || fail "pcfd left its socket $SOCK"
 log "pass"

@@ -142,5 +142,5 @@ ctl set load allow "$TMP/one" || fail "load"
 ctl set destroy probe || fail "destroy"
 wait_for 10 grep -q "set-destroyed probe" "$TMP/mon" || fail "monitor: $(cat "$TMP/mon")"
 grep -q "set-loaded allow elements 1" "$TMP/mon" || fail "monitor: $(cat "$TMP/mon")"
-kill $mon
+end_job $mon
 log "PASS"

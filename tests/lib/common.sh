@@ -47,7 +47,12 @@ skip() { log "SKIP: $*"; exit 77; }
 
 cleanup() {
 	local rc=$? p n
-	for p in $(cat "$TMP/.pids" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+	# a tracked job may be a subshell (`ctl monitor &` runs a shell
+	# function): its children go first, or they outlive the test
+	for p in $(cat "$TMP/.pids" 2>/dev/null); do
+		pkill -9 -P "$p" 2>/dev/null
+		kill -9 "$p" 2>/dev/null
+	done
 	for p in $(cat "$TMP/.pids" 2>/dev/null); do wait "$p" 2>/dev/null; done
 	for n in $(cat "$TMP/.netns" 2>/dev/null); do ip netns del "$n" 2>/dev/null; done
 	rm -rf "$PIN_DIR" "$TMP"
@@ -97,6 +102,10 @@ veth_add() {
 
 # track PID: kill it on exit
 track() { echo "$1" >>"$TMP/.pids"; }
+# end_job PID: SIGTERM to a background job and to its children: a job
+# that runs a shell function (`ctl monitor &`) is a subshell whose
+# command would outlive it
+end_job() { pkill -TERM -P "$1" 2>/dev/null; kill "$1" 2>/dev/null; }
 
 # in NS CMD...: run CMD in netns NS, keeping the mount namespace (bpffs)
 in_ns() { local n=$1; shift; nsenter --net=/run/netns/"$n" "$@"; }
