@@ -667,24 +667,25 @@ __noinline int pcf_miss6(const struct pcf_key *key, struct pcf_cache_set6 *s,
 	return 0;
 }
 
-static __always_inline void classify4(const struct pcf_key *key, __u64 g,
-				      __u32 buf, struct hit *ret)
+/*
+ * The result for pk at generation g into ret: its cache entry's, else the
+ * search's (on mask list buf), which may then take an entry.  The full
+ * path, the fast path and the inner lookup all go through these.
+ */
+static __always_inline void cached4(const struct pcf_key4 *pk, __u64 g,
+				    __u32 buf, struct hit *ret)
 {
-	struct pcf_cache_set4 *s;
-	struct pcf_cached4 *c;
-	struct pcf_key4 pk;
+	struct pcf_cache_set4 *s = cache_set4(pk);
+	struct pcf_cached4 *c = s ? find4(s, pk, g) : NULL;
 
-	pcf_key4_of(&pk, key);
-	s = cache_set4(&pk);
-	c = s ? find4(s, &pk, g) : NULL;
 	if (c)
 		CACHE_HIT(c, ret);
 	else
-		miss4(&pk, g, buf, ret);
+		miss4(pk, g, buf, ret);
 }
 
-static __always_inline void classify6(const struct pcf_key *key, __u64 g,
-				      __u32 buf, struct hit *ret)
+static __always_inline void cached6(const struct pcf_key *key, __u64 g,
+				    __u32 buf, struct hit *ret)
 {
 	struct pcf_cache_set6 *s = cache_set6(key);
 	struct pcf_cached6 *c = s ? find6(s, key, g) : NULL;
@@ -726,10 +727,14 @@ static __always_inline void classify(const struct pcf_key *key,
 	g = READ_ONCE(st->gen);
 	barrier();
 	buf = READ_ONCE(st->mask_buf);
-	if (key->family == 4)
-		classify4(key, g, buf, ret);
-	else
-		classify6(key, g, buf, ret);
+	if (key->family == 4) {
+		struct pcf_key4 pk;
+
+		pcf_key4_of(&pk, key);
+		cached4(&pk, g, buf, ret);
+	} else {
+		cached6(key, g, buf, ret);
+	}
 }
 
 /*
@@ -1775,8 +1780,6 @@ __noinline int pcf_classify_inner(const struct pcf_key *key, int outer_slot,
 				  struct hit *ret)
 {
 	struct pcf_table_state *st;
-	struct pcf_cache_set6 *s;
-	struct pcf_cached6 *c;
 	__u32 zero = 0, buf;
 	__u64 g;
 
@@ -1789,12 +1792,7 @@ __noinline int pcf_classify_inner(const struct pcf_key *key, int outer_slot,
 	g = READ_ONCE(st->gen); /* before the list: as classify() */
 	barrier();
 	buf = READ_ONCE(st->mask_buf);
-	s = cache_set6(key);
-	c = s ? find6(s, key, g) : NULL;
-	if (c)
-		CACHE_HIT(c, ret);
-	else
-		pcf_miss6(key, s, g, buf, ret);
+	cached6(key, g, buf, ret);
 	/* the rank of two rules matters only when both headers match */
 	if (ret->slot >= 0 && outer_slot >= 0 &&
 	    slot_rank(outer_slot) < slot_rank(ret->slot))
@@ -1890,7 +1888,7 @@ static __always_inline int full_lookup(struct xdp_md *ctx, struct pcf_pkt *pkt,
 /* pcf_fast()'s answers besides an XDP action */
 enum {
 	FAST_NONE = -1, /* the full path decides */
-	FAST_HIT = -2, /* hit holds the packet's rule, of PASS or REDIRECT */
+	FAST_HIT = -2, /* hit: a PASS or REDIRECT rule, its counter moved */
 };
 
 /*
@@ -1916,20 +1914,19 @@ static __always_inline int fast_open(__u64 *ret_gen, __u32 *ret_buf)
 }
 
 /*
- * The cache's result for the packet in hit (CACHE_HIT): a miss and a DROP
- * rule are done here, as the full path does them; a PASS or REDIRECT rule
- * is left in hit for the full path to act on.
+ * The packet's result in hit, from either path: a miss and a DROP rule
+ * end here (the rule unread); a PASS or REDIRECT rule, counted, is left
+ * in hit for the full path to act on (FAST_HIT).
  */
-static __always_inline int fast_result(const struct hit *hit, __u64 bytes)
+static __always_inline int hit_done(const struct hit *hit, __u64 bytes)
 {
 	if (hit->slot < 0) {
 		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);
 		return finish(default_verdict(), bytes);
 	}
-	if (hit->verdict == PCF_VERDICT_DROP) {
-		count_rule(hit->ctr, bytes);
+	count_rule(hit->ctr, bytes);
+	if (hit->verdict == PCF_VERDICT_DROP)
 		return finish(PCF_VERDICT_DROP, bytes);
-	}
 	return FAST_HIT;
 }
 
@@ -1937,18 +1934,11 @@ static __always_inline int fast4(struct xdp_md *ctx, __u64 g, __u32 buf,
 				 __u64 bytes, struct hit *hit)
 {
 	struct pcf_key4 pk = { .ifindex = ctx->ingress_ifindex };
-	struct pcf_cache_set4 *s;
-	struct pcf_cached4 *c;
 
 	if (pcf_fast_key4(ctx, &pk))
 		return FAST_NONE;
-	s = cache_set4(&pk);
-	c = s ? find4(s, &pk, g) : NULL;
-	if (c)
-		CACHE_HIT(c, hit);
-	else
-		miss4(&pk, g, buf, hit);
-	return fast_result(hit, bytes);
+	cached4(&pk, g, buf, hit);
+	return hit_done(hit, bytes);
 }
 
 static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u32 buf,
@@ -1963,18 +1953,18 @@ static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u32 buf,
 
 	if (pcf_fast_key6(ctx, &k))
 		return FAST_NONE;
+	/* cached6(), but a miss takes a copy of k: with k's own address
+	 * taken, clang kept its words on the stack on the way to a hit too */
 	s = cache_set6(&k);
 	c = s ? find6(s, &k, g) : NULL;
 	if (c) {
 		CACHE_HIT(c, hit);
 	} else {
-		/* a copy: k's own address taken, its words would stay on
-		 * the stack on the way to a hit too */
 		struct pcf_key m __attribute__((aligned(8))) = k;
 
 		pcf_miss6(&m, s, g, buf, hit);
 	}
-	return fast_result(hit, bytes);
+	return hit_done(hit, bytes);
 }
 
 /*
@@ -2032,16 +2022,11 @@ int pcf_steer(struct xdp_md *ctx)
 	pkt.key.ifindex = ctx->ingress_ifindex;
 	if (fast == FAST_NONE) {
 		ret = full_lookup(ctx, &pkt, bytes, &hit, &p);
+		if (ret < 0)
+			ret = hit_done(&hit, bytes);
 		if (ret >= 0)
 			return ret;
 	}
-	if (hit.slot < 0) {
-		count(PCF_STAT_REASON(PCF_REASON_MISS), bytes);
-		return finish(default_verdict(), bytes);
-	}
-	count_rule(hit.ctr, bytes);
-	if (hit.verdict == PCF_VERDICT_DROP)
-		return finish(PCF_VERDICT_DROP, bytes); /* the rule unread */
 	slot = hit.slot;
 	rule = bpf_map_lookup_elem(&pcf_rules, &slot);
 	if (!rule)
