@@ -17,7 +17,9 @@
 # bpf_prog_test_run_opts on the same frame, no traffic).
 #
 # Cases, all measured in the same run, interleaved, on the same veth pair:
-#   ceiling     bench/drop.bpf.c: XDP_DROP and nothing else
+#   ceiling     bench/drop.bpf.c: XDP_DROP and nothing else; measured
+#               before and after every other case of this list, whose
+#               ratio is to the mean of those two ceilings
 #   hit         pcf, one DROP rule matching the 5-tuple exactly
 #   miss1       pcf, default verdict drop, 1 mask whose rule does not match
 #   miss8       pcf, default verdict drop, 8 distinct masks, none matching
@@ -492,12 +494,10 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(
 # ref_report: every pcf case, this build and the reference, same run
 ref_report() {
 	local mode cse now ref rn rr
-	echo "before and after: this build (now) and PCF_BENCH_REF=$REF (ref), medians of the same $RUNS runs (Mpps; steering cases also / ceiling)"
+	echo "before and after: this build (now) and PCF_BENCH_REF=$REF (ref), medians of the same $RUNS runs (Mpps; steering cases also / the ceilings beside them)"
 	printf '  %-9s %-14s %7s %7s %7s %7s %9s\n' mode case now ref \
 		"now/ceil" "ref/ceil" "now/ref"
 	for mode in $MODES; do
-		# shellcheck disable=SC2086
-		ceil=$(median ${RESULT[$mode,ceiling]:-})
 		for cse in $CASES; do
 			is_pcf_case "$cse" || continue
 			[ -n "${RESULT[$mode,$cse]:-}" ] || continue
@@ -506,10 +506,10 @@ ref_report() {
 			if is_worker_case "$cse"; then
 				rn=- rr=-
 			else
-				rn=$(ratio "$now" "$ceil") rr=$(ratio "$ref" "$ceil")
+				rn=$(paired "$mode" "$cse") rr=$(paired "$mode" "$cse@ref")
 			fi
 			printf '  %-9s %-14s %7s %7s %7s %7s %9s\n' "$mode" "$cse" \
-				"$now" "$ref" "$rn" "$rr" "$(ratio "$now" "$ref")"
+				"$now" "$ref" "$rn" "$rr" "$(rel "$mode" "$cse" "$cse@ref")"
 		done
 	done
 	echo
@@ -737,14 +737,55 @@ set_load_report() {
 	echo
 }
 
-declare -A RESULT COSTNS
+# A steering case's ratio is to the ceilings measured just before and
+# just after it (their mean): this VM's speed drifts by tens of percent
+# within a minute (a ceiling of 8.1, 10.8 and 8.1 Mpps in three runs),
+# and one ceiling per run, a minute away from most cases, turned that
+# drift into the ratios.  So each run goes ceiling, case, ceiling, case,
+# ..., ceiling (a case with a reference build: ceiling, now, ref,
+# ceiling), and RATIO holds each case's paired ratio of every run.
+declare -A RESULT COSTNS RATIO
+PENDING=()   # "key mpps" measured since the last ceiling
+LAST_CEIL=   # the last ceiling's Mpps ("": none yet in this run)
+
+# ceiling_between MODE RUN: a ceiling; the cases measured since the one
+# before it get their ratios
+ceiling_between() {
+	local mpps sent ns ksi p key m
+	read -r mpps sent ns ksi <<<"$(measure "$1" ceiling)"
+	[ -n "$ksi" ] || exit 1
+	log "$1 run $2 ceiling: $mpps Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
+	RESULT[$1,ceiling]+="$mpps " COSTNS[$1,ceiling]+="$ns "
+	for p in "${PENDING[@]}"; do
+		read -r key m <<<"$p"
+		RATIO[$key]+="$(awk -v m="$m" -v a="$LAST_CEIL" -v b="$mpps" \
+			'BEGIN { printf "%.3f", m / ((a + b) / 2) }') "
+	done
+	PENDING=() LAST_CEIL=$mpps
+}
+# is_steer_case CASE: a case with a ratio to the ceiling
+is_steer_case() { [[ " $STEER_CASES " == *" $1 "* && $1 != ceiling ]]; }
+with_ceiling() { [[ " $CASES " == *" ceiling "* ]]; }
+
 log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 workers_setup
 for mode in $MODES; do
 	for ((run = 1; run <= RUNS; run++)); do
+		LAST_CEIL='' PENDING=()
 		for cse in $CASES; do
 			[[ $cse == churn || $cse == ct-cost || $cse == http ]] && continue
+			if with_ceiling; then
+				# a ceiling before every steering case (the one
+				# before it may already be there), one to close
+				# the cases before any other kind
+				[ "$cse" = ceiling ] && continue
+				if is_steer_case "$cse" && { [ ${#PENDING[@]} -gt 0 ] || [ -z "$LAST_CEIL" ]; }; then
+					ceiling_between "$mode" "$run"
+				elif ! is_steer_case "$cse" && [ ${#PENDING[@]} -gt 0 ]; then
+					ceiling_between "$mode" "$run"
+				fi
+			fi
 			for label in $LABELS; do
 				[ "$label" = ref ] && ! is_pcf_case "$cse" && continue
 				[ "$label" = ref ] && ! ref_can "$cse" && continue
@@ -762,9 +803,16 @@ for mode in $MODES; do
 				log "$mode run $run $cse ($label): $mpps Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
 				RESULT[$key]+="$mpps "
 				COSTNS[$key]+="$ns "
+				with_ceiling && is_steer_case "$cse" &&
+					PENDING+=("$key $mpps")
 			done
 		done
 		use_build now
+		# the last steering case's closing ceiling; a run of the
+		# ceiling alone measures it once
+		if with_ceiling && { [ ${#PENDING[@]} -gt 0 ] || [ -z "$LAST_CEIL" ]; }; then
+			ceiling_between "$mode" "$run"
+		fi
 	done
 done
 if [[ " $CASES " == *" fwd "* && " $MODES " == *" same-cpu "* ]]; then
@@ -796,6 +844,42 @@ ratio() {
 		print "-"; else printf "%.2f", a / b }'
 }
 
+# peers_report MODE: pcf's DROP rule (hit) against its peers dropping
+# the same flow, same runs (issue 15): xdp-filter, nftables' netdev drop
+peers_report() {
+	local peer goal r
+	for peer in xdp-filter:1.0 nft-drop:3.0; do
+		goal=${peer#*:} peer=${peer%:*}
+		if [ -z "${RESULT[$1,hit]:-}" ] || [ -z "${RESULT[$1,$peer]:-}" ]; then
+			continue
+		fi
+		r=$(rel "$1" hit "$peer")
+		# shellcheck disable=SC2086
+		printf '  %-30s %5s  %s (%s / %s Mpps)\n' "hit / $peer" "$r" \
+			"$(awk -v r="$r" -v g="$goal" 'BEGIN { print (r != "-" && r >= g ? "met" : "MISSED") " (>= " g ")" }')" \
+			"$(median ${RESULT[$1,hit]})" "$(median ${RESULT[$1,$peer]})"
+	done
+}
+
+# paired MODE CASE: CASE's ratio to the ceilings beside it, the median of
+# its runs' ("-" without a ceiling in the run)
+paired() {
+	# shellcheck disable=SC2086
+	[ -n "${RATIO[$1,$2]:-}" ] && median ${RATIO[$1,$2]} || echo -
+}
+
+# rel MODE A B: case A against case B (or A@ref, the reference's), same
+# runs: the ratio of their paired ratios (without a ceiling, of their
+# Mpps medians)
+rel() {
+	if [ -n "${RATIO[$1,$2]:-}" ] && [ -n "${RATIO[$1,$3]:-}" ]; then
+		ratio "$(paired "$1" "$2")" "$(paired "$1" "$3")"
+	else
+		# shellcheck disable=SC2086
+		ratio "$(median ${RESULT[$1,$2]:-})" "$(median ${RESULT[$1,$3]:-})"
+	fi
+}
+
 # vxlan_report MODE: the encap rule on VXLAN frames against the same
 # rule on the plain inner frame (hit), same run (issue 13)
 vxlan_report() {
@@ -805,40 +889,45 @@ vxlan_report() {
 	[ -n "$v" ] && [ -n "$h" ] || return 0
 	# shellcheck disable=SC2086
 	printf '  %-30s %5s  %s (program ns %s and %s)\n' "vxlan-hit / hit" \
-		"$(ratio "$v" "$h")" \
-		"$(awk -v r="$(ratio "$v" "$h")" 'BEGIN { print (r >= 0.85 ? "met" : "MISSED") " (>= 0.85)" }')" \
+		"$(rel "$1" vxlan-hit hit)" \
+		"$(awk -v r="$(rel "$1" vxlan-hit hit)" 'BEGIN { print (r >= 0.85 ? "met" : "MISSED") " (>= 0.85)" }')" \
 		"$(median ${COSTNS[$1,vxlan-hit]})" "$(median ${COSTNS[$1,hit]})"
 }
 
 echo
 for mode in $MODES; do
-	# shellcheck disable=SC2086
-	ceil=$(median ${RESULT[$mode,ceiling]:-})
 	steer_cases=
 	for cse in $CASES; do
 		is_worker_case "$cse" || [[ $cse == churn || $cse == ct-cost || $cse == http ]] ||
 			steer_cases+="$cse "
 	done
 	[ -n "$steer_cases" ] || continue
-	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP, -many: $FLOWS flows"
+	echo "mode $mode: median of $RUNS runs of ${SECS}s, 64-byte UDP, -many: $FLOWS flows; ratio: the median of each run's Mpps / the mean of the ceilings just before and after it"
 	printf '  %-10s %7s %6s  %-15s %7s %10s  %s\n' case Mpps ratio goal \
 		"ns/pkt" "program ns" "runs (Mpps)"
 	for cse in $steer_cases; do
 		# shellcheck disable=SC2086
 		med=$(median ${RESULT[$mode,$cse]})
 		g=$(goal "$cse")
-		r=$(ratio "$med" "$ceil")
+		if [ "$cse" = ceiling ]; then
+			r=1.00
+		else
+			r=$(paired "$mode" "$cse")
+			[ "$r" = - ] || r=$(printf '%.2f' "$r")
+		fi
 		verdict=
 		[ -n "$g" ] && [ "$r" != - ] && verdict=$(awk -v r="$r" -v g="$g" \
 			'BEGIN { print (r >= g ? "met" : "MISSED") " (>=" g ")" }')
 		# shellcheck disable=SC2086
 		ns=$(median ${COSTNS[$mode,$cse]})
-		printf '  %-10s %7s %6s  %-15s %7s %10s  %s\n' "$cse" "$med" \
+		printf '  %-10s %7s %6s  %-15s %7s %10s  %s%s\n' "$cse" "$med" \
 			"$r" "$verdict" \
 			"$(awk -v m="$med" 'BEGIN { printf "%.1f", 1000 / m }')" \
-			"$ns" "${RESULT[$mode,$cse]}"
+			"$ns" "${RESULT[$mode,$cse]}" \
+			"${RATIO[$mode,$cse]:+(ratios ${RATIO[$mode,$cse]% })}"
 	done
 	vxlan_report "$mode"
+	peers_report "$mode"
 	echo
 done
 [[ " $MODES " == *" same-cpu "* ]] && workers_report
@@ -853,7 +942,7 @@ if [[ " $CASES " == *" set-"* ]]; then
 			[ -n "${RESULT[$mode,$a]:-}" ] && [ -n "${RESULT[$mode,$b]:-}" ] || continue
 			# shellcheck disable=SC2086
 			ma=$(median ${RESULT[$mode,$a]}) mb=$(median ${RESULT[$mode,$b]})
-			r=$(ratio "$ma" "$mb")
+			r=$(rel "$mode" "$a" "$b")
 			# shellcheck disable=SC2086
 			printf '  %-9s %-12s / %-12s %6s  %s  (%s / %s Mpps; program ns %s / %s)\n' \
 				"$mode" "$a" "$b" "$r" \
