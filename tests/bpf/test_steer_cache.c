@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * test_steer_cache - the real pcf_steer's flow caches (pcf_abi.h), read
+ * back from the cache maps after each frame: results enter a set's ways
+ * in turn, a miss in a set whose entries were all used since they entered
+ * does not enter but takes their used marks (so a scan of new flows does
+ * not push out flows that come back), it enters on its next miss, and
+ * after a rule change a result takes the place of one of the old
+ * generation.  The frames run on CPU 0, whose slice of the caches is read.
+ */
+#include <sched.h>
+
+#include "steer_env.h"
+
+/* A flow of this test: the source port and destination port of spec4 /
+ * spec6's frame, and where its key falls in the cache. */
+struct flow {
+	__u16 sport, dport;
+	struct pcf_key key; /* as pcf_steer's fast path builds it */
+	__u32 set;
+};
+
+static struct pcf_key key_of(int family, __u16 sport, __u16 dport)
+{
+	struct pcf_key k = { .ifindex = env.lo, .family = family };
+
+	assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6,
+				   family == 4 ? SRC4 : SRC6, k.src),
+			 1);
+	assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6,
+				   family == 4 ? DST4 : DST6, k.dst),
+			 1);
+	k.sport = htons(sport);
+	k.dport = htons(dport);
+	k.proto = IPPROTO_UDP;
+	return k;
+}
+
+static void flow_init(struct flow *f, int family, __u16 sport, __u16 dport)
+{
+	struct pcf_key4 pk;
+
+	f->sport = sport;
+	f->dport = dport;
+	f->key = key_of(family, sport, dport);
+	if (family == 4) {
+		pcf_key4_of(&pk, &f->key);
+		f->set = pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS);
+	} else {
+		f->set = pcf_hash6(&f->key) >> (64 - PCF_CACHE6_SET_BITS);
+	}
+}
+
+/* n flows of one set of the family's cache */
+static void flows_of_one_set(int family, struct flow *f, unsigned int n)
+{
+	unsigned int got = 0, sport, dport;
+	struct flow c;
+
+	for (dport = 1; dport < 65536 && got < n; dport++) {
+		for (sport = 1; sport < 65536 && got < n; sport += 7) {
+			flow_init(&c, family, sport, dport);
+			if (!got || c.set == f[0].set)
+				f[got++] = c;
+		}
+	}
+	assert_int_equal(got, n);
+}
+
+static void send_flow(const struct flow *f)
+{
+	struct frame_spec s =
+	    f->key.family == 4 ? spec4(IPPROTO_UDP) : spec6(IPPROTO_UDP);
+	struct result res;
+	struct frame fr;
+
+	s.sport = f->sport;
+	s.dport = f->dport;
+	frame_build(&fr, &s);
+	run_frame(&fr, &res);
+	assert_int_equal(res.ret, XDP_DROP); /* the rule of every test */
+}
+
+static __u64 table_gen(void)
+{
+	struct pcf_table_state st;
+	__u32 zero = 0;
+
+	assert_int_equal(
+	    bpf_map_lookup_elem(bpf_map__fd(env.dp->skel->maps.pcf_state),
+				&zero, &st),
+	    0);
+	return st.gen;
+}
+
+/* CPU 0's entries of f's set, in the same form for both families */
+struct way {
+	bool current; /* of the table's generation */
+	bool used;
+	struct pcf_key key; /* IPv4: as a pcf_key, the fields it keeps */
+};
+
+static void read_set(const struct flow *f, struct way *w)
+{
+	__u32 idx = f->set; /* CPU 0's slice */
+	__u64 g = table_gen();
+	unsigned int i;
+
+	if (f->key.family == 4) {
+		struct pcf_cache_set4 s;
+
+		assert_int_equal(
+		    bpf_map_lookup_elem(
+			bpf_map__fd(env.dp->skel->maps.pcf_flow_cache4), &idx,
+			&s),
+		    0);
+		for (i = 0; i < PCF_CACHE_WAYS; i++) {
+			struct pcf_cached4 *c = &s.way[i];
+
+			w[i].current = c->gen == g;
+			w[i].used = c->used;
+			w[i].key = (struct pcf_key){ .ifindex = c->ifindex,
+						     .family = 4,
+						     .sport = c->sport,
+						     .dport = c->dport,
+						     .proto = c->proto };
+			memcpy(w[i].key.src, &c->src, 4);
+			memcpy(w[i].key.dst, &c->dst, 4);
+		}
+	} else {
+		struct pcf_cache_set6 s;
+
+		assert_int_equal(
+		    bpf_map_lookup_elem(
+			bpf_map__fd(env.dp->skel->maps.pcf_flow_cache6), &idx,
+			&s),
+		    0);
+		for (i = 0; i < PCF_CACHE_WAYS; i++) {
+			w[i].current = s.way[i].gen == g;
+			w[i].used = s.way[i].used;
+			w[i].key = s.way[i].key;
+		}
+	}
+}
+
+/* The way holding f's result of the current generation, or -1. */
+static int way_of(const struct flow *f)
+{
+	struct way w[PCF_CACHE_WAYS];
+	int i;
+
+	read_set(f, w);
+	for (i = 0; i < PCF_CACHE_WAYS; i++)
+		if (w[i].current && !memcmp(&w[i].key, &f->key, sizeof(f->key)))
+			return i;
+	return -1;
+}
+
+static bool used(const struct flow *f)
+{
+	struct way w[PCF_CACHE_WAYS];
+	int i = way_of(f);
+
+	assert_true(i >= 0);
+	read_set(f, w);
+	return w[i].used;
+}
+
+/* One DROP rule every flow of the tests matches (by source address). */
+static __u32 drop_all_from(int family)
+{
+	struct pcf_rule r = rule_new(PCF_VERDICT_DROP, PCF_PRIO_DEFAULT);
+
+	rule_addrs(&r, family, family == 4 ? SRC4 : SRC6,
+		   family == 4 ? 32 : 128, NULL, 0);
+	rule_proto(&r, IPPROTO_UDP);
+	return rule_add(&r);
+}
+
+/*
+ * Five flows of one set of the family's cache: they enter ways 0 to 3 in
+ * turn, the fifth does not take the place of four that came back, and
+ * does on its next miss.
+ */
+static void check_set(int family)
+{
+	struct flow f[5];
+	__u32 id = drop_all_from(family);
+	int i;
+
+	flows_of_one_set(family, f, 5);
+	for (i = 0; i < 4; i++) {
+		send_flow(&f[i]);
+		assert_int_equal(way_of(&f[i]), i);
+		assert_false(used(&f[i]));
+	}
+	for (i = 0; i < 4; i++) { /* back: hits, each marked used */
+		send_flow(&f[i]);
+		assert_int_equal(way_of(&f[i]), i);
+		assert_true(used(&f[i]));
+	}
+	/* a fifth: every entry was used, so it does not enter, and its
+	 * miss takes their marks (their second chance) */
+	send_flow(&f[4]);
+	assert_int_equal(way_of(&f[4]), -1);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(way_of(&f[i]), i);
+		assert_false(used(&f[i]));
+	}
+	/* its next miss: the first entry not used since then */
+	send_flow(&f[4]);
+	assert_int_equal(way_of(&f[4]), 0);
+	assert_int_equal(way_of(&f[0]), -1);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(way_of(&f[i]), i);
+	/* a rule change: every entry is of an older generation, so the
+	 * flow that made room comes back to the first way */
+	drop_all_from(family == 4 ? 6 : 4);
+	send_flow(&f[0]);
+	assert_int_equal(way_of(&f[0]), 0);
+	assert_int_equal(way_of(&f[4]), -1);
+	assert_hits(id, 4 + 4 + 2 + 1);
+}
+
+static void test_cache6_set(void **state)
+{
+	check_set(6);
+}
+
+static void test_cache4_set(void **state)
+{
+	check_set(4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		setup_test(test_cache6_set),
+		setup_test(test_cache4_set),
+	};
+	cpu_set_t cpu0;
+
+	/* the frames run on this thread's CPU, and so in its slice */
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		fail_msg("sched_setaffinity: %s", strerror(errno));
+	env_init("cache");
+	return cmocka_run_group_tests(tests, NULL, env_teardown);
+}
