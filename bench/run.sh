@@ -381,7 +381,8 @@ case_on() {
 	esac
 }
 
-# libxdp makes /sys/fs/bpf/xdp for xdp-filter: gone again after it
+# libxdp makes /sys/fs/bpf/xdp for xdp-filter and for testpmd's
+# net_af_xdp: gone again after xdp-filter and at exit (workers_cleanup),
 # unless it was there before
 [ -e /sys/fs/bpf/xdp ] && LIBXDP_PINS_OURS= || LIBXDP_PINS_OURS=1
 

@@ -74,10 +74,13 @@ workers_setup() {
 	trap workers_cleanup EXIT
 }
 
-# testpmd's run directory goes too, on every exit; then common.sh's cleanup
+# testpmd's run directory goes too, on every exit, and libxdp's pin
+# directory if this run made it (run.sh: LIBXDP_PINS_OURS; testpmd's
+# net_af_xdp makes it too, through libxdp); then common.sh's cleanup
 workers_cleanup() {
 	local rc=$?
 	rm -rf "/var/run/dpdk/$TP_PREFIX"
+	[ -z "${LIBXDP_PINS_OURS:-}" ] || rmdir /sys/fs/bpf/xdp 2>/dev/null
 	(exit $rc)
 	cleanup
 }
