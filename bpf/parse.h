@@ -240,7 +240,8 @@ static __always_inline int pcf_parse(struct xdp_md *ctx, struct pcf_pkt *pkt)
  * TCP or UDP with its whole header.  For such a frame the key is the one
  * pcf_parse() gives (the model tests run both on the same frames); any
  * other frame gives -1 and takes the full parser.  No ifindex, tun 0, no
- * sets: the caller's.
+ * sets: the caller's.  The caller has read the EtherType: ETH_P_IP for
+ * pcf_fast_key4, ETH_P_IPV6 for pcf_fast_key6.
  */
 static __always_inline int pcf_fast_l4(__u8 proto, void *l4, void *data_end,
 				       __be32 *ret_ports)
@@ -267,7 +268,6 @@ static __always_inline int pcf_fast_key4(struct xdp_md *ctx, struct pcf_key4 *k)
 	__be32 ports;
 
 	if ((void *)(iph + 1) > data_end ||
-	    eth->h_proto != bpf_htons(ETH_P_IP) ||
 	    *(__u8 *)iph != 0x45 || /* version 4, no options */
 	    (iph->frag_off & bpf_htons(IP_OFFSET)) ||
 	    bpf_ntohs(iph->tot_len) < sizeof(*iph) ||
@@ -288,8 +288,7 @@ static __always_inline int pcf_fast_key6(struct xdp_md *ctx, struct pcf_key *k)
 	struct ipv6hdr *ip6h = (void *)(eth + 1);
 	__be32 ports;
 
-	if ((void *)(ip6h + 1) > data_end ||
-	    eth->h_proto != bpf_htons(ETH_P_IPV6) || ip6h->version != 6 ||
+	if ((void *)(ip6h + 1) > data_end || ip6h->version != 6 ||
 	    pcf_fast_l4(ip6h->nexthdr, ip6h + 1, data_end, &ports))
 		return -1;
 	__builtin_memcpy(k->src, &ip6h->saddr, 16);

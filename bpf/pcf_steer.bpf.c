@@ -553,44 +553,43 @@ static __always_inline int cached6_is(const struct pcf_cached6 *c,
 		}                                                            \
 	} while (0)
 
-/* The entry of IPv4 cache set s holding pk's result at generation g. */
-static __always_inline struct pcf_cached4 *
-find4(struct pcf_cache_set4 *s, const struct pcf_key4 *pk, __u64 g)
+/*
+ * The entry of cache set s (either family) that holds key's result at
+ * generation g, or NULL; is: cached4_is or cached6_is.
+ */
+#define CACHE_FIND(s, is, key, g)                                            \
+	({                                                                   \
+		typeof(&(s)->way[0]) f_ = NULL;                              \
+		__u32 w_;                                                    \
+		for (w_ = 0; w_ < PCF_CACHE_WAYS && !f_; w_++)               \
+			if (is(&(s)->way[w_], (key), (g)))                   \
+				f_ = &(s)->way[w_];                          \
+		f_;                                                          \
+	})
+
+/*
+ * The index of a key's set in a flow cache map of 1 << bits sets per CPU:
+ * the top bits of its hash, in this CPU's slice.
+ */
+static __always_inline __u32 cache_index(__u64 hash, int bits)
 {
-	__u32 w;
-
-	for (w = 0; w < PCF_CACHE_WAYS; w++)
-		if (cached4_is(&s->way[w], pk, g))
-			return &s->way[w];
-	return NULL;
-}
-
-static __always_inline struct pcf_cached6 *
-find6(struct pcf_cache_set6 *s, const struct pcf_key *key, __u64 g)
-{
-	__u32 w;
-
-	for (w = 0; w < PCF_CACHE_WAYS; w++)
-		if (cached6_is(&s->way[w], key, g))
-			return &s->way[w];
-	return NULL;
+	return (__u32)(hash >> (64 - bits)) |
+	       bpf_get_smp_processor_id() << bits;
 }
 
 static __always_inline struct pcf_cache_set4 *
 cache_set4(const struct pcf_key4 *pk)
 {
-	__u32 idx = pcf_hash4(pk) >> (64 - PCF_CACHE4_SET_BITS);
+	__u32 idx = cache_index(pcf_hash4(pk), PCF_CACHE4_SET_BITS);
 
-	idx |= bpf_get_smp_processor_id() << PCF_CACHE4_SET_BITS; /* its slice */
 	return bpf_map_lookup_elem(&pcf_flow_cache4, &idx);
 }
 
 static __always_inline struct pcf_cache_set6 *
 cache_set6(const struct pcf_key *key)
 {
-	__u32 idx = pcf_hash6(key) >> (64 - PCF_CACHE6_SET_BITS);
+	__u32 idx = cache_index(pcf_hash6(key), PCF_CACHE6_SET_BITS);
 
-	idx |= bpf_get_smp_processor_id() << PCF_CACHE6_SET_BITS;
 	return bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
 }
 
@@ -676,7 +675,7 @@ static __always_inline void cached4(const struct pcf_key4 *pk, __u64 g,
 				    __u32 buf, struct hit *ret)
 {
 	struct pcf_cache_set4 *s = cache_set4(pk);
-	struct pcf_cached4 *c = s ? find4(s, pk, g) : NULL;
+	struct pcf_cached4 *c = s ? CACHE_FIND(s, cached4_is, pk, g) : NULL;
 
 	if (c)
 		CACHE_HIT(c, ret);
@@ -688,7 +687,7 @@ static __always_inline void cached6(const struct pcf_key *key, __u64 g,
 				    __u32 buf, struct hit *ret)
 {
 	struct pcf_cache_set6 *s = cache_set6(key);
-	struct pcf_cached6 *c = s ? find6(s, key, g) : NULL;
+	struct pcf_cached6 *c = s ? CACHE_FIND(s, cached6_is, key, g) : NULL;
 
 	if (c)
 		CACHE_HIT(c, ret);
@@ -1956,7 +1955,7 @@ static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u32 buf,
 	/* cached6(), but a miss takes a copy of k: with k's own address
 	 * taken, clang kept its words on the stack on the way to a hit too */
 	s = cache_set6(&k);
-	c = s ? find6(s, &k, g) : NULL;
+	c = s ? CACHE_FIND(s, cached6_is, &k, g) : NULL;
 	if (c) {
 		CACHE_HIT(c, hit);
 	} else {
@@ -1982,12 +1981,15 @@ static __always_inline int pcf_fast(struct xdp_md *ctx, __u64 bytes,
 	__u32 buf;
 	__u64 g;
 
-	if ((void *)(eth + 1) > (void *)(long)ctx->data_end ||
-	    !fast_open(&g, &buf))
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
 		return FAST_NONE;
 	if (eth->h_proto == bpf_htons(ETH_P_IP))
-		return fast4(ctx, g, buf, bytes, hit);
-	return fast6(ctx, g, buf, bytes, hit);
+		return fast_open(&g, &buf) ? fast4(ctx, g, buf, bytes, hit)
+					   : FAST_NONE;
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+		return fast_open(&g, &buf) ? fast6(ctx, g, buf, bytes, hit)
+					   : FAST_NONE;
+	return FAST_NONE;
 }
 
 SEC("xdp")
