@@ -81,15 +81,17 @@ static void send_flow(const struct flow *f)
 	assert_int_equal(res.ret, XDP_DROP); /* the rule of every test */
 }
 
+/* Element idx of one of pcf_steer's array maps into val. */
+static void map_read(const struct bpf_map *map, __u32 idx, void *val)
+{
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(map), &idx, val), 0);
+}
+
 static __u64 table_gen(void)
 {
 	struct pcf_table_state st;
-	__u32 zero = 0;
 
-	assert_int_equal(
-	    bpf_map_lookup_elem(bpf_map__fd(env.dp->skel->maps.pcf_state),
-				&zero, &st),
-	    0);
+	map_read(env.dp->skel->maps.pcf_state, 0, &st);
 	return st.gen;
 }
 
@@ -102,18 +104,14 @@ struct way {
 
 static void read_set(const struct flow *f, struct way *w)
 {
-	__u32 idx = f->set; /* CPU 0's slice */
 	__u64 g = table_gen();
 	unsigned int i;
 
+	/* f->set: its index in CPU 0's slice */
 	if (f->key.family == 4) {
 		struct pcf_cache_set4 s;
 
-		assert_int_equal(
-		    bpf_map_lookup_elem(
-			bpf_map__fd(env.dp->skel->maps.pcf_flow_cache4), &idx,
-			&s),
-		    0);
+		map_read(env.dp->skel->maps.pcf_flow_cache4, f->set, &s);
 		for (i = 0; i < PCF_CACHE_WAYS; i++) {
 			struct pcf_cached4 *c = &s.way[i];
 
@@ -130,11 +128,7 @@ static void read_set(const struct flow *f, struct way *w)
 	} else {
 		struct pcf_cache_set6 s;
 
-		assert_int_equal(
-		    bpf_map_lookup_elem(
-			bpf_map__fd(env.dp->skel->maps.pcf_flow_cache6), &idx,
-			&s),
-		    0);
+		map_read(env.dp->skel->maps.pcf_flow_cache6, f->set, &s);
 		for (i = 0; i < PCF_CACHE_WAYS; i++) {
 			w[i].current = s.way[i].gen == g;
 			w[i].used = s.way[i].used;
