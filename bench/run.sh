@@ -749,14 +749,22 @@ declare -A RESULT COSTNS RATIO
 PENDING=()   # "key mpps" measured since the last ceiling
 LAST_CEIL=   # the last ceiling's Mpps ("": none yet in this run)
 
+# measure_into MODE RUN CASE KEY WHAT: one measure of CASE, logged as
+# WHAT, its Mpps and program ns added to KEY's results; MPPS its Mpps
+measure_into() {
+	local sent ns ksi
+	read -r MPPS sent ns ksi <<<"$(measure "$1" "$3")"
+	[ -n "$ksi" ] || exit 1
+	log "$1 run $2 $5: $MPPS Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
+	RESULT[$4]+="$MPPS " COSTNS[$4]+="$ns "
+}
+
 # ceiling_between MODE RUN: a ceiling; the cases measured since the one
 # before it get their ratios
 ceiling_between() {
-	local mpps sent ns ksi p key m
-	read -r mpps sent ns ksi <<<"$(measure "$1" ceiling)"
-	[ -n "$ksi" ] || exit 1
-	log "$1 run $2 ceiling: $mpps Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
-	RESULT[$1,ceiling]+="$mpps " COSTNS[$1,ceiling]+="$ns "
+	local mpps p key m
+	measure_into "$1" "$2" ceiling "$1,ceiling" ceiling
+	mpps=$MPPS
 	for p in "${PENDING[@]}"; do
 		read -r key m <<<"$p"
 		RATIO[$key]+="$(awk -v m="$m" -v a="$LAST_CEIL" -v b="$mpps" \
@@ -799,13 +807,9 @@ for mode in $MODES; do
 					RESULT[$key]+="$mpps "
 					continue
 				fi
-				read -r mpps sent ns ksi <<<"$(measure "$mode" "$cse")"
-				[ -n "$ksi" ] || exit 1
-				log "$mode run $run $cse ($label): $mpps Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
-				RESULT[$key]+="$mpps "
-				COSTNS[$key]+="$ns "
+				measure_into "$mode" "$run" "$cse" "$key" "$cse ($label)"
 				with_ceiling && is_steer_case "$cse" &&
-					PENDING+=("$key $mpps")
+					PENDING+=("$key $MPPS")
 			done
 		done
 		use_build now
