@@ -449,14 +449,33 @@ ksoftirqd0_seconds() {
 		"/proc/$KSOFTIRQD0/stat"
 }
 
+# The time the host has run something else on CPUs 0 and 1 so far, in ms
+# each (/proc/stat's steal column): in a VM, a frame in flight while its
+# vCPU is stolen waits that long, whatever the program under test.  The
+# same-cpu rates need no correction (a task's CPU time leaves steal out,
+# CONFIG_PARAVIRT_TIME_ACCOUNTING), the latency rounds do (log only).
+steal_ms() {
+	awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu0" || $1 == "cpu1" {
+		printf "%s%d", sep, $9 * 1000 / hz; sep = " " } END { print "" }' \
+		/proc/stat
+}
+# steal_since "A0 A1": the steal of CPUs 0 and 1 since steal_ms said A0 A1,
+# as "S0/S1" (ms)
+steal_since() {
+	local a0 a1 b0 b1
+	read -r a0 a1 <<<"$1"
+	read -r b0 b1 <<<"$(steal_ms)"
+	echo "$((b0 - a0))/$((${b1:-0} - ${a1:-0}))"
+}
+
 # shellcheck source=bench/workers.bash
 . "$(dirname "$0")/workers.bash"
 
 # measure MODE CASE: one run; prints "MPPS_RECEIVED MPPS_SENT NS_PER_PACKET
-# KSOFTIRQD0_SECONDS"
+# KSOFTIRQD0_SECONDS STEAL_MS" (STEAL_MS: CPU 0's/CPU 1's, steal_since)
 measure() {
 	local mode=$1 cse=$2 counter before after out frames secs cpu seen ns
-	local ksi
+	local ksi st
 	counter=$(case_on "$cse") || fail "cannot set up case $cse"
 	if [ "$mode" = threaded ]; then
 		set_threaded 1 || fail "cannot make $IF_RX's NAPI threaded"
@@ -466,9 +485,11 @@ measure() {
 	fi
 	before=$(rx_sysfs statistics/rx_packets)
 	ksi=$(ksoftirqd0_seconds)
+	st=$(steal_ms)
 	# shellcheck disable=SC2046
 	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" $(tuple "$cse") \
 		-f "$(flows "$cse")" "$IF_TX") || fail "gen failed"
+	st=$(steal_since "$st")
 	after=$(rx_sysfs statistics/rx_packets)
 	ksi=$(awk -v a="$ksi" -v b="$(ksoftirqd0_seconds)" 'BEGIN { print b - a }')
 	read -r _ frames _ secs _ cpu <<<"$out"
@@ -486,8 +507,8 @@ measure() {
 	ns=$(program_ns "$cse") || fail "bench/cost failed for $cse"
 	case_off "$cse" || fail "cannot tear down case $cse"
 	awk -v p=$((after - before)) -v f="$frames" -v t="$secs" -v ns="$ns" \
-		-v k="$ksi" 'BEGIN { printf "%.3f %.3f %s %s\n", p / t / 1e6,
-			f / t / 1e6, ns, k }'
+		-v k="$ksi" -v st="$st" 'BEGIN { printf "%.3f %.3f %s %s %s\n",
+			p / t / 1e6, f / t / 1e6, ns, k, st }'
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -752,10 +773,10 @@ LAST_CEIL=   # the last ceiling's Mpps ("": none yet in this run)
 # measure_into MODE RUN CASE KEY WHAT: one measure of CASE, logged as
 # WHAT, its Mpps and program ns added to KEY's results; MPPS its Mpps
 measure_into() {
-	local sent ns ksi
-	read -r MPPS sent ns ksi <<<"$(measure "$1" "$3")"
-	[ -n "$ksi" ] || exit 1
-	log "$1 run $2 $5: $MPPS Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s"
+	local sent ns ksi st
+	read -r MPPS sent ns ksi st <<<"$(measure "$1" "$3")"
+	[ -n "$st" ] || exit 1
+	log "$1 run $2 $5: $MPPS Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s, vCPU steal ${st} ms"
 	RESULT[$4]+="$MPPS " COSTNS[$4]+="$ns "
 }
 
@@ -778,6 +799,7 @@ with_ceiling() { [[ " $CASES " == *" ceiling "* ]]; }
 
 log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+RUN_STEAL=$(steal_ms) RUN_T0=$SECONDS
 workers_setup
 for mode in $MODES; do
 	for ((run = 1; run <= RUNS; run++)); do
@@ -829,6 +851,7 @@ if [[ " $CASES " == *" fwd "* && " $MODES " == *" same-cpu "* ]]; then
 	LATENCY=$(measure_latencies "$lat_mpps") || exit 1
 fi
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "vCPU steal during the run: $(steal_since "$RUN_STEAL") ms of CPU 0/CPU 1 in $((SECONDS - RUN_T0)) s"
 
 # goal CASE: the ratio to the ceiling it should reach (issues 3 and 15)
 goal() {

@@ -432,7 +432,7 @@ LAT_CASES="fwd fwd-poll dpdk-io kernel-fwd"
 # prints its line, and its histogram into $TMP/hist-NAME-ROUND
 measure_latency() {
 	local cse=$1 rate sk0 out frames secs got hist h=$TMP/hist-$4-$3
-	local sl0 sleeps=''
+	local sl0 sleeps='' st
 	rate=$(awk -v m="$2" 'BEGIN { printf "%d", m * 1e6 / 2 }')
 	case $cse in
 	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
@@ -441,11 +441,13 @@ measure_latency() {
 	esac
 	in_ns "$NS_SK" "$SINK" read "$SINK_PIN" >/dev/null # clear it
 	sk0=$(sink_rx)
+	st=$(steal_ms)
 	# gen stops a paced run it cannot keep (other work on CPU 0): then
 	# this round of the case is not measured, the others go on
 	# shellcheck disable=SC2046
 	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" "${FWD_TUPLE[@]}" -T \
 		-r "$rate" $(gen_args "$cse") "$IF_TX" 2>&1)
+	st=$(steal_since "$st")
 	read -r _ frames _ secs _ <<<"$out"
 	got=$(($(sink_rx) - sk0))
 	in_ns "$NS_SK" "$SINK" read -H "$SINK_PIN" >"$h" || wfail "sink read"
@@ -464,9 +466,9 @@ measure_latency() {
 		return 0
 	fi
 	awk -v r="$rate" -v f="$frames" -v g="$got" -v t="$secs" -v h="$hist" \
-		-v s="$sleeps" \
-		'BEGIN { printf "offered %.3f Mpps (target %.3f), received %.3f Mpps; %s%s\n",
-			f / t / 1e6, r / 1e6, g / t / 1e6, h, s }'
+		-v s="$sleeps" -v st="$st" \
+		'BEGIN { printf "offered %.3f Mpps (target %.3f), received %.3f Mpps; %s%s steal_ms %s\n",
+			f / t / 1e6, r / 1e6, g / t / 1e6, h, s, st }'
 }
 
 # measure_latencies MPPS: RUNS rounds of every LAT_CASES case in turn,
