@@ -904,24 +904,35 @@ undo_slot:
 	return err;
 }
 
+/*
+ * The operator's fields of spec into r, the table's own (id, slot, ctr,
+ * ...) clear, its mask normalized and its key masked as the table stores
+ * a rule; -EINVAL when that is not a valid rule.
+ */
+static int rule_from_spec(struct pcf_rule *r, const struct pcf_rule *spec)
+{
+	memset(r, 0, sizeof(*r)); /* padding too: slots go to the kernel */
+	r->key = spec->key;
+	r->mask = spec->mask;
+	r->action = spec->action;
+	r->snat_port_max = spec->snat_port_max;
+	r->prio = spec->prio;
+	r->egress_ifindex = spec->egress_ifindex;
+	memcpy(r->egress_via, spec->egress_via, sizeof(r->egress_via));
+	r->egress_via_family = spec->egress_via_family;
+	pcf_match_normalize(&r->mask);
+	mask_key(&r->key, &r->mask);
+	return pcf_rule_validate(r, NULL);
+}
+
 int pcf_table_add(struct pcf_table *t, const struct pcf_rule *spec,
 		  unsigned int flags, __u32 *ret_id)
 {
-	struct pcf_rule r = {};
+	struct pcf_rule r;
 	int m, err;
 	__u32 ctr;
 
-	r.key = spec->key;
-	r.mask = spec->mask;
-	r.action = spec->action;
-	r.snat_port_max = spec->snat_port_max;
-	r.prio = spec->prio;
-	r.egress_ifindex = spec->egress_ifindex;
-	memcpy(r.egress_via, spec->egress_via, sizeof(r.egress_via));
-	r.egress_via_family = spec->egress_via_family;
-	pcf_match_normalize(&r.mask);
-	mask_key(&r.key, &r.mask);
-	err = pcf_rule_validate(&r, NULL);
+	err = rule_from_spec(&r, spec);
 	if (err)
 		return err;
 
@@ -943,23 +954,12 @@ int pcf_table_add(struct pcf_table *t, const struct pcf_rule *spec,
 
 int pcf_table_restore(struct pcf_table *t, const struct pcf_rule *rule)
 {
-	struct pcf_rule r = {};
-	int err;
+	struct pcf_rule r;
+	int err = rule_from_spec(&r, rule);
 
-	r.key = rule->key;
-	r.mask = rule->mask;
-	r.action = rule->action;
-	r.snat_port_max = rule->snat_port_max;
-	r.prio = rule->prio;
-	r.id = rule->id;
-	r.egress_ifindex = rule->egress_ifindex;
-	memcpy(r.egress_via, rule->egress_via, sizeof(r.egress_via));
-	r.egress_via_family = rule->egress_via_family;
-	pcf_match_normalize(&r.mask);
-	mask_key(&r.key, &r.mask);
-	err = pcf_rule_validate(&r, NULL);
 	if (err)
 		return err;
+	r.id = rule->id; /* restored as it was */
 	if (!r.id || id_find(t, r.id))
 		return -EEXIST;
 	if (!pcf_table_find(t, &r, NULL))
