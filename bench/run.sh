@@ -31,6 +31,7 @@
 #               (2001:db8::1 -> 2001:db8::2, 64 bytes) and IPv6 rules
 #   miss8-flood as miss8, FLOOD flows (65000: more than pcf's flow cache
 #               holds, so the search runs for most packets)
+#   miss8-6-flood  as miss8-flood with miss8-6's IPv6 frames and rules
 #   vxlan-hit   pcf, hit's DROP rule as an encap rule (encap vxlan ...),
 #               gen's frames inside VXLAN frames (VNI 42, 114 bytes): the
 #               inner packet's rule, against hit's same rule on the plain
@@ -142,7 +143,7 @@ RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 FLOOD=65000 # flows: more than pcf's flow caches hold (pcf_abi.h)
-STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
+STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood miss8-6-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
 WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct gw001 nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd fwd-16k fwd-16k-scrape"
 CHURN_CASES="churn ct-cost"
 HTTP_CASES="http"
@@ -190,7 +191,7 @@ flows() {
 	*) echo 1 ;;
 	esac
 }
-is_v6_case() { [[ $1 == hit6* || $1 == *-6 ]]; }
+is_v6_case() { [[ $1 == hit6* || $1 == *-6 || $1 == *-6-* ]]; }
 # tuple CASE: gen's and bench/cost's options for the case's frames
 tuple() {
 	if is_v6_case "$1"; then
@@ -306,6 +307,7 @@ case_on() {
 		;;
 	miss1-many | miss8-many) case_on "${1%-many}" ;;
 	miss8-flood) case_on miss8 ;;
+	miss8-6-flood) case_on miss8-6 ;;
 	hit6)
 		pcf_on || return 1
 		id=$(steer add src $SRC6 dst $DST6 proto udp sport $SPORT \

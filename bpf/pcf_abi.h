@@ -151,15 +151,6 @@ static inline void pcf_key4_of(struct pcf_key4 *k4, const struct pcf_key *k)
 	k4->tun = k->tun;
 }
 
-/*
- * A filter in front of pcf_flows4 (map pcf_filter4, PCF_FILTER_WORDS __u64
- * per mask id): bit pcf_filter_hash4(k) of a mask's bitmap is set while an
- * entry with key k is in pcf_flows4.  A clear bit proves a miss for a few
- * multiplications, where the hash lookup would cost several times more.
- */
-#define PCF_FILTER_BITS	 16384 /* per mask */
-#define PCF_FILTER_WORDS (PCF_FILTER_BITS / 64)
-
 /* A hash of a compact key, for the filter and the flow cache. */
 static inline __u64 pcf_hash4(const struct pcf_key4 *k)
 {
@@ -173,13 +164,6 @@ static inline __u64 pcf_hash4(const struct pcf_key4 *k)
 }
 
 _Static_assert(sizeof(struct pcf_key4) == 24, "pcf_hash4 hashes 6 words");
-
-static inline __u32 pcf_filter_hash4(const struct pcf_key4 *k)
-{
-	return pcf_hash4(k) >> 50; /* 14 bits: PCF_FILTER_BITS */
-}
-
-_Static_assert(PCF_FILTER_BITS == 1 << 14, "pcf_filter_hash4 gives 14 bits");
 
 /* A hash of a whole IPv6 key (ifindex to proto, family 6, pad 0). */
 static inline __u64 pcf_hash6(const struct pcf_key *k)
@@ -196,6 +180,30 @@ static inline __u64 pcf_hash6(const struct pcf_key *k)
 }
 
 _Static_assert(sizeof(struct pcf_key) == 48, "pcf_hash6 hashes 12 words");
+
+/*
+ * A filter in front of the search's hash maps (map pcf_filter,
+ * PCF_FILTER_WORDS __u64 per mask id, both families): bit
+ * pcf_filter_bit4(k) is set while an entry with key k is in pcf_flows4,
+ * bit pcf_filter_bit6(k) while one is in pcf_flows.  A clear bit proves a
+ * miss for a few multiplications, where the hash lookup would cost several
+ * times more (an IPv6 key's, 52 bytes hashed and compared, the most).
+ */
+#define PCF_FILTER_BITS	 16384 /* per mask */
+#define PCF_FILTER_WORDS (PCF_FILTER_BITS / 64)
+
+_Static_assert(PCF_FILTER_BITS == 1 << 14, "the filter takes 14 hash bits");
+
+static inline __u32 pcf_filter_bit4(const struct pcf_key4 *k)
+{
+	return k->mask_id * PCF_FILTER_BITS + (__u32)(pcf_hash4(k) >> 50);
+}
+
+/* The mask id picks the bitmap: the hash leaves it out. */
+static inline __u32 pcf_filter_bit6(const struct pcf_lookup_key *k)
+{
+	return k->mask_id * PCF_FILTER_BITS + (__u32)(pcf_hash6(&k->key) >> 50);
+}
 
 /*
  * The flow caches in front of the search (as Open vSwitch's EMC, but

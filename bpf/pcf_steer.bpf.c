@@ -55,7 +55,7 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} pcf_filter4 SEC(".maps"); /* in front of pcf_flows4 */
+} pcf_filter SEC(".maps"); /* in front of pcf_flows4 and pcf_flows */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -378,6 +378,15 @@ static __always_inline __u8 in_dst_set(const struct pcf_mask *m,
 	return m->mask.dst_set && pcf_set_bit_test(sb->dst, m->dst_bit);
 }
 
+/* May an entry behind filter bit bit exist (pcf_abi.h)?  Clear: no. */
+static __always_inline int filter_may_hold(__u32 bit)
+{
+	__u32 word = bit / 64;
+	__u64 *bits = bpf_map_lookup_elem(&pcf_filter, &word);
+
+	return bits && (*bits & (1ULL << (bit % 64)));
+}
+
 /* IPv4: the packet's compact key under mask m, in pcf_flows4. */
 static __always_inline void lookup4(const struct pcf_key4 *pk,
 				    const struct pcf_mask *m,
@@ -386,8 +395,6 @@ static __always_inline void lookup4(const struct pcf_key4 *pk,
 	const struct pcf_key *mk = &m->mask;
 	struct pcf_key4 lk;
 	struct pcf_flow *f;
-	__u32 h, word;
-	__u64 *bits;
 
 	lk.ifindex = pk->ifindex & mk->ifindex;
 	lk.src = pk->src & *(const __be32 *)mk->src;
@@ -400,10 +407,7 @@ static __always_inline void lookup4(const struct pcf_key4 *pk,
 	lk.mask_id = m->mask_id;
 	lk.tun = pk->tun & mk->tun;
 
-	h = pcf_filter_hash4(&lk);
-	word = m->mask_id * PCF_FILTER_WORDS + h / 64;
-	bits = bpf_map_lookup_elem(&pcf_filter4, &word);
-	if (!bits || !(*bits & (1ULL << (h % 64))))
+	if (!filter_may_hold(pcf_filter_bit4(&lk)))
 		return; /* no entry under this mask can match */
 	f = bpf_map_lookup_elem(&pcf_flows4, &lk);
 	if (f && f->rank < b->rank) {
@@ -428,6 +432,8 @@ static __always_inline void lookup6(const struct pcf_key *key,
 	lk.key.dst_set = in_dst_set(m, sb) ? m->mask.dst_set : 0;
 	lk.mask_id = m->mask_id;
 
+	if (!filter_may_hold(pcf_filter_bit6(&lk)))
+		return;
 	f = bpf_map_lookup_elem(&pcf_flows, &lk);
 	if (f && f->rank < b->rank) {
 		b->rank = f->rank;

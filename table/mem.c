@@ -484,6 +484,12 @@ static __u8 in_set(__u8 set, __u8 bit, const __u64 *bits)
 	return set && pcf_set_bit_test(bits, bit) ? set : 0;
 }
 
+/* May an entry behind filter bit bit exist?  Clear: no (as pcf_steer). */
+static bool filter_may_hold(const struct pcf_mem *m, __u32 bit)
+{
+	return m->filter[bit / 64] & 1ULL << (bit % 64);
+}
+
 static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
 		    const struct pcf_mask *mask, const struct set_bits *sb,
 		    struct best *b)
@@ -492,7 +498,7 @@ static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
 
 	const struct pcf_flow *f;
 	struct pcf_key4 lk;
-	__u32 h, i;
+	__u32 i;
 
 	sk.src_set = in_set(mask->mask.src_set, mask->src_bit, sb->src);
 	sk.dst_set = in_set(mask->mask.dst_set, mask->dst_bit, sb->dst);
@@ -507,9 +513,7 @@ static void search4(const struct pcf_mem *m, const struct pcf_key *pkt,
 	lk.proto &= mask->mask.proto;
 	lk.mask_id = mask->mask_id;
 	lk.tun &= mask->mask.tun;
-	h = pcf_filter_hash4(&lk);
-	if (!(m->filter[mask->mask_id * PCF_FILTER_WORDS + h / 64] &
-	      1ULL << (h % 64)))
+	if (!filter_may_hold(m, pcf_filter_bit4(&lk)))
 		return;
 	f = hmap_get(&m->flows4, &lk);
 	if (f && f->rank < b->rank)
@@ -533,6 +537,8 @@ static void search6(const struct pcf_mem *m, const struct pcf_key *pkt,
 	for (i = 0; i < sizeof(lk.key); i++)
 		((__u8 *)&lk.key)[i] = kb[i] & mb[i];
 	lk.mask_id = mask->mask_id;
+	if (!filter_may_hold(m, pcf_filter_bit6(&lk)))
+		return;
 	f = hmap_get(&m->flows6, &lk);
 	if (f && f->rank < b->rank)
 		*b = (struct best){ f->rank, f->slot, f->ctr, f->verdict };
@@ -790,6 +796,16 @@ void pcf_mem_entries(const struct pcf_mem *m, __u32 *ret4, __u32 *ret6)
 {
 	*ret4 = m->flows4.n;
 	*ret6 = m->flows6.n;
+}
+
+__u32 pcf_mem_filter_bits(const struct pcf_mem *m)
+{
+	__u32 n = 0;
+	size_t w;
+
+	for (w = 0; w < sizeof(m->filter) / sizeof(m->filter[0]); w++)
+		n += __builtin_popcountll(m->filter[w]);
+	return n;
 }
 
 /* ---- named sets: the tries ---- */

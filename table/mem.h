@@ -84,8 +84,9 @@ __u64 pcf_mem_gen(const struct pcf_mem *m);
 /* Count a packet on counter index ctr; read it (packets). */
 void pcf_mem_count(struct pcf_mem *m, __u32 ctr);
 __u64 pcf_mem_counter(const struct pcf_mem *m, __u32 ctr);
-/* Hash entries held (IPv4 map, IPv6 map). */
+/* Hash entries held (IPv4 map, IPv6 map); filter bits set (both). */
 void pcf_mem_entries(const struct pcf_mem *m, __u32 *ret4, __u32 *ret6);
+__u32 pcf_mem_filter_bits(const struct pcf_mem *m);
 
 /*
  * Named sets: the tries pcf_sets4 and pcf_sets6 and the array

@@ -15,10 +15,10 @@
 
 #include "table.h"
 
-#define NONE	      0xffffffffU
-#define INDEX_BITS    15 /* buckets of the match index: PCF_RULE_SLOTS */
-#define FILTER4_NBITS (PCF_MAX_MASKS * PCF_FILTER_BITS)
-#define RETIRED_MAX   (2 * PCF_RULE_SLOTS + PCF_MAX_MASKS + PCF_MASK_BUFS)
+#define NONE	     0xffffffffU
+#define INDEX_BITS   15 /* buckets of the match index: PCF_RULE_SLOTS */
+#define FILTER_NBITS (PCF_MAX_MASKS * PCF_FILTER_BITS)
+#define RETIRED_MAX  (2 * PCF_RULE_SLOTS + PCF_MAX_MASKS + PCF_MASK_BUFS)
 
 _Static_assert(1U << INDEX_BITS == PCF_RULE_SLOTS, "one bucket per slot");
 
@@ -71,7 +71,7 @@ struct pcf_table {
 	__u32 *ctr_pos;	    /* [ctr]: position in its mask's members */
 	__u32 *buckets;	    /* match index: first ctr, or NONE */
 	void *by_id;	    /* tsearch tree of struct id_ref */
-	__u16 *filter_refs; /* entries of pcf_flows4 behind each filter bit */
+	__u32 *filter_refs; /* hash entries behind each filter bit */
 
 	struct fifo free_slots, free_ctrs;
 	struct retired *retired; /* a ring, tickets in ascending order */
@@ -528,12 +528,7 @@ static void raise_best(struct pcf_table *t, __u32 m, __u32 skip)
 	t->stale = true; /* published later: lower is only slower */
 }
 
-/* ---- the IPv4 filter ---- */
-
-static __u32 filter_bit(const struct pcf_key4 *k4)
-{
-	return k4->mask_id * PCF_FILTER_BITS + pcf_filter_hash4(k4);
-}
+/* ---- the filter (both families' entries, pcf_abi.h) ---- */
 
 static __u64 filter_word(const struct pcf_table *t, __u32 word)
 {
@@ -552,10 +547,9 @@ static int filter_sync(struct pcf_table *t, __u32 bit)
 				    filter_word(t, bit / 64));
 }
 
-/* One more entry behind k4's bit: the bit is set before the entry exists. */
-static int filter_get(struct pcf_table *t, const struct pcf_key4 *k4)
+/* One more entry behind bit: the bit is set before the entry exists. */
+static int filter_get(struct pcf_table *t, __u32 bit)
 {
-	__u32 bit = filter_bit(k4);
 	int err;
 
 	if (t->filter_refs[bit]++)
@@ -568,10 +562,8 @@ static int filter_get(struct pcf_table *t, const struct pcf_key4 *k4)
 
 /* One entry less, after it is gone; a failure leaves the bit set (a
  * lookup more, never a wrong answer). */
-static void filter_put(struct pcf_table *t, const struct pcf_key4 *k4)
+static void filter_put(struct pcf_table *t, __u32 bit)
 {
-	__u32 bit = filter_bit(k4);
-
 	if (t->filter_refs[bit] && !--t->filter_refs[bit])
 		filter_sync(t, bit);
 }
@@ -581,6 +573,54 @@ static void filter_put(struct pcf_table *t, const struct pcf_key4 *k4)
 static int put_err(int err)
 {
 	return err == -E2BIG ? -ENOSPC : err;
+}
+
+/* A new IPv4 entry k4 -> f, its filter bit set first; all or nothing. */
+static int flow4_add(struct pcf_table *t, const struct pcf_key4 *k4,
+		     const struct pcf_flow *f)
+{
+	__u32 bit = pcf_filter_bit4(k4);
+	int err = filter_get(t, bit);
+
+	if (err)
+		return err;
+	err = put_err(t->ops->flow4_put(t->be.ctx, k4, f, PCF_PUT_NOEXIST));
+	if (err)
+		filter_put(t, bit);
+	return err;
+}
+
+static int flow6_add(struct pcf_table *t, const struct pcf_lookup_key *k6,
+		     const struct pcf_flow *f)
+{
+	__u32 bit = pcf_filter_bit6(k6);
+	int err = filter_get(t, bit);
+
+	if (err)
+		return err;
+	err = put_err(t->ops->flow6_put(t->be.ctx, k6, f, PCF_PUT_NOEXIST));
+	if (err)
+		filter_put(t, bit);
+	return err;
+}
+
+/* Remove an entry; its filter bit's reference goes only with it. */
+static int flow4_remove(struct pcf_table *t, const struct pcf_key4 *k4)
+{
+	int err = t->ops->flow4_del(t->be.ctx, k4);
+
+	if (!err)
+		filter_put(t, pcf_filter_bit4(k4));
+	return err;
+}
+
+static int flow6_remove(struct pcf_table *t, const struct pcf_lookup_key *k6)
+{
+	int err = t->ops->flow6_del(t->be.ctx, k6);
+
+	if (!err)
+		filter_put(t, pcf_filter_bit6(k6));
+	return err;
 }
 
 /* New entries of r leading to slot; all or nothing. */
@@ -594,21 +634,15 @@ static int flows_add(struct pcf_table *t, const struct pcf_rule *r, __u32 slot)
 	key4_of(r, &k4);
 	key6_of(r, &k6);
 	if (in_flows6(r)) {
-		err = t->ops->flow6_put(t->be.ctx, &k6, &f, PCF_PUT_NOEXIST);
+		err = flow6_add(t, &k6, &f);
 		if (err)
-			return put_err(err);
+			return err;
 	}
 	if (!in_flows4(r))
 		return 0;
-	err = filter_get(t, &k4);
-	if (!err) {
-		err = put_err(
-		    t->ops->flow4_put(t->be.ctx, &k4, &f, PCF_PUT_NOEXIST));
-		if (err)
-			filter_put(t, &k4);
-	}
+	err = flow4_add(t, &k4, &f);
 	if (err && in_flows6(r))
-		t->ops->flow6_del(t->be.ctx, &k6);
+		flow6_remove(t, &k6);
 	return err;
 }
 
@@ -651,21 +685,17 @@ static int flows_del(struct pcf_table *t, const struct pcf_rule *r, __u32 slot)
 	key4_of(r, &k4);
 	key6_of(r, &k6);
 	if (in_flows6(r)) {
-		err = t->ops->flow6_del(t->be.ctx, &k6);
+		err = flow6_remove(t, &k6);
 		if (err && err != -ENOENT)
 			return err;
 	}
 	if (!in_flows4(r))
 		return 0;
-	err = t->ops->flow4_del(t->be.ctx, &k4);
-	if (!err) {
-		filter_put(t, &k4);
-		return 0;
-	}
-	if (err == -ENOENT)
+	err = flow4_remove(t, &k4);
+	if (!err || err == -ENOENT)
 		return 0;
 	if (in_flows6(r))
-		t->ops->flow6_put(t->be.ctx, &k6, &f, PCF_PUT_NOEXIST);
+		flow6_add(t, &k6, &f);
 	return err;
 }
 
@@ -1360,14 +1390,16 @@ static int rewrite_entries(struct pcf_table *t)
 			const struct pcf_rule *r =
 			    &t->slots[t->ctr_slot[ms->members[i]]];
 
-			if (!in_flows4(r))
-				continue;
 			key4_of(r, &k4);
-			t->filter_refs[filter_bit(&k4)]++;
+			key6_of(r, &k6);
+			if (in_flows4(r))
+				t->filter_refs[pcf_filter_bit4(&k4)]++;
+			if (in_flows6(r))
+				t->filter_refs[pcf_filter_bit6(&k6)]++;
 		}
 	}
 	/* the filter bits before the entries behind them */
-	for (w = 0; !err && w < FILTER4_NBITS / 64; w++)
+	for (w = 0; !err && w < FILTER_NBITS / 64; w++)
 		err = t->ops->filter_write(t->be.ctx, w, filter_word(t, w));
 	for (m = 0; !err && m < PCF_MAX_MASKS; m++) {
 		const struct mask_state *ms = &t->masks[m];
@@ -1473,7 +1505,7 @@ int pcf_table_new(const struct pcf_table_backend *be,
 	t->ctr_next = malloc(PCF_RULE_SLOTS * sizeof(*t->ctr_next));
 	t->ctr_pos = malloc(PCF_RULE_SLOTS * sizeof(*t->ctr_pos));
 	t->buckets = malloc((1U << INDEX_BITS) * sizeof(*t->buckets));
-	t->filter_refs = calloc(FILTER4_NBITS, sizeof(*t->filter_refs));
+	t->filter_refs = calloc(FILTER_NBITS, sizeof(*t->filter_refs));
 	t->retired = calloc(RETIRED_MAX, sizeof(*t->retired));
 	for (m = 0; m < PCF_MAX_MASKS; m++)
 		t->masks[m].members =

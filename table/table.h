@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * table.h - the flow rule table: rule ids, slots, counter indexes, the
- * masks of the tuple-space search and their ranks, the IPv4 filter bits,
+ * masks of the tuple-space search and their ranks, the filter bits,
  * and the published mask list.  Pure logic: it writes through a small
  * backend (struct pcf_table_ops), implemented once by pcfd on the pinned
  * BPF maps (daemon/dataplane/rule_maps.c) and once in memory (table/mem.h),
  * where tests compare it with a linear reference without root.
  *
  * What the data plane sees (the layout of bpf/pcf_abi.h): a rule lives in
- * a slot; hash entries (IPv4: pcf_flows4 with its filter, IPv6:
- * pcf_flows; a rule without an address family has one in each) lead from
+ * a slot; hash entries (IPv4: pcf_flows4, IPv6: pcf_flows, both behind
+ * the filter; a rule without an address family has one in each) lead from
  * a masked key to the slot and the rule's rank; the mask list, ordered by
  * the best rank under each mask, says which masks to search; every change
  * ends by moving the generation on, which empties the flow caches.
@@ -98,7 +98,7 @@ struct pcf_table_ops {
 			 struct pcf_flow *ret);
 	int (*flow6_each)(void *ctx, pcf_flow6_cb cb, void *arg);
 
-	/* word of pcf_filter4 (PCF_MAX_MASKS * PCF_FILTER_WORDS of them) */
+	/* word of pcf_filter (PCF_MAX_MASKS * PCF_FILTER_WORDS of them) */
 	int (*filter_write)(void *ctx, __u32 word, __u64 bits);
 
 	/* write mask buffer buf (< PCF_MASK_BUFS), then make it current */

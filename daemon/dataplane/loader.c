@@ -161,7 +161,7 @@ static int open_maps(struct pcf_dp *dp)
 
 	m->flows4_fd = bpf_map__fd(sk->maps.pcf_flows4);
 	m->flows6_fd = bpf_map__fd(sk->maps.pcf_flows);
-	m->filter_fd = bpf_map__fd(sk->maps.pcf_filter4);
+	m->filter_fd = bpf_map__fd(sk->maps.pcf_filter);
 	m->masks_fd = bpf_map__fd(sk->maps.pcf_masks);
 	m->stats_fd = bpf_map__fd(sk->maps.pcf_rule_stats);
 	m->ncpus = dp->ncpus;

@@ -2,7 +2,7 @@
 /*
  * rule_maps.h - the rule table's backend on the pinned BPF maps of
  * pcf_steer: slots in pcf_rules (mmapped), hash entries in pcf_flows4 and
- * pcf_flows, the filter pcf_filter4, mask lists in pcf_masks, generation
+ * pcf_flows, the filter pcf_filter, mask lists in pcf_masks, generation
  * and current list in pcf_state (mmapped), counters in pcf_rule_stats and
  * the workers' pcf_wrule_stats; grace periods from grace.h.
  */
