@@ -151,16 +151,47 @@ static inline void pcf_key4_of(struct pcf_key4 *k4, const struct pcf_key *k)
 	k4->tun = k->tun;
 }
 
-/* A hash of a compact key, for the filter and the flow cache. */
+/*
+ * The value a load of two adjacent fields gives, first at the lower
+ * address: the hashes below read a key's 32-bit words, and the search
+ * builds the words of a masked key from values in registers, hashing
+ * them before (and mostly instead of) storing the key.  A word put
+ * together in memory from narrower stores and loaded whole waits for
+ * the stores to retire.
+ */
+static inline __u16 pcf_join8(__u8 first, __u8 second)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return first | second << 8;
+#else
+	return first << 8 | second;
+#endif
+}
+
+static inline __u32 pcf_join16(__u16 first, __u16 second)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return first | (__u32)second << 16;
+#else
+	return (__u32)first << 16 | second;
+#endif
+}
+
+/* A hash of a compact key's six words, for the filter and the flow cache. */
+static inline __u64 pcf_hash4_words(const __u32 w[6])
+{
+	/* multiplicative hashing: the top bits of a product mix all bits */
+	return (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
+	       (((__u64)w[3] << 32) | w[2]) * 0xc2b2ae3d27d4eb4fULL ^
+	       (((__u64)w[5] << 32) | w[4]) * 0x165667b19e3779f9ULL;
+}
+
 static inline __u64 pcf_hash4(const struct pcf_key4 *k)
 {
 	__u32 w[6];
 
 	__builtin_memcpy(w, k, sizeof(w)); /* no type punning */
-	/* multiplicative hashing: the top bits of a product mix all bits */
-	return (((__u64)w[1] << 32) | w[0]) * 0x9e3779b97f4a7c15ULL ^
-	       (((__u64)w[3] << 32) | w[2]) * 0xc2b2ae3d27d4eb4fULL ^
-	       (((__u64)w[5] << 32) | w[4]) * 0x165667b19e3779f9ULL;
+	return pcf_hash4_words(w);
 }
 
 _Static_assert(sizeof(struct pcf_key4) == 24, "pcf_hash4 hashes 6 words");
@@ -194,15 +225,21 @@ _Static_assert(sizeof(struct pcf_key) == 48, "pcf_hash6 hashes 12 words");
 
 _Static_assert(PCF_FILTER_BITS == 1 << 14, "the filter takes 14 hash bits");
 
+/* The bit of a key's hash h under mask mask_id. */
+static inline __u32 pcf_filter_bit(__u32 mask_id, __u64 h)
+{
+	return mask_id * PCF_FILTER_BITS + (__u32)(h >> 50);
+}
+
 static inline __u32 pcf_filter_bit4(const struct pcf_key4 *k)
 {
-	return k->mask_id * PCF_FILTER_BITS + (__u32)(pcf_hash4(k) >> 50);
+	return pcf_filter_bit(k->mask_id, pcf_hash4(k));
 }
 
 /* The mask id picks the bitmap: the hash leaves it out. */
 static inline __u32 pcf_filter_bit6(const struct pcf_lookup_key *k)
 {
-	return k->mask_id * PCF_FILTER_BITS + (__u32)(pcf_hash6(&k->key) >> 50);
+	return pcf_filter_bit(k->mask_id, pcf_hash6(&k->key));
 }
 
 /*

@@ -387,59 +387,77 @@ static __always_inline int filter_may_hold(__u32 bit)
 	return bits && (*bits & (1ULL << (bit % 64)));
 }
 
-/* IPv4: the packet's compact key under mask m, in pcf_flows4. */
+/* The record found under a mask, if it beats the best so far. */
+static __always_inline void take_best(struct pcf_flow *f, struct best *b)
+{
+	if (f && f->rank < b->rank) {
+		b->rank = f->rank;
+		b->f = f;
+	}
+}
+
+/*
+ * IPv4: the packet's compact key under mask m, in pcf_flows4.  Its words
+ * are put together in registers, hashed for the filter, and stored whole
+ * only for the hash lookup (pcf_join16 in pcf_abi.h says why).
+ */
 static __always_inline void lookup4(const struct pcf_key4 *pk,
 				    const struct pcf_mask *m,
 				    const struct set_bits *sb, struct best *b)
 {
 	const struct pcf_key *mk = &m->mask;
-	struct pcf_key4 lk;
-	struct pcf_flow *f;
+	__u8 sets = (in_src_set(m, sb) ? PCF_KEY4_SRC_SET : 0) |
+		    (in_dst_set(m, sb) ? PCF_KEY4_DST_SET : 0);
+	__u32 w[6]; /* struct pcf_key4, word by word */
 
-	lk.ifindex = pk->ifindex & mk->ifindex;
-	lk.src = pk->src & *(const __be32 *)mk->src;
-	lk.dst = pk->dst & *(const __be32 *)mk->dst;
-	lk.sport = pk->sport & mk->sport;
-	lk.dport = pk->dport & mk->dport;
-	lk.proto = pk->proto & mk->proto;
-	lk.sets = (in_src_set(m, sb) ? PCF_KEY4_SRC_SET : 0) |
-		  (in_dst_set(m, sb) ? PCF_KEY4_DST_SET : 0);
-	lk.mask_id = m->mask_id;
-	lk.tun = pk->tun & mk->tun;
-
-	if (!filter_may_hold(pcf_filter_bit4(&lk)))
+	w[0] = pk->ifindex & mk->ifindex;
+	w[1] = pk->src & *(const __be32 *)mk->src;
+	w[2] = pk->dst & *(const __be32 *)mk->dst;
+	w[3] = pcf_join16(pk->sport & mk->sport, pk->dport & mk->dport);
+	w[4] = pcf_join16(pcf_join8(pk->proto & mk->proto, sets), m->mask_id);
+	w[5] = pk->tun & mk->tun;
+	if (!filter_may_hold(pcf_filter_bit(m->mask_id, pcf_hash4_words(w))))
 		return; /* no entry under this mask can match */
-	f = bpf_map_lookup_elem(&pcf_flows4, &lk);
-	if (f && f->rank < b->rank) {
-		b->rank = f->rank;
-		b->f = f;
-	}
+	take_best(bpf_map_lookup_elem(&pcf_flows4, w), b);
 }
 
-/* IPv6: the packet's whole key under mask m, in pcf_flows. */
+_Static_assert(__builtin_offsetof(struct pcf_key4, sport) == 12 &&
+		   __builtin_offsetof(struct pcf_key4, dport) == 14 &&
+		   __builtin_offsetof(struct pcf_key4, proto) == 16 &&
+		   __builtin_offsetof(struct pcf_key4, sets) == 17 &&
+		   __builtin_offsetof(struct pcf_key4, mask_id) == 18 &&
+		   sizeof(struct pcf_key4) == sizeof(__u32[6]),
+	       "lookup4 builds struct pcf_key4 word by word");
+
+/*
+ * IPv6: the packet's whole key under mask m, in pcf_flows.  Word stores
+ * only, as lookup4, but through the stack: twelve words are more than
+ * the registers hold.  The set fields take the last word's upper half.
+ */
 static __always_inline void lookup6(const struct pcf_key *key,
 				    const struct pcf_mask *m,
 				    const struct set_bits *sb, struct best *b)
 {
+	const struct pcf_key *mk = &m->mask;
+	__u32 sets =
+	    pcf_join16(0, pcf_join8(in_src_set(m, sb) ? mk->src_set : 0,
+				    in_dst_set(m, sb) ? mk->dst_set : 0));
 	struct pcf_lookup_key lk;
-	struct pcf_flow *f;
-	__u32 w;
+	__u32 *w = (__u32 *)&lk.key, i;
 
-	for (w = 0; w < KEY_WORDS; w++)
-		((__u32 *)&lk.key)[w] = ((const __u32 *)key)[w] &
-					((const __u32 *)&m->mask)[w];
-	lk.key.src_set = in_src_set(m, sb) ? m->mask.src_set : 0;
-	lk.key.dst_set = in_dst_set(m, sb) ? m->mask.dst_set : 0;
+	for (i = 0; i < KEY_WORDS; i++)
+		w[i] = ((const __u32 *)key)[i] & ((const __u32 *)mk)[i];
+	w[KEY_WORDS - 1] = (w[KEY_WORDS - 1] & ~pcf_join16(0, 0xffff)) | sets;
 	lk.mask_id = m->mask_id;
-
 	if (!filter_may_hold(pcf_filter_bit6(&lk)))
 		return;
-	f = bpf_map_lookup_elem(&pcf_flows, &lk);
-	if (f && f->rank < b->rank) {
-		b->rank = f->rank;
-		b->f = f;
-	}
+	take_best(bpf_map_lookup_elem(&pcf_flows, &lk), b);
 }
+
+_Static_assert(__builtin_offsetof(struct pcf_key, src_set) == 46 &&
+		   __builtin_offsetof(struct pcf_key, dst_set) == 47 &&
+		   sizeof(struct pcf_key) == sizeof(__u32[KEY_WORDS]),
+	       "lookup6: the set fields are the last word's upper half");
 
 /*
  * Tuple-space search: one hash lookup per distinct mask, masks in order of
