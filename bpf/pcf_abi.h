@@ -250,16 +250,42 @@ static inline __u32 pcf_filter_bit6(const struct pcf_lookup_key *k)
  * while the rule table is at generation gen (struct pcf_table_state):
  * every rule change forgets every result.
  *
- * A result enters on a miss, in place of an entry of an older generation,
- * else of the first entry not used since it entered or since the last
- * miss in its set passed over it: a miss clears the used marks it passes
- * (their second chance).  When every entry of the set was used, the new
- * result does not enter: a scan of ever new flows takes the place of idle
- * entries, not of the flows that keep coming back.
+ * A key's entries are looked at in turn from its first way
+ * (pcf_cache_first below) round the set.  A result enters on a miss, in
+ * place of an entry of an older generation, else of the first entry not
+ * used since it entered or since the last miss in its set passed over it:
+ * a miss clears the used marks it passes (their second chance).  When
+ * every entry of the set was used, the new result does not enter: a scan
+ * of ever new flows takes the place of idle entries, not of the flows
+ * that keep coming back.
  */
 #define PCF_CACHE_WAYS	    4
 #define PCF_CACHE4_SET_BITS 13 /* 8192 sets: 32768 IPv4 flows, 1 MiB */
 #define PCF_CACHE6_SET_BITS 13 /* 8192 sets: 32768 IPv6 flows, 2 MiB */
+
+/*
+ * A key's first way in the cache of family (4 or 6: the cache's, which
+ * for 6 holds inner keys of both families too), from the hash that
+ * picked its set: IPv6 entries take a cache line each, so flows of one
+ * set that begin at different ways are each found in the first line read
+ * (with flows in every set, one line rather than two or more).  IPv4
+ * entries are half a line, two to a line: they all begin at way 0.  The
+ * two hash bits below the set index's.
+ */
+static inline __u32 pcf_cache_first(int family, __u64 hash)
+{
+	return family == 4 ? 0
+			   : (__u32)(hash >> (64 - PCF_CACHE6_SET_BITS - 2)) &
+				 (PCF_CACHE_WAYS - 1);
+}
+
+/* The i-th way looked at of a key whose first way is first. */
+static inline __u32 pcf_cache_way(__u32 first, __u32 i)
+{
+	return (first + i) & (PCF_CACHE_WAYS - 1);
+}
+
+_Static_assert(PCF_CACHE_WAYS == 4, "pcf_cache_first takes two hash bits");
 #define PCF_CACHE_NO_RULE   0xffff /* slot of a cached miss */
 
 _Static_assert(PCF_RULE_SLOTS <= PCF_CACHE_NO_RULE,

@@ -463,9 +463,9 @@ _Static_assert(__builtin_offsetof(struct pcf_key, src_set) == 46 &&
  * Tuple-space search: one hash lookup per distinct mask, masks in order of
  * the best rank they hold, stopping as soon as no later mask can beat the
  * best match so far.  pk: the compact key of an IPv4 packet (key is then
- * not read), NULL for IPv6.  The winning rule's slot, counter and verdict (from its hash
- * entry, which an RCU grace period keeps alive while it is read) go to
- * ret; slot -1 when no rule of a rank below start matched.
+ * not read), NULL for IPv6.  The winning rule's slot, counter and verdict
+ * (from its hash entry, which an RCU grace period keeps alive while it is
+ * read) go to ret; slot -1 when no rule of a rank below start matched.
  */
 static __always_inline void search(const struct pcf_key *key,
 				   const struct pcf_key4 *pk, __u32 buf,
@@ -544,18 +544,22 @@ static __always_inline int cached6_is(const struct pcf_cached6 *c,
 
 /*
  * The entry of set s (struct pcf_cache_set4 or 6) a new result at
- * generation g takes (pcf_abi.h): one of an older generation, else the
- * first one not used, clearing the used marks passed over; NULL when
- * every entry was used.  One definition for both families' sets.
+ * generation g takes (pcf_abi.h), looking from the key's first way: one
+ * of an older generation, else the first one not used, clearing the used
+ * marks passed over; NULL when every entry was used.  One definition for
+ * both families' sets.
  */
-#define CACHE_VICTIM(s, g)                                                   \
+#define CACHE_VICTIM(s, g, first)                                            \
 	({                                                                   \
 		typeof(&(s)->way[0]) v_ = NULL;                              \
-		int w_;                                                      \
-		for (w_ = 0; w_ < PCF_CACHE_WAYS && !v_; w_++)               \
+		__u32 i_, w_;                                                \
+		for (i_ = 0; i_ < PCF_CACHE_WAYS && !v_; i_++) {             \
+			w_ = pcf_cache_way((first), i_);                     \
 			if ((s)->way[w_].gen != (g))                         \
 				v_ = &(s)->way[w_];                          \
-		for (w_ = 0; w_ < PCF_CACHE_WAYS && !v_; w_++) {             \
+		}                                                            \
+		for (i_ = 0; i_ < PCF_CACHE_WAYS && !v_; i_++) {             \
+			w_ = pcf_cache_way((first), i_);                     \
 			if (!(s)->way[w_].used)                              \
 				v_ = &(s)->way[w_];                          \
 			else                                                 \
@@ -579,15 +583,18 @@ static __always_inline int cached6_is(const struct pcf_cached6 *c,
 
 /*
  * The entry of cache set s (either family) that holds key's result at
- * generation g, or NULL; is: cached4_is or cached6_is.
+ * generation g, or NULL, looking from the key's first way; is: cached4_is
+ * or cached6_is.
  */
-#define CACHE_FIND(s, is, key, g)                                            \
+#define CACHE_FIND(s, is, key, g, first)                                     \
 	({                                                                   \
 		typeof(&(s)->way[0]) f_ = NULL;                              \
-		__u32 w_;                                                    \
-		for (w_ = 0; w_ < PCF_CACHE_WAYS && !f_; w_++)               \
+		__u32 i_, w_;                                                \
+		for (i_ = 0; i_ < PCF_CACHE_WAYS && !f_; i_++) {             \
+			w_ = pcf_cache_way((first), i_);                     \
 			if (is(&(s)->way[w_], (key), (g)))                   \
 				f_ = &(s)->way[w_];                          \
+		}                                                            \
 		f_;                                                          \
 	})
 
@@ -609,11 +616,14 @@ cache_set4(const struct pcf_key4 *pk)
 	return bpf_map_lookup_elem(&pcf_flow_cache4, &idx);
 }
 
+/* IPv6: the key's set, and its first way in *first */
 static __always_inline struct pcf_cache_set6 *
-cache_set6(const struct pcf_key *key)
+cache_set6(const struct pcf_key *key, __u32 *first)
 {
-	__u32 idx = cache_index(pcf_hash6(key), PCF_CACHE6_SET_BITS);
+	__u64 h = pcf_hash6(key);
+	__u32 idx = cache_index(h, PCF_CACHE6_SET_BITS);
 
+	*first = pcf_cache_first(6, h);
 	return bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
 }
 
@@ -643,7 +653,7 @@ __noinline int pcf_miss4(__u64 lo, __u64 hi, __u64 proto_buf, __u64 g,
 	s = cache_set4(&pk);
 	if (!s)
 		return 0;
-	c = CACHE_VICTIM(s, g);
+	c = CACHE_VICTIM(s, g, 0); /* (IPv4: pcf_cache_first) */
 	if (c) {
 		__builtin_memcpy(c, &pk, 16); /* ifindex to dport */
 		c->proto = pk.proto;
@@ -683,7 +693,8 @@ __noinline int pcf_miss6(const struct pcf_key *key, struct pcf_cache_set6 *s,
 	}
 	if (!s)
 		return 0;
-	c = CACHE_VICTIM(s, g);
+	/* (the hash again: BPF functions take five arguments at most) */
+	c = CACHE_VICTIM(s, g, pcf_cache_first(6, pcf_hash6(key)));
 	if (c)
 		c->key = *key;
 	CACHE_FILL(c, ret, g);
@@ -699,7 +710,7 @@ static __always_inline void cached4(const struct pcf_key4 *pk, __u64 g,
 				    __u32 buf, struct hit *ret)
 {
 	struct pcf_cache_set4 *s = cache_set4(pk);
-	struct pcf_cached4 *c = s ? CACHE_FIND(s, cached4_is, pk, g) : NULL;
+	struct pcf_cached4 *c = s ? CACHE_FIND(s, cached4_is, pk, g, 0) : NULL;
 
 	if (c)
 		CACHE_HIT(c, ret);
@@ -710,8 +721,10 @@ static __always_inline void cached4(const struct pcf_key4 *pk, __u64 g,
 static __always_inline void cached6(const struct pcf_key *key, __u64 g,
 				    __u32 buf, struct hit *ret)
 {
-	struct pcf_cache_set6 *s = cache_set6(key);
-	struct pcf_cached6 *c = s ? CACHE_FIND(s, cached6_is, key, g) : NULL;
+	__u32 first;
+	struct pcf_cache_set6 *s = cache_set6(key, &first);
+	struct pcf_cached6 *c =
+	    s ? CACHE_FIND(s, cached6_is, key, g, first) : NULL;
 
 	if (c)
 		CACHE_HIT(c, ret);
@@ -1973,13 +1986,14 @@ static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u32 buf,
 	};
 	struct pcf_cache_set6 *s;
 	struct pcf_cached6 *c;
+	__u32 first;
 
 	if (pcf_fast_key6(ctx, &k))
 		return FAST_NONE;
 	/* cached6(), but a miss takes a copy of k: with k's own address
 	 * taken, clang kept its words on the stack on the way to a hit too */
-	s = cache_set6(&k);
-	c = s ? CACHE_FIND(s, cached6_is, &k, g) : NULL;
+	s = cache_set6(&k, &first);
+	c = s ? CACHE_FIND(s, cached6_is, &k, g, first) : NULL;
 	if (c) {
 		CACHE_HIT(c, hit);
 	} else {

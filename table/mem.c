@@ -594,7 +594,9 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 	struct pcf_key k = cache_key(pkt);
 	struct cache_set *s;
 	struct pcf_key4 pk;
-	int w, v = -1, slot;
+	__u32 i, w, first;
+	int v = -1, slot;
+	__u64 h;
 
 	/* an inner packet (VXLAN, issue 13): looked for while the table
 	 * holds encap rules, through the IPv6 cache (whole keys) */
@@ -605,11 +607,16 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 		return -1;
 	if (pkt->family == 4 && !pkt->tun) {
 		pcf_key4_of(&pk, pkt);
-		s = &m->cache4[pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS)];
+		h = pcf_hash4(&pk);
+		s = &m->cache4[h >> (64 - PCF_CACHE4_SET_BITS)];
+		first = pcf_cache_first(4, h);
 	} else {
-		s = &m->cache6[pcf_hash6(pkt) >> (64 - PCF_CACHE6_SET_BITS)];
+		h = pcf_hash6(pkt);
+		s = &m->cache6[h >> (64 - PCF_CACHE6_SET_BITS)];
+		first = pcf_cache_first(6, h);
 	}
-	for (w = 0; w < PCF_CACHE_WAYS; w++) {
+	for (i = 0; i < PCF_CACHE_WAYS; i++) {
+		w = pcf_cache_way(first, i);
 		if (s->way[w].gen == g &&
 		    !memcmp(&s->way[w].key, &k, sizeof(k))) {
 			s->way[w].used = true;
@@ -617,10 +624,13 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 		}
 	}
 	slot = search(m, pkt, m->state.mask_buf, ~0ULL);
-	for (w = 0; w < PCF_CACHE_WAYS && v < 0; w++)
+	for (i = 0; i < PCF_CACHE_WAYS && v < 0; i++) {
+		w = pcf_cache_way(first, i);
 		if (s->way[w].gen != g)
 			v = w;
-	for (w = 0; w < PCF_CACHE_WAYS && v < 0; w++) {
+	}
+	for (i = 0; i < PCF_CACHE_WAYS && v < 0; i++) {
+		w = pcf_cache_way(first, i);
 		if (!s->way[w].used)
 			v = w;
 		else

@@ -18,6 +18,7 @@ struct flow {
 	__u16 sport, dport;
 	struct pcf_key key; /* as pcf_steer's fast path builds it */
 	__u32 set;
+	__u32 first; /* the way its probes begin at (pcf_cache_first) */
 };
 
 static struct pcf_key key_of(int family, __u16 sport, __u16 dport)
@@ -43,16 +44,28 @@ static void flow_init(struct flow *f, int family, __u16 sport, __u16 dport)
 	f->sport = sport;
 	f->dport = dport;
 	f->key = key_of(family, sport, dport);
+	__u64 h;
+
+	f->sport = sport;
+	f->dport = dport;
+	f->key = key_of(family, sport, dport);
 	if (family == 4) {
 		pcf_key4_of(&pk, &f->key);
-		f->set = pcf_hash4(&pk) >> (64 - PCF_CACHE4_SET_BITS);
+		h = pcf_hash4(&pk);
+		f->set = h >> (64 - PCF_CACHE4_SET_BITS);
 	} else {
-		f->set = pcf_hash6(&f->key) >> (64 - PCF_CACHE6_SET_BITS);
+		h = pcf_hash6(&f->key);
+		f->set = h >> (64 - PCF_CACHE6_SET_BITS);
 	}
+	f->first = pcf_cache_first(family, h);
 }
 
-/* n flows of one set of the family's cache */
-static void flows_of_one_set(int family, struct flow *f, unsigned int n)
+/*
+ * n flows of one set of the family's cache; same_first: that also begin
+ * at the same way.
+ */
+static void flows_of_one_set(int family, struct flow *f, unsigned int n,
+			     bool same_first)
 {
 	unsigned int got = 0, sport, dport;
 	struct flow c;
@@ -60,7 +73,8 @@ static void flows_of_one_set(int family, struct flow *f, unsigned int n)
 	for (dport = 1; dport < 65536 && got < n; dport++) {
 		for (sport = 1; sport < 65536 && got < n; sport += 7) {
 			flow_init(&c, family, sport, dport);
-			if (!got || c.set == f[0].set)
+			if (!got || (c.set == f[0].set &&
+				     (!same_first || c.first == f[0].first)))
 				f[got++] = c;
 		}
 	}
@@ -172,9 +186,10 @@ static __u32 drop_all_from(int family)
 }
 
 /*
- * Five flows of one set of the family's cache: they enter ways 0 to 3 in
- * turn, the fifth does not take the place of four that came back, and
- * does on its next miss.
+ * Five flows of one set of the family's cache, all beginning at one way:
+ * they enter the ways in turn from there (way i: the i-th looked at), the
+ * fifth does not take the place of four that came back, and does on its
+ * next miss.
  */
 static void check_set(int family)
 {
@@ -182,15 +197,16 @@ static void check_set(int family)
 	__u32 id = drop_all_from(family);
 	int i;
 
-	flows_of_one_set(family, f, 5);
+	flows_of_one_set(family, f, 5, true);
+#define WAY(i) ((int)pcf_cache_way(f[0].first, (i)))
 	for (i = 0; i < 4; i++) {
 		send_flow(&f[i]);
-		assert_int_equal(way_of(&f[i]), i);
+		assert_int_equal(way_of(&f[i]), WAY(i));
 		assert_false(used(&f[i]));
 	}
 	for (i = 0; i < 4; i++) { /* back: hits, each marked used */
 		send_flow(&f[i]);
-		assert_int_equal(way_of(&f[i]), i);
+		assert_int_equal(way_of(&f[i]), WAY(i));
 		assert_true(used(&f[i]));
 	}
 	/* a fifth: every entry was used, so it does not enter, and its
@@ -198,22 +214,54 @@ static void check_set(int family)
 	send_flow(&f[4]);
 	assert_int_equal(way_of(&f[4]), -1);
 	for (i = 0; i < 4; i++) {
-		assert_int_equal(way_of(&f[i]), i);
+		assert_int_equal(way_of(&f[i]), WAY(i));
 		assert_false(used(&f[i]));
 	}
 	/* its next miss: the first entry not used since then */
 	send_flow(&f[4]);
-	assert_int_equal(way_of(&f[4]), 0);
+	assert_int_equal(way_of(&f[4]), WAY(0));
 	assert_int_equal(way_of(&f[0]), -1);
 	for (i = 1; i < 4; i++)
-		assert_int_equal(way_of(&f[i]), i);
+		assert_int_equal(way_of(&f[i]), WAY(i));
 	/* a rule change: every entry is of an older generation, so the
 	 * flow that made room comes back to the first way */
 	drop_all_from(family == 4 ? 6 : 4);
 	send_flow(&f[0]);
-	assert_int_equal(way_of(&f[0]), 0);
+	assert_int_equal(way_of(&f[0]), WAY(0));
 	assert_int_equal(way_of(&f[4]), -1);
 	assert_hits(id, 4 + 4 + 2 + 1);
+#undef WAY
+}
+
+/*
+ * IPv6: flows of one set begin at the way the hash gives them, so each of
+ * four flows that begin at different ways sits in its first one, the
+ * line read first.  IPv4's all begin at way 0 (two entries to a line).
+ */
+static void test_cache_first(void **state)
+{
+	struct flow f[40], *by_first[PCF_CACHE_WAYS] = {};
+	__u32 id = drop_all_from(6);
+	unsigned int i, n = 0;
+
+	flows_of_one_set(6, f, 40, false);
+	for (i = 0; i < 40; i++)
+		if (!by_first[f[i].first])
+			by_first[f[i].first] = &f[i];
+	/* last way first: ways taken in turn would put each elsewhere */
+	for (i = PCF_CACHE_WAYS; i-- > 0;) {
+		assert_non_null(by_first[i]); /* 40 flows: all four seen */
+		send_flow(by_first[i]);
+		send_flow(by_first[i]);
+		n += 2;
+	}
+	for (i = 0; i < PCF_CACHE_WAYS; i++)
+		assert_int_equal(way_of(by_first[i]), i);
+	assert_hits(id, n);
+
+	flows_of_one_set(4, f, 40, false);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(f[i].first, 0);
 }
 
 static void test_cache6_set(void **state)
@@ -231,6 +279,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		setup_test(test_cache6_set),
 		setup_test(test_cache4_set),
+		setup_test(test_cache_first),
 	};
 	cpu_set_t cpu0;
 
