@@ -262,6 +262,14 @@ static inline __u32 pcf_filter_bit6(const struct pcf_lookup_key *k)
 #define PCF_CACHE_WAYS	    4
 #define PCF_CACHE4_SET_BITS 13 /* 8192 sets: 32768 IPv4 flows, 1 MiB */
 #define PCF_CACHE6_SET_BITS 13 /* 8192 sets: 32768 IPv6 flows, 2 MiB */
+#define PCF_CACHE_SET_BITS(family)                                            \
+	((family) == 4 ? PCF_CACHE4_SET_BITS : PCF_CACHE6_SET_BITS)
+
+/* The set a key's hash picks in the cache of family: the top bits. */
+static inline __u32 pcf_cache_set(int family, __u64 hash)
+{
+	return (__u32)(hash >> (64 - PCF_CACHE_SET_BITS(family)));
+}
 
 /*
  * A key's first way in the cache of family (4 or 6: the cache's, which

@@ -598,20 +598,18 @@ static __always_inline int cached6_is(const struct pcf_cached6 *c,
 		f_;                                                          \
 	})
 
-/*
- * The index of a key's set in a flow cache map of 1 << bits sets per CPU:
- * the top bits of its hash, in this CPU's slice.
- */
-static __always_inline __u32 cache_index(__u64 hash, int bits)
+/* The index of a key's set in family's flow cache map: its set
+ * (pcf_cache_set) in this CPU's slice. */
+static __always_inline __u32 cache_index(int family, __u64 hash)
 {
-	return (__u32)(hash >> (64 - bits)) |
-	       bpf_get_smp_processor_id() << bits;
+	return pcf_cache_set(family, hash) |
+	       bpf_get_smp_processor_id() << PCF_CACHE_SET_BITS(family);
 }
 
 static __always_inline struct pcf_cache_set4 *
 cache_set4(const struct pcf_key4 *pk)
 {
-	__u32 idx = cache_index(pcf_hash4(pk), PCF_CACHE4_SET_BITS);
+	__u32 idx = cache_index(4, pcf_hash4(pk));
 
 	return bpf_map_lookup_elem(&pcf_flow_cache4, &idx);
 }
@@ -621,7 +619,7 @@ static __always_inline struct pcf_cache_set6 *
 cache_set6(const struct pcf_key *key, __u32 *first)
 {
 	__u64 h = pcf_hash6(key);
-	__u32 idx = cache_index(h, PCF_CACHE6_SET_BITS);
+	__u32 idx = cache_index(6, h);
 
 	*first = pcf_cache_first(6, h);
 	return bpf_map_lookup_elem(&pcf_flow_cache6, &idx);
@@ -675,11 +673,13 @@ static __always_inline void miss4(const struct pcf_key4 *pk, __u64 g,
 
 /*
  * IPv6: the whole key, and s its set in the IPv6 cache (NULL: none), which
- * also holds the inner keys of VXLAN frames of both families.
+ * also holds the inner keys of VXLAN frames of both families; buf_first
+ * the mask list's buffer and (above bit 32) the key's first way there.
  */
 __noinline int pcf_miss6(const struct pcf_key *key, struct pcf_cache_set6 *s,
-			 __u64 g, __u32 buf, struct hit *ret)
+			 __u64 g, __u64 buf_first, struct hit *ret)
 {
+	__u32 buf = (__u32)buf_first, first = buf_first >> 32;
 	struct pcf_cached6 *c;
 	struct pcf_key4 pk;
 
@@ -693,8 +693,7 @@ __noinline int pcf_miss6(const struct pcf_key *key, struct pcf_cache_set6 *s,
 	}
 	if (!s)
 		return 0;
-	/* (the hash again: BPF functions take five arguments at most) */
-	c = CACHE_VICTIM(s, g, pcf_cache_first(6, pcf_hash6(key)));
+	c = CACHE_VICTIM(s, g, first);
 	if (c)
 		c->key = *key;
 	CACHE_FILL(c, ret, g);
@@ -729,7 +728,7 @@ static __always_inline void cached6(const struct pcf_key *key, __u64 g,
 	if (c)
 		CACHE_HIT(c, ret);
 	else
-		pcf_miss6(key, s, g, buf, ret);
+		pcf_miss6(key, s, g, buf | (__u64)first << 32, ret);
 }
 
 /*
@@ -1999,7 +1998,7 @@ static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u32 buf,
 	} else {
 		struct pcf_key m __attribute__((aligned(8))) = k;
 
-		pcf_miss6(&m, s, g, buf, hit);
+		pcf_miss6(&m, s, g, buf | (__u64)first << 32, hit);
 	}
 	return hit_done(hit, bytes);
 }

@@ -608,11 +608,11 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 	if (pkt->family == 4 && !pkt->tun) {
 		pcf_key4_of(&pk, pkt);
 		h = pcf_hash4(&pk);
-		s = &m->cache4[h >> (64 - PCF_CACHE4_SET_BITS)];
+		s = &m->cache4[pcf_cache_set(4, h)];
 		first = pcf_cache_first(4, h);
 	} else {
 		h = pcf_hash6(pkt);
-		s = &m->cache6[h >> (64 - PCF_CACHE6_SET_BITS)];
+		s = &m->cache6[pcf_cache_set(6, h)];
 		first = pcf_cache_first(6, h);
 	}
 	for (i = 0; i < PCF_CACHE_WAYS; i++) {

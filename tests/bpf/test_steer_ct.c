@@ -488,7 +488,7 @@ static void test_xdp_race(void **state)
 		assert_true(pcf_ct_port_taken(pool, ntohs(e.xlat.sport)));
 		assert_int_equal(pcf_ct_destroy(&ct()->table, &k, &e), 0);
 	}
-	print_message("packet counts lost to the race: %d\n", lost);
+	print_message("packet counts lost to the race: %u\n", lost);
 	assert_true(lost <= n_exists); /* only where both CPUs counted */
 	assert_true(filter_empty());
 	assert_int_equal(pcf_ct_pool_taken(pool), 0);
