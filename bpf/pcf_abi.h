@@ -658,6 +658,18 @@ struct pcf_ret_meta {
 #define PCF_WORKER_TIMEOUT_MS_DEFAULT 1000
 
 /*
+ * How long before now a time of the coarse clock was stamped (a
+ * heartbeat, a session's last packet); 0 if later.  A stamp another CPU
+ * wrote may be newer than a now read a moment before it: the reader was
+ * interrupted, or its vCPU descheduled, in between (measured here: by up
+ * to 16 ms).  Such a stamp is fresh, not 2^64 - 16 ms old.
+ */
+static inline __u64 pcf_age_ns(__u64 now, __u64 stamp)
+{
+	return now > stamp ? now - stamp : 0;
+}
+
+/*
  * ---- Sessions: connection tracking, stateful NAT, pass ct ----
  *
  * A session is one connection (TCP, UDP, ICMP echo, or another protocol

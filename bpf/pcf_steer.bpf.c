@@ -932,7 +932,7 @@ static __always_inline int xsk_slot(struct xdp_md *ctx, __u32 *ret_key)
 	/* a socket nobody reads (pcfd stopped) is a blackhole: the kernel */
 	if (cfg && cfg->worker_timeout_ns) {
 		beat = bpf_map_lookup_elem(&pcf_heartbeat, &key);
-		if (!beat || bpf_ktime_get_coarse_ns() - *beat >
+		if (!beat || pcf_age_ns(bpf_ktime_get_coarse_ns(), *beat) >
 				 cfg->worker_timeout_ns) {
 			count(PCF_STAT_REASON(PCF_REASON_WORKER_STALLED), len);
 			return -1;

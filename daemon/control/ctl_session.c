@@ -18,9 +18,7 @@ void ctl_session_info(const struct pcf_ct_session *s,
 		.state = pcf_ct_session_state(s),
 		.timeout = pcf_ct_session_timeout(s, t, now),
 		.rule_id = s->orig.rule_id,
-		.age = now > s->orig.created
-			   ? (now - s->orig.created) / 1000000000ULL
-			   : 0,
+		.age = pcf_age_ns(now, s->orig.created) / 1000000000ULL,
 		.snat = s->orig.flags & PCF_CT_SNAT,
 		.dnat = s->orig.flags & PCF_CT_DNAT,
 		.orig_c = { s->orig.packets, s->orig.bytes },

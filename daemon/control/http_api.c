@@ -518,9 +518,9 @@ static void live(const struct pcf_http_env *env, struct http_answer *a)
 	char msg[160];
 
 	for (i = 0; i < n; i++) {
-		if (w->info(w->ctx, i, &in) || !in.beat_ns || in.beat_ns > now)
+		if (w->info(w->ctx, i, &in) || !in.beat_ns)
 			continue;
-		age = (now - in.beat_ns) / 1000000;
+		age = pcf_age_ns(now, in.beat_ns) / 1000000;
 		if (age < PCF_HTTP_LIVE_BEAT_MS)
 			continue;
 		snprintf(

@@ -464,7 +464,7 @@ static void worker_info(struct textbuf *b, const struct wview *v)
 		l[0].value = v->in[i].ifname;
 		l[1].value = v->queue[i];
 		pcf_prom_double(b, "pcf_worker_heartbeat_age_seconds", l, 2,
-				beat && now > beat ? (now - beat) / 1e9 : 0);
+				beat ? pcf_age_ns(now, beat) / 1e9 : 0);
 	}
 }
 

@@ -143,7 +143,7 @@ static void orphan(struct pcf_ct_reaper *r, const struct pcf_ct_key *k,
 
 	pcf_ct_reverse(&ok, &e->xlat);
 	if (!r->m->table.ops->lookup(r->m->table.ctx, &ok, &o) ||
-	    now - e->last_seen < PCF_CT_ORPHAN_NS)
+	    pcf_age_ns(now, e->last_seen) < PCF_CT_ORPHAN_NS)
 		return;
 	if (!r->m->table.ops->remove(r->m->table.ctx, k))
 		r->orphans++;

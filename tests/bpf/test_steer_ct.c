@@ -7,7 +7,8 @@
  * it; an ICMP error found by its quoted tuple; the ICMP echo identifier as
  * a port; and two threads making the sessions of the same connections at
  * once through the maps' backend: one session each, the filter's counts
- * back to zero once they are gone.
+ * back to zero once they are gone; the reaper's verdict on a reply entry
+ * without its original.
  */
 #include <pthread.h>
 
@@ -15,6 +16,7 @@
 #include "ct.h"
 #include "ct_maps.h"
 #include "ct_ports.h"
+#include "ct_reap.h"
 
 #define NAT4 "198.18.2.77"
 
@@ -579,6 +581,49 @@ static void test_race(void **state)
 	    0);
 }
 
+/* A sweep of the reaper at now: how many orphans it took. */
+static __u64 reap_orphans(__u64 now)
+{
+	struct pcf_ct_reaper r;
+
+	pcf_ct_reaper_init(&r, ct(), now);
+	assert_true(pcf_ct_reap(&r, now, 1024, 0) >= 1);
+	assert_true(pcf_ct_reap_idle(&r));
+	return r.orphans;
+}
+
+/*
+ * A reply entry without its original (pcf_steer makes a session's reply
+ * entry first; or pcfd died between its two inserts) goes once idle
+ * PCF_CT_ORPHAN_NS, and not before.  Nor when its last packet came after
+ * the sweep read its clock: a last_seen newer than the sweep's now is
+ * fresh, not 2^64 ns old.
+ */
+static void test_reap_orphan(void **state)
+{
+	struct frame_spec s = spec4(IPPROTO_UDP), back = reversed(s);
+	struct pcf_ct_key rk = key_of(&back);
+	struct pcf_ct_entry e = { .xlat = rk, .flags = PCF_CT_REPLY }, got;
+	const __s64 idle[] = { -20 * 1000 * 1000LL, 0, 1000 * 1000 * 1000LL,
+			       PCF_CT_ORPHAN_NS + 1 };
+	__u64 now = pcf_ct_now();
+	unsigned int i;
+
+	for (i = 0; i < sizeof(idle) / sizeof(idle[0]); i++) {
+		bool gone = idle[i] > (__s64)PCF_CT_ORPHAN_NS;
+
+		e.created = e.last_seen = now - idle[i];
+		assert_int_equal(ct()->table.ops->insert(ct()->table.ctx, &rk,
+							 &e),
+				 0);
+		assert_int_equal(reap_orphans(now), gone);
+		assert_int_equal(entry(&rk, &got), !gone);
+		if (!gone)
+			ct_flush();
+	}
+	assert_true(filter_empty());
+}
+
 static int setup(void **state)
 {
 	env_init("ct");
@@ -594,6 +639,7 @@ int main(void)
 		cmocka_unit_test_setup(test_race, reset),
 		cmocka_unit_test_setup(test_xdp_make, reset),
 		cmocka_unit_test_setup(test_xdp_race, reset),
+		cmocka_unit_test_setup(test_reap_orphan, reset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, env_teardown);

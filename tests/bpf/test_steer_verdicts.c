@@ -306,7 +306,8 @@ static __u64 coarse_now_ns(void)
 /*
  * With a worker timeout, a queue whose heartbeat (lo queue 0: slot 0) is
  * older than the timeout, or was never written, goes to the kernel; a
- * fresh one redirects into the socket.
+ * fresh one, or one newer than the program's clock, redirects into the
+ * socket.
  */
 static void test_redirect_stalled(void **state)
 {
@@ -338,6 +339,13 @@ static void test_redirect_stalled(void **state)
 	env.dp->heartbeats[0] = coarse_now_ns() - 2000 * 1000 * 1000ULL;
 	expect_refused(&f, PCF_REASON_WORKER_STALLED);
 	env.dp->heartbeats[0] = coarse_now_ns();
+	expect(&f, XDP_REDIRECT, PCF_VERDICT_REDIRECT, PCF_REASON_NONE, NULL);
+	/*
+	 * A beat newer than the program's clock: the worker wrote it after
+	 * the program read the time (it was interrupted in between).  Fresh,
+	 * not 2^64 - 20 ms old.
+	 */
+	env.dp->heartbeats[0] = coarse_now_ns() + 20 * 1000 * 1000ULL;
 	expect(&f, XDP_REDIRECT, PCF_VERDICT_REDIRECT, PCF_REASON_NONE, NULL);
 	/* no timeout: no check */
 	env.dp->heartbeats[0] = 0;

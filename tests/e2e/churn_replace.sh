@@ -6,6 +6,8 @@
 # bench/gen sends 60 000 UDP packets a second from src to dst through
 # dut, addressed to dut's MAC: a packet pcf let through would be
 # forwarded by dut's kernel, with its own source address (198.18.1.1).
+# gen writes each frame's headers afresh (-R): its frames are pages it
+# reuses, and one the kernel forwarded would come back with TTL 63.
 # dst counts what arrives by source address (tests/tools/src-count).
 #
 #  1. A redirect rule with SNAT (wire egress), replaced 2000 times
@@ -72,7 +74,7 @@ monotonic() {
 churn() {
 	local g s out
 	rm -f "$TMP/stop" "$TMP/samples"
-	in_ns "$src" "$GEN" -c 0 -t $SECS -r $RATE -s 198.18.1.1 -d 198.18.2.1 \
+	in_ns "$src" "$GEN" -c 0 -t $SECS -r $RATE -R -s 198.18.1.1 -d 198.18.2.1 \
 		-S 9 -D 9 -M "$MAC_A" $IF_S >"$TMP/gen.out" 2>&1 &
 	g=$!
 	track $g
