@@ -592,6 +592,8 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 {
 	__u64 g = m->state.gen;
 	struct pcf_key k = cache_key(pkt);
+	/* the cache that holds it: IPv6's has whole keys, inner ones too */
+	int family = pkt->family == 4 && !pkt->tun ? 4 : 6;
 	struct cache_set *s;
 	struct pcf_key4 pk;
 	__u32 i, w, first;
@@ -605,16 +607,15 @@ int pcf_mem_classify(struct pcf_mem *m, const struct pcf_key *pkt)
 	/* (no rule without encap: the packet's own headers not looked up) */
 	if (!pkt->tun && !m->state.outer_rules)
 		return -1;
-	if (pkt->family == 4 && !pkt->tun) {
+	if (family == 4) {
 		pcf_key4_of(&pk, pkt);
 		h = pcf_hash4(&pk);
-		s = &m->cache4[pcf_cache_set(4, h)];
-		first = pcf_cache_first(4, h);
 	} else {
 		h = pcf_hash6(pkt);
-		s = &m->cache6[pcf_cache_set(6, h)];
-		first = pcf_cache_first(6, h);
 	}
+	s = family == 4 ? &m->cache4[pcf_cache_set(4, h)]
+			: &m->cache6[pcf_cache_set(6, h)];
+	first = pcf_cache_first(family, h);
 	for (i = 0; i < PCF_CACHE_WAYS; i++) {
 		w = pcf_cache_way(first, i);
 		if (s->way[w].gen == g &&
