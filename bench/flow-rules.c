@@ -7,8 +7,11 @@
  *   flow-rules -p PIN_DIR [-s SRC] [-d DST] [-S SPORT] [-D DPORT]
  *              [-f FLOWS]
  *
- * The rules are UDP (gen's frames are), action drop.  Prints the number of
- * rules added.
+ * The rules are UDP (gen's frames are), action drop, added in a shuffled
+ * (but fixed) order: a rule's counter index follows the order rules come
+ * in, and gen sends the flows in turn, so rules added in flow order would
+ * have their counters read one after the other, which the CPU prefetches
+ * and real traffic never does.  Prints the number of rules added.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -52,15 +55,36 @@ static void flow_rule(struct pcf_rule *r, const struct flow_rules_opts *o,
 	r->action.verdict = PCF_VERDICT_DROP;
 }
 
+/* order[0..n) a permutation of 0..n-1, the same in every run */
+static void shuffled(__u32 *order, __u32 n)
+{
+	__u64 x = 88172645463325252ULL; /* xorshift64, any nonzero seed */
+	__u32 i, j, t;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n; i > 1; i--) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = x % i;
+		t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+}
+
 static int add_rules(struct pcf_dp *dp, const struct flow_rules_opts *o)
 {
+	static __u32 order[PCF_MAX_RULES];
 	struct pcf_rule r;
 	const char *why;
 	__u32 i, id;
 	int err;
 
+	shuffled(order, o->tuple.flows);
 	for (i = 0; i < o->tuple.flows; i++) {
-		flow_rule(&r, o, i);
+		flow_rule(&r, o, order[i]);
 		err = pcf_rule_validate(&r, &why);
 		if (err) {
 			fprintf(stderr, "flow-rules: invalid rule: %s\n", why);

@@ -24,7 +24,8 @@
 #   miss1       pcf, default verdict drop, 1 mask whose rule does not match
 #   miss8       pcf, default verdict drop, 8 distinct masks, none matching
 #   hit-many    pcf, FLOWS flows (source ports 9, 10, ...) in turn, one
-#               exact DROP rule each (bench/flow-rules)
+#               exact DROP rule each, added in a shuffled order (see
+#               bench/flow-rules)
 #   miss1-many  as miss1, FLOWS flows
 #   miss8-many  as miss8, FLOWS flows
 #   hit6, hit6-many, miss8-6   as hit, hit-many, miss8 with IPv6 frames
