@@ -74,6 +74,14 @@ struct pcf_counter {
 };
 
 /*
+ * XDP's counters of the rules, pcf_rule_stats: a plain array (mmapped by
+ * pcfd, as the workers' pcf_wrule_stats) of one row of PCF_RULE_SLOTS
+ * counters per possible CPU.  A per-CPU array's lookup reads a pointer
+ * before the counter: with many rules, a second random access a packet.
+ */
+#define PCF_RULE_STAT(cpu, ctr) ((cpu) * PCF_RULE_SLOTS + (ctr))
+
+/*
  * A flow key, and with the same layout its mask.  IPv4 addresses sit in the
  * first four bytes of src/dst, the rest zero.  For ICMP and ICMPv6 the
  * type stands in for sport and the code for dport (as Open vSwitch does).

@@ -135,9 +135,10 @@ struct {
 } pcf_stats SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PCF_RULE_SLOTS);
-	__type(key, __u32); /* pcf_rule.ctr */
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PCF_RULE_SLOTS); /* a row per CPU: pcfd sizes it */
+	__type(key, __u32); /* PCF_RULE_STAT(cpu, pcf_rule.ctr) */
 	__type(value, struct pcf_counter);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } pcf_rule_stats SEC(".maps");
@@ -299,7 +300,8 @@ static __always_inline void count(__u32 slot, __u64 bytes)
 
 static __always_inline void count_rule(__u32 ctr, __u64 bytes)
 {
-	struct pcf_counter *c = bpf_map_lookup_elem(&pcf_rule_stats, &ctr);
+	__u32 idx = PCF_RULE_STAT(bpf_get_smp_processor_id(), ctr);
+	struct pcf_counter *c = bpf_map_lookup_elem(&pcf_rule_stats, &idx);
 
 	if (c) {
 		c->packets++;

@@ -112,16 +112,33 @@ static void *map_mmap(int fd, size_t len, size_t *ret_len)
  */
 static const struct {
 	const char *name;
-	__u32 value_size, max_entries;
+	__u32 type, value_size, max_entries;
+	bool row_per_cpu; /* max_entries is a row's */
 } layout[] = {
-	{ "pcf_rules", sizeof(struct pcf_rule), PCF_RULE_SLOTS },
-	{ "pcf_flows", sizeof(struct pcf_flow), PCF_MAX_RULES },
-	{ "pcf_masks", sizeof(struct pcf_mask_table), PCF_MASK_BUFS },
-	{ "pcf_rule_stats", sizeof(struct pcf_counter), PCF_RULE_SLOTS },
-	{ "pcf_config", sizeof(struct pcf_config), 1 },
+	{ .name = "pcf_rules",
+	  .type = BPF_MAP_TYPE_ARRAY,
+	  .value_size = sizeof(struct pcf_rule),
+	  .max_entries = PCF_RULE_SLOTS },
+	{ .name = "pcf_flows",
+	  .type = BPF_MAP_TYPE_HASH,
+	  .value_size = sizeof(struct pcf_flow),
+	  .max_entries = PCF_MAX_RULES },
+	{ .name = "pcf_masks",
+	  .type = BPF_MAP_TYPE_ARRAY,
+	  .value_size = sizeof(struct pcf_mask_table),
+	  .max_entries = PCF_MASK_BUFS },
+	{ .name = "pcf_rule_stats",
+	  .type = BPF_MAP_TYPE_ARRAY,
+	  .value_size = sizeof(struct pcf_counter),
+	  .max_entries = PCF_RULE_SLOTS,
+	  .row_per_cpu = true },
+	{ .name = "pcf_config",
+	  .type = BPF_MAP_TYPE_ARRAY,
+	  .value_size = sizeof(struct pcf_config),
+	  .max_entries = 1 },
 };
 
-static int check_layout(const char *pin_dir)
+static int check_layout(const char *pin_dir, int ncpus)
 {
 	struct bpf_map_info info;
 	char path[PATH_MAX];
@@ -146,8 +163,10 @@ static int check_layout(const char *pin_dir)
 		memset(&info, 0, sizeof(info));
 		len = sizeof(info);
 		if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    info.type != layout[i].type ||
 		    info.value_size != layout[i].value_size ||
-		    info.max_entries != layout[i].max_entries)
+		    info.max_entries != layout[i].max_entries *
+					    (layout[i].row_per_cpu ? ncpus : 1))
 			err = -EPROTO;
 		close(fd);
 	}
@@ -163,8 +182,13 @@ static int open_maps(struct pcf_dp *dp)
 	m->flows6_fd = bpf_map__fd(sk->maps.pcf_flows);
 	m->filter_fd = bpf_map__fd(sk->maps.pcf_filter);
 	m->masks_fd = bpf_map__fd(sk->maps.pcf_masks);
-	m->stats_fd = bpf_map__fd(sk->maps.pcf_rule_stats);
 	m->ncpus = dp->ncpus;
+	m->xctr =
+	    map_mmap(bpf_map__fd(sk->maps.pcf_rule_stats),
+		     sizeof(struct pcf_counter) * PCF_RULE_SLOTS * dp->ncpus,
+		     &dp->xctr_len);
+	if (!m->xctr)
+		return -errno;
 	m->slots = map_mmap(bpf_map__fd(sk->maps.pcf_rules),
 			    sizeof(struct pcf_rule) * PCF_RULE_SLOTS,
 			    &dp->rules_len);
@@ -270,15 +294,24 @@ static int size_sessions(struct pcf_dp *dp, const struct pcf_dp_opts *o)
 	return err;
 }
 
-/* The flow caches: a slice of sets for each possible CPU (pcf_steer.bpf.c) */
-static int size_caches(struct pcf_dp *dp)
+/*
+ * The maps with a part for each possible CPU: the flow caches' slices of
+ * sets (pcf_steer.bpf.c) and the rule counters' rows (PCF_RULE_STAT).
+ */
+static int size_cpu_parts(struct pcf_dp *dp)
 {
-	int err = bpf_map__set_max_entries(dp->skel->maps.pcf_flow_cache4,
-					   dp->ncpus << PCF_CACHE4_SET_BITS);
+	struct pcf_steer *sk = dp->skel;
+	int err;
 
-	return err ? err
-		   : bpf_map__set_max_entries(dp->skel->maps.pcf_flow_cache6,
-					      dp->ncpus << PCF_CACHE6_SET_BITS);
+	err = bpf_map__set_max_entries(sk->maps.pcf_flow_cache4,
+				       dp->ncpus << PCF_CACHE4_SET_BITS);
+	if (!err)
+		err = bpf_map__set_max_entries(
+		    sk->maps.pcf_flow_cache6, dp->ncpus << PCF_CACHE6_SET_BITS);
+	if (!err)
+		err = bpf_map__set_max_entries(sk->maps.pcf_rule_stats,
+					       dp->ncpus * PCF_RULE_SLOTS);
+	return err;
 }
 
 int pcf_dp_open(const char *pin_dir, struct pcf_dp **ret_dp)
@@ -307,9 +340,11 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	struct pcf_table_backend be;
 	char path[PATH_MAX];
+	int err, ncpus = libbpf_num_possible_cpus();
 	struct pcf_dp *dp;
-	int err;
 
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
 	if (!pin_dir)
 		pin_dir = PCF_PIN_DIR_DEFAULT;
 	if (strlen(pin_dir) > PCF_PIN_DIR_MAX)
@@ -317,7 +352,7 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 	err = prepare_pin_dir(pin_dir);
 	if (err)
 		return err;
-	err = check_layout(pin_dir);
+	err = check_layout(pin_dir, ncpus);
 	if (err)
 		return err;
 
@@ -325,11 +360,7 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 	if (!dp)
 		return -ENOMEM;
 	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s", pin_dir);
-	dp->ncpus = libbpf_num_possible_cpus();
-	if (dp->ncpus <= 0) {
-		err = dp->ncpus ? dp->ncpus : -EINVAL;
-		goto fail;
-	}
+	dp->ncpus = ncpus;
 
 	snprintf(path, sizeof(path), "%s/pcf_rules", pin_dir);
 	dp->adopted = access(path, F_OK) == 0;
@@ -342,7 +373,7 @@ int pcf_dp_open_opts(const char *pin_dir, const struct pcf_dp_opts *o,
 	}
 	err = size_sessions(dp, o);
 	if (!err)
-		err = size_caches(dp);
+		err = size_cpu_parts(dp);
 	if (!err)
 		err = pcf_steer__load(dp->skel);
 	if (err)
@@ -412,6 +443,8 @@ void pcf_dp_close(struct pcf_dp *dp)
 		munmap(dp->maps.slots, dp->rules_len);
 	if (dp->maps.state)
 		munmap(dp->maps.state, dp->state_len);
+	if (dp->maps.xctr)
+		munmap(dp->maps.xctr, dp->xctr_len);
 	if (dp->maps.wctr)
 		munmap(dp->maps.wctr, dp->wctr_len);
 	if (dp->heartbeats)
@@ -451,68 +484,27 @@ int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
 			 struct pcf_counter *ret_workers)
 {
 	const struct pcf_rule_maps *m = &dp->maps;
-	unsigned int row;
-	int err;
 
 	if (ctr >= PCF_RULE_SLOTS)
 		return -EINVAL;
-	if (ret_xdp) {
-		err = pcf_percpu_sum(m->stats_fd, ctr, dp->ncpus, ret_xdp);
-		if (err)
-			return err;
-	}
-	if (!ret_workers)
-		return 0;
-	ret_workers->packets = ret_workers->bytes = 0;
-	for (row = 0; m->wctr && row < m->wrows; row++) {
-		const struct pcf_counter *c = &m->wctr[row * PCF_RULE_SLOTS + ctr];
-
-		/* plain u64s another thread writes: torn reads are not
-		 * possible on the 64-bit machines pcf runs on */
-		ret_workers->packets +=
-		    __atomic_load_n(&c->packets, __ATOMIC_RELAXED);
-		ret_workers->bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
-	}
+	if (ret_xdp)
+		*ret_xdp = pcf_rows_sum(m->xctr, dp->ncpus, ctr);
+	if (ret_workers)
+		*ret_workers =
+		    pcf_rows_sum(m->wctr, m->wctr ? m->wrows : 0, ctr);
 	return 0;
 }
 
 int pcf_dp_rule_counters_all(const struct pcf_dp *dp, struct pcf_counter *ret,
 			     __u32 n)
 {
-	enum { BATCH = 1024 };
-	LIBBPF_OPTS(bpf_map_batch_opts, o);
-	__u32 keys[BATCH], out, count, i, c, done = 0;
-	const struct pcf_counter *v;
-	struct pcf_counter *vals;
-	void *in = NULL;
-	int err = 0;
+	__u32 ctr;
 
 	if (n > PCF_RULE_SLOTS)
 		return -EINVAL;
-	vals = calloc((size_t)BATCH * dp->ncpus, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	memset(ret, 0, sizeof(*ret) * n);
-	/* an array's batches come in key order, from 0 */
-	while (!err && done < n) {
-		count = n - done < BATCH ? n - done : BATCH;
-		err = bpf_map_lookup_batch(dp->maps.stats_fd, in, &out, keys,
-					   vals, &count, &o);
-		err = err ? -errno : 0; /* -ENOENT: that was the last batch */
-		for (i = 0; (!err || err == -ENOENT) && i < count; i++) {
-			if (keys[i] >= n)
-				continue;
-			for (c = 0; c < (__u32)dp->ncpus; c++) {
-				v = &vals[(size_t)i * dp->ncpus + c];
-				ret[keys[i]].packets += v->packets;
-				ret[keys[i]].bytes += v->bytes;
-			}
-		}
-		done += count;
-		in = &out;
-	}
-	free(vals);
-	return err == -ENOENT ? 0 : err;
+	for (ctr = 0; ctr < n; ctr++)
+		ret[ctr] = pcf_rows_sum(dp->maps.xctr, dp->ncpus, ctr);
+	return 0;
 }
 
 /*

@@ -44,7 +44,7 @@ struct pcf_dp {
 
 	struct pcf_rule_maps maps; /* what the table writes through */
 	struct pcf_table *table;
-	size_t rules_len, state_len, wctr_len; /* of the mmaps in maps */
+	size_t rules_len, state_len, xctr_len, wctr_len; /* the mmaps in maps */
 	/* mmap of pcf_heartbeat: PCF_XSKMAP_SIZE entries the workers write */
 	volatile __u64 *heartbeats;
 	size_t heartbeats_len;
@@ -135,9 +135,9 @@ int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
 			 struct pcf_counter *ret_workers);
 /*
  * The steering program's counters of counter indexes 0 .. n - 1 (at most
- * PCF_RULE_SLOTS), summed over the CPUs, into ret (n entries): the map
- * read in batches, not a system call per rule (a scrape of /metrics
- * reads them all).
+ * PCF_RULE_SLOTS), summed over the CPUs, into ret (n entries), read from
+ * the mapped rows without a system call (a scrape of /metrics reads them
+ * all).
  */
 int pcf_dp_rule_counters_all(const struct pcf_dp *dp, struct pcf_counter *ret,
 			     __u32 n);

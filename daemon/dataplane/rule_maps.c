@@ -213,23 +213,43 @@ static void gen_bump(void *ctx)
 	__atomic_store_n(&m->state->gen, m->state->gen + 1, __ATOMIC_RELEASE);
 }
 
-static int ctr_reset(void *ctx, __u32 ctr)
+struct pcf_counter pcf_rows_sum(const struct pcf_counter *rows,
+				unsigned int nrows, __u32 ctr)
 {
-	struct pcf_rule_maps *m = ctx;
-	struct pcf_counter zero[m->ncpus];
+	struct pcf_counter sum = {};
 	unsigned int row;
 
-	if (ctr >= PCF_RULE_SLOTS)
-		return -EINVAL;
-	memset(zero, 0, sizeof(zero));
-	if (bpf_map_update_elem(m->stats_fd, &ctr, zero, BPF_ANY))
-		return sys_err();
-	for (row = 0; m->wctr && row < m->wrows; row++) {
-		struct pcf_counter *c = &m->wctr[row * PCF_RULE_SLOTS + ctr];
+	/* plain u64s others write: torn reads are not possible on the
+	 * 64-bit machines pcf runs on */
+	for (row = 0; row < nrows; row++) {
+		const struct pcf_counter *c = &rows[row * PCF_RULE_SLOTS + ctr];
+
+		sum.packets += __atomic_load_n(&c->packets, __ATOMIC_RELAXED);
+		sum.bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
+	}
+	return sum;
+}
+
+static void rows_zero(struct pcf_counter *rows, unsigned int nrows, __u32 ctr)
+{
+	unsigned int row;
+
+	for (row = 0; row < nrows; row++) {
+		struct pcf_counter *c = &rows[row * PCF_RULE_SLOTS + ctr];
 
 		__atomic_store_n(&c->packets, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&c->bytes, 0, __ATOMIC_RELAXED);
 	}
+}
+
+static int ctr_reset(void *ctx, __u32 ctr)
+{
+	struct pcf_rule_maps *m = ctx;
+
+	if (ctr >= PCF_RULE_SLOTS)
+		return -EINVAL;
+	rows_zero(m->xctr, m->ncpus, ctr);
+	rows_zero(m->wctr, m->wctr ? m->wrows : 0, ctr);
 	return 0;
 }
 

@@ -392,6 +392,61 @@ static void test_adoption(void **state)
 	assert_hits(id_subnet, 1);
 }
 
+/*
+ * Pin a map of type, max_entries rule counters as pcf_rule_stats in place
+ * of the real one (saved aside), and open the data plane: the layout an
+ * older pcf pinned (a per-CPU array of one row) must be refused with
+ * -EPROTO, the loader's "pcfd --unload them" case, not adopted.
+ */
+static int open_with_rule_stats(enum bpf_map_type type, __u32 max_entries)
+{
+	char path[128], saved[128];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/pcf_rule_stats", env.pin_dir);
+	/* bpffs takes no dots in a name */
+	snprintf(saved, sizeof(saved), "%s/pcf_rule_stats_saved", env.pin_dir);
+	assert_int_equal(rename(path, saved), 0);
+	fd = bpf_map_create(type, NULL, sizeof(__u32),
+			    sizeof(struct pcf_counter), max_entries, NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_obj_pin(fd, path), 0);
+	close(fd);
+	err = env_open();
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rename(saved, path), 0);
+	return err;
+}
+
+/*
+ * XDP's rule counters are a row per CPU of a plain array (PCF_RULE_STAT):
+ * the per-CPU array an older pcf pinned is refused whatever its size, and
+ * the real one is adopted with its counts.
+ */
+static void test_rule_stats_layout(void **state)
+{
+	struct pcf_rule exact = exact_rule(PCF_VERDICT_DROP, 100);
+	int ncpus = libbpf_num_possible_cpus();
+	__u32 id = rule_add(&exact);
+
+	send_udp4(XDP_DROP);
+	assert_hits(id, 1);
+	env_close();
+	assert_int_equal(
+	    open_with_rule_stats(BPF_MAP_TYPE_PERCPU_ARRAY, PCF_RULE_SLOTS),
+	    -EPROTO);
+	assert_int_equal(open_with_rule_stats(BPF_MAP_TYPE_PERCPU_ARRAY,
+					      ncpus * PCF_RULE_SLOTS),
+			 -EPROTO);
+	assert_int_equal(
+	    open_with_rule_stats(BPF_MAP_TYPE_ARRAY, PCF_RULE_SLOTS + 1),
+	    -EPROTO);
+	assert_int_equal(env_open(), 0);
+	assert_hits(id, 1);
+	send_udp4(XDP_DROP);
+	assert_hits(id, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +459,7 @@ int main(void)
 		setup_test(test_mask_limit),
 		setup_test(test_ifindex_match),
 		setup_test(test_adoption),
+		setup_test(test_rule_stats_layout),
 	};
 
 	env_init("rules");
