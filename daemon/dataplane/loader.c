@@ -490,8 +490,7 @@ int pcf_dp_rule_counters(const struct pcf_dp *dp, __u32 ctr,
 	if (ret_xdp)
 		*ret_xdp = pcf_rows_sum(m->xctr, dp->ncpus, ctr);
 	if (ret_workers)
-		*ret_workers =
-		    pcf_rows_sum(m->wctr, m->wctr ? m->wrows : 0, ctr);
+		*ret_workers = pcf_rows_sum(m->wctr, m->wrows, ctr);
 	return 0;
 }
 

@@ -249,7 +249,7 @@ static int ctr_reset(void *ctx, __u32 ctr)
 	if (ctr >= PCF_RULE_SLOTS)
 		return -EINVAL;
 	rows_zero(m->xctr, m->ncpus, ctr);
-	rows_zero(m->wctr, m->wctr ? m->wrows : 0, ctr);
+	rows_zero(m->wctr, m->wrows, ctr);
 	return 0;
 }
 

@@ -20,7 +20,8 @@ struct pcf_rule_maps {
 	/* XDP's counters, pcf_rule_stats: a row of PCF_RULE_SLOTS for each
 	 * of ncpus CPUs (PCF_RULE_STAT), mmapped */
 	struct pcf_counter *xctr;
-	/* the workers' counters: rows of PCF_RULE_SLOTS (NULL: none yet) */
+	/* the workers' counters: wrows rows of PCF_RULE_SLOTS (NULL and 0:
+	 * none yet) */
 	struct pcf_counter *wctr;
 	unsigned int wrows;
 	struct pcf_grace *grace;
