@@ -471,18 +471,23 @@ steal_since() {
 	echo "$((b0 - a0))/$((${b1:-0} - ${a1:-0}))"
 }
 
+# for functions whose stdout is their result (measure, measure_worker):
+# their messages go to stderr, and their callers stop on their status
+fail_stderr() { fail "$@" >&2; }
+
 # shellcheck source=bench/workers.bash
 . "$(dirname "$0")/workers.bash"
 
 # measure MODE CASE: one run; prints "MPPS_RECEIVED MPPS_SENT NS_PER_PACKET
-# KSOFTIRQD0_SECONDS STEAL_MS" (STEAL_MS: CPU 0's/CPU 1's, steal_since)
+# KSOFTIRQD0_SECONDS STEAL_MS" (STEAL_MS: CPU 0's/CPU 1's, steal_since);
+# messages go to stderr
 measure() {
 	local mode=$1 cse=$2 counter before after out frames secs cpu seen ns
 	local ksi st
-	counter=$(case_on "$cse") || fail "cannot set up case $cse"
+	counter=$(case_on "$cse") || fail_stderr "cannot set up case $cse"
 	if [ "$mode" = threaded ]; then
-		set_threaded 1 || fail "cannot make $IF_RX's NAPI threaded"
-		pin_napi_thread || fail "no NAPI thread of $IF_RX to pin"
+		set_threaded 1 || fail_stderr "cannot make $IF_RX's NAPI threaded"
+		pin_napi_thread || fail_stderr "no NAPI thread of $IF_RX to pin"
 	else
 		set_threaded 0
 	fi
@@ -491,7 +496,7 @@ measure() {
 	st=$(steal_ms)
 	# shellcheck disable=SC2046
 	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" $(tuple "$cse") \
-		-f "$(flows "$cse")" "$IF_TX") || fail "gen failed"
+		-f "$(flows "$cse")" "$IF_TX") || fail_stderr "gen failed"
 	st=$(steal_since "$st")
 	after=$(rx_sysfs statistics/rx_packets)
 	ksi=$(awk -v a="$ksi" -v b="$(ksoftirqd0_seconds)" 'BEGIN { print b - a }')
@@ -505,10 +510,10 @@ measure() {
 		# pcf must have counted (nearly) every frame the veth took in
 		awk -v s="${seen:-0}" -v r=$((after - before)) \
 			'BEGIN { exit !(r > 0 && s >= 0.99 * r && s <= r) }' ||
-			fail "$cse: pcf counted ${seen:-0} as $counter, veth $((after - before))"
+			fail_stderr "$cse: pcf counted ${seen:-0} as $counter, veth $((after - before))"
 	fi
-	ns=$(program_ns "$cse") || fail "bench/cost failed for $cse"
-	case_off "$cse" || fail "cannot tear down case $cse"
+	ns=$(program_ns "$cse") || fail_stderr "bench/cost failed for $cse"
+	case_off "$cse" || fail_stderr "cannot tear down case $cse"
 	awk -v p=$((after - before)) -v f="$frames" -v t="$secs" -v ns="$ns" \
 		-v k="$ksi" -v st="$st" 'BEGIN { printf "%.3f %.3f %s %s %s\n",
 			p / t / 1e6, f / t / 1e6, ns, k, st }'
@@ -547,15 +552,15 @@ churn_ctl() {
 	local ns=pcf${ID}ch port=$((0x70630000 + 0x$ID + 1)) pid t0 t1 t2 i
 	local pin=$PIN_DIR/churn-ctl-$1
 	use_build "$1"
-	ip netns add "$ns" && echo "$ns" >>"$TMP/.netns" || wfail "netns $ns"
-	ip -n "$ns" link add c0 type veth peer name c1 || wfail "veth"
+	ip netns add "$ns" && echo "$ns" >>"$TMP/.netns" || fail_stderr "netns $ns"
+	ip -n "$ns" link add c0 type veth peer name c1 || fail_stderr "veth"
 	ip -n "$ns" link set c0 up
 	nsenter --net=/run/netns/"$ns" "$PCFD" -f -i c0 --pin-dir "$pin" \
 		--ctl-port "$port" --return-veth none >>"$TMP/churn-ctl.err" 2>&1 &
 	pid=$!
 	track $pid
 	cctl() { nsenter --net=/run/netns/"$ns" "$PCFCTL" --ctl-port "$port" "$@"; }
-	wait_for 10 cctl flow show >/dev/null 2>&1 || wfail "pcfd ($1) did not start"
+	wait_for 10 cctl flow show >/dev/null 2>&1 || fail_stderr "pcfd ($1) did not start"
 	cctl flow add dst 198.18.2.1 proto udp dport 53 prio 1 action drop >/dev/null
 	for ((i = 0; i < 200; i++)); do
 		echo "flow replace dst 198.18.2.1 proto udp dport 53 prio 2 action drop"
@@ -566,9 +571,9 @@ churn_ctl() {
 		echo "flow del proto tcp dport 4242"
 	done >"$TMP/mask.batch"
 	t0=$EPOCHREALTIME
-	cctl -batch "$TMP/prio.batch" >/dev/null || wfail "prio batch ($1)"
+	cctl -batch "$TMP/prio.batch" >/dev/null || fail_stderr "prio batch ($1)"
 	t1=$EPOCHREALTIME
-	cctl -batch "$TMP/mask.batch" >/dev/null || wfail "mask batch ($1)"
+	cctl -batch "$TMP/mask.batch" >/dev/null || fail_stderr "mask batch ($1)"
 	t2=$EPOCHREALTIME
 	kill -TERM $pid
 	wait $pid
@@ -776,9 +781,9 @@ LAST_CEIL=   # the last ceiling's Mpps ("": none yet in this run)
 # measure_into MODE RUN CASE KEY WHAT: one measure of CASE, logged as
 # WHAT, its Mpps and program ns added to KEY's results; MPPS its Mpps
 measure_into() {
-	local sent ns ksi st
-	read -r MPPS sent ns ksi st <<<"$(measure "$1" "$3")"
-	[ -n "$st" ] || exit 1
+	local out sent ns ksi st
+	out=$(measure "$1" "$3") || exit 1
+	read -r MPPS sent ns ksi st <<<"$out"
 	log "$1 run $2 $5: $MPPS Mpps received ($sent Mpps sent), program $ns ns/packet, ksoftirqd/0 ${ksi}s, vCPU steal ${st} ms"
 	RESULT[$4]+="$MPPS " COSTNS[$4]+="$ns "
 }

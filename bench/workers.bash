@@ -52,9 +52,6 @@ declare -A FP_ARGS=(
 	[gw001]="--rx-mode adaptive"
 )
 
-# measure_worker's stdout is its result: messages go to stderr
-wfail() { fail "$@" >&2; }
-
 ctl() { "$PCFCTL" -n "$NS_RX" --ctl-port "$CTL_PORT" "$@"; }
 sink_rx() { ip netns exec "$NS_SK" cat "/sys/class/net/$IF_K/statistics/rx_packets"; }
 
@@ -65,12 +62,12 @@ workers_setup() {
 	ip netns exec "$NS_RX" sysctl -qw net.ipv4.ip_forward=1
 	mac_k=$(ip -n "$NS_SK" -br link show "$IF_K" | awk '{print $3}')
 	ip -n "$NS_RX" neigh replace 198.18.2.1 lladdr "$mac_k" dev "$IF_B" \
-		nud permanent || wfail "neighbour 198.18.2.1"
+		nud permanent || fail_stderr "neighbour 198.18.2.1"
 	# gw001's appliance (issue 13)
 	ip -n "$NS_RX" neigh replace 198.18.2.3 lladdr "$mac_k" dev "$IF_B" \
-		nud permanent || wfail "neighbour 198.18.2.3"
+		nud permanent || fail_stderr "neighbour 198.18.2.3"
 	in_ns "$NS_SK" "$SINK" attach "$IF_K" "$SINK_PIN" ||
-		wfail "cannot attach the sink to $IF_K"
+		fail_stderr "cannot attach the sink to $IF_K"
 	trap workers_cleanup EXIT
 }
 
@@ -95,21 +92,21 @@ fp_start() {
 	FP=$!
 	track $FP
 	wait_for 10 ctl flow show >/dev/null 2>&1 ||
-		wfail "pcfd did not start: $(tail -n 5 "$TMP/fp.err")"
+		fail_stderr "pcfd did not start: $(tail -n 5 "$TMP/fp.err")"
 	# shellcheck disable=SC2086
-	ctl flow add ${FP_RULE[$1]} >/dev/null || wfail "flow add ${FP_RULE[$1]}"
+	ctl flow add ${FP_RULE[$1]} >/dev/null || fail_stderr "flow add ${FP_RULE[$1]}"
 	[[ $1 != fwd-16k* ]] && return 0
 	# the table full: 16 383 exact rules more, none of gen's flow
 	[ -s "$TMP/16k.batch" ] || python3 -c 'for i in range(16383): print("flow add dst 198.19.%d.%d proto udp dport 9 action drop" % (i // 256, i % 256))' >"$TMP/16k.batch"
-	ctl -batch "$TMP/16k.batch" >/dev/null || wfail "16383 rules"
+	ctl -batch "$TMP/16k.batch" >/dev/null || fail_stderr "16383 rules"
 }
 
 fp_stop() {
 	kill -TERM "$FP"
-	wait "$FP" || wfail "pcfd exited with $?: $(tail -n 5 "$TMP/fp.err")"
+	wait "$FP" || fail_stderr "pcfd exited with $?: $(tail -n 5 "$TMP/fp.err")"
 	in_ns "$NS_RX" "$PCFD" --unload --pin-dir "$FP_PIN" -i "$IF_RX" \
 		-i "$IF_B" --return-veth "$RET_VETH" >>"$TMP/fp.err" 2>&1 ||
-		wfail "pcfd --unload: $(tail -n 3 "$TMP/fp.err")"
+		fail_stderr "pcfd --unload: $(tail -n 3 "$TMP/fp.err")"
 }
 
 # fp_sum FIELD: the workers' FIELD (rx_packets, tx_packets, or
@@ -162,7 +159,7 @@ tp_start() {
 	TP=$!
 	track $TP
 	wait_for 30 grep -q "Port statistics" "$TMP/tp.out" ||
-		wfail "testpmd did not start: $(tail -n 5 "$TMP/tp.out")"
+		fail_stderr "testpmd did not start: $(tail -n 5 "$TMP/tp.out")"
 }
 
 # tp_stop: SIGINT, testpmd prints its totals (and exits non-zero); sets
@@ -173,10 +170,10 @@ tp_stop() {
 	wait "$TP"
 	n=$(awk '/Accumulated forward statistics/ { a = 1 }
 		a && /RX-packets:/ { print $2; exit }' "$TMP/tp.out")
-	[ -n "$n" ] || wfail "testpmd printed no totals: $(tail -n 5 "$TMP/tp.out")"
+	[ -n "$n" ] || fail_stderr "testpmd printed no totals: $(tail -n 5 "$TMP/tp.out")"
 	for ifc in "$IF_RX" "$IF_B"; do
 		ip -n "$NS_RX" link show "$ifc" | grep -q xdp &&
-			wfail "testpmd left XDP on $ifc"
+			fail_stderr "testpmd left XDP on $ifc"
 	done
 	TP_RX=$n
 }
@@ -184,7 +181,7 @@ tp_stop() {
 # kernel-fwd: no XDP on rx, the kernel routes gen's frames out of b (GRO
 # on rx: a veth takes redirected frames only while its peer runs NAPI)
 kfwd_start() {
-	in_ns "$NS_RX" $UDPTOOL gro-on "$IF_RX" || wfail "GRO stays off on $IF_RX"
+	in_ns "$NS_RX" $UDPTOOL gro-on "$IF_RX" || fail_stderr "GRO stays off on $IF_RX"
 }
 kfwd_stop() {
 	in_ns "$NS_RX" $UDPTOOL gro-off "$IF_RX"
@@ -204,7 +201,7 @@ gen_args() {
 # gen_fwd [GEN_ARGS...]: gen's line, "frames N seconds S cpu_seconds C"
 gen_fwd() {
 	in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" "${FWD_TUPLE[@]}" "$@" "$IF_TX" ||
-		wfail "gen failed"
+		fail_stderr "gen failed"
 }
 
 # measure_worker CASE: one run; prints the Mpps (wall clock), logs details
@@ -239,7 +236,7 @@ measure_worker() {
 	out=$(gen_fwd $(gen_args "$cse")) || exit 1
 	read -r _ frames _ secs _ <<<"$out"
 	if [ "$cse" = fwd-16k-scrape ]; then
-		wait $SCRAPER || wfail "scraper: $(cat "$TMP/scrape.out")"
+		wait $SCRAPER || fail_stderr "scraper: $(cat "$TMP/scrape.out")"
 		extra="scraped during: $(cat "$TMP/scrape.out"), "
 	fi
 	case $cse in
@@ -265,7 +262,7 @@ measure_worker() {
 	fwd)
 		# (c) at saturation: every frame sent arrived or was counted
 		FP_LAST_TX=
-		wait_for 10 fp_drained || wfail "$cse: the workers never settled"
+		wait_for 10 fp_drained || fail_stderr "$cse: the workers never settled"
 		got=$(($(sink_rx) - sk0))
 		drops=$(fp_counted_drops)
 		extra="workers rx $(($(fp_sum rx_packets) - rx0)) tx $(($(fp_sum tx_packets) - tx0))"
@@ -288,27 +285,27 @@ measure_worker() {
 		# devmap redirect, not up the kernel's stack
 		[[ $cse != fwd-kernel ]] ||
 			[ "$(ctl -j stats | jq '.xdp.return_redirect.packets // 0')" -ge "$got" ] ||
-			wfail "$cse: $got received, not all by devmap: $extra"
+			fail_stderr "$cse: $got received, not all by devmap: $extra"
 		# fwd-ct's packets took the session, not the rule: one session
 		[[ $cse != fwd-ct ]] || {
 			[ "$(ctl -j stats | jq '.xdp.session_redirect.packets // 0')" -ge "$got" ] &&
 				[ "$(ctl session show | wc -l)" = 1 ]
-		} || wfail "$cse: $got received, not all through its session: $(ctl session show | head -2)"
+		} || fail_stderr "$cse: $got received, not all through its session: $(ctl session show | head -2)"
 		# fwd-kernel-fib's went out of the worker, none by the return
 		# veth (a reference from before the shortcut: all of them)
 		[[ $cse != fwd-kernel-fib || ${label:-now} != now ]] ||
 			[ "$(ctl -j stats | jq '.xdp.return_redirect.packets // 0')" -eq 0 ] ||
-			wfail "$cse: packets went through the return veth: $extra"
+			fail_stderr "$cse: packets went through the return veth: $extra"
 		# gw001's took its encap rule, each one of them
 		[[ $cse != gw001 ]] ||
 			[ "$(ctl -j flow show | jq '.[0].worker_packets')" -ge "$got" ] ||
-			wfail "$cse: $got received, not all by the encap rule: $extra"
+			fail_stderr "$cse: $got received, not all by the encap rule: $extra"
 		fp_stop
 	fi
-	[ "${got:-0}" -gt 0 ] || wfail "$cse: nothing arrived ($extra)"
+	[ "${got:-0}" -gt 0 ] || fail_stderr "$cse: nothing arrived ($extra)"
 	# the path check: fwd-drop's packets all died of their TTL
 	[[ $cse != fwd-drop* ]] || [ "$ttl" -eq "$got" ] ||
-		wfail "$cse: $got received, $extra"
+		fail_stderr "$cse: $got received, $extra"
 	read -r got sent <<<"$(awk -v g="$got" -v f="$frames" -v t="$secs" \
 		'BEGIN { printf "%.3f %.3f", g / t / 1e6, f / t / 1e6 }')"
 	log "same-cpu run $run $cse: $got Mpps ($sent Mpps sent), $extra" >&2
@@ -328,7 +325,7 @@ gro() { in_ns "$1" $UDPTOOL "gro-$3" "$2"; }
 # out of IF_B (conntrack, the source to IF_B's address)
 nft_start() {
 	gro "$NS_RX" "$IF_RX" on
-	ip netns exec "$NS_RX" nft -f - <<NFT || wfail "nft"
+	ip netns exec "$NS_RX" nft -f - <<NFT || fail_stderr "nft"
 table ip pcfbench {
 	chain post {
 		type nat hook postrouting priority srcnat; policy accept;
@@ -348,17 +345,17 @@ nft_entries() { ip netns exec "$NS_RX" cat /proc/sys/net/netfilter/nf_conntrack_
 echo_on() {
 	ip -n "$NS_SK" link set dev "$IF_K" xdp off
 	ip -n "$NS_SK" link set dev "$IF_K" xdp obj "$ECHO_OBJ" sec xdp ||
-		wfail "cannot attach bench/echo to $IF_K"
+		fail_stderr "cannot attach bench/echo to $IF_K"
 	# the answers to the client: through IF_RX to tx's end
 	ip -n "$NS_RX" neigh replace 198.18.1.1 lladdr \
 		"$(ip -n "$NS_TX" -br link show "$IF_TX" | awk '{print $3}')" \
-		dev "$IF_RX" nud permanent || wfail "neighbour 198.18.1.1"
+		dev "$IF_RX" nud permanent || fail_stderr "neighbour 198.18.1.1"
 }
 echo_off() {
 	ip -n "$NS_SK" link set dev "$IF_K" xdp off
 	rm -f "$SINK_PIN"
 	in_ns "$NS_SK" "$SINK" attach "$IF_K" "$SINK_PIN" ||
-		wfail "cannot attach the sink to $IF_K again"
+		fail_stderr "cannot attach the sink to $IF_K again"
 }
 
 # wait_answers TX0: until the answers stop coming (tx's rx counter stood
@@ -397,16 +394,16 @@ measure_conns() {
 	else
 		nft_start
 		ip -n "$NS_RX" link set dev "$IF_B" xdp obj "$PASS_OBJ" sec xdp ||
-			wfail "cannot attach bench/pass to $IF_B"
+			fail_stderr "cannot attach bench/pass to $IF_B"
 	fi
 	tx0=$(tx_rx)
 	t0=$EPOCHREALTIME
 	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$(awk -v n="$CONNS" -v r="$CONNS_RATE" \
 		'BEGIN { printf "%.3f", n / r }')" -r "$CONNS_RATE" \
 		-s 198.18.1.1 -d 198.18.2.1 -S 5000 -D $((1000 + run)) \
-		-f "$CONNS" -R -M "$(rx_mac)" "$IF_TX") || wfail "gen failed"
+		-f "$CONNS" -R -M "$(rx_mac)" "$IF_TX") || fail_stderr "gen failed"
 	read -r _ frames _ secs _ <<<"$out"
-	wait_answers "$tx0" || wfail "$cse: the answers never settled"
+	wait_answers "$tx0" || fail_stderr "$cse: the answers never settled"
 	answered=$((ANS_N - tx0))
 	if [ "$cse" = conns-ct ]; then
 		made=$(ctl -j stats | jq '.sessions.created')
@@ -418,7 +415,7 @@ measure_conns() {
 		nft_stop
 	fi
 	echo_off
-	[ "$answered" -gt 0 ] || wfail "$cse: no answer came back ($extra)"
+	[ "$answered" -gt 0 ] || fail_stderr "$cse: no answer came back ($extra)"
 	rate=$(awk -v a="$answered" -v t0="$t0" -v t1="$ANS_T" \
 		'BEGIN { printf "%.3f", a / (t1 - t0) / 1e6 }')
 	log "same-cpu run $run $cse: $rate M connections/s answered: $answered of $frames offered at $CONNS_RATE/s over $(awk -v a="$t0" -v b="$ANS_T" 'BEGIN { printf "%.3f", b - a }') s; $extra" >&2
@@ -450,7 +447,7 @@ measure_latency() {
 	st=$(steal_since "$st")
 	read -r _ frames _ secs _ <<<"$out"
 	got=$(($(sink_rx) - sk0))
-	in_ns "$NS_SK" "$SINK" read -H "$SINK_PIN" >"$h" || wfail "sink read"
+	in_ns "$NS_SK" "$SINK" read -H "$SINK_PIN" >"$h" || fail_stderr "sink read"
 	hist=$(head -n 1 "$h")
 	case $cse in
 	dpdk-io) tp_stop ;;
