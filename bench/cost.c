@@ -5,11 +5,12 @@
  * (bpf_prog_test_run_opts) and reports the mean time per run.  Steady and
  * cheap, it tells the program's own share of the veth figures.
  *
- *   cost [-c CPU] [-n REPEAT] [-p PIN_DIR] [-s SRC] [-d DST] [-S SPORT]
- *        [-D DPORT] [-f FLOWS]
+ *   cost [-c CPU] [-n REPEAT] [-p PIN_DIR | -m] [-s SRC] [-d DST]
+ *        [-S SPORT] [-D DPORT] [-f FLOWS]
  *
  * With -p, pcf_steer over the rules pinned in PIN_DIR (loaded through the
- * loader, as pcfd does); without, bench/drop.bpf.c.  Prints
+ * loader, as pcfd does); with -m, bench/flowmem.bpf.c (the memory floor of
+ * a per-flow program); with neither, bench/drop.bpf.c.  Prints
  * "ns N verdict V" (V: the XDP action returned).
  *
  * With -f FLOWS above 1, the runs cycle through the flows' frames
@@ -21,6 +22,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -28,12 +30,14 @@
 #include "bench.h"
 #include "loader.h"
 #include "drop.skel.h"
+#include "flowmem.skel.h"
 #include "gen.skel.h"
 
 struct cost_opts {
 	int cpu;
 	unsigned int repeat;
 	const char *pin_dir;
+	bool flowmem; /* -m */
 	struct bench_tuple tuple;
 };
 
@@ -119,7 +123,19 @@ static int run_pcf(const struct cost_opts *o, int drop_fd)
 	return err;
 }
 
-static int run_pcf_or_drop(const struct cost_opts *o)
+static int run_flowmem(const struct cost_opts *o, int drop_fd)
+{
+	struct flowmem *skel = flowmem__open_and_load();
+	int err;
+
+	if (!skel)
+		return -errno;
+	err = run(bpf_program__fd(skel->progs.bench_flowmem), drop_fd, o);
+	flowmem__destroy(skel);
+	return err;
+}
+
+static int run_under_test(const struct cost_opts *o)
 {
 	struct drop *skel = drop__open_and_load();
 	int drop_fd, err;
@@ -127,7 +143,12 @@ static int run_pcf_or_drop(const struct cost_opts *o)
 	if (!skel)
 		return -errno;
 	drop_fd = bpf_program__fd(skel->progs.bench_drop);
-	err = o->pin_dir ? run_pcf(o, drop_fd) : run(drop_fd, drop_fd, o);
+	if (o->pin_dir)
+		err = run_pcf(o, drop_fd);
+	else if (o->flowmem)
+		err = run_flowmem(o, drop_fd);
+	else
+		err = run(drop_fd, drop_fd, o);
 	drop__destroy(skel);
 	return err;
 }
@@ -138,9 +159,11 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 
 	*o = (struct cost_opts){ .cpu = 0, .repeat = 1000000 };
 	bench_tuple_default(&o->tuple);
-	while ((c = getopt(argc, argv, "c:n:p:" BENCH_TUPLE_OPTS)) != -1) {
+	while ((c = getopt(argc, argv, "c:mn:p:" BENCH_TUPLE_OPTS)) != -1) {
 		if (c == 'c')
 			o->cpu = atoi(optarg);
+		else if (c == 'm')
+			o->flowmem = true;
 		else if (c == 'n')
 			o->repeat = strtoul(optarg, NULL, 0);
 		else if (c == 'p')
@@ -149,7 +172,7 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 			return -EINVAL;
 	}
 	if (optind != argc || !o->repeat || o->repeat > 100000000 ||
-	    !bench_tuple_valid(&o->tuple))
+	    (o->pin_dir && o->flowmem) || !bench_tuple_valid(&o->tuple))
 		return -EINVAL;
 	return 0;
 }
@@ -162,14 +185,14 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o)) {
 		fprintf(
 		    stderr,
-		    "Usage: %s [-c CPU] [-n REPEAT] [-p PIN_DIR] " BENCH_TUPLE_USAGE
+		    "Usage: %s [-c CPU] [-n REPEAT] [-p PIN_DIR | -m] " BENCH_TUPLE_USAGE
 		    "\n",
 		    argv[0]);
 		return 2;
 	}
 	err = bench_pin_cpu(o.cpu);
 	if (!err)
-		err = run_pcf_or_drop(&o);
+		err = run_under_test(&o);
 	if (err) {
 		fprintf(stderr, "cost: %s\n", strerror(-err));
 		return 1;

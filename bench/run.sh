@@ -37,6 +37,11 @@
 #               gen's frames inside VXLAN frames (VNI 42, 114 bytes): the
 #               inner packet's rule, against hit's same rule on the plain
 #               inner frame (issue 13)
+#   flowmem-many  bench/flowmem.bpf.c, FLOWS flows: XDP_DROP after one
+#               counter per flow in a table (one random cache line read and
+#               written per packet, as little memory as any classifier
+#               with a rule and a counter per flow touches): what the
+#               -many cases can reach on this machine at best
 #   xdp-filter  xdp-tools' xdp-filter dropping UDP port 9 (the peer of
 #               pcf's DROP rule, hit)
 #   nft-drop    no XDP: nftables' netdev ingress hook drops UDP port 9
@@ -144,7 +149,7 @@ RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 FLOOD=65000 # flows: more than pcf's flow caches hold (pcf_abi.h)
-STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many hit6 hit6-many miss8-6 miss8-flood miss8-6-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
+STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many flowmem-many hit6 hit6-many miss8-6 miss8-flood miss8-6-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
 WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct gw001 nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd fwd-16k fwd-16k-scrape"
 CHURN_CASES="churn ct-cost"
 HTTP_CASES="http"
@@ -160,12 +165,14 @@ FLOW_RULES=$BUILD/bench/flow-rules
 RULE_CHURN=$BUILD/bench/rule-churn
 HTTP_LOAD=$BUILD/bench/http-load
 DROP_OBJ=$BUILD/bench/drop.bpf.o
+FLOWMEM_OBJ=$BUILD/bench/flowmem.bpf.o
 ECHO_OBJ=$BUILD/bench/echo.bpf.o
 PASS_OBJ=$BUILD/bench/pass.bpf.o
 CT_TOOL=$BUILD/bench/ct-tool
 STEER=$BUILD/tests/tools/pcf-steer
 for f in "$GEN" "$COST" "$FLOW_RULES" "$RULE_CHURN" "$DROP_OBJ" "$STEER" \
-	"$SINK" "$PCFD" "$PCFCTL" "$ECHO_OBJ" "$PASS_OBJ" "$CT_TOOL" "$HTTP_LOAD"; do
+	"$SINK" "$PCFD" "$PCFCTL" "$ECHO_OBJ" "$PASS_OBJ" "$CT_TOOL" "$HTTP_LOAD" \
+	"$FLOWMEM_OBJ"; do
 	[ -e "$f" ] || fail "$f missing: run make BUILD=$BUILD all"
 done
 REF=${PCF_BENCH_REF:-}
@@ -235,9 +242,9 @@ use_build() {
 # (not the peers, nor the cases of sessions or of HTTP: a reference may
 # have none)
 is_pcf_case() {
-	[[ $1 != ceiling && $1 != dpdk-* && $1 != churn && $1 != ct-cost &&
-		$1 != xdp-filter && $1 != nft-* && $1 != *-nft && $1 != *-ct &&
-		$1 != kernel-fwd && $1 != http && $1 != *-16k* ]]
+	[[ $1 != ceiling && $1 != flowmem-* && $1 != dpdk-* && $1 != churn &&
+		$1 != ct-cost && $1 != xdp-filter && $1 != nft-* && $1 != *-nft &&
+		$1 != *-ct && $1 != kernel-fwd && $1 != http && $1 != *-16k* ]]
 }
 # ref_can CASE: can PCF_BENCH_REF's tools set the case up?  (A build
 # from before IPv6 frames in bench/ makes no IPv6 rules in bulk and
@@ -343,6 +350,11 @@ case_on() {
 			return 1
 		echo ""
 		;;
+	flowmem-many)
+		ip -n "$NS_RX" link set dev "$IF_RX" xdp obj "$FLOWMEM_OBJ" \
+			sec xdp || return 1
+		echo ""
+		;;
 	hit)
 		pcf_on || return 1
 		id=$(steer add src $SRC dst $DST proto udp sport $SPORT \
@@ -391,7 +403,7 @@ case_on() {
 
 case_off() {
 	case $1 in
-	ceiling) ip -n "$NS_RX" link set dev "$IF_RX" xdp off ;;
+	ceiling | flowmem-many) ip -n "$NS_RX" link set dev "$IF_RX" xdp off ;;
 	xdp-filter)
 		in_ns "$NS_RX" xdp-filter unload "$IF_RX" >/dev/null
 		# libxdp's pin directory, if its load made it (empty by now)
@@ -431,6 +443,7 @@ program_ns() {
 	case $1 in
 	nft-drop | xdp-filter) echo - && return 0 ;; # not a program of ours
 	ceiling) pin=() ;;
+	flowmem-many) pin=(-m) ;;
 	esac
 	# the reference's bench/cost may know no IPv6 frame
 	if [ "$COST" != "$BUILD/bench/cost" ] && is_v6_case "$1" && ! ref_v6; then
@@ -930,6 +943,19 @@ vxlan_report() {
 		"$(median ${COSTNS[$1,vxlan-hit]})" "$(median ${COSTNS[$1,hit]})"
 }
 
+# floor_report MODE: the many-flow cases against flowmem-many, the least
+# any per-flow program pays in memory, same runs
+floor_report() {
+	local cse
+	[ -n "${RESULT[$1,flowmem-many]:-}" ] || return 0
+	for cse in hit-many miss8-many hit6-many; do
+		[ -n "${RESULT[$1,$cse]:-}" ] || continue
+		printf '  %-30s %5s  (of the ceiling: %s and %s)\n' \
+			"$cse / flowmem-many" "$(rel "$1" "$cse" flowmem-many)" \
+			"$(paired "$1" "$cse")" "$(paired "$1" flowmem-many)"
+	done
+}
+
 echo
 for mode in $MODES; do
 	steer_cases=
@@ -963,6 +989,7 @@ for mode in $MODES; do
 			"${RATIO[$mode,$cse]:+(ratios ${RATIO[$mode,$cse]% })}"
 	done
 	vxlan_report "$mode"
+	floor_report "$mode"
 	peers_report "$mode"
 	echo
 done
