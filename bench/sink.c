@@ -6,11 +6,14 @@
  *                            and pin its histogram at PIN; the program
  *                            stays attached after sink exits (remove it
  *                            with `ip link set dev IFNAME xdp off`)
- *   sink read [-H] PIN       print "stamped N p50_us X p99_us Y max_us Z"
- *                            of the latencies counted since the last read,
- *                            then clear the histogram; -H adds a line of
- *                            the histogram in power-of-two steps:
- *                            "<=US:N ..." (frames of at most US us)
+ *   sink read [-H] PIN       print "stamped N p50_us X p99_us Y max_us Z
+ *                            range_us R" of the latencies counted since the
+ *                            last read, then clear the histogram (R: the
+ *                            last bucket takes every latency above it, so
+ *                            a quantile above R is only "more than R");
+ *                            -H adds a line of the histogram in
+ *                            power-of-two steps: "<=US:N ..." (frames of
+ *                            at most US us)
  *
  * Latency: now - the stamp bench/gen -T wrote, both bpf_ktime_get_ns(),
  * in buckets of 2^BENCH_HIST_SHIFT ns (stamp.h); a quantile is the upper
@@ -55,6 +58,13 @@ static int attach(const char *ifname, const char *pin)
 	return err ? 1 : 0;
 }
 
+/* The upper edge of bucket b, in us: the latencies it holds are at most
+ * that (but the last bucket holds every latency above the one before) */
+static double edge_us(__u32 b)
+{
+	return ((double)(b + 1) * (1U << BENCH_HIST_SHIFT)) / 1000;
+}
+
 /* Upper edge, in us, of the bucket where the q-th quantile falls. */
 static double quantile_us(const __u64 *hist, __u64 total, double q)
 {
@@ -68,7 +78,7 @@ static double quantile_us(const __u64 *hist, __u64 total, double q)
 	}
 	if (b == BENCH_HIST_BUCKETS)
 		b--;
-	return ((double)(b + 1) * (1U << BENCH_HIST_SHIFT)) / 1000;
+	return edge_us(b);
 }
 
 /* The histogram in power-of-two steps of buckets: "<=US:N ...". */
@@ -80,8 +90,7 @@ static void print_steps(const __u64 *hist, __u32 last)
 	for (; b <= last; b++) {
 		n += hist[b];
 		if (b + 1 == edge || b == last) {
-			printf("%s<=%.0f:%llu", edge > 1 ? " " : "",
-			       ((double)(b + 1) * (1U << BENCH_HIST_SHIFT)) / 1000,
+			printf("%s<=%.0f:%llu", edge > 1 ? " " : "", edge_us(b),
 			       (unsigned long long)n);
 			n = 0;
 			edge *= 2;
@@ -120,10 +129,10 @@ static int read_hist(const char *pin, bool steps)
 	memset(v, 0, ncpus * sizeof(*v));
 	for (b = 0; b < BENCH_HIST_BUCKETS; b++)
 		bpf_map_update_elem(fd, &b, v, BPF_ANY);
-	printf("stamped %llu p50_us %.2f p99_us %.2f max_us %.2f\n",
+	printf("stamped %llu p50_us %.2f p99_us %.2f max_us %.2f",
 	       (unsigned long long)total, quantile_us(hist, total, 0.50),
-	       quantile_us(hist, total, 0.99),
-	       ((double)(last + 1) * (1U << BENCH_HIST_SHIFT)) / 1000);
+	       quantile_us(hist, total, 0.99), edge_us(last));
+	printf(" range_us %.2f\n", edge_us(BENCH_HIST_BUCKETS - 2));
 	if (steps)
 		print_steps(hist, last);
 	free(hist);

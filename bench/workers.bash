@@ -506,6 +506,18 @@ lat_field() {
 		if ($i == f) print $(i + 1) }' <<<"$LATENCY"
 }
 
+# p99_verdict C T GOOD BAD: GOOD if p99 C is at most p99 T, else BAD; but
+# when both are beyond the sink's histogram (above its range_us, which
+# its last bucket holds), neither is known
+p99_verdict() {
+	awk -v c="$1" -v t="$2" -v r="$(lat_field fwd range_us | head -n 1)" \
+		-v good="$3" -v bad="$4" 'BEGIN {
+		if (r != "" && c > r && t > r)
+			printf "not known: both beyond the histogram (> %s us)", r
+		else
+			printf "%s", c <= t ? good : bad }'
+}
+
 # latency_summary: per case the medians of the rounds, the goal ((c)'s
 # p99 at most testpmd's), and the histogram of the round of median p99
 latency_summary() {
@@ -523,13 +535,14 @@ latency_summary() {
 			"$(lat_field "$cse" p99_us | tr '\n' ' ')"
 	done
 	[ -n "${P99[fwd]:-}" ] && [ -n "${P99[dpdk-io]:-}" ] &&
-		awk -v c="${P99[fwd]}" -v t="${P99[dpdk-io]}" 'BEGIN {
-			printf "  p99 (c) fwd %s us, testpmd io %s us: %s (<=)\n",
-				c, t, c <= t ? "met" : "MISSED" }'
+		printf '  p99 (c) fwd %s us, testpmd io %s us: %s (<=)\n' \
+			"${P99[fwd]}" "${P99[dpdk-io]}" \
+			"$(p99_verdict "${P99[fwd]}" "${P99[dpdk-io]}" met MISSED)"
 	[ -n "${P99[fwd@ref]:-}" ] && [ -n "${P99[dpdk-io]:-}" ] &&
-		awk -v c="${P99[fwd@ref]}" -v t="${P99[dpdk-io]}" 'BEGIN {
-			printf "  p99 (c) fwd@ref (PCF_BENCH_REF) %s us, testpmd io %s us: %s\n",
-				c, t, c <= t ? "would meet it" : "would miss it" }'
+		printf '  p99 (c) fwd@ref (PCF_BENCH_REF) %s us, testpmd io %s us: %s\n' \
+			"${P99[fwd@ref]}" "${P99[dpdk-io]}" \
+			"$(p99_verdict "${P99[fwd@ref]}" "${P99[dpdk-io]}" \
+				"would meet it" "would miss it")"
 	echo "histograms, the round of median p99 (us: frames whose latency is at most that):"
 	for cse in $(lat_names); do
 		p99=${P99[$cse]:-}
