@@ -506,11 +506,11 @@ lat_field() {
 		if ($i == f) print $(i + 1) }' <<<"$LATENCY"
 }
 
-# p99_verdict C T GOOD BAD: GOOD if p99 C is at most p99 T, else BAD; but
-# when both are beyond the sink's histogram (above its range_us, which
-# its last bucket holds), neither is known
+# p99_verdict C T GOOD BAD: GOOD if p99 C is at most testpmd's p99 T,
+# else BAD; but when both are beyond the sink's histogram (above its
+# range_us, which its last bucket holds), neither is known
 p99_verdict() {
-	awk -v c="$1" -v t="$2" -v r="$(lat_field fwd range_us | head -n 1)" \
+	awk -v c="$1" -v t="$2" -v r="$(lat_field dpdk-io range_us | head -n 1)" \
 		-v good="$3" -v bad="$4" 'BEGIN {
 		if (r != "" && c > r && t > r)
 			printf "not known: both beyond the histogram (> %s us)", r
