@@ -30,9 +30,7 @@ int bench_sink(struct xdp_md *ctx)
 	if ((void *)w + BENCH_STAMP_LEN > data_end || w[2] != BENCH_STAMP_MAGIC)
 		return XDP_DROP;
 	sent = (__u64)w[1] << 32 | w[0];
-	bucket = (bpf_ktime_get_ns() - sent) >> BENCH_HIST_SHIFT;
-	if (bucket >= BENCH_HIST_BUCKETS)
-		bucket = BENCH_HIST_BUCKETS - 1;
+	bucket = bench_hist_bucket(bpf_ktime_get_ns() - sent);
 	n = bpf_map_lookup_elem(&bench_hist, &bucket);
 	if (n)
 		(*n)++;

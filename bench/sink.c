@@ -16,8 +16,8 @@
  *                            at most US us)
  *
  * Latency: now - the stamp bench/gen -T wrote, both bpf_ktime_get_ns(),
- * in buckets of 2^BENCH_HIST_SHIFT ns (stamp.h); a quantile is the upper
- * edge of the bucket it falls in.
+ * in the log-linear buckets of stamp.h (1.024 us wide up to 2.1 ms, then
+ * within 0.1 %); a quantile is the upper edge of the bucket it falls in.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -62,7 +62,7 @@ static int attach(const char *ifname, const char *pin)
  * that (but the last bucket holds every latency above the one before) */
 static double edge_us(__u32 b)
 {
-	return ((double)(b + 1) * (1U << BENCH_HIST_SHIFT)) / 1000;
+	return (double)(bench_hist_edge(b) << BENCH_HIST_SHIFT) / 1000;
 }
 
 /* Upper edge, in us, of the bucket where the q-th quantile falls. */
@@ -81,19 +81,19 @@ static double quantile_us(const __u64 *hist, __u64 total, double q)
 	return edge_us(b);
 }
 
-/* The histogram in power-of-two steps of buckets: "<=US:N ...". */
+/* The histogram in power-of-two steps of latency: "<=US:N ...". */
 static void print_steps(const __u64 *hist, __u32 last)
 {
-	__u32 b = 0, edge = 1;
-	__u64 n = 0;
+	__u64 n = 0, edge;
+	__u32 b;
 
-	for (; b <= last; b++) {
+	for (b = 0; b <= last; b++) {
 		n += hist[b];
-		if (b + 1 == edge || b == last) {
-			printf("%s<=%.0f:%llu", edge > 1 ? " " : "", edge_us(b),
+		edge = bench_hist_edge(b);
+		if (!(edge & (edge - 1)) || b == last) {
+			printf("%s<=%.0f:%llu", b ? " " : "", edge_us(b),
 			       (unsigned long long)n);
 			n = 0;
-			edge *= 2;
 		}
 	}
 	printf("\n");

@@ -627,7 +627,7 @@ workers_report() {
 	if [ -n "${LATENCY:-}" ]; then
 		r="half of (c) fwd's median rate"
 		[ -n "${PCF_BENCH_LAT_MPPS:-}" ] && r="$PCF_BENCH_LAT_MPPS Mpps"
-		echo "latency at one offered load, $r, $RUNS rounds (us: the upper edge of 1.024-us buckets):"
+		echo "latency at one offered load, $r, $RUNS rounds (us: the upper edge of the bucket, 1.024 us wide up to 2.1 ms, within 0.1 % above):"
 		echo "$LATENCY"
 		latency_summary
 	fi
