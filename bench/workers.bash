@@ -518,6 +518,15 @@ p99_verdict() {
 			printf "%s", c <= t ? good : bad }'
 }
 
+# rounds_at_most A B: "K of N", the rounds in which A's p99 was at most
+# B's (the same round: the cases of a round run back to back, so a
+# round's pair shares the host's weather that the medians mix)
+rounds_at_most() {
+	paste <(lat_field "$1" p99_us) <(lat_field "$2" p99_us) |
+		awk '$2 != "" { n++; if ($1 <= $2) k++ }
+			END { printf "%d of %d", k, n }'
+}
+
 # latency_summary: per case the medians of the rounds, the goal ((c)'s
 # p99 at most testpmd's), and the histogram of the round of median p99
 latency_summary() {
@@ -538,6 +547,16 @@ latency_summary() {
 		printf '  p99 (c) fwd %s us, testpmd io %s us: %s (<=)\n' \
 			"${P99[fwd]}" "${P99[dpdk-io]}" \
 			"$(p99_verdict "${P99[fwd]}" "${P99[dpdk-io]}" met MISSED)"
+	[ -n "${P99[fwd-poll]:-}" ] && [ -n "${P99[dpdk-io]:-}" ] &&
+		printf '  p99 (c) fwd-poll %s us, testpmd io %s us: %s (no goal: both poll)\n' \
+			"${P99[fwd-poll]}" "${P99[dpdk-io]}" \
+			"$(p99_verdict "${P99[fwd-poll]}" "${P99[dpdk-io]}" \
+				"at most" "above")"
+	for cse in fwd fwd-poll; do
+		[ -n "${P99[$cse]:-}" ] && [ -n "${P99[dpdk-io]:-}" ] &&
+			printf '  rounds where %s p99 <= testpmd io p99: %s\n' \
+				"$cse" "$(rounds_at_most "$cse" dpdk-io)"
+	done
 	[ -n "${P99[fwd@ref]:-}" ] && [ -n "${P99[dpdk-io]:-}" ] &&
 		printf '  p99 (c) fwd@ref (PCF_BENCH_REF) %s us, testpmd io %s us: %s\n' \
 			"${P99[fwd@ref]}" "${P99[dpdk-io]}" \
