@@ -434,16 +434,19 @@ measure_latency() {
 	case $cse in
 	dpdk-io) tp_start io "$IF_RX" "$IF_B" ;;
 	kernel-fwd) kfwd_start ;;
-	*) fp_start "$cse" && sl0=$(fp_sleeps) ;;
+	*) fp_start "$cse" ;;
 	esac
 	in_ns "$NS_SK" "$SINK" read "$SINK_PIN" >/dev/null # clear it
 	sk0=$(sink_rx)
 	st=$(steal_ms)
+	# the sleeps while gen runs, not those of the idle worker around it
+	is_pcf_case "$cse" && sl0=$(fp_sleeps)
 	# gen stops a paced run it cannot keep (other work on CPU 0): then
 	# this round of the case is not measured, the others go on
 	# shellcheck disable=SC2046
 	out=$(in_ns "$NS_TX" "$GEN" -c 0 -t "$SECS" "${FWD_TUPLE[@]}" -T \
 		-r "$rate" $(gen_args "$cse") "$IF_TX" 2>&1)
+	is_pcf_case "$cse" && sleeps=" worker_sleeps $(($(fp_sleeps) - sl0))"
 	st=$(steal_since "$st")
 	read -r _ frames _ secs _ <<<"$out"
 	got=$(($(sink_rx) - sk0))
@@ -452,10 +455,7 @@ measure_latency() {
 	case $cse in
 	dpdk-io) tp_stop ;;
 	kernel-fwd) kfwd_stop ;;
-	*)
-		sleeps=" worker_sleeps $(($(fp_sleeps) - sl0))"
-		fp_stop
-		;;
+	*) fp_stop ;;
 	esac
 	if [[ $frames != [0-9]* ]]; then
 		rm -f "$h"
