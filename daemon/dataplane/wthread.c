@@ -11,11 +11,14 @@
  * must first run the idle vCPU again: every packet that finds the thread
  * asleep waits that long.  So an idle spell spins idle_polls turns and
  * then on for spin_ns since its first empty turn, a window that follows
- * the gaps between packets as the host's halt polling does (KVM's
- * halt_poll_ns): a sleep the next packet cut short (the whole gap below
- * spin_max_ns) doubles it, a longer sleep halves it.  Traffic with short
- * gaps keeps the thread awake; without traffic the window shrinks and
- * the thread sleeps after idle_polls turns.
+ * the gaps between packets much as the host's halt polling does (KVM's
+ * halt_poll_ns): a gap below spin_max_ns doubles it, whether a sleep
+ * or the window itself bridged it, a longer sleep halves it.  Traffic
+ * with short gaps keeps the thread awake; without traffic the window
+ * shrinks and the thread sleeps after idle_polls turns.  (Growing only
+ * on short sleeps, as KVM does, let a sender's occasional stalls halve
+ * the window while the gaps it bridged never grew it back: it sank
+ * below the ordinary gaps, and each of them then cost a wake-up.)
  */
 #include <errno.h>
 #include <poll.h>
@@ -138,10 +141,14 @@ static bool spin_on(struct pcf_wthread *t, __u32 idle)
 	       (t->spin_ns && now_ns() - t->idle_since < t->spin_ns);
 }
 
-/* Adaptive: work again after an idle spell; if we slept, how long for? */
-static void busy_again(struct pcf_wthread *t)
+/*
+ * Adaptive: work again after an idle spell of idle turns.  A spell that
+ * outlasted idle_polls was a gap the window bridged, or slept through:
+ * how long was it?
+ */
+static void busy_again(struct pcf_wthread *t, __u32 idle)
 {
-	if (!t->slept)
+	if (!t->slept && idle < t->idle_polls)
 		return;
 	t->slept = false;
 	t->spin_ns = pcf_spin_adapt(t->spin_ns, now_ns() - t->idle_since,
@@ -168,7 +175,7 @@ void *pcf_wthread_run(void *arg)
 			moved += pcf_worker_step(t->w[i]);
 		if (moved) {
 			if (idle && t->rx_mode == PCF_RX_ADAPTIVE)
-				busy_again(t);
+				busy_again(t, idle);
 			idle = 0;
 			continue;
 		}

@@ -200,11 +200,60 @@ static void test_adaptive_stays_awake(void **state)
 	pcf_wthread_fini(&th);
 }
 
+/*
+ * A sender that stalls now and then (every STALL_EVERY-th gap longer
+ * than the window): each stall may cost one sleep, but the ordinary gaps
+ * in between must not.  The window a stall halves grows back on the
+ * gaps it bridges; before, it kept sinking below the ordinary gap, and
+ * every stall cost a second wake-up on top of its own.
+ */
+#define STALL_EVERY 8
+#define STALL_US    (SPIN_US + 1000)
+
+static void test_adaptive_through_stalls(void **state)
+{
+	struct pcf_worker *ws[1] = { &wk };
+	unsigned int late = 0, stalls = 0;
+	__u64 s0 = 0, t, end;
+	int i;
+
+	(void)state;
+	assert_int_equal(
+	    pcf_wthread_init(&th, ws, 1, -1, PCF_RX_ADAPTIVE, 100, SPIN_US), 0);
+	assert_int_equal(pthread_create(&th.thread, NULL, pcf_wthread_run, &th),
+			 0);
+	for (i = 0, t = now_us(); i < PACKETS; i++) {
+		bool stall = i % STALL_EVERY == 0;
+
+		if (until(t += stall ? STALL_US : GAP_US) && i > PACKETS / 2)
+			late++;
+		t = now_us();
+		kernel_rx_one();
+		if (i == PACKETS / 2)
+			s0 = sleeps();
+		else if (i > PACKETS / 2 && stall)
+			stalls++;
+	}
+	for (end = now_us() + 5000000; received() < PACKETS && now_us() < end;)
+		usleep(1000);
+	assert_int_equal(received(), PACKETS);
+	printf("sleeps: %llu in the last %d packets, %u stalls among their "
+	       "gaps (%u of the gaps late)\n",
+	       (unsigned long long)(sleeps() - s0), PACKETS / 2, stalls, late);
+	assert_true(sleeps() - s0 <= stalls + stalls / 4 + 2 * late);
+	__atomic_store_n(&th.stop, 1, __ATOMIC_RELEASE);
+	(void)!write(th.efd, &(__u64){ 1 }, sizeof(__u64));
+	assert_int_equal(pthread_join(th.thread, NULL), 0);
+	pcf_wthread_fini(&th);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adapt_rule),
 		cmocka_unit_test_setup_teardown(test_adaptive_stays_awake,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adaptive_through_stalls,
 						setup, teardown),
 	};
 
