@@ -472,20 +472,29 @@ measure_latency() {
 # one line each: "CASE round N offered ..."; with PCF_BENCH_REF, each pcf
 # case again with the reference's pcfd right after it: "CASE@ref ..."
 measure_latencies() {
-	local cse line r label name
-	for ((r = 1; r <= RUNS; r++)); do
-		for cse in $LAT_CASES; do
-			[[ " $CASES " == *" $cse "* ]] || continue
-			for label in $LABELS; do
-				[ "$label" = ref ] && ! is_pcf_case "$cse" && continue
-				use_build "$label"
-				name=$cse
-				[ "$label" = ref ] && name+=@ref
-				line=$(measure_latency "$cse" "$1" "$r" "$name") || exit 1
-				printf '  %-12s round %d %s\n' "$name" "$r" "$line"
-			done
-			use_build now
+	local cse line r label name i n
+	local -a runs=()
+	for cse in $LAT_CASES; do
+		[[ " $CASES " == *" $cse "* ]] || continue
+		for label in $LABELS; do
+			[ "$label" = ref ] && ! is_pcf_case "$cse" && continue
+			runs+=("$cse $label")
 		done
+	done
+	n=${#runs[@]}
+	# each round begins one further along the list: the first place in
+	# a round (after the last one's teardown, CPU 1 idle) has had the
+	# most steal, and no forwarder should always take it
+	for ((r = 1; r <= RUNS; r++)); do
+		for ((i = 0; i < n; i++)); do
+			read -r cse label <<<"${runs[(i + r - 1) % n]}"
+			use_build "$label"
+			name=$cse
+			[ "$label" = ref ] && name+=@ref
+			line=$(measure_latency "$cse" "$1" "$r" "$name") || exit 1
+			printf '  %-12s round %d %s\n' "$name" "$r" "$line"
+		done
+		use_build now
 	done
 }
 
@@ -522,9 +531,13 @@ p99_verdict() {
 # B's (the same round: the cases of a round run back to back, so a
 # round's pair shares the host's weather that the medians mix)
 rounds_at_most() {
-	paste <(lat_field "$1" p99_us) <(lat_field "$2" p99_us) |
-		awk '$2 != "" { n++; if ($1 <= $2) k++ }
-			END { printf "%d of %d", k, n }'
+	awk -v a="$1" -v b="$2" '$1 == a || $1 == b {
+		for (i = 1; i < NF; i++)
+			if ($i == "p99_us") p[$1, $3] = $(i + 1) + 0
+		r[$3] = 1 }
+		END { for (x in r) if ((a, x) in p && (b, x) in p) {
+				n++; if (p[a, x] <= p[b, x]) k++ }
+			printf "%d of %d", k, n }' <<<"$LATENCY"
 }
 
 # latency_summary: per case the medians of the rounds, the goal ((c)'s
