@@ -32,34 +32,17 @@
 #define BENCH_HIST_BUCKETS \
 	((BENCH_HIST_TOP - BENCH_HIST_SUB + 1) << BENCH_HIST_SUB)
 
-/* the position of v's highest bit set, from 1 (0 for 0): no loop, for BPF */
+/* the position of v's highest bit set, from 1 (0 for 0); a bounded loop,
+ * unrolled for BPF */
 static inline __u32 bench_fls64(__u64 v)
 {
-	__u32 n = 0;
+	__u32 n = 0, s;
 
-	if (v >> 32) {
-		n += 32;
-		v >>= 32;
-	}
-	if (v >> 16) {
-		n += 16;
-		v >>= 16;
-	}
-	if (v >> 8) {
-		n += 8;
-		v >>= 8;
-	}
-	if (v >> 4) {
-		n += 4;
-		v >>= 4;
-	}
-	if (v >> 2) {
-		n += 2;
-		v >>= 2;
-	}
-	if (v >> 1) {
-		n += 1;
-		v >>= 1;
+	for (s = 32; s; s >>= 1) {
+		if (v >> s) {
+			n += s;
+			v >>= s;
+		}
 	}
 	return n + (__u32)v;
 }

@@ -91,10 +91,9 @@ struct pcf_wthread {
 	enum pcf_rx_mode rx_mode;
 	__u32 idle_polls; /* adaptive: empty turns before sleeping */
 	/* adaptive: how long an idle spell spins on after idle_polls turns,
-	 * between 0 and spin_max_ns as sleeps turn out short or long
+	 * between 0 and spin_max_ns as idle spells turn out short or long
 	 * (pcf_spin_adapt); idle_since: its first empty turn */
 	__u64 spin_ns, spin_max_ns, idle_since;
-	bool slept;   /* adaptive: slept since the idle spell began */
 	int efd;      /* eventfd other threads ring to wake us */
 	int sleeping; /* read by other threads: __atomic only */
 	int stop;

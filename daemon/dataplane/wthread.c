@@ -79,7 +79,6 @@ static void sleep_idle(struct pcf_wthread *t)
 	__atomic_store_n(&t->sleeping, 1, __ATOMIC_SEQ_CST);
 	if (all_idle(t) && !__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
 		t->w[0]->st.sleeps++;
-		t->slept = true;
 		poll(t->pfd, t->n + 1, SLEEP_MS);
 		if (t->pfd[t->n].revents & POLLIN)
 			(void)!read(t->efd, &v, sizeof(v));
@@ -143,14 +142,13 @@ static bool spin_on(struct pcf_wthread *t, __u32 idle)
 
 /*
  * Adaptive: work again after an idle spell of idle turns.  A spell that
- * outlasted idle_polls was a gap the window bridged, or slept through:
- * how long was it?
+ * outlasted idle_polls (and only such a spell sleeps) was a gap the
+ * window bridged, or slept through: how long was it?
  */
 static void busy_again(struct pcf_wthread *t, __u32 idle)
 {
-	if (!t->slept && idle < t->idle_polls)
+	if (idle < t->idle_polls)
 		return;
-	t->slept = false;
 	t->spin_ns = pcf_spin_adapt(t->spin_ns, now_ns() - t->idle_since,
 				    t->spin_max_ns);
 }

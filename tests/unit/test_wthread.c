@@ -154,18 +154,43 @@ static bool until(__u64 t)
 	return now - t > GAP_US;
 }
 
+/* An adaptive thread running our one worker: idle_polls 100, SPIN_US */
+static void start_adaptive(void)
+{
+	static struct pcf_worker *ws[1] = { &wk }; /* th keeps it */
+
+	assert_int_equal(
+	    pcf_wthread_init(&th, ws, 1, -1, PCF_RX_ADAPTIVE, 100, SPIN_US), 0);
+	assert_int_equal(pthread_create(&th.thread, NULL, pcf_wthread_run, &th),
+			 0);
+}
+
+static void stop_thread(void)
+{
+	__atomic_store_n(&th.stop, 1, __ATOMIC_RELEASE);
+	(void)!write(th.efd, &(__u64){ 1 }, sizeof(__u64));
+	assert_int_equal(pthread_join(th.thread, NULL), 0);
+	pcf_wthread_fini(&th);
+}
+
+/* received(), once it reaches n or 5 s have passed */
+static __u64 wait_received(__u64 n)
+{
+	__u64 end;
+
+	for (end = now_us() + 5000000; received() < n && now_us() < end;)
+		usleep(1000);
+	return received();
+}
+
 static void test_adaptive_stays_awake(void **state)
 {
-	struct pcf_worker *ws[1] = { &wk };
 	__u64 s0, s_half = 0, t, end;
 	unsigned int late = 0;
 	int i;
 
 	(void)state;
-	assert_int_equal(
-	    pcf_wthread_init(&th, ws, 1, -1, PCF_RX_ADAPTIVE, 100, SPIN_US), 0);
-	assert_int_equal(pthread_create(&th.thread, NULL, pcf_wthread_run, &th),
-			 0);
+	start_adaptive();
 	/* idle: it sleeps */
 	for (end = now_us() + 5000000; !sleeps() && now_us() < end;)
 		usleep(1000);
@@ -179,9 +204,7 @@ static void test_adaptive_stays_awake(void **state)
 		if (i == PACKETS / 2)
 			s_half = sleeps();
 	}
-	for (end = now_us() + 5000000; received() < PACKETS && now_us() < end;)
-		usleep(1000);
-	assert_int_equal(received(), PACKETS);
+	assert_int_equal(wait_received(PACKETS), PACKETS);
 	printf("sleeps: %llu in the first %d packets %d us apart, %llu in "
 	       "the last %d (%u of their gaps late)\n",
 	       (unsigned long long)(s_half - s0), PACKETS / 2, GAP_US,
@@ -194,10 +217,7 @@ static void test_adaptive_stays_awake(void **state)
 	for (end = now_us() + 5000000; sleeps() == s0 && now_us() < end;)
 		usleep(1000);
 	assert_true(sleeps() > s0);
-	__atomic_store_n(&th.stop, 1, __ATOMIC_RELEASE);
-	(void)!write(th.efd, &(__u64){ 1 }, sizeof(__u64));
-	assert_int_equal(pthread_join(th.thread, NULL), 0);
-	pcf_wthread_fini(&th);
+	stop_thread();
 }
 
 /*
@@ -212,16 +232,12 @@ static void test_adaptive_stays_awake(void **state)
 
 static void test_adaptive_through_stalls(void **state)
 {
-	struct pcf_worker *ws[1] = { &wk };
 	unsigned int late = 0, stalls = 0;
-	__u64 s0 = 0, t, end;
+	__u64 s0 = 0, t;
 	int i;
 
 	(void)state;
-	assert_int_equal(
-	    pcf_wthread_init(&th, ws, 1, -1, PCF_RX_ADAPTIVE, 100, SPIN_US), 0);
-	assert_int_equal(pthread_create(&th.thread, NULL, pcf_wthread_run, &th),
-			 0);
+	start_adaptive();
 	for (i = 0, t = now_us(); i < PACKETS; i++) {
 		bool stall = i % STALL_EVERY == 0;
 
@@ -234,17 +250,12 @@ static void test_adaptive_through_stalls(void **state)
 		else if (i > PACKETS / 2 && stall)
 			stalls++;
 	}
-	for (end = now_us() + 5000000; received() < PACKETS && now_us() < end;)
-		usleep(1000);
-	assert_int_equal(received(), PACKETS);
+	assert_int_equal(wait_received(PACKETS), PACKETS);
 	printf("sleeps: %llu in the last %d packets, %u stalls among their "
 	       "gaps (%u of the gaps late)\n",
 	       (unsigned long long)(sleeps() - s0), PACKETS / 2, stalls, late);
 	assert_true(sleeps() - s0 <= stalls + stalls / 4 + 2 * late);
-	__atomic_store_n(&th.stop, 1, __ATOMIC_RELEASE);
-	(void)!write(th.efd, &(__u64){ 1 }, sizeof(__u64));
-	assert_int_equal(pthread_join(th.thread, NULL), 0);
-	pcf_wthread_fini(&th);
+	stop_thread();
 }
 
 int main(void)
