@@ -15,6 +15,9 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* a stack pcf_key4 that cached4_is() reads in 64-bit words */
+#define PCF_KEY4_ALIGNED __attribute__((aligned(8)))
+
 /* one load, as pcfd stores the field (atomically) */
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
 
@@ -510,15 +513,17 @@ static __always_inline void search(const struct pcf_key *key,
 	}
 }
 
-/* Does IPv4 cache entry c hold k's result at generation g? */
+/*
+ * Does IPv4 cache entry c hold k's result at generation g?  k is 8-byte
+ * aligned (PCF_KEY4_ALIGNED): two 64-bit words, ifindex to dport.
+ */
 static __always_inline int cached4_is(const struct pcf_cached4 *c,
 				      const struct pcf_key4 *k, __u64 g)
 {
-	const __u32 *x = (const __u32 *)c, *y = (const __u32 *)k;
+	const __u64 *x = (const __u64 *)c, *y = (const __u64 *)k;
 
 	return c->gen == g &&
-	       !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
-		 (c->proto ^ k->proto));
+	       !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (c->proto ^ k->proto));
 }
 
 /*
@@ -641,7 +646,7 @@ cache_set6(const struct pcf_key *key, __u32 *first)
 __noinline int pcf_miss4(__u64 lo, __u64 hi, __u64 proto_buf, __u64 g,
 			 struct hit *ret)
 {
-	struct pcf_key4 pk = { .proto = (__u8)proto_buf };
+	struct pcf_key4 pk PCF_KEY4_ALIGNED = { .proto = (__u8)proto_buf };
 	struct pcf_cache_set4 *s;
 	struct pcf_cached4 *c;
 
@@ -683,7 +688,7 @@ __noinline int pcf_miss6(const struct pcf_key *key, struct pcf_cache_set6 *s,
 {
 	__u32 buf = (__u32)buf_first, first = buf_first >> 32;
 	struct pcf_cached6 *c;
-	struct pcf_key4 pk;
+	struct pcf_key4 pk PCF_KEY4_ALIGNED;
 
 	if (!key || !ret)
 		return 0;
@@ -765,7 +770,7 @@ static __always_inline void classify(const struct pcf_key *key,
 	barrier();
 	buf = READ_ONCE(st->mask_buf);
 	if (key->family == 4) {
-		struct pcf_key4 pk;
+		struct pcf_key4 pk PCF_KEY4_ALIGNED;
 
 		pcf_key4_of(&pk, key);
 		cached4(&pk, g, buf, ret);
@@ -1970,7 +1975,7 @@ static __always_inline int hit_done(const struct hit *hit, __u64 bytes)
 static __always_inline int fast4(struct xdp_md *ctx, __u64 g, __u32 buf,
 				 __u64 bytes, struct hit *hit)
 {
-	struct pcf_key4 pk = { .ifindex = ctx->ingress_ifindex };
+	struct pcf_key4 pk PCF_KEY4_ALIGNED = { .ifindex = ctx->ingress_ifindex };
 
 	if (pcf_fast_key4(ctx, &pk))
 		return FAST_NONE;
