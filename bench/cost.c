@@ -5,12 +5,13 @@
  * (bpf_prog_test_run_opts) and reports the mean time per run.  Steady and
  * cheap, it tells the program's own share of the veth figures.
  *
- *   cost [-c CPU] [-n REPEAT] [-p PIN_DIR | -m] [-s SRC] [-d DST]
- *        [-S SPORT] [-D DPORT] [-f FLOWS]
+ *   cost [-c CPU] [-n REPEAT] [-p PIN_DIR | -m | -i PROG_ID] [-s SRC]
+ *        [-d DST] [-S SPORT] [-D DPORT] [-f FLOWS]
  *
  * With -p, pcf_steer over the rules pinned in PIN_DIR (loaded through the
  * loader, as pcfd does); with -m, bench/flowmem.bpf.c (the memory floor of
- * a per-flow program); with neither, bench/drop.bpf.c.  Prints
+ * a per-flow program); with -i, the XDP program of that id as it is loaded
+ * (a peer's: xdp-filter, issue 15); with none, bench/drop.bpf.c.  Prints
  * "ns N verdict V" (V: the XDP action returned).
  *
  * With -f FLOWS above 1, the runs cycle through the flows' frames
@@ -24,6 +25,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -37,7 +39,8 @@ struct cost_opts {
 	int cpu;
 	unsigned int repeat;
 	const char *pin_dir;
-	bool flowmem; /* -m */
+	bool flowmem;  /* -m */
+	__u32 prog_id; /* -i */
 	struct bench_tuple tuple;
 };
 
@@ -135,6 +138,18 @@ static int run_flowmem(const struct cost_opts *o, int drop_fd)
 	return err;
 }
 
+/* A program already loaded (a peer's), by id */
+static int run_prog_id(const struct cost_opts *o, int drop_fd)
+{
+	int fd = bpf_prog_get_fd_by_id(o->prog_id), err;
+
+	if (fd < 0)
+		return -errno;
+	err = run(fd, drop_fd, o);
+	close(fd);
+	return err;
+}
+
 static int run_under_test(const struct cost_opts *o)
 {
 	struct drop *skel = drop__open_and_load();
@@ -147,6 +162,8 @@ static int run_under_test(const struct cost_opts *o)
 		err = run_pcf(o, drop_fd);
 	else if (o->flowmem)
 		err = run_flowmem(o, drop_fd);
+	else if (o->prog_id)
+		err = run_prog_id(o, drop_fd);
 	else
 		err = run(drop_fd, drop_fd, o);
 	drop__destroy(skel);
@@ -159,9 +176,11 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 
 	*o = (struct cost_opts){ .cpu = 0, .repeat = 1000000 };
 	bench_tuple_default(&o->tuple);
-	while ((c = getopt(argc, argv, "c:mn:p:" BENCH_TUPLE_OPTS)) != -1) {
+	while ((c = getopt(argc, argv, "c:i:mn:p:" BENCH_TUPLE_OPTS)) != -1) {
 		if (c == 'c')
 			o->cpu = atoi(optarg);
+		else if (c == 'i')
+			o->prog_id = strtoul(optarg, NULL, 0);
 		else if (c == 'm')
 			o->flowmem = true;
 		else if (c == 'n')
@@ -172,7 +191,8 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 			return -EINVAL;
 	}
 	if (optind != argc || !o->repeat || o->repeat > 100000000 ||
-	    (o->pin_dir && o->flowmem) || !bench_tuple_valid(&o->tuple))
+	    (!!o->pin_dir + o->flowmem + !!o->prog_id > 1) ||
+	    !bench_tuple_valid(&o->tuple))
 		return -EINVAL;
 	return 0;
 }
@@ -185,7 +205,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o)) {
 		fprintf(
 		    stderr,
-		    "Usage: %s [-c CPU] [-n REPEAT] [-p PIN_DIR | -m] " BENCH_TUPLE_USAGE
+		    "Usage: %s [-c CPU] [-n REPEAT] [-p PIN_DIR | -m | -i PROG_ID] " BENCH_TUPLE_USAGE
 		    "\n",
 		    argv[0]);
 		return 2;

@@ -439,9 +439,15 @@ pcf_count() {
 # program_ns CASE: the program's own cost per packet, in ns (many flows:
 # above XDP_DROP, see bench/cost.c)
 program_ns() {
-	local pin=(-p "$STEER_PIN") out ns
+	local pin=(-p "$STEER_PIN") out ns id
 	case $1 in
-	nft-drop | xdp-filter) echo - && return 0 ;; # not a program of ours
+	nft-drop) echo - && return 0 ;; # no XDP program
+	xdp-filter) # the peer's program as it is attached (issue 15)
+		id=$(ip -n "$NS_RX" link show dev "$IF_RX" |
+			sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
+		[ -n "$id" ] || return 1
+		pin=(-i "$id")
+		;;
 	ceiling) pin=() ;;
 	flowmem-many) pin=(-m) ;;
 	esac
@@ -904,9 +910,11 @@ peers_report() {
 		fi
 		r=$(rel "$1" hit "$peer")
 		# shellcheck disable=SC2086
-		printf '  %-30s %5s  %s (%s / %s Mpps)\n' "hit / $peer" "$r" \
+		printf '  %-30s %5s  %s (%s / %s Mpps; program ns %s / %s)\n' \
+			"hit / $peer" "$r" \
 			"$(awk -v r="$r" -v g="$goal" 'BEGIN { print (r != "-" && r >= g ? "met" : "MISSED") " (>= " g ")" }')" \
-			"$(median ${RESULT[$1,hit]})" "$(median ${RESULT[$1,$peer]})"
+			"$(median ${RESULT[$1,hit]})" "$(median ${RESULT[$1,$peer]})" \
+			"$(median ${COSTNS[$1,hit]})" "$(median ${COSTNS[$1,$peer]})"
 	done
 }
 
