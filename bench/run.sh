@@ -42,6 +42,9 @@
 #               written per packet, as little memory as any classifier
 #               with a rule and a counter per flow touches): what the
 #               -many cases can reach on this machine at best
+#   flowmem6-many  the same with hit6-many's IPv6 frames, in a table four
+#               times the size: as much memory as IPv6 keys and counters
+#               take (bench/flowmem.bpf.c), hit6-many's floor
 #   xdp-filter  xdp-tools' xdp-filter dropping UDP port 9 (the peer of
 #               pcf's DROP rule, hit)
 #   nft-drop    no XDP: nftables' netdev ingress hook drops UDP port 9
@@ -149,7 +152,7 @@ RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 FLOOD=65000 # flows: more than pcf's flow caches hold (pcf_abi.h)
-STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many flowmem-many hit6 hit6-many miss8-6 miss8-flood miss8-6-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
+STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many flowmem-many flowmem6-many hit6 hit6-many miss8-6 miss8-flood miss8-6-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
 WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct gw001 nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd fwd-16k fwd-16k-scrape"
 CHURN_CASES="churn ct-cost"
 HTTP_CASES="http"
@@ -199,7 +202,7 @@ flows() {
 	*) echo 1 ;;
 	esac
 }
-is_v6_case() { [[ $1 == hit6* || $1 == *-6 || $1 == *-6-* ]]; }
+is_v6_case() { [[ $1 == hit6* || $1 == flowmem6* || $1 == *-6 || $1 == *-6-* ]]; }
 # tuple CASE: gen's and bench/cost's options for the case's frames
 tuple() {
 	if is_v6_case "$1"; then
@@ -242,7 +245,7 @@ use_build() {
 # (not the peers, nor the cases of sessions or of HTTP: a reference may
 # have none)
 is_pcf_case() {
-	[[ $1 != ceiling && $1 != flowmem-* && $1 != dpdk-* && $1 != churn &&
+	[[ $1 != ceiling && $1 != flowmem* && $1 != dpdk-* && $1 != churn &&
 		$1 != ct-cost && $1 != xdp-filter && $1 != nft-* && $1 != *-nft &&
 		$1 != *-ct && $1 != kernel-fwd && $1 != http && $1 != *-16k* ]]
 }
@@ -350,7 +353,7 @@ case_on() {
 			return 1
 		echo ""
 		;;
-	flowmem-many)
+	flowmem-many | flowmem6-many)
 		ip -n "$NS_RX" link set dev "$IF_RX" xdp obj "$FLOWMEM_OBJ" \
 			sec xdp || return 1
 		echo ""
@@ -403,7 +406,7 @@ case_on() {
 
 case_off() {
 	case $1 in
-	ceiling | flowmem-many) ip -n "$NS_RX" link set dev "$IF_RX" xdp off ;;
+	ceiling | flowmem*) ip -n "$NS_RX" link set dev "$IF_RX" xdp off ;;
 	xdp-filter)
 		in_ns "$NS_RX" xdp-filter unload "$IF_RX" >/dev/null
 		# libxdp's pin directory, if its load made it (empty by now)
@@ -449,7 +452,7 @@ program_ns() {
 		pin=(-i "$id")
 		;;
 	ceiling) pin=() ;;
-	flowmem-many) pin=(-m) ;;
+	flowmem*) pin=(-m) ;;
 	esac
 	# the reference's bench/cost may know no IPv6 frame
 	if [ "$COST" != "$BUILD/bench/cost" ] && is_v6_case "$1" && ! ref_v6; then
@@ -952,15 +955,18 @@ vxlan_report() {
 }
 
 # floor_report MODE: the many-flow cases against flowmem-many, the least
-# any per-flow program pays in memory, same runs
+# any per-flow program pays in memory, same runs; hit6-many also against
+# flowmem6-many, the floor for IPv6 keys
 floor_report() {
-	local cse
-	[ -n "${RESULT[$1,flowmem-many]:-}" ] || return 0
-	for cse in hit-many miss8-many hit6-many; do
-		[ -n "${RESULT[$1,$cse]:-}" ] || continue
+	local pair cse floor
+	for pair in hit-many:flowmem-many miss8-many:flowmem-many \
+		hit6-many:flowmem-many hit6-many:flowmem6-many; do
+		cse=${pair%:*} floor=${pair#*:}
+		[ -n "${RESULT[$1,$cse]:-}" ] && [ -n "${RESULT[$1,$floor]:-}" ] ||
+			continue
 		printf '  %-30s %5s  (of the ceiling: %s and %s)\n' \
-			"$cse / flowmem-many" "$(rel "$1" "$cse" flowmem-many)" \
-			"$(paired "$1" "$cse")" "$(paired "$1" flowmem-many)"
+			"$cse / $floor" "$(rel "$1" "$cse" "$floor")" \
+			"$(paired "$1" "$cse")" "$(paired "$1" "$floor")"
 	done
 }
 
