@@ -6,7 +6,9 @@
  * does not enter but takes their used marks (so a scan of new flows does
  * not push out flows that come back), it enters on its next miss, and
  * after a rule change a result takes the place of one of the old
- * generation.  The frames run on CPU 0, whose slice of the caches is read.
+ * generation; an entry answers only for its own key, whichever field
+ * another key of its set differs in.  The frames run on CPU 0, whose
+ * slice of the caches is read.
  */
 #include <sched.h>
 
@@ -21,30 +23,43 @@ struct flow {
 	__u32 first; /* the way its probes begin at (pcf_cache_first) */
 };
 
-static struct pcf_key key_of(int family, __u16 sport, __u16 dport)
+/* The key pcf_steer's fast path builds for the frame of spec s */
+static struct pcf_key key_of(const struct frame_spec *s)
 {
-	struct pcf_key k = { .ifindex = env.lo, .family = family };
+	struct pcf_key k = { .ifindex = env.lo, .family = s->family };
+	int af = s->family == 4 ? AF_INET : AF_INET6;
 
-	assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6,
-				   family == 4 ? SRC4 : SRC6, k.src),
-			 1);
-	assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6,
-				   family == 4 ? DST4 : DST6, k.dst),
-			 1);
-	k.sport = htons(sport);
-	k.dport = htons(dport);
-	k.proto = IPPROTO_UDP;
+	assert_int_equal(inet_pton(af, s->src, k.src), 1);
+	assert_int_equal(inet_pton(af, s->dst, k.dst), 1);
+	k.sport = htons(s->sport);
+	k.dport = htons(s->dport);
+	k.proto = s->proto ? s->proto : IPPROTO_UDP;
 	return k;
+}
+
+/* The set of its family's cache that key falls in */
+static __u32 set_of(const struct pcf_key *key)
+{
+	struct pcf_key4 pk;
+
+	if (key->family == 6)
+		return pcf_cache_set(6, pcf_hash6(key));
+	pcf_key4_of(&pk, key);
+	return pcf_cache_set(4, pcf_hash4(&pk));
 }
 
 static void flow_init(struct flow *f, int family, __u16 sport, __u16 dport)
 {
+	struct frame_spec s =
+	    family == 4 ? spec4(IPPROTO_UDP) : spec6(IPPROTO_UDP);
 	struct pcf_key4 pk;
 	__u64 h;
 
+	s.sport = sport;
+	s.dport = dport;
 	f->sport = sport;
 	f->dport = dport;
-	f->key = key_of(family, sport, dport);
+	f->key = key_of(&s);
 	if (family == 4) {
 		pcf_key4_of(&pk, &f->key);
 		h = pcf_hash4(&pk);
@@ -255,6 +270,124 @@ static void test_cache_first(void **state)
 	assert_hits(id, n);
 }
 
+/* The verdict pcf_steer gives the frame of spec s */
+static int verdict_of(const struct frame_spec *s)
+{
+	struct result res;
+	struct frame fr;
+
+	frame_build(&fr, s);
+	run_frame(&fr, &res);
+	return res.ret;
+}
+
+/* The field of the key a frame b differs from a in */
+enum field {
+	SRC_HI, /* the source address (IPv6: its first 64 bits) */
+	SRC_LO, /* IPv6: the source address's last 64 bits */
+	DST_HI,
+	DST_LO,
+};
+
+/*
+ * Frame b: a with field f changed, the i-th way (i from 1), and a
+ * distinct from a for every i.  An address has hash words of its own
+ * (pcf_hash4/6), so only other addresses put b's key into other sets.
+ */
+static void vary(const struct frame_spec *a, struct frame_spec *b, enum field f,
+		 unsigned int i, char *buf, size_t len)
+{
+	bool v4 = a->family == 4;
+
+	*b = *a;
+	switch (f) {
+	case SRC_HI:
+		if (v4)
+			snprintf(buf, len, "198.18.%u.%u", (i + 1) >> 8,
+				 (i + 1) & 255); /* from .0.2 */
+		else
+			snprintf(buf, len, "2001:db8:%x::1", i);
+		b->src = buf;
+		break;
+	case SRC_LO:
+		snprintf(buf, len, "2001:db8::%x", i + 1);
+		b->src = buf;
+		break;
+	case DST_HI:
+		if (v4)
+			snprintf(buf, len, "198.19.%u.%u", (i + 2) >> 8,
+				 (i + 2) & 255); /* from .0.3 */
+		else
+			snprintf(buf, len, "2001:db8:%x::2", i + 1);
+		b->dst = buf;
+		break;
+	case DST_LO:
+		snprintf(buf, len, "2001:db8:1::%x", i + 2);
+		b->dst = buf;
+		break;
+	}
+}
+
+/*
+ * An entry answers only for its own key: a DROP rule for frame a alone,
+ * and a frame b equal to a but for field f, whose key falls in the same
+ * cache set (so that b's lookup meets a's entry, and a's b's).  If the
+ * entries' compare missed that field, b would take a's cached DROP, or
+ * a b's cached miss (PASS, the default).
+ */
+static void check_field(struct frame_spec a, enum field f)
+{
+	struct pcf_rule r = rule_new(PCF_VERDICT_DROP, PCF_PRIO_DEFAULT);
+	char buf[INET6_ADDRSTRLEN];
+	struct frame_spec b;
+	struct pcf_key ka, kb;
+	unsigned int i;
+	__u32 id;
+
+	for (i = 1; i < 65536; i++) {
+		vary(&a, &b, f, i, buf, sizeof(buf));
+		ka = key_of(&a);
+		kb = key_of(&b);
+		if (set_of(&ka) == set_of(&kb))
+			break;
+	}
+	assert_true(i < 65536); /* some 8 in 65535 do: 8192 sets */
+	rule_addrs(&r, a.family, a.src, a.family == 4 ? 32 : 128, a.dst,
+		   a.family == 4 ? 32 : 128);
+	rule_proto(&r, a.proto);
+	rule_ports(&r, a.sport, a.dport);
+	id = rule_add(&r);
+	assert_int_equal(verdict_of(&a), XDP_DROP); /* enters the cache */
+	assert_int_equal(verdict_of(&a), XDP_DROP); /* from the cache */
+	assert_int_equal(verdict_of(&b), XDP_PASS);
+	assert_int_equal(verdict_of(&b), XDP_PASS); /* b's entry */
+	assert_int_equal(verdict_of(&a), XDP_DROP);
+	assert_hits(id, 3);
+	assert_int_equal(pcf_table_del(pcf_dp_table(env.dp), id, NULL), 0);
+}
+
+/*
+ * Not the protocol: the product of the hash word that holds it differs
+ * between a UDP and a TCP key by a constant (11 times the word's
+ * multiplier), whatever else the word holds, and for both families that
+ * constant changes the set's bits: keys that differ in the protocol
+ * alone never meet in a set.
+ */
+static void test_cache4_fields(void **state)
+{
+	check_field(spec4(IPPROTO_UDP), SRC_HI);
+	check_field(spec4(IPPROTO_UDP), DST_HI);
+}
+
+/* IPv6: each address in both of its 64-bit halves */
+static void test_cache6_fields(void **state)
+{
+	enum field f;
+
+	for (f = SRC_HI; f <= DST_LO; f++)
+		check_field(spec6(IPPROTO_UDP), f);
+}
+
 static void test_cache6_set(void **state)
 {
 	check_set(6);
@@ -268,9 +401,9 @@ static void test_cache4_set(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		setup_test(test_cache6_set),
-		setup_test(test_cache4_set),
-		setup_test(test_cache_first),
+		setup_test(test_cache6_set),	setup_test(test_cache4_set),
+		setup_test(test_cache_first),	setup_test(test_cache4_fields),
+		setup_test(test_cache6_fields),
 	};
 	cpu_set_t cpu0;
 
