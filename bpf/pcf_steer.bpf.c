@@ -646,7 +646,7 @@ cache_set6(const struct pcf_key *key, __u32 *first)
 __noinline int pcf_miss4(__u64 lo, __u64 hi, __u64 proto_buf, __u64 g,
 			 struct hit *ret)
 {
-	struct pcf_key4 pk PCF_KEY4_ALIGNED = { .proto = (__u8)proto_buf };
+	struct pcf_key4 pk = { .proto = (__u8)proto_buf };
 	struct pcf_cache_set4 *s;
 	struct pcf_cached4 *c;
 
@@ -688,7 +688,7 @@ __noinline int pcf_miss6(const struct pcf_key *key, struct pcf_cache_set6 *s,
 {
 	__u32 buf = (__u32)buf_first, first = buf_first >> 32;
 	struct pcf_cached6 *c;
-	struct pcf_key4 pk PCF_KEY4_ALIGNED;
+	struct pcf_key4 pk;
 
 	if (!key || !ret)
 		return 0;
@@ -1975,7 +1975,9 @@ static __always_inline int hit_done(const struct hit *hit, __u64 bytes)
 static __always_inline int fast4(struct xdp_md *ctx, __u64 g, __u32 buf,
 				 __u64 bytes, struct hit *hit)
 {
-	struct pcf_key4 pk PCF_KEY4_ALIGNED = { .ifindex = ctx->ingress_ifindex };
+	struct pcf_key4 pk PCF_KEY4_ALIGNED = {
+		.ifindex = ctx->ingress_ifindex,
+	};
 
 	if (pcf_fast_key4(ctx, &pk))
 		return FAST_NONE;
