@@ -20,6 +20,8 @@
 #   ceiling     bench/drop.bpf.c: XDP_DROP and nothing else; measured
 #               before and after every other case of this list, whose
 #               ratio is to the mean of those two ceilings
+#   ceiling6    the same on hit6's IPv6 frames: whether those cost the
+#               veth and gen more (hit6 is also set against it)
 #   hit         pcf, one DROP rule matching the 5-tuple exactly
 #   miss1       pcf, default verdict drop, 1 mask whose rule does not match
 #   miss8       pcf, default verdict drop, 8 distinct masks, none matching
@@ -152,7 +154,7 @@ RUNS=${PCF_BENCH_RUNS:-3}
 MODES=${PCF_BENCH_MODES:-same-cpu}
 FLOWS=${PCF_BENCH_FLOWS:-16384}
 FLOOD=65000 # flows: more than pcf's flow caches hold (pcf_abi.h)
-STEER_CASES="ceiling hit miss1 miss8 hit-many miss1-many miss8-many flowmem-many flowmem6-many hit6 hit6-many miss8-6 miss8-flood miss8-6-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
+STEER_CASES="ceiling ceiling6 hit miss1 miss8 hit-many miss1-many miss8-many flowmem-many flowmem6-many hit6 hit6-many miss8-6 miss8-flood miss8-6-flood vxlan-hit xdp-filter nft-drop set-hit set-flood prefix-flood"
 WORKER_CASES="fwd-drop fwd-drop-poll fwd fwd-poll fwd-raw fwd-kernel fwd-kernel-fib fwd-ct gw001 nft-fwd conns-ct conns-nft dpdk-rx dpdk-echo dpdk-io kernel-fwd fwd-16k fwd-16k-scrape"
 CHURN_CASES="churn ct-cost"
 HTTP_CASES="http"
@@ -202,7 +204,7 @@ flows() {
 	*) echo 1 ;;
 	esac
 }
-is_v6_case() { [[ $1 == hit6* || $1 == flowmem6* || $1 == *-6 || $1 == *-6-* ]]; }
+is_v6_case() { [[ $1 == ceiling6 || $1 == hit6* || $1 == flowmem6* || $1 == *-6 || $1 == *-6-* ]]; }
 # tuple CASE: gen's and bench/cost's options for the case's frames
 tuple() {
 	if is_v6_case "$1"; then
@@ -245,7 +247,7 @@ use_build() {
 # (not the peers, nor the cases of sessions or of HTTP: a reference may
 # have none)
 is_pcf_case() {
-	[[ $1 != ceiling && $1 != flowmem* && $1 != dpdk-* && $1 != churn &&
+	[[ $1 != ceiling* && $1 != flowmem* && $1 != dpdk-* && $1 != churn &&
 		$1 != ct-cost && $1 != xdp-filter && $1 != nft-* && $1 != *-nft &&
 		$1 != *-ct && $1 != kernel-fwd && $1 != http && $1 != *-16k* ]]
 }
@@ -348,7 +350,7 @@ case_on() {
 		EOF
 		echo nft
 		;;
-	ceiling)
+	ceiling | ceiling6)
 		ip -n "$NS_RX" link set dev "$IF_RX" xdp obj "$DROP_OBJ" sec xdp ||
 			return 1
 		echo ""
@@ -406,7 +408,7 @@ case_on() {
 
 case_off() {
 	case $1 in
-	ceiling | flowmem*) ip -n "$NS_RX" link set dev "$IF_RX" xdp off ;;
+	ceiling* | flowmem*) ip -n "$NS_RX" link set dev "$IF_RX" xdp off ;;
 	xdp-filter)
 		in_ns "$NS_RX" xdp-filter unload "$IF_RX" >/dev/null
 		# libxdp's pin directory, if its load made it (empty by now)
@@ -451,7 +453,7 @@ program_ns() {
 		[ -n "$id" ] || return 1
 		pin=(-i "$id")
 		;;
-	ceiling) pin=() ;;
+	ceiling*) pin=() ;;
 	flowmem*) pin=(-m) ;;
 	esac
 	# the reference's bench/cost may know no IPv6 frame
@@ -956,11 +958,12 @@ vxlan_report() {
 
 # floor_report MODE: the many-flow cases against flowmem-many, the least
 # any per-flow program pays in memory, same runs; hit6-many also against
-# flowmem6-many, the floor for IPv6 keys
+# flowmem6-many, the floor for IPv6 keys, and hit6 against ceiling6, an
+# XDP_DROP of its own frames
 floor_report() {
 	local pair cse floor
 	for pair in hit-many:flowmem-many miss8-many:flowmem-many \
-		hit6-many:flowmem-many hit6-many:flowmem6-many; do
+		hit6-many:flowmem-many hit6-many:flowmem6-many hit6:ceiling6; do
 		cse=${pair%:*} floor=${pair#*:}
 		[ -n "${RESULT[$1,$cse]:-}" ] && [ -n "${RESULT[$1,$floor]:-}" ] ||
 			continue
