@@ -15,8 +15,9 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* a stack pcf_key4 that cached4_is() reads in 64-bit words */
-#define PCF_KEY4_ALIGNED __attribute__((aligned(8)))
+/* a stack key (or the pcf_pkt holding one) that cached4_is() or
+ * cached6_is() reads in 64-bit words */
+#define PCF_KEY_ALIGNED __attribute__((aligned(8)))
 
 /* one load, as pcfd stores the field (atomically) */
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
@@ -515,7 +516,7 @@ static __always_inline void search(const struct pcf_key *key,
 
 /*
  * Does IPv4 cache entry c hold k's result at generation g?  k is 8-byte
- * aligned (PCF_KEY4_ALIGNED): two 64-bit words, ifindex to dport.
+ * aligned (PCF_KEY_ALIGNED): two 64-bit words, ifindex to dport.
  */
 static __always_inline int cached4_is(const struct pcf_cached4 *c,
 				      const struct pcf_key4 *k, __u64 g)
@@ -528,7 +529,7 @@ static __always_inline int cached4_is(const struct pcf_cached4 *c,
 
 /*
  * Does IPv6 cache entry c hold k's result at generation g?  k is 8-byte
- * aligned (struct pcf_pkt in pcf_steer()): 64-bit words.
+ * aligned (PCF_KEY_ALIGNED, or a map value): six 64-bit words.
  */
 static __always_inline int cached6_is(const struct pcf_cached6 *c,
 				      const struct pcf_key *k, __u64 g)
@@ -770,7 +771,7 @@ static __always_inline void classify(const struct pcf_key *key,
 	barrier();
 	buf = READ_ONCE(st->mask_buf);
 	if (key->family == 4) {
-		struct pcf_key4 pk PCF_KEY4_ALIGNED;
+		struct pcf_key4 pk PCF_KEY_ALIGNED;
 
 		pcf_key4_of(&pk, key);
 		cached4(&pk, g, buf, ret);
@@ -1975,7 +1976,7 @@ static __always_inline int hit_done(const struct hit *hit, __u64 bytes)
 static __always_inline int fast4(struct xdp_md *ctx, __u64 g, __u32 buf,
 				 __u64 bytes, struct hit *hit)
 {
-	struct pcf_key4 pk PCF_KEY4_ALIGNED = {
+	struct pcf_key4 pk PCF_KEY_ALIGNED = {
 		.ifindex = ctx->ingress_ifindex,
 	};
 
@@ -1988,8 +1989,7 @@ static __always_inline int fast4(struct xdp_md *ctx, __u64 g, __u32 buf,
 static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u32 buf,
 				 __u64 bytes, struct hit *hit)
 {
-	/* 8-byte aligned: cached6_is compares 64-bit words */
-	struct pcf_key k __attribute__((aligned(8))) = {
+	struct pcf_key k PCF_KEY_ALIGNED = {
 		.ifindex = ctx->ingress_ifindex,
 	};
 	struct pcf_cache_set6 *s;
@@ -2005,7 +2005,7 @@ static __always_inline int fast6(struct xdp_md *ctx, __u64 g, __u32 buf,
 	if (c) {
 		CACHE_HIT(c, hit);
 	} else {
-		struct pcf_key m __attribute__((aligned(8))) = k;
+		struct pcf_key m PCF_KEY_ALIGNED = k;
 
 		pcf_miss6(&m, s, g, buf | (__u64)first << 32, hit);
 	}
@@ -2042,8 +2042,7 @@ SEC("xdp")
 int pcf_steer(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
-	/* 8-byte aligned: the IPv6 cache compares 64-bit words of its key */
-	struct pcf_pkt pkt __attribute__((aligned(8)));
+	struct pcf_pkt pkt PCF_KEY_ALIGNED;
 	struct pcf_pkt *p = &pkt;
 	struct pcf_rule *rule;
 	struct hit hit;
