@@ -24,7 +24,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -170,6 +172,20 @@ static int run_under_test(const struct cost_opts *o)
 	return err;
 }
 
+/* -i's id: a program's id is never 0, which would mean "no -i" */
+static int parse_prog_id(const char *arg, __u32 *ret_id)
+{
+	unsigned long id;
+	char *end;
+
+	errno = 0;
+	id = strtoul(arg, &end, 0);
+	if (errno || end == arg || *end || !id || id > UINT32_MAX)
+		return -EINVAL;
+	*ret_id = id;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct cost_opts *o)
 {
 	int c;
@@ -179,15 +195,15 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 	while ((c = getopt(argc, argv, "c:i:mn:p:" BENCH_TUPLE_OPTS)) != -1) {
 		if (c == 'c')
 			o->cpu = atoi(optarg);
-		else if (c == 'i')
-			o->prog_id = strtoul(optarg, NULL, 0);
+		else if (c == 'i' && parse_prog_id(optarg, &o->prog_id))
+			return -EINVAL;
 		else if (c == 'm')
 			o->flowmem = true;
 		else if (c == 'n')
 			o->repeat = strtoul(optarg, NULL, 0);
 		else if (c == 'p')
 			o->pin_dir = optarg;
-		else if (bench_tuple_opt(&o->tuple, c, optarg))
+		else if (c != 'i' && bench_tuple_opt(&o->tuple, c, optarg))
 			return -EINVAL;
 	}
 	if (optind != argc || !o->repeat || o->repeat > 100000000 ||
