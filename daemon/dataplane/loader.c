@@ -296,7 +296,7 @@ static int size_sessions(struct pcf_dp *dp, const struct pcf_dp_opts *o)
 
 /*
  * The maps with a part for each possible CPU: the flow caches' slices of
- * sets (pcf_steer.bpf.c) and the rule counters' rows (PCF_RULE_STAT).
+ * sets (bpf/steer_maps.h) and the rule counters' rows (PCF_RULE_STAT).
  */
 static int size_cpu_parts(struct pcf_dp *dp)
 {
