@@ -12,6 +12,24 @@
 #include "steer_maps.h"
 #include "pcf_csum.h"
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PCF_MAX_IFACES);
+	__type(key, __u32); /* ifindex */
+	__type(value, struct pcf_iface);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_ifaces SEC(".maps");
+
+/* Worker heartbeats, indexed like pcf_xskmap (pcf_abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PCF_XSKMAP_SIZE);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcf_heartbeat SEC(".maps");
+
 /* Explicit egress (issue 13): pcfd's copy of the neighbour table, and the
  * next hops pcf_steer found missing there, for pcfd to have resolved. */
 struct {
