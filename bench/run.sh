@@ -915,11 +915,12 @@ peers_report() {
 		fi
 		r=$(rel "$1" hit "$peer")
 		# shellcheck disable=SC2086
-		printf '  %-30s %5s  %s (%s / %s Mpps; program ns %s / %s)\n' \
+		printf '  %-30s %5s  %s (%s / %s Mpps; program ns %s / %s%s)\n' \
 			"hit / $peer" "$r" \
 			"$(awk -v r="$r" -v g="$goal" 'BEGIN { print (r != "-" && r >= g ? "met" : "MISSED") " (>= " g ")" }')" \
 			"$(median ${RESULT[$1,hit]})" "$(median ${RESULT[$1,$peer]})" \
-			"$(median ${COSTNS[$1,hit]})" "$(median ${COSTNS[$1,$peer]})"
+			"$(median ${COSTNS[$1,hit]})" "$(median ${COSTNS[$1,$peer]})" \
+			"${RATIO[$1,hit]:+${RATIO[$1,$peer]:+; reached in $(runs_met "$1" hit "$goal" "$peer")}}"
 	done
 }
 
@@ -928,6 +929,22 @@ peers_report() {
 paired() {
 	# shellcheck disable=SC2086
 	[ -n "${RATIO[$1,$2]:-}" ] && median ${RATIO[$1,$2]} || echo -
+}
+
+# runs_met MODE CASE GOAL [PEER]: in how many runs CASE's ratio to the
+# ceilings beside it (with PEER: over PEER's in the same run) reached GOAL;
+# a goal a few runs meet and others miss is not settled by their median
+runs_met() {
+	awk -v a="${RATIO[$1,$2]:-}" -v b="${4:+${RATIO[$1,$4]:-}}" -v g="$3" \
+		-v peer="${4:-}" 'BEGIN {
+		n = split(a, x, " ")
+		if (peer != "" && split(b, y, " ") != n)
+			n = 0
+		for (i = 1; i <= n; i++) {
+			r = peer == "" ? x[i] : (y[i] > 0 ? x[i] / y[i] : 0)
+			k += r >= g
+		}
+		printf "%d of %d runs", k, n }'
 }
 
 # rel MODE A B: case A against case B (or A@ref, the reference's), same
@@ -1003,7 +1020,7 @@ for mode in $MODES; do
 			"$r" "$verdict" \
 			"$(awk -v m="$med" 'BEGIN { printf "%.1f", 1000 / m }')" \
 			"$ns" "${RESULT[$mode,$cse]}" \
-			"${RATIO[$mode,$cse]:+(ratios ${RATIO[$mode,$cse]% })}"
+			"${RATIO[$mode,$cse]:+(ratios ${RATIO[$mode,$cse]% }${g:+; the goal reached in $(runs_met "$mode" "$cse" "$g")})}"
 	done
 	vxlan_report "$mode"
 	floor_report "$mode"
