@@ -5,14 +5,19 @@
  * (bpf_prog_test_run_opts) and reports the mean time per run.  Steady and
  * cheap, it tells the program's own share of the veth figures.
  *
- *   cost [-c CPU] [-n REPEAT] [-p PIN_DIR | -m | -i PROG_ID] [-s SRC]
- *        [-d DST] [-S SPORT] [-D DPORT] [-f FLOWS]
+ *   cost [-c CPU] [-n REPEAT] [-p PIN_DIR | -m | -i PROG_ID] [-I IFNAME]
+ *        [-s SRC] [-d DST] [-S SPORT] [-D DPORT] [-f FLOWS]
  *
  * With -p, pcf_steer over the rules pinned in PIN_DIR (loaded through the
  * loader, as pcfd does); with -m, bench/flowmem.bpf.c (the memory floor of
  * a per-flow program); with -i, the XDP program of that id as it is loaded
  * (a peer's: xdp-filter, issue 15); with none, bench/drop.bpf.c.  Prints
  * "ns N verdict V" (V: the XDP action returned).
+ *
+ * With -I, the frame arrives on rx queue 0 of IFNAME (in the caller's
+ * network namespace) instead of the loopback device: pcf_steer's
+ * REDIRECT then finds that interface's worker, as a live frame does, and
+ * the run times the whole redirect path (the frame itself goes nowhere).
  *
  * With -f FLOWS above 1, the runs cycle through the flows' frames
  * (bench.h): each run first goes through bench_flows (bench/gen.bpf.c),
@@ -23,6 +28,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,8 +49,24 @@ struct cost_opts {
 	const char *pin_dir;
 	bool flowmem;  /* -m */
 	__u32 prog_id; /* -i */
+	__u32 ifindex; /* -I */
 	struct bench_tuple tuple;
 };
+
+/*
+ * Where the frame arrives: -I's interface, else the kernel's default.  The
+ * kernel takes a context whose data_end is the frame's length.
+ */
+static void arrive_on(struct bpf_test_run_opts *opts, struct xdp_md *ctx,
+		      const struct cost_opts *o)
+{
+	if (!o->ifindex)
+		return;
+	*ctx = (struct xdp_md){ .data_end = opts->data_size_in,
+				.ingress_ifindex = o->ifindex };
+	opts->ctx_in = ctx;
+	opts->ctx_size_in = sizeof(*ctx);
+}
 
 /* One flow: the kernel repeats the run and times the whole loop. */
 static int run_one_flow(int prog_fd, const struct cost_opts *o)
@@ -53,7 +75,9 @@ static int run_one_flow(int prog_fd, const struct cost_opts *o)
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f,
 		    .data_size_in = bench_frame_len(&o->tuple),
 		    .repeat = o->repeat);
+	struct xdp_md ctx;
 
+	arrive_on(&opts, &ctx, o);
 	bench_frame_build(f, &o->tuple);
 	if (bpf_prog_test_run_opts(prog_fd, &opts))
 		return -errno;
@@ -70,8 +94,10 @@ static int run_behind_flows(struct gen *gen, int prog_fd,
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f,
 		    .data_size_in = bench_frame_len(&o->tuple),
 		    .repeat = o->repeat);
+	struct xdp_md ctx;
 	__u32 zero = 0;
 
+	arrive_on(&opts, &ctx, o);
 	if (bpf_map__update_elem(gen->maps.under_test, &zero, sizeof(zero),
 				 &prog_fd, sizeof(prog_fd), BPF_ANY))
 		return -errno;
@@ -192,10 +218,12 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 
 	*o = (struct cost_opts){ .cpu = 0, .repeat = 1000000 };
 	bench_tuple_default(&o->tuple);
-	while ((c = getopt(argc, argv, "c:i:mn:p:" BENCH_TUPLE_OPTS)) != -1) {
+	while ((c = getopt(argc, argv, "c:i:I:mn:p:" BENCH_TUPLE_OPTS)) != -1) {
 		if (c == 'c')
 			o->cpu = atoi(optarg);
 		else if (c == 'i' && parse_prog_id(optarg, &o->prog_id))
+			return -EINVAL;
+		else if (c == 'I' && !(o->ifindex = if_nametoindex(optarg)))
 			return -EINVAL;
 		else if (c == 'm')
 			o->flowmem = true;
@@ -203,7 +231,8 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 			o->repeat = strtoul(optarg, NULL, 0);
 		else if (c == 'p')
 			o->pin_dir = optarg;
-		else if (c != 'i' && bench_tuple_opt(&o->tuple, c, optarg))
+		else if (c != 'i' && c != 'I' &&
+			 bench_tuple_opt(&o->tuple, c, optarg))
 			return -EINVAL;
 	}
 	if (optind != argc || !o->repeat || o->repeat > 100000000 ||
@@ -221,7 +250,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o)) {
 		fprintf(
 		    stderr,
-		    "Usage: %s [-c CPU] [-n REPEAT] [-p PIN_DIR | -m | -i PROG_ID] " BENCH_TUPLE_USAGE
+		    "Usage: %s [-c CPU] [-n REPEAT] [-p PIN_DIR | -m | -i PROG_ID] [-I IFNAME] " BENCH_TUPLE_USAGE
 		    "\n",
 		    argv[0]);
 		return 2;
