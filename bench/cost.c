@@ -219,21 +219,32 @@ static int parse_args(int argc, char **argv, struct cost_opts *o)
 	*o = (struct cost_opts){ .cpu = 0, .repeat = 1000000 };
 	bench_tuple_default(&o->tuple);
 	while ((c = getopt(argc, argv, "c:i:I:mn:p:" BENCH_TUPLE_OPTS)) != -1) {
-		if (c == 'c')
+		switch (c) {
+		case 'c':
 			o->cpu = atoi(optarg);
-		else if (c == 'i' && parse_prog_id(optarg, &o->prog_id))
-			return -EINVAL;
-		else if (c == 'I' && !(o->ifindex = if_nametoindex(optarg)))
-			return -EINVAL;
-		else if (c == 'm')
+			break;
+		case 'i':
+			if (parse_prog_id(optarg, &o->prog_id))
+				return -EINVAL;
+			break;
+		case 'I':
+			o->ifindex = if_nametoindex(optarg);
+			if (!o->ifindex)
+				return -EINVAL;
+			break;
+		case 'm':
 			o->flowmem = true;
-		else if (c == 'n')
+			break;
+		case 'n':
 			o->repeat = strtoul(optarg, NULL, 0);
-		else if (c == 'p')
+			break;
+		case 'p':
 			o->pin_dir = optarg;
-		else if (c != 'i' && c != 'I' &&
-			 bench_tuple_opt(&o->tuple, c, optarg))
-			return -EINVAL;
+			break;
+		default:
+			if (bench_tuple_opt(&o->tuple, c, optarg))
+				return -EINVAL;
+		}
 	}
 	if (optind != argc || !o->repeat || o->repeat > 100000000 ||
 	    (!!o->pin_dir + o->flowmem + !!o->prog_id > 1) ||
